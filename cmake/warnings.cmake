@@ -1,0 +1,35 @@
+# Compiler warnings and sanitizers, applied to every bigganviz target through bgv_module().
+add_library(bgv_build_flags INTERFACE)
+target_compile_options(bgv_build_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
+                                                 -Wnon-virtual-dtor -Wimplicit-fallthrough
+                                                 # designated initialisers rely on defaults
+                                                 -Wno-missing-field-initializers)
+if(BGV_WERROR)
+    target_compile_options(bgv_build_flags INTERFACE -Werror)
+endif()
+if(BGV_SANITIZE)
+    target_compile_options(bgv_build_flags INTERFACE -fsanitize=address,undefined
+                                                     -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(bgv_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+# bgv_module(NAME SOURCES ... USES ...): a static library for src/<module>, its public include root
+# is src/ so that headers are included as "module/header.h".
+function(bgv_module name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;USES" ${ARGN})
+    add_library(bgv_${name} STATIC ${ARG_SOURCES})
+    target_include_directories(bgv_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(bgv_${name} PUBLIC ${ARG_USES} PRIVATE bgv_build_flags)
+endfunction()
+
+# bgv_test(NAME SOURCES ... USES ...): a GoogleTest executable registered with CTest. Tests find
+# their committed reference data through BGV_TEST_DATA (tests/) and BGV_SOURCE_DIR.
+function(bgv_test name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;USES;LABELS" ${ARGN})
+    add_executable(test_${name} ${ARG_SOURCES})
+    target_link_libraries(test_${name} PRIVATE ${ARG_USES} GTest::gtest_main bgv_build_flags)
+    target_compile_definitions(test_${name} PRIVATE BGV_TEST_DATA="${PROJECT_SOURCE_DIR}/tests"
+                                                    BGV_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                                    BGV_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    gtest_discover_tests(test_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${name};${ARG_LABELS}")
+endfunction()

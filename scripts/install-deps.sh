@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that bigganviz's build, tests and benchmarks need.
+# Run as root, or as a user with sudo. Safe to run again.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    g++ cmake ninja-build pkg-config clang-format
+    # audio: decode, resample, FFT
+    libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
+    libsoxr-dev libfftw3-dev
+    # inference runtime
+    libdnnl-dev
+    # model store
+    libcurl4-openssl-dev libssl-dev
+    # support libraries
+    libfmt-dev nlohmann-json3-dev libpng-dev zlib1g-dev
+    # tests: GoogleTest, ffmpeg/ffprobe to check videos, python3 for the local HTTP server
+    libgtest-dev ffmpeg python3
+)
+
+if [[ ${BIGGANVIZ_WITH_TORCH:-0} == 1 ]]; then
+    # Only for tools/ (reference scripts that regenerate test fixtures) and the PyTorch comparison
+    # in bench/: neither the build nor the tests need it.
+    packages+=(python3-torch python3-numpy)
+fi
+
+run_as_root() {
+    if [[ $(id -u) == 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        echo "install-deps.sh: run as root or install sudo" >&2
+        exit 1
+    fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    run_as_root apt-get update -qq
+    run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+fi

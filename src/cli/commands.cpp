@@ -1,0 +1,75 @@
+#include "cli/commands.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/log.h"
+
+namespace bgv::cli {
+
+namespace {
+const char* kDefaultCommand = "render";
+
+void apply_log_level(const Args& args) {
+    if (args.flag("quiet"))
+        log::set_level(log::Level::warn);
+    if (args.flag("verbose"))
+        log::set_level(log::Level::debug);
+}
+
+std::string overview() {
+    std::string text =
+        "bigganviz: turn a song into a music video with BigGAN-deep\n\n"
+        "usage: bigganviz [COMMAND] [options]   (COMMAND defaults to render)\n\ncommands:\n";
+    for (const auto& command : commands()) {
+        text += fmt::format("  {:<10} {}\n", command.name, command.summary);
+    }
+    text += "\n`bigganviz COMMAND --help` lists a command's options, defaults and ranges.\n";
+    return text;
+}
+}  // namespace
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> table = {};
+    return table;
+}
+
+int dispatch(std::span<const std::string> arguments) {
+    if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" ||
+        arguments[0] == "help") {
+        fmt::print("{}", overview());
+        return 0;
+    }
+    if (arguments[0] == "--version") {
+        fmt::print("bigganviz {}\n", BGV_VERSION);
+        return 0;
+    }
+    const Command* chosen = nullptr;
+    std::span<const std::string> rest = arguments;
+    for (const auto& command : commands()) {
+        if (command.name == arguments[0]) {
+            chosen = &command;
+            rest = arguments.subspan(1);
+        }
+    }
+    if (chosen == nullptr) {
+        if (!arguments[0].starts_with("-")) {
+            fail_usage("unknown command '{}' (see `bigganviz --help`)", arguments[0]);
+        }
+        for (const auto& command : commands()) {
+            if (command.name == kDefaultCommand)
+                chosen = &command;
+        }
+        if (chosen == nullptr)
+            fail_usage("rendering is not available in this build yet");
+    }
+    const Args args = parse_args(rest, chosen->options, chosen->name);
+    if (args.flag("help")) {
+        fmt::print("{}", help_text(chosen->name, chosen->summary, chosen->options));
+        return 0;
+    }
+    apply_log_level(args);
+    return chosen->run(args);
+}
+
+}  // namespace bgv::cli

@@ -1,0 +1,27 @@
+// cli/commands: the subcommands of bigganviz (render is the default one), each a function from
+// checked Args to an exit code, and the dispatcher that main calls.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cli/options.h"
+
+namespace bgv::cli {
+
+struct Command {
+    std::string name;
+    std::string summary;
+    std::vector<std::string> options;  // keys into option_table(), in --help order
+    int (*run)(const Args& args);
+};
+
+const std::vector<Command>& commands();
+
+// Runs the command line (without argv[0]); returns the exit code. Errors propagate as exceptions.
+int dispatch(std::span<const std::string> arguments);
+
+// One function per subcommand, each in its own cmd_<name>.cpp, listed in commands().
+
+}  // namespace bgv::cli

@@ -1,0 +1,34 @@
+// core/log: messages for the user on stderr, one line each, with a level that --quiet and
+// --verbose select. Progress display lives in core/progress.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <utility>
+
+namespace bgv::log {
+
+enum class Level { debug = 0, info = 1, warn = 2, error = 3, quiet = 4 };
+
+void set_level(Level level);
+Level level();
+void write(Level level, std::string_view message);
+
+template <typename... Args>
+void debug(fmt::format_string<Args...> format, Args&&... args) {
+    if (level() <= Level::debug)
+        write(Level::debug, fmt::format(format, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void info(fmt::format_string<Args...> format, Args&&... args) {
+    if (level() <= Level::info)
+        write(Level::info, fmt::format(format, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void warn(fmt::format_string<Args...> format, Args&&... args) {
+    if (level() <= Level::warn)
+        write(Level::warn, fmt::format(format, std::forward<Args>(args)...));
+}
+
+}  // namespace bgv::log

@@ -1,0 +1,89 @@
+#include <gtest/gtest.h>
+
+#include "cli/options.h"
+#include "core/error.h"
+
+namespace {
+using bgv::cli::Args;
+
+const std::vector<std::string> kRenderLike = {
+    "song",          "resolution",  "duration",    "pitch_sensitivity", "tempo_sensitivity",
+    "classes",       "num_classes", "jitter",      "frame_length",      "truncation",
+    "smooth_factor", "batch_size",  "output_file", "use_last_vectors",  "use_last_classes",
+    "sort_by_power", "lyrics",      "encoding",    "encoding_strategy", "seed"};
+
+Args parse(std::vector<std::string> argv) {
+    return bgv::cli::parse_args(argv, kRenderLike, "render");
+}
+
+std::string error_of(std::vector<std::string> argv) {
+    try {
+        parse(std::move(argv));
+    } catch (const bgv::UsageError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+}  // namespace
+
+TEST(Options, AcceptsTheOriginalSpellings) {
+    Args a =
+        parse({"-s", "song.mp3", "-ps",  "250", "-ts", "0.5", "-fl", "1024", "-sf", "15", "-bs",
+               "8",  "-es",      "best", "-n",  "3",   "-c",  "1",   "2",    "3",   "-t", "0.4"});
+    EXPECT_EQ(a.text("song"), "song.mp3");
+    EXPECT_EQ(a.integer("pitch_sensitivity"), 250);
+    EXPECT_DOUBLE_EQ(a.number("tempo_sensitivity"), 0.5);
+    EXPECT_EQ(a.integer("frame_length"), 1024);
+    EXPECT_EQ(a.integer("smooth_factor"), 15);
+    EXPECT_EQ(a.integer("batch_size"), 8);
+    EXPECT_EQ(a.text("encoding_strategy"), "best");
+    EXPECT_EQ(a.integers("classes"), (std::vector<std::int64_t>{1, 2, 3}));
+    EXPECT_DOUBLE_EQ(a.number("truncation"), 0.4);
+}
+
+TEST(Options, AcceptsUnderscoresDashesAndEquals) {
+    Args a = parse({"--pitch_sensitivity", "210", "--tempo-sensitivity=0.3", "--sort-by-power",
+                    "--use_last_classes"});
+    EXPECT_EQ(a.integer("pitch_sensitivity"), 210);
+    EXPECT_DOUBLE_EQ(a.number("tempo_sensitivity"), 0.3);
+    EXPECT_TRUE(a.flag("sort_by_power"));
+    EXPECT_TRUE(a.flag("use_last_classes"));
+    EXPECT_FALSE(a.flag("use_last_vectors"));
+}
+
+TEST(Options, DefaultsAreTheOriginalOnes) {
+    Args a = parse({});
+    EXPECT_EQ(a.integer("resolution"), 512);
+    EXPECT_EQ(a.integer("pitch_sensitivity"), 220);
+    EXPECT_DOUBLE_EQ(a.number("tempo_sensitivity"), 0.25);
+    EXPECT_EQ(a.integer("num_classes"), 12);
+    EXPECT_DOUBLE_EQ(a.number("jitter"), 0.5);
+    EXPECT_EQ(a.integer("frame_length"), 512);
+    EXPECT_DOUBLE_EQ(a.number("truncation"), 1.0);
+    EXPECT_EQ(a.integer("smooth_factor"), 20);
+    EXPECT_EQ(a.integer("batch_size"), 20);
+    EXPECT_THROW(a.text("song"), bgv::UsageError);
+}
+
+TEST(Options, OutOfRangeValuesNameFlagValueAndRange) {
+    EXPECT_EQ(error_of({"-ps", "150"}), "-ps 150: not allowed, expected an integer 200–295");
+    EXPECT_EQ(error_of({"-fl", "500"}),
+              "-fl 500: not allowed, expected an integer 64–16384, a multiple of 64");
+    EXPECT_EQ(error_of({"-t", "1.5"}), "-t 1.5: not allowed, expected a number 0.1–1");
+    EXPECT_EQ(error_of({"-r", "300"}), "-r 300: not allowed, expected one of 128, 256, 512");
+    EXPECT_EQ(error_of({"-c", "5", "1000"}), "-c 1000: not allowed, expected an integer 0–999");
+    EXPECT_EQ(error_of({"-ts", "fast"}), "-ts fast: not allowed, expected a number 0.05–0.8");
+    EXPECT_EQ(error_of({"-n"}), "-n: expected a value (an integer 1–12)");
+    EXPECT_EQ(error_of({"--bogus"}),
+              "unknown option '--bogus' for `bigganviz render` (see --help)");
+    EXPECT_EQ(error_of({"-n", "3", "--num_classes", "4"}), "--num_classes given twice");
+    EXPECT_EQ(error_of({"song.mp3"}),
+              "unexpected argument 'song.mp3' (see `bigganviz render --help`)");
+}
+
+TEST(Options, HelpShowsSpellingsDefaultsAndRanges) {
+    const std::string help = bgv::cli::help_text("render", "make a video", kRenderLike);
+    EXPECT_NE(help.find("-ps, --pitch_sensitivity N"), std::string::npos) << help;
+    EXPECT_NE(help.find("[default: 220] [an integer 200–295]"), std::string::npos) << help;
+    EXPECT_NE(help.find("-c, --classes ID ..."), std::string::npos) << help;
+}

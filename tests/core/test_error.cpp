@@ -1,0 +1,31 @@
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+TEST(Error, ContextIsPrependedOnTheWayOut) {
+    try {
+        bgv::with_context("loading model.bin", [] {
+            bgv::with_context("key generator.gen_z.bias",
+                              [] { bgv::fail("expected {}, got {}", 3, 4); });
+        });
+        FAIL() << "no exception";
+    } catch (const std::exception& e) {
+        EXPECT_EQ(bgv::describe(e),
+                  "loading model.bin: key generator.gen_z.bias: expected 3, got 4");
+        EXPECT_FALSE(bgv::is_usage_error(e));
+    }
+}
+
+TEST(Error, UsageErrorsStayUsageErrors) {
+    try {
+        bgv::with_context("render", [] { bgv::fail_usage("-ps 10: not allowed"); });
+        FAIL() << "no exception";
+    } catch (const std::exception& e) {
+        EXPECT_TRUE(bgv::is_usage_error(e));
+        EXPECT_EQ(bgv::describe(e), "render: -ps 10: not allowed");
+    }
+}
+
+TEST(Error, WithContextReturnsTheValue) {
+    EXPECT_EQ(bgv::with_context("x", [] { return 42; }), 42);
+}
