@@ -33,3 +33,12 @@ function(bgv_test name)
                                                     BGV_BINARY_DIR="${PROJECT_BINARY_DIR}")
     gtest_discover_tests(test_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${name};${ARG_LABELS}")
 endfunction()
+
+# bgv_bench(NAME SOURCES ... USES ...): a benchmark executable bench_<name> (not a test).
+function(bgv_bench name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;USES" ${ARGN})
+    add_executable(bench_${name} ${ARG_SOURCES})
+    target_link_libraries(bench_${name} PRIVATE ${ARG_USES} bgv_build_flags)
+    target_compile_definitions(bench_${name} PRIVATE BGV_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+                                                     BGV_BINARY_DIR="${PROJECT_BINARY_DIR}")
+endfunction()
