@@ -103,11 +103,12 @@ StateDict parse_safetensors(std::span<const std::byte> bytes) {
         fail("safetensors header is not a JSON object");
 
     StateDict state;
-    for (const auto& [name, info] : header.items()) {
+    for (const auto& entry : header.items()) {
+        const std::string& name = entry.key();
         if (name == "__metadata__")
             continue;  // free-form string → string map
         state[name] = with_context(fmt::format("tensor '{}'", printable(name)),
-                                   [&] { return read_tensor(info, data); });
+                                   [&] { return read_tensor(entry.value(), data); });
     }
     return state;
 }
