@@ -160,7 +160,7 @@ class Decoder {
         const std::string url = "file:" + path.string();
         AVFormatContext* raw = nullptr;
         if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0)
-            fail("cannot open as media: {}", libav_error_text(code));
+            fail("is not an audio or video file FFmpeg can read ({})", libav_error_text(code));
         format_.reset(raw);
         if (const int code = avformat_find_stream_info(format_.get(), nullptr); code < 0)
             fail("cannot read stream information: {}", libav_error_text(code));
@@ -266,7 +266,6 @@ class Decoder {
         }
         const SampleReader reader(static_cast<AVSampleFormat>(frame.format), audioread_path_);
         const float count = static_cast<float>(channels);
-        audio.mono.reserve(audio.mono.size() + static_cast<std::size_t>(frame.nb_samples));
         for (int i = 0; i < frame.nb_samples; ++i) {
             // numpy's mean over the channel axis of a float32 array: a float32 running sum of
             // the channels in order, divided by their count.

@@ -66,7 +66,7 @@ TEST_F(BadInput, TextNamedMp3) {
     std::string text;
     for (int i = 0; i < 200; ++i)
         text += "this is not audio at all, just a line of text\n";
-    expect_error(write("notes.mp3", text), "");
+    expect_error(write("notes.mp3", text), "is not an audio or video file FFmpeg can read");
 }
 
 TEST_F(BadInput, VideoWithoutAudio) {
@@ -110,8 +110,12 @@ TEST_F(BadInput, TruncatedMp3GivesTheAudioBeforeTheCutAndOneWarning) {
 TEST_F(BadInput, TruncatedWavKeepsWhatIsThere) {
     const auto whole = read_file_bytes(kData / "chords_120bpm.wav");
     const std::string head(reinterpret_cast<const char*>(whole.data()), 44 + 2 * 10000 + 1);
+    testing::internal::CaptureStderr();
     const Pcm pcm = load_mono(write("cut.wav", head));
+    const std::string warning = testing::internal::GetCapturedStderr();
     EXPECT_EQ(pcm.samples.size(), 10000u);  // the odd byte is half a sample and is dropped
+    EXPECT_NE(warning.find("cut.wav"), std::string::npos) << warning;
+    EXPECT_EQ(std::count(warning.begin(), warning.end(), '\n'), 1) << warning;
 }
 
 }  // namespace
