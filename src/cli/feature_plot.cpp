@@ -123,10 +123,11 @@ RgbImage draw_feature_plot(const FeaturePlotData& data) {
         loudest += fmt::format(" {}", kPitchNames[static_cast<std::size_t>(data.chromasort[i])]);
     const std::string tuning =
         std::isfinite(data.tuning) ? fmt::format("{:+.2f}", data.tuning) : std::string("-");
-    image.draw_text(kPlotLeft, 10,
-                    fmt::format("chroma   loudest:{}   tuning {} bin   {:.2f} fps", loudest, tuning,
-                                data.frames_per_second),
-                    kText, kFontScale);
+    // Fits the narrowest plot (600 pixels, 50 characters).
+    image.draw_text(
+        kPlotLeft, 10,
+        fmt::format("loudest{}  tuning {}  {:.2f} fps", loudest, tuning, data.frames_per_second),
+        kText, kFontScale);
 
     // Chromagram, C at the bottom as librosa's specshow draws it.
     for (int pitch = 0; pitch < 12; ++pitch) {
