@@ -1,0 +1,108 @@
+// `bigganviz models ...` end to end through the dispatcher, with the cache in a temporary folder
+// and a file:// mirror (a local copy laid out like the original hosts) instead of the network.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/file.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class ModelsCommand : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string pattern = (fs::temp_directory_path() / "bgv-models-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        root_ = pattern;
+        const fs::path biggan = root_ / "mirror" / "models.huggingface.co" / "biggan";
+        fs::create_directories(biggan);
+        bgv::write_file_atomic(biggan / "biggan-deep-128-config.json", R"({"output_dim": 128})");
+        bgv::write_file_atomic(biggan / "biggan-deep-128-pytorch_model.bin",
+                               std::string(70'000, 'w'));
+        ::setenv("BIGGANVIZ_CACHE", (root_ / "cache").c_str(), 1);
+        ::setenv("BIGGANVIZ_MIRROR", ("file://" + (root_ / "mirror").string()).c_str(), 1);
+        ::unsetenv("BIGGANVIZ_OFFLINE");
+    }
+    void TearDown() override {
+        ::unsetenv("BIGGANVIZ_CACHE");
+        ::unsetenv("BIGGANVIZ_MIRROR");
+        ::unsetenv("BIGGANVIZ_OFFLINE");
+        fs::remove_all(root_);
+    }
+
+    // Runs `bigganviz models ARGS...`; returns stdout, or "error: <line>" when it throws.
+    static std::string run(std::vector<std::string> words) {
+        words.insert(words.begin(), "models");
+        ::testing::internal::CaptureStdout();
+        std::string error;
+        try {
+            bgv::cli::dispatch(words);
+        } catch (const std::exception& e) {
+            error = "error: " + bgv::describe(e);
+        }
+        const std::string out = ::testing::internal::GetCapturedStdout();
+        return error.empty() ? out : error;
+    }
+
+    fs::path root_;
+};
+
+TEST_F(ModelsCommand, FetchesFromTheMirrorThenPrintsPathAndVerifies) {
+    const std::string folder = (root_ / "cache" / "biggan-deep-128").string();
+    EXPECT_EQ(run({"path", "biggan-deep-128"}),
+              "error: biggan-deep-128 is not complete in " + folder +
+                  " (missing config.json, pytorch_model.bin): `bigganviz models fetch "
+                  "biggan-deep-128` gets it");
+    EXPECT_EQ(run({"fetch", "biggan-deep-128", "-q"}), folder + "\n");
+    EXPECT_EQ(bgv::read_file_text(fs::path(folder) / "pytorch_model.bin"),
+              std::string(70'000, 'w'));
+    EXPECT_EQ(run({"path", "biggan-deep-128"}), folder + "\n");
+
+    const std::string verified = run({"verify"});
+    EXPECT_NE(verified.find("biggan-deep-128/pytorch_model.bin: ok, "), std::string::npos)
+        << verified;
+    EXPECT_NE(verified.find("(matches the recorded hash)"), std::string::npos) << verified;
+
+    const std::string listed = run({"list"});
+    EXPECT_NE(listed.find("cached in " + folder), std::string::npos) << listed;
+    EXPECT_NE(listed.find("files: config.json, vocab.txt, model.safetensors"), std::string::npos)
+        << listed;
+
+    std::ofstream(fs::path(folder) / "config.json", std::ios::app) << " ";
+    EXPECT_TRUE(run({"verify", "biggan-deep-128"})
+                    .starts_with("error: verification failed for biggan-deep-128"));
+}
+
+TEST_F(ModelsCommand, OfflineAndUnknownNamesFailInOneLine) {
+    ::setenv("BIGGANVIZ_OFFLINE", "1", 1);
+    EXPECT_EQ(run({"fetch", "all-MiniLM-L6-v2"}),
+              "error: model all-MiniLM-L6-v2 is not in the cache and BIGGANVIZ_OFFLINE is set; put "
+              "config.json, vocab.txt, model.safetensors into " +
+                  (root_ / "cache" / "all-MiniLM-L6-v2").string() + " (or pass --weights)");
+    EXPECT_EQ(run({"fetch", "biggan-deep-64"}),
+              "error: unknown model 'biggan-deep-64' (known: biggan-deep-128, biggan-deep-256, "
+              "biggan-deep-512, all-MiniLM-L6-v2)");
+    EXPECT_EQ(run({"dance"}),
+              "error: models: unknown action 'dance' (list, fetch, path or verify)");
+    EXPECT_EQ(run({}),
+              "error: models: say what to do: list, fetch NAME, path NAME or verify [NAME]");
+}
+
+TEST_F(ModelsCommand, ListAsJson) {
+    const std::string listed = run({"list", "--json"});
+    EXPECT_NE(listed.find("\"name\": \"biggan-deep-512\""), std::string::npos) << listed;
+    EXPECT_NE(listed.find("\"complete\": false"), std::string::npos) << listed;
+    // The mirror applies to the addresses shown.
+    EXPECT_NE(listed.find("file://" + (root_ / "mirror").string() +
+                          "/models.huggingface.co/biggan/biggan-deep-512-config.json"),
+              std::string::npos)
+        << listed;
+}
+
+}  // namespace
