@@ -55,6 +55,7 @@ StoreOptions StoreOptions::from_environment() {
     StoreOptions options;
     options.mirror = env_or_empty("BIGGANVIZ_MIRROR");
     options.offline = env_says_yes(env_or_empty("BIGGANVIZ_OFFLINE"));
+    options.download.show_progress = log::level() <= log::Level::info;  // --quiet hides it
     return options;
 }
 

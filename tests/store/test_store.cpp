@@ -241,6 +241,20 @@ TEST_F(StoreTest, ReportsA404InOneLine) {
     EXPECT_FALSE(fs::exists(model_file("pytorch_model.bin")));
 }
 
+TEST_F(StoreTest, RetriesAServerThatIsBusyForAWhile) {
+    server_.serve("/tiny/pytorch_model.bin", {.body = weights_, .status = 503, .status_times = 2});
+    make_store().ensure("tiny");
+    expect_fetched_intact();
+    EXPECT_EQ(server_.requests("/tiny/pytorch_model.bin"), 3);
+
+    server_.serve("/tiny/config.json", {.body = kConfig, .status = 503});
+    fs::remove(model_file("config.json"));
+    const std::string error = error_of([&] { make_store().ensure("tiny"); });
+    EXPECT_NE(error.find("after 3 attempts without progress (HTTP 503)"), std::string::npos)
+        << error;
+    EXPECT_FALSE(fs::exists(model_file("config.json")));
+}
+
 TEST_F(StoreTest, TriesTheNextAddressAndFollowsRedirects) {
     server_.serve("/moved/pytorch_model.bin", {.redirect_to = "/tiny/pytorch_model.bin"});
     ModelSpec spec = tiny_model();
