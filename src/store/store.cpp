@@ -229,4 +229,15 @@ std::vector<FileCheck> Store::verify(const std::string& name) const {
     return checks;
 }
 
+fs::path weights_or_model(const std::optional<std::string>& weights_path,
+                          const std::string& model_name) {
+    if (weights_path) {
+        if (!fs::exists(*weights_path))
+            fail("--weights {}: no such file or folder", *weights_path);
+        return *weights_path;
+    }
+    Store store;
+    return store.ensure(model_name);
+}
+
 }  // namespace bgv::store

@@ -380,6 +380,24 @@ TEST_F(StoreTest, UnknownModelListsTheKnownOnes) {
     EXPECT_EQ(error, "unknown model 'tinny' (known: tiny)");
 }
 
+TEST_F(StoreTest, WeightsPathWinsOverTheStore) {
+    ::setenv("BIGGANVIZ_CACHE", (root_ / "cache").c_str(), 1);
+    ::setenv("BIGGANVIZ_OFFLINE", "1", 1);
+    EXPECT_EQ(bgv::store::weights_or_model(root_.string(), "biggan-deep-512"), root_);
+    EXPECT_EQ(error_of([&] { bgv::store::weights_or_model((root_ / "no").string(), "x"); }),
+              "--weights " + (root_ / "no").string() + ": no such file or folder");
+    const fs::path folder = root_ / "cache" / "biggan-deep-512";
+    fs::create_directories(folder);
+    bgv::write_file_atomic(folder / "config.json", kConfig);
+    EXPECT_TRUE(error_of([&] {
+                    bgv::store::weights_or_model(std::nullopt, "biggan-deep-512");
+                }).starts_with("model biggan-deep-512 is not in the cache"));
+    bgv::write_file_atomic(folder / "pytorch_model.bin", weights_);  // put there by hand
+    EXPECT_EQ(bgv::store::weights_or_model(std::nullopt, "biggan-deep-512"), folder);
+    ::unsetenv("BIGGANVIZ_CACHE");
+    ::unsetenv("BIGGANVIZ_OFFLINE");
+}
+
 TEST(StoreTable, KnowsTheFourModelsAndTheirAddresses) {
     const auto& models = bgv::store::known_models();
     ASSERT_EQ(models.size(), 4u);
