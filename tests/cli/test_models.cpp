@@ -1,7 +1,10 @@
 // `bigganviz models ...` end to end through the dispatcher, with the cache in a temporary folder
 // and a file:// mirror (a local copy laid out like the original hosts) instead of the network.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <spawn.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +12,9 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "http_test_server.h"
+
+extern char** environ;
 
 namespace {
 
@@ -77,6 +83,57 @@ TEST_F(ModelsCommand, FetchesFromTheMirrorThenPrintsPathAndVerifies) {
     std::ofstream(fs::path(folder) / "config.json", std::ios::app) << " ";
     EXPECT_TRUE(run({"verify", "biggan-deep-128"})
                     .starts_with("error: verification failed for biggan-deep-128"));
+}
+
+// Two bigganviz processes fetch one model from a slow local server at once: the flock makes the
+// second wait and find the file complete, so the server sends the weights once.
+TEST_F(ModelsCommand, TwoProcessesFetchingOneModelDownloadItOnce) {
+    ::setenv("NO_PROXY", "127.0.0.1,localhost", 1);
+    ::setenv("no_proxy", "127.0.0.1,localhost", 1);
+    const std::string weights(300'000, 'x');
+    bgv::testing::HttpTestServer server;
+    const std::string base = "/models.huggingface.co/biggan/biggan-deep-256-";
+    server.serve(base + "config.json", {.body = R"({"output_dim": 256})"});
+    // 19 chunks of 16 KiB, 50 ms each: about 1 s, so the second process starts while the first
+    // is still downloading.
+    server.serve(base + "pytorch_model.bin",
+                 {.body = weights, .delay_per_chunk = std::chrono::milliseconds(50)});
+    ::setenv("BIGGANVIZ_MIRROR", server.url("").c_str(), 1);
+
+    const std::string program = BGV_BINARY_DIR "/src/cli/bigganviz";
+    pid_t children[2];
+    for (int i = 0; i < 2; ++i) {
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const std::string log = (root_ / ("stderr-" + std::to_string(i))).string();
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT, 0644);
+        std::vector<std::string> argv_text = {program, "models", "fetch", "biggan-deep-256"};
+        std::vector<char*> argv;
+        for (auto& word : argv_text)
+            argv.push_back(word.data());
+        argv.push_back(nullptr);
+        ASSERT_EQ(
+            ::posix_spawn(&children[i], program.c_str(), &actions, nullptr, argv.data(), environ),
+            0);
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    for (const pid_t child : children) {
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    }
+    const fs::path folder = root_ / "cache" / "biggan-deep-256";
+    EXPECT_TRUE(bgv::read_file_text(folder / "pytorch_model.bin") == weights);
+    EXPECT_FALSE(fs::exists(folder / "pytorch_model.bin.part"));
+    EXPECT_EQ(server.requests(base + "pytorch_model.bin"), 1);
+    const std::string logs =
+        bgv::read_file_text(root_ / "stderr-0") + bgv::read_file_text(root_ / "stderr-1");
+    EXPECT_NE(logs.find("biggan-deep-256/pytorch_model.bin: another bigganviz is downloading it, "
+                        "waiting"),
+              std::string::npos)
+        << logs;
+    EXPECT_EQ(run({"verify", "biggan-deep-256"}).find("FAILED"), std::string::npos);
 }
 
 TEST_F(ModelsCommand, OfflineAndUnknownNamesFailInOneLine) {
