@@ -88,6 +88,15 @@ int list_models(const Store& models, bool json) {
         fmt::print("{:<18} files: {}\n", "", join(names));
         fmt::print("{:<18} {}{}\n", "", state,
                    state == "not cached" ? "" : " in " + models.model_dir(spec.name).string());
+        for (const auto& file : spec.files) {
+            std::error_code error;
+            const fs::path part = models.model_dir(spec.name) / (file.name + ".part");
+            const auto size = fs::file_size(part, error);
+            if (!error && !fs::exists(models.model_dir(spec.name) / file.name)) {
+                fmt::print("{:<18} {} interrupted at {} (`bigganviz models fetch {}` resumes)\n",
+                           "", file.name, format_bytes(static_cast<double>(size)), spec.name);
+            }
+        }
     }
     return 0;
 }

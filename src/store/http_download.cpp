@@ -350,8 +350,12 @@ std::int64_t download_resumable(const std::string& url, const fs::path& part_pat
                     code == CURLE_OK && !server_busy ? "the server sent nothing more" : curl_text),
                 false);
         }
-        log::debug("{}: transfer interrupted at byte {} ({}), resuming", label, have, curl_text);
-        std::this_thread::sleep_for(options.retry_delay * std::max(fruitless, 1));
+        const auto delay = options.retry_delay * std::max(fruitless, 1);
+        log::info("{}: transfer interrupted at {} ({}); resuming in {:.1f} s", label,
+                  format_bytes(static_cast<double>(have)),
+                  code == CURLE_OK && !server_busy ? "the server sent nothing more" : curl_text,
+                  std::chrono::duration<double>(delay).count());
+        std::this_thread::sleep_for(delay);
     }
     if (progress)
         progress->finish();
