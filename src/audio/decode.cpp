@@ -11,6 +11,7 @@ extern "C" {
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -147,8 +148,12 @@ class Decoder {
         // "file:" keeps a name with a colon in it from being taken for a URL.
         const std::string url = "file:" + path.string();
         AVFormatContext* raw = nullptr;
-        if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0)
-            fail("is not an audio or video file FFmpeg can read ({})", libav_error_text(code));
+        if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0) {
+            // FFmpeg answers EINVAL when no demuxer recognises the bytes.
+            if (code == AVERROR_INVALIDDATA || code == AVERROR(EINVAL))
+                fail("is not an audio or video file FFmpeg can read ({})", libav_error_text(code));
+            fail("cannot open: {}", libav_error_text(code));
+        }
         format_.reset(raw);
         if (const int code = avformat_find_stream_info(format_.get(), nullptr); code < 0)
             fail("cannot read stream information: {}", libav_error_text(code));
@@ -172,11 +177,14 @@ class Decoder {
         if (const int code = avcodec_open2(codec_.get(), codec, nullptr); code < 0)
             fail("cannot open the {} decoder: {}", codec->name, libav_error_text(code));
         audioread_path_ = !libsndfile_reads(format_->iformat->name);
+        // Video, subtitles and cover art need not be parsed.
+        for (unsigned i = 0; i < format_->nb_streams; ++i) {
+            if (static_cast<int>(i) != stream_)
+                format_->streams[i]->discard = AVDISCARD_ALL;
+        }
     }
 
-    bool audioread_path() const { return audioread_path_; }
-
-    // Decodes until the end or until `max_frames` mono frames are collected.
+    // Decodes until the end, or until max_seconds at the native rate are collected.
     NativeAudio run(std::optional<double> max_seconds) {
         NativeAudio audio;
         audio.quantised_to_16_bits = audioread_path_;
