@@ -224,5 +224,17 @@ TEST(Features, OddHopKeepsFramesConsistent) {
     EXPECT_EQ(features.chromasort[0], 9);  // A
 }
 
+TEST(Features, HigherRatesDownsampleEarly) {
+    // At 44.1 kHz librosa first halves the signal (the top filters reach 4.2 kHz, far below
+    // Nyquist); the tone must still land on A and the frame count follow the hop.
+    const auto samples = sine(440, 1.0, 0.5, 44100);
+    const auto features = compute_features(samples, 44100, 1024);
+    EXPECT_EQ(features.frames, 1 + static_cast<std::int64_t>(samples.size()) / 1024);
+    EXPECT_EQ(features.chromasort[0], 9);
+    const auto& chroma = features.chroma;
+    const std::int64_t t = features.frames / 2;
+    EXPECT_EQ(chroma[static_cast<std::size_t>(9 * features.frames + t)], 1.0F);
+}
+
 }  // namespace
 }  // namespace bgv::features
