@@ -215,6 +215,20 @@ TEST(Features, RejectsEmptyAudioAndBadHops) {
     EXPECT_THROW(compute_features(samples, 22050, 0), Error);
 }
 
+TEST(Features, TinyInputsGiveValidFeatures) {
+    for (const std::size_t n : {1U, 2U, 63U, 100U, 2047U}) {
+        const auto samples = sine(440, static_cast<double>(n) / 22050);
+        const auto features = compute_features(samples, 22050, 512);
+        EXPECT_EQ(features.frames, 1 + static_cast<std::int64_t>(n) / 512) << n;
+        for (const auto* values :
+             {&features.mel, &features.chroma, &features.spec_mean, &features.grad_mean}) {
+            for (const float v : *values) {
+                ASSERT_TRUE(std::isfinite(v)) << n;
+            }
+        }
+    }
+}
+
 TEST(Features, OddHopKeepsFramesConsistent) {
     // A hop that does not divide by 2^6 stops the octave halving early (librosa's rule); the
     // features still cover 1 + len / hop frames.
