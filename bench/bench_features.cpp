@@ -61,16 +61,17 @@ int main(int argc, char** argv) {
     using bgv::features::feature_threads;
 
     // Decode + resample: load the file until 3 minutes of audio have been produced.
-    auto start = std::chrono::steady_clock::now();
-    auto pcm = bgv::audio::load_mono(file, kRate);
-    const double one_load = seconds_since(start);
+    bgv::audio::Pcm pcm;
+    Timing decode_time = time_it([&] { pcm = bgv::audio::load_mono(file, kRate); });
     const double file_seconds = static_cast<double>(pcm.samples.size()) / kRate;
     const int loads = static_cast<int>(std::ceil(kSongSeconds / file_seconds));
-    start = std::chrono::steady_clock::now();
-    for (int i = 1; i < loads; ++i) {
-        pcm = bgv::audio::load_mono(file, kRate);
-    }
-    const double decode_seconds = one_load + seconds_since(start);
+    const auto more_loads = time_it([&] {
+        for (int i = 1; i < loads; ++i) {
+            pcm = bgv::audio::load_mono(file, kRate);
+        }
+    });
+    decode_time.wall += more_loads.wall;
+    decode_time.cpu += more_loads.cpu;
 
     std::vector<float> song(static_cast<std::size_t>(kSongSeconds * kRate));
     for (std::size_t i = 0; i < song.size(); ++i) {
@@ -95,7 +96,8 @@ int main(int argc, char** argv) {
 
     fmt::print("bench_features: {} ({:.1f} s) looped to {:.0f} s, hop {}, {} threads\n",
                file.filename().string(), file_seconds, kSongSeconds, hop, threads);
-    fmt::print("  decode + resample ({} loads): {:.3f} s wall\n", loads, decode_seconds);
+    fmt::print("  decode + resample ({} loads): {:.3f} s wall, {:.3f} s CPU\n", loads,
+               decode_time.wall, decode_time.cpu);
     fmt::print("  mel spectrogram:              {:.3f} s wall, {:.3f} s CPU ({} frames)\n",
                mel_time.wall, mel_time.cpu, mel.frames);
     fmt::print("  chroma_cqt (own tuning STFT): {:.3f} s wall, {:.3f} s CPU (tuning {:.2f})\n",
