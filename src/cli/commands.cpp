@@ -30,7 +30,12 @@ std::string overview() {
 }  // namespace
 
 const std::vector<Command>& commands() {
-    static const std::vector<Command> table = {};
+    static const std::vector<Command> table = {
+        {.name = "analyze",
+         .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
+         .options = {"song", "frame_length", "duration", "out", "verbose", "quiet", "help"},
+         .run = run_analyze},
+    };
     return table;
 }
 
