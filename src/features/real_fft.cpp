@@ -80,23 +80,27 @@ void RealFft::execute() {
 
 void complex_fft(std::span<std::complex<double>> data) {
     const int n = static_cast<int>(data.size());
+    static std::map<int, fftw_plan> plans;  // in-place forward plans, shared like the r2c ones
+    fftw_plan plan = nullptr;
+    {
+        std::lock_guard lock(planner_mutex());
+        auto found = plans.find(n);
+        if (found == plans.end()) {
+            auto* scratch = fftw_alloc_complex(data.size());
+            plan = fftw_plan_dft_1d(n, scratch, scratch, FFTW_FORWARD, FFTW_ESTIMATE);
+            fftw_free(scratch);
+            if (plan == nullptr) {
+                fail("FFTW could not plan a complex FFT of length {}", n);
+            }
+            plans.emplace(n, plan);
+        } else {
+            plan = found->second;
+        }
+    }
     auto* buffer = fftw_alloc_complex(data.size());
-    fftw_plan plan;
-    {
-        std::lock_guard lock(planner_mutex());
-        plan = fftw_plan_dft_1d(n, buffer, buffer, FFTW_FORWARD, FFTW_ESTIMATE);
-    }
-    if (plan == nullptr) {
-        fftw_free(buffer);
-        fail("FFTW could not plan a complex FFT of length {}", n);
-    }
     std::copy(data.begin(), data.end(), reinterpret_cast<std::complex<double>*>(buffer));
-    fftw_execute(plan);
+    fftw_execute_dft(plan, buffer, buffer);
     std::copy_n(reinterpret_cast<const std::complex<double>*>(buffer), data.size(), data.begin());
-    {
-        std::lock_guard lock(planner_mutex());
-        fftw_destroy_plan(plan);
-    }
     fftw_free(buffer);
 }
 
