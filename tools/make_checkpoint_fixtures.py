@@ -119,6 +119,9 @@ def main():
     sd = state_dict()
     torch.save(sd, os.path.join(OUT, "small_legacy.bin"), _use_new_zipfile_serialization=False)
     torch.save(sd, os.path.join(OUT, "small_zip.pt"))
+    # Protocol 4 brings FRAME, MEMOIZE, SHORT_BINUNICODE and STACK_GLOBAL-free framing.
+    torch.save(sd, os.path.join(OUT, "small_legacy_protocol4.bin"), _use_new_zipfile_serialization=False,
+               pickle_protocol=4)
     write_safetensors(os.path.join(OUT, "small.safetensors"), sd)
     with zipfile.ZipFile(os.path.join(OUT, "small_zip.pt")) as z:
         write_zip64(os.path.join(OUT, "small_zip64.pt"),
@@ -143,7 +146,7 @@ def main():
     except Exception as e:  # noqa: BLE001 - any refusal will do
         print("torch weights_only refuses the hostile legacy file:", type(e).__name__)
     # And the good files must load in torch to the same values.
-    for path in ("small_legacy.bin", "small_zip.pt", "small_zip64.pt"):
+    for path in ("small_legacy.bin", "small_legacy_protocol4.bin", "small_zip.pt", "small_zip64.pt"):
         loaded = torch.load(os.path.join(OUT, path))
         for name, t in sd.items():
             assert torch.equal(loaded[name].float().nan_to_num(), t.float().nan_to_num()), (path, name)

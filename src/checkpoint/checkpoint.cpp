@@ -1,5 +1,6 @@
 #include "checkpoint/checkpoint.h"
 
+#include <array>
 #include <fstream>
 
 #include "checkpoint/safetensors.h"
@@ -26,7 +27,7 @@ Format detect_format(const std::filesystem::path& path) {
         std::ifstream in(path, std::ios::binary);
         if (!in)
             fail("cannot open");
-        std::array<char, 32> head{};
+        std::array<char, 64> head{};
         in.read(head.data(), head.size());
         const auto got = static_cast<std::size_t>(in.gcount());
         return detect_format(std::as_bytes(std::span(head.data(), got)));

@@ -57,6 +57,8 @@ TEST_P(EveryFormat, DetectsByContentAndLoadsExactValues) {
 
 INSTANTIATE_TEST_SUITE_P(Checkpoint, EveryFormat,
                          testing::Values(FormatCase{"small_legacy.bin", Format::legacy_torch},
+                                         FormatCase{"small_legacy_protocol4.bin",
+                                                    Format::legacy_torch},
                                          FormatCase{"small_zip.pt", Format::zip_torch},
                                          FormatCase{"small_zip64.pt", Format::zip_torch},
                                          FormatCase{"small.safetensors", Format::safetensors}),
