@@ -110,6 +110,15 @@ TEST(Formats, NonContiguousAndSharedViewsAreGathered) {
     EXPECT_EQ(strided[3], b[5]);
 }
 
+TEST(Formats, LegacyStorageViewsAreResolved) {
+    // Persistent id ('storage', FloatStorage, 'root', 'cpu', 10, ('view', 2, 6)) over root storage
+    // 0..9, tensor offset 1, size (2, 2), stride (2, 1): elements 3, 4, 5, 6 (torch.load agrees).
+    const StateDict state = load_state_dict(data_dir() / "storage_view_legacy.bin");
+    ASSERT_EQ(state.size(), 1u);
+    EXPECT_EQ(state.at("v").shape, (std::vector<std::int64_t>{2, 2}));
+    EXPECT_EQ(state.at("v").data, (std::vector<float>{3, 4, 5, 6}));
+}
+
 TEST(Formats, ExtensionIsIgnored) {
     const auto dir = test::scratch_dir("extension");
     std::filesystem::copy_file(data_dir() / "small_zip.pt", dir / "weights.safetensors");
