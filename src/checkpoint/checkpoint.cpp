@@ -3,12 +3,12 @@
 #include <array>
 #include <fstream>
 
+#include "checkpoint/mapped_file.h"
 #include "checkpoint/safetensors.h"
 #include "checkpoint/torch_legacy.h"
 #include "checkpoint/torch_zip.h"
 #include "checkpoint/zip_reader.h"
 #include "core/error.h"
-#include "core/file.h"
 
 namespace bgv::checkpoint {
 
@@ -47,7 +47,8 @@ StateDict parse_state_dict(std::span<const std::byte> bytes) {
 }
 
 StateDict load_state_dict(const std::filesystem::path& path) {
-    return with_context(path.string(), [&] { return parse_state_dict(read_file_bytes(path)); });
+    const MappedFile file(path);
+    return with_context(path.string(), [&] { return parse_state_dict(file.bytes()); });
 }
 
 }  // namespace bgv::checkpoint

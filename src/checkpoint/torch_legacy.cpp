@@ -5,10 +5,10 @@
 #include <cstring>
 #include <map>
 
+#include "checkpoint/mapped_file.h"
 #include "checkpoint/torch_pickle.h"
 #include "checkpoint/unpickler.h"
 #include "core/error.h"
-#include "core/file.h"
 
 namespace bgv::checkpoint {
 
@@ -130,7 +130,8 @@ StateDict parse_torch_legacy(std::span<const std::byte> bytes) {
 }
 
 StateDict load_torch_legacy(const std::filesystem::path& path) {
-    return with_context(path.string(), [&] { return parse_torch_legacy(read_file_bytes(path)); });
+    const MappedFile file(path);
+    return with_context(path.string(), [&] { return parse_torch_legacy(file.bytes()); });
 }
 
 }  // namespace bgv::checkpoint
