@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/element_type.h"
+#include "checkpoint/mapped_file.h"
 #include "checkpoint/tensor_gather.h"
 #include "checkpoint/unpickler.h"
 #include "core/error.h"
-#include "core/file.h"
 
 namespace bgv::checkpoint {
 
@@ -114,7 +114,8 @@ StateDict parse_safetensors(std::span<const std::byte> bytes) {
 }
 
 StateDict load_safetensors(const std::filesystem::path& path) {
-    return with_context(path.string(), [&] { return parse_safetensors(read_file_bytes(path)); });
+    const MappedFile file(path);
+    return with_context(path.string(), [&] { return parse_safetensors(file.bytes()); });
 }
 
 }  // namespace bgv::checkpoint
