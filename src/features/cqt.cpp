@@ -224,17 +224,15 @@ CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int 
         double octave_rate = rate;
         for (int octave = 0; octave < n_octaves; ++octave) {
             const auto o = static_cast<std::size_t>(octave);
-            if (octave > 0 && halved[o - 1]) {
-                if (octave == 1) {
-                    chain.join();
-                    if (chain_error) {
-                        std::rethrow_exception(chain_error);
-                    }
+            if (octave == 1) {
+                chain.join();
+                if (chain_error) {
+                    std::rethrow_exception(chain_error);
                 }
+            }
+            if (octave > 0 && halved[o - 1]) {
                 signal = lower[o];
                 octave_rate /= 2.0;
-            } else if (octave == 1) {
-                chain.join();
             }
             const int last = spec.n_bins - n_filters * octave;
             const int first = std::max(0, spec.n_bins - n_filters * (octave + 1));
