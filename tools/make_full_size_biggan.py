@@ -45,6 +45,22 @@ def time_forward(sd, config, batch, truncation, threads, repeats, rng):
     return best / batch
 
 
+def measure_timings(sd, config, args, rng, log):
+    timing = OrderedDict([("threads", args.threads)])
+    for b in (1, 4):
+        key = f"torch_float32_s_per_frame_batch{b}"
+        timing[key] = time_forward(sd, config, b, 0.555, args.threads, args.timing_repeats, rng)
+        log(f"PyTorch float32 batch {b}: {timing[key]:.2f} s/frame")
+    timing["measured_at"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    timing["load_average_1min"] = os.getloadavg()[0]
+    return timing
+
+
+def timing_note(args):
+    return ("best of %d runs on a shared 2-core machine (other jobs running; see "
+            "load_average_1min): noisy" % args.timing_repeats)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--resolution", type=int, choices=[128, 256, 512], required=True)
@@ -54,6 +70,9 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--calibration-batch", type=int, default=4)
     parser.add_argument("--timing-repeats", type=int, default=2)
+    parser.add_argument("--time-only", action="store_true",
+                        help="load the model already in --out, re-measure the PyTorch timings and "
+                             "update golden.json")
     parser.add_argument("--golden-batch", type=int, choices=[1, 2], default=2)
     parser.add_argument("--sensitivity", action="store_true",
                         help="also measure how far typical mistakes move the golden (2 more float64 runs)")
@@ -66,6 +85,17 @@ def main():
 
     config = br.Config.published(args.resolution, channel_width=128)
     seed = args.seed if args.seed is not None else args.resolution
+    if args.time_only:
+        sd = torch.load(os.path.join(args.out, "pytorch_model.bin"))
+        path = os.path.join(args.out, "golden.json")
+        with open(path) as f:
+            info = json.load(f, object_pairs_hook=OrderedDict)
+        info["timing"] = measure_timings(sd, config, args, np.random.default_rng(seed + 2), log)
+        info["timing_note"] = timing_note(args)
+        with open(path, "w") as f:
+            json.dump(info, f, indent=1)
+            f.write("\n")
+        return
     t0 = time.time()
     sd = br.make_random_state_dict(config, seed, calibration_batch=args.calibration_batch,
                                    calibration_indices=args.calibrated_indices,
@@ -104,14 +134,8 @@ def main():
             m: br.rel_l2(br.forward(sd, config, z, y, truncation, options={m: True}), out64)
             for m in ("natural_blend", "no_attention")}
     log(f"rel L2 float32 vs float64: {info['rel_l2_torch_float32']:.3e}; output {info['output']}")
-    timing = OrderedDict([("threads", args.threads)])
-    for b in (1, 4):
-        timing[f"torch_float32_s_per_frame_batch{b}"] = time_forward(
-            sd, config, b, truncation, args.threads, args.timing_repeats, rng)
-        log(f"PyTorch float32 batch {b}: {timing[f'torch_float32_s_per_frame_batch{b}']:.2f} s/frame")
-    info["timing"] = timing
-    info["timing_note"] = ("best of %d runs on a shared 2-core machine (other jobs running): noisy"
-                           % args.timing_repeats)
+    info["timing"] = measure_timings(sd, config, args, rng, log)
+    info["timing_note"] = timing_note(args)
     with open(os.path.join(args.out, "golden.json"), "w") as f:
         json.dump(info, f, indent=1)
         f.write("\n")
