@@ -30,7 +30,13 @@ std::string overview() {
 }  // namespace
 
 const std::vector<Command>& commands() {
-    static const std::vector<Command> table = {};
+    static const std::vector<Command> table = {
+        {"generate",
+         "images from the generator for given noise/class vectors, or for classes",
+         {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
+          "out", "threads", "verbose", "quiet", "help"},
+         run_generate},
+    };
     return table;
 }
 
