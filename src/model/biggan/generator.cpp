@@ -12,6 +12,7 @@
 #include "runtime/engine.h"
 #include "runtime/matmul.h"
 #include "runtime/tensor.h"
+#include "runtime/upsampled_conv.h"
 
 namespace bgv::biggan {
 
@@ -47,7 +48,8 @@ struct Block {
     LayerSpec spec;
     int in = 0, mid = 0, out = 0;
     ConditionalBatchNorm bn[4];
-    std::optional<Conv2d> conv[4];
+    std::optional<Conv2d> conv[4];                     // conv[1] empty when up
+    std::optional<runtime::UpsampledConv3x3> up_conv;  // conv_1 of the upsampled input
 };
 
 struct Attention {
@@ -77,8 +79,8 @@ struct Generator::Impl {
     std::vector<float> final_scale, final_shift;  // per channel
 
     // Work buffers, kept between calls (capacity only grows).
-    Tensor cond, affine_rows_out, affines, x, skip, t0, h1, h1_up, h2, h3, qkv, pooled, attn,
-        attended, rgb, final_affine;
+    Tensor cond, affine_rows_out, affines, x, skip, t0, h1, h2, h3, qkv, pooled, attn, attended,
+        rgb, final_affine;
 
     explicit Impl(int threads) : engine(threads) {}
 
@@ -171,15 +173,14 @@ struct Generator::Impl {
                        {.scale = scale_of(b.bn[1], batch),
                         .shift = shift_of(b.bn[1], batch),
                         .activation = Activation::relu});  // (B, H, W, mid)
-        Tensor* h = &h1;
-        if (b.spec.up) {
-            runtime::upsample_nearest2x(h1, h1_up);  // (B, 2H, 2W, mid)
-            h = &h1_up;
-        }
-        b.conv[1]->run(*h, h2,
-                       {.scale = scale_of(b.bn[2], batch),
-                        .shift = shift_of(b.bn[2], batch),
-                        .activation = Activation::relu});  // (B, H', W', mid)
+        if (b.spec.up)
+            b.up_conv->run(h1, h2, scale_of(b.bn[2], batch), shift_of(b.bn[2], batch),
+                           Activation::relu);  // conv_1(upsample(h1)): (B, 2H, 2W, mid)
+        else
+            b.conv[1]->run(h1, h2,
+                           {.scale = scale_of(b.bn[2], batch),
+                            .shift = shift_of(b.bn[2], batch),
+                            .activation = Activation::relu});  // (B, H, W, mid)
         b.conv[2]->run(h2, h3,
                        {.scale = scale_of(b.bn[3], batch),
                         .shift = shift_of(b.bn[3], batch),
@@ -351,7 +352,11 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
             const auto weight =
                 fold_spectral_norm(w, conv, {conv_out[j], conv_in[j], kernel[j], kernel[j]});
             const auto& bias = expect_tensor(w, conv + ".bias", {conv_out[j]}).data;
-            b.conv[j].emplace(e, weight, bias, conv_out[j], conv_in[j], kernel[j], kernel[j] / 2);
+            if (j == 1 && spec.up)
+                b.up_conv.emplace(e, weight, bias, conv_out[j], conv_in[j]);
+            else
+                b.conv[j].emplace(e, weight, bias, conv_out[j], conv_in[j], kernel[j],
+                                  kernel[j] / 2);
         }
         impl->blocks.push_back(std::move(b));
     }
