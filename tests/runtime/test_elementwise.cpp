@@ -2,6 +2,7 @@
 
 #include "naive.h"
 #include "runtime/elementwise.h"
+#include "runtime/softmax.h"
 
 using namespace bgv::runtime;
 using bgv::test::random_values;
@@ -89,4 +90,13 @@ TEST(Elementwise, AffineSoftmaxLayerNorm) {
             want[r * 10 + c] = (v[r * 10 + c] - mean) / std::sqrt(var + 1e-12) * gamma[c] + beta[c];
     }
     EXPECT_LT(relative_error(l, want), kTolerance);
+}
+
+TEST(Elementwise, SoftmaxPrimitiveMatchesLoop) {
+    Engine engine(2);
+    const auto v = random_values(37 * 300, 8, 5.0f);
+    std::vector<float> loop = v, primitive = v;
+    softmax_rows(loop.data(), 37, 300);
+    softmax_rows(engine, primitive.data(), 37, 300);
+    EXPECT_LT(relative_error(primitive, loop), kTolerance);
 }

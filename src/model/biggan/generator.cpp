@@ -11,6 +11,7 @@
 #include "runtime/elementwise.h"
 #include "runtime/engine.h"
 #include "runtime/matmul.h"
+#include "runtime/softmax.h"
 #include "runtime/tensor.h"
 #include "runtime/upsampled_conv.h"
 
@@ -224,7 +225,7 @@ struct Generator::Impl {
                          .ldb = width,
                          .batch_stride_a = n * width,
                          .batch_stride_b = m * width});  // thetaᵀ·phi (B, n, n/4)
-        runtime::softmax_rows(attn.data(), batch * n, m);
+        runtime::softmax_rows(engine, attn.data(), batch * n, m);
         attended.resize({batch, n, c / 2});
         runtime::matmul(engine, attn.data(), pooled.data() + c / 4, attended.data(),
                         {.batch = batch,
