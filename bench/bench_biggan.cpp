@@ -2,8 +2,9 @@
 // 512 px, batch 1 and 4, each configuration in a fresh process (this program re-executes itself)
 // so that peak memory is that configuration's own. Weights: /work/fullsize/<R>/ when present
 // (or BGV_FULLSIZE_DIR), else random weights of the published shapes (same cost).
-// With --torch CMD, also times PyTorch's float32 forward of the same model (CMD R BATCH prints
-// "TORCH <seconds per frame>") and prints the ratio.
+// When /usr/bin/python3 has torch, also times PyTorch's float32 forward of the same model
+// (bench/biggan_torch_time.py, 2 threads; --torch CMD to use another command that, given
+// "R BATCH", prints "TORCH <seconds per frame>"; --no-torch to skip) and prints the ratio.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -147,6 +148,8 @@ int main(int argc, char** argv) {
             repeats = std::stoi(args[++i]);
         else if (args[i] == "--torch" && i + 1 < args.size())
             torch_command = args[++i];
+        else if (args[i] == "--no-torch")
+            torch_command = "none";
         else if (args[i] == "--resolution" && i + 1 < args.size())
             resolutions = {std::stoi(args[++i])};
         else if (args[i] == "--batch" && i + 1 < args.size())
@@ -154,11 +157,17 @@ int main(int argc, char** argv) {
         else {
             fmt::print(stderr,
                        "usage: bench_biggan [--threads N] [--repeats N] [--resolution R] "
-                       "[--batch B] [--torch CMD]\n");
+                       "[--batch B] [--torch CMD | --no-torch]\n");
             return 2;
         }
     }
     const std::string self = fs::canonical("/proc/self/exe").string();
+    if (torch_command.empty() &&
+        std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0)
+        torch_command =
+            fmt::format("/usr/bin/python3 '{}/bench/biggan_torch_time.py'", BGV_SOURCE_DIR);
+    if (torch_command == "none")
+        torch_command.clear();
     fmt::print("BigGAN-deep generator, float32, {} threads; load average: {}", threads,
                run_capture("cut -d' ' -f1-3 /proc/loadavg"));
     fmt::print("{:>5} {:>5} {:>10} {:>10} {:>9} {:>12} {:>7}  {}\n", "px", "batch", "s/frame",
