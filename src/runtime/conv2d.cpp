@@ -99,12 +99,21 @@ struct Conv2d::State {
         for (const auto& [d, m] : packed_weights)
             if (d == desc)
                 return m;
-        const memory::desc user_md({out_channels, in_channels, kernel, kernel}, dt::f32, tag::oihw);
-        memory user(user_md, engine->engine, weights.data());
+        // After the first packing only packed copies are kept: another layout is reordered from
+        // the first one, so the plain OIHW copy does not double the weights' memory.
+        memory source;
+        if (packed_weights.empty()) {
+            const memory::desc user_md({out_channels, in_channels, kernel, kernel}, dt::f32,
+                                       tag::oihw);
+            source = memory(user_md, engine->engine, weights.data());
+        } else {
+            source = packed_weights.front().second;
+        }
         memory target(desc, engine->engine);
-        dnnl::reorder(user, target).execute(engine->stream, user, target);
+        dnnl::reorder(source, target).execute(engine->stream, source, target);
         engine->stream.wait();
         packed_weights.emplace_back(desc, target);
+        std::vector<float>().swap(weights);
         return packed_weights.back().second;
     }
 

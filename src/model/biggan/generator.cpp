@@ -1,6 +1,7 @@
 #include "model/biggan/generator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <optional>
 
@@ -23,6 +24,8 @@ using runtime::Activation;
 using runtime::Conv2d;
 using runtime::ConvEpilogue;
 using runtime::Tensor;
+
+std::atomic<std::int64_t> sample_by_sample_min_pixels{128 * 128};
 
 // A class-conditional batch norm: its spectrally normalised scale/offset linears and its raw
 // statistics (kept so that another truncation can be folded without reloading).
@@ -80,8 +83,8 @@ struct Generator::Impl {
     std::vector<float> final_scale, final_shift;  // per channel
 
     // Work buffers, kept between calls (capacity only grows).
-    Tensor cond, affine_rows_out, affines, x, skip, t0, h1, h2, h3, qkv, pooled, attn, attended,
-        rgb, final_affine;
+    Tensor cond, affine_rows_out, affines, x, head, skip, t0, h1, h2, h3, qkv, pooled, attn,
+        attended, rgb, final_affine;
 
     explicit Impl(int threads) : engine(threads) {}
 
@@ -134,12 +137,19 @@ struct Generator::Impl {
         }
     }
 
+    // Which samples a pass works on: `count` of the `total` in the batch, from `first`.
+    struct Samples {
+        int total = 1;
+        int first = 0;
+    };
+
     // Per-(sample, channel) scale and shift of one batch norm inside `affines`.
-    const float* scale_of(const ConditionalBatchNorm& bn, int batch) const {
-        return affines.data() + bn.row * batch;
+    const float* scale_of(const ConditionalBatchNorm& bn, Samples s) const {
+        return affines.data() + bn.row * s.total + static_cast<std::int64_t>(s.first) * bn.channels;
     }
-    const float* shift_of(const ConditionalBatchNorm& bn, int batch) const {
-        return affines.data() + bn.row * batch + static_cast<std::int64_t>(batch) * bn.channels;
+    const float* shift_of(const ConditionalBatchNorm& bn, Samples s) const {
+        return affines.data() + bn.row * s.total +
+               static_cast<std::int64_t>(s.total + s.first) * bn.channels;
     }
 
     void compute_affines(int batch) {
@@ -166,7 +176,7 @@ struct Generator::Impl {
         }
     }
 
-    void run_block(Block& b, int batch, bool last) {
+    void run_block(Block& b, Samples batch, bool last) {
         // x: (B, H, W, in) → (B, H', W', out), the block's output replacing x.
         channel_affine(x, t0, scale_of(b.bn[0], batch), shift_of(b.bn[0], batch),
                        Activation::relu);  // (B, H, W, in)
@@ -189,8 +199,9 @@ struct Generator::Impl {
         ConvEpilogue residual{.accumulate = true};
         if (last) {
             // The generator's final batch norm and ReLU, fused after the residual add.
-            residual.scale = final_affine.data();
-            residual.shift = final_affine.data() + static_cast<std::int64_t>(batch) * b.out;
+            residual.scale = final_affine.data() + static_cast<std::int64_t>(batch.first) * b.out;
+            residual.shift =
+                final_affine.data() + static_cast<std::int64_t>(batch.total + batch.first) * b.out;
             residual.activation = Activation::relu;
         }
         Tensor* target = &x;
@@ -204,6 +215,25 @@ struct Generator::Impl {
         b.conv[3]->run(h3, *target, residual);  // += conv_3(h3)
         if (target != &x)
             std::swap(x, skip);
+    }
+
+    // First block run sample by sample: blocks whose input has at least 128×128 pixels, after
+    // the attention layer; none for a batch of one.
+    std::size_t tail_start(int batch) const {
+        if (batch == 1)
+            return blocks.size();
+        std::size_t tail = blocks.size();
+        std::int64_t size = 4;
+        for (std::size_t k = 0; k < blocks.size(); ++k) {
+            const bool after_attention =
+                !attention || static_cast<int>(k) > config.attention_layer_position;
+            if (size * size >= sample_by_sample_min_pixels && after_attention &&
+                tail == blocks.size())
+                tail = k;
+            if (blocks[k].spec.up)
+                size *= 2;
+        }
+        return tail;
     }
 
     void run_attention(const Attention& a, int batch) {
@@ -269,13 +299,30 @@ struct Generator::Impl {
         x.resize({batch, 4, 4, width});  // TF order = NHWC
         runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(), x.data(),
                         batch, cd, 16 * width);
-        for (std::size_t k = 0; k < blocks.size(); ++k) {
+        // The last, largest blocks run one sample at a time when the batch is larger: their
+        // activations (up to 128 MB per sample at 512 px) then exist for one sample only.
+        const std::size_t tail = tail_start(batch);
+        for (std::size_t k = 0; k < tail; ++k) {
             if (attention && static_cast<int>(k) == c.attention_layer_position)
                 run_attention(*attention, batch);
-            run_block(blocks[k], batch, k + 1 == blocks.size());
+            run_block(blocks[k], {batch, 0}, k + 1 == blocks.size());
         }
-        to_rgb->run(x, rgb, {.activation = Activation::tanh});  // (B, R, R, 3)
-        runtime::nhwc_to_nchw(rgb, out);                        // (B, 3, R, R)
+        const std::size_t image = static_cast<std::size_t>(3) * r * r;
+        if (tail == blocks.size()) {
+            to_rgb->run(x, rgb, {.activation = Activation::tanh});  // (B, R, R, 3)
+            runtime::nhwc_to_nchw(rgb, out);                        // (B, 3, R, R)
+            return;
+        }
+        std::swap(x, head);  // (B, H, W, C) entering the tail
+        const std::int64_t sample = head.size() / batch;
+        for (int i = 0; i < batch; ++i) {
+            x.resize({1, head.dim(1), head.dim(2), head.dim(3)});
+            std::copy_n(head.data() + i * sample, sample, x.data());
+            for (std::size_t k = tail; k < blocks.size(); ++k)
+                run_block(blocks[k], {batch, i}, k + 1 == blocks.size());
+            to_rgb->run(x, rgb, {.activation = Activation::tanh});  // (1, R, R, 3)
+            runtime::nhwc_to_nchw(rgb, out.subspan(i * image, image));
+        }
     }
 };
 
@@ -295,6 +342,10 @@ double Generator::truncation() const {
 }
 void Generator::set_truncation(double truncation) {
     impl_->fold_truncation(truncation);
+}
+
+void Generator::set_sample_by_sample_min_pixels(std::int64_t pixels) {
+    sample_by_sample_min_pixels = pixels;
 }
 
 void Generator::generate(std::span<const float> z, std::span<const float> y, int batch,

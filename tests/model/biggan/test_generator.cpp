@@ -76,6 +76,7 @@ TEST(BigganGenerator, FoldedAndUnfoldedPathsAgree) {
     }
 }
 
+// Whole-batch, sample-by-sample tail (blocks after attention from 16×16 on) and single samples.
 TEST(BigganGenerator, BatchedSamplesEqualSingleSamples) {
     const Config config = test::small_config();
     const auto weights = test::RandomModel(8).make(config);
@@ -83,8 +84,12 @@ TEST(BigganGenerator, BatchedSamplesEqualSingleSamples) {
     const int batch = 3;
     const auto z = random_vector(batch * config.z_dim, 3);
     const auto y = random_vector(batch * config.num_classes, 4);
-    std::vector<float> all(batch * 3 * 32 * 32), one(3 * 32 * 32);
+    std::vector<float> all(batch * 3 * 32 * 32), tail(all.size()), one(3 * 32 * 32);
     generator.generate(z, y, batch, all);
+    Generator::set_sample_by_sample_min_pixels(16 * 16);
+    generator.generate(z, y, batch, tail);
+    Generator::set_sample_by_sample_min_pixels(128 * 128);
+    EXPECT_LT(relative_error(tail, all), 1e-5);
     for (int i = 0; i < batch; ++i) {
         generator.generate(std::span(z).subspan(i * config.z_dim, config.z_dim),
                            std::span(y).subspan(i * config.num_classes, config.num_classes), 1,
