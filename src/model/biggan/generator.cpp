@@ -10,8 +10,10 @@
 #include "model/biggan/weights.h"
 #include "runtime/conv2d.h"
 #include "runtime/elementwise.h"
+#include "runtime/eltwise.h"
 #include "runtime/engine.h"
 #include "runtime/matmul.h"
+#include "runtime/narrow_conv.h"
 #include "runtime/softmax.h"
 #include "runtime/tensor.h"
 #include "runtime/upsampled_conv.h"
@@ -74,7 +76,7 @@ struct Generator::Impl {
     std::optional<Attention> attention;
     checkpoint::Tensor final_means, final_vars;
     std::vector<float> final_weight, final_bias;
-    std::optional<Conv2d> to_rgb;
+    std::optional<runtime::NarrowConv3x3> to_rgb;
 
     // Folded for the current truncation: all conditional affines as one linear map of the
     // condition vector; rows [row, row+N) give the scale, [row+N, row+2N) the shift.
@@ -84,7 +86,7 @@ struct Generator::Impl {
 
     // Work buffers, kept between calls (capacity only grows).
     Tensor cond, affine_rows_out, affines, x, head, skip, t0, h1, h2, h3, qkv, pooled, attn,
-        attended, rgb, final_affine;
+        attended, final_affine;
 
     explicit Impl(int threads) : engine(threads) {}
 
@@ -309,8 +311,8 @@ struct Generator::Impl {
         }
         const std::size_t image = static_cast<std::size_t>(3) * r * r;
         if (tail == blocks.size()) {
-            to_rgb->run(x, rgb, {.activation = Activation::tanh});  // (B, R, R, 3)
-            runtime::nhwc_to_nchw(rgb, out);                        // (B, 3, R, R)
+            to_rgb->run(x, out);  // (B, 3, R, R)
+            runtime::apply_activation(engine, out, Activation::tanh);
             return;
         }
         std::swap(x, head);  // (B, H, W, C) entering the tail
@@ -320,9 +322,9 @@ struct Generator::Impl {
             std::copy_n(head.data() + i * sample, sample, x.data());
             for (std::size_t k = tail; k < blocks.size(); ++k)
                 run_block(blocks[k], {batch, i}, k + 1 == blocks.size());
-            to_rgb->run(x, rgb, {.activation = Activation::tanh});  // (1, R, R, 3)
-            runtime::nhwc_to_nchw(rgb, out.subspan(i * image, image));
+            to_rgb->run(x, out.subspan(i * image, image));  // (1, 3, R, R)
         }
+        runtime::apply_activation(engine, out, Activation::tanh);
     }
 };
 
@@ -419,8 +421,8 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
     const auto rgb_weight = fold_spectral_norm(w, "generator.conv_to_rgb", {ch, ch, 3, 3});
     const auto& rgb_bias = expect_tensor(w, "generator.conv_to_rgb.bias", {ch}).data;
     // Only output channels 0..2 are used: the first 3·ch·9 weights (OIHW) and 3 biases.
-    impl->to_rgb.emplace(e, std::span(rgb_weight).first(3 * ch * 9), std::span(rgb_bias).first(3),
-                         3, ch, 3, 1);
+    impl->to_rgb.emplace(std::span(rgb_weight).first(3 * ch * 9), std::span(rgb_bias).first(3), 3,
+                         ch);
     impl->fold_truncation(truncation);
     return Generator(std::move(impl));
 }
