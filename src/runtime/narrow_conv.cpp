@@ -1,5 +1,7 @@
 #include "runtime/narrow_conv.h"
 
+#include <cstring>
+
 #include "core/error.h"
 
 namespace bgv::runtime {
@@ -7,14 +9,57 @@ namespace bgv::runtime {
 namespace {
 
 constexpr int kLanes = 16;  // one AVX-512 register of floats; the compiler's clones pick ISA
+using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
 
-// One output row (sample n, row y) of all four output channels. acc[o][j] holds lane j of
-// output o's sum over taps, reduced once per pixel.
+// One output row (sample n, row y) of all four output channels; four vector accumulators
+// across all nine taps, reduced once per pixel.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void narrow_row(
     const float* in, std::int64_t h, std::int64_t w, std::int64_t c, std::int64_t y,
     const float* weights, const float* bias, float* out_row[4]) {
     for (std::int64_t x = 0; x < w; ++x) {
-        float acc[4][kLanes] = {};
+        if (x >= 1 && x + 2 < w && c % kLanes == 0) {
+            // Two interior pixels at once: eight independent accumulators hide the FMA latency
+            // and every weight load serves two pixels.
+            Lanes a[2][4] = {};
+            for (int ky = 0; ky < 3; ++ky) {
+                const std::int64_t sy = y + ky - 1;
+                if (sy < 0 || sy >= h)
+                    continue;
+                for (int kx = 0; kx < 3; ++kx) {
+                    const float* p0 = in + (sy * w + x + kx - 1) * c;
+                    const float* p1 = p0 + c;
+                    const float* wt = weights + (ky * 3 + kx) * 4 * c;
+                    for (std::int64_t k = 0; k < c; k += kLanes) {
+                        Lanes v0, v1, w0, w1, w2, w3;
+                        std::memcpy(&v0, p0 + k, sizeof v0);
+                        std::memcpy(&v1, p1 + k, sizeof v1);
+                        std::memcpy(&w0, wt + k, sizeof w0);
+                        std::memcpy(&w1, wt + c + k, sizeof w1);
+                        std::memcpy(&w2, wt + 2 * c + k, sizeof w2);
+                        std::memcpy(&w3, wt + 3 * c + k, sizeof w3);
+                        a[0][0] += v0 * w0;
+                        a[0][1] += v0 * w1;
+                        a[0][2] += v0 * w2;
+                        a[0][3] += v0 * w3;
+                        a[1][0] += v1 * w0;
+                        a[1][1] += v1 * w1;
+                        a[1][2] += v1 * w2;
+                        a[1][3] += v1 * w3;
+                    }
+                }
+            }
+            for (int q = 0; q < 2; ++q)
+                for (int o = 0; o < 4; ++o) {
+                    float sum = bias[o];
+                    for (int j = 0; j < kLanes; ++j)
+                        sum += a[q][o][j];
+                    if (out_row[o] != nullptr)
+                        out_row[o][x + q] = sum;
+                }
+            ++x;
+            continue;
+        }
+        Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
         float tail[4] = {0, 0, 0, 0};
         for (int ky = 0; ky < 3; ++ky) {
             const std::int64_t sy = y + ky - 1;
@@ -28,28 +73,34 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void narrow_row(
                 const float* wt = weights + (ky * 3 + kx) * 4 * c;
                 std::int64_t k = 0;
                 for (; k + kLanes <= c; k += kLanes) {
-#pragma omp simd
-                    for (int j = 0; j < kLanes; ++j) {
-                        const float v = p[k + j];
-                        acc[0][j] += v * wt[k + j];
-                        acc[1][j] += v * wt[c + k + j];
-                        acc[2][j] += v * wt[2 * c + k + j];
-                        acc[3][j] += v * wt[3 * c + k + j];
-                    }
+                    // memcpy: unaligned vector loads, kept inside this (cloned) function so that
+                    // each ISA clone uses its own registers.
+                    Lanes v, w0, w1, w2, w3;
+                    std::memcpy(&v, p + k, sizeof v);
+                    std::memcpy(&w0, wt + k, sizeof v);
+                    std::memcpy(&w1, wt + c + k, sizeof v);
+                    std::memcpy(&w2, wt + 2 * c + k, sizeof v);
+                    std::memcpy(&w3, wt + 3 * c + k, sizeof v);
+                    a0 += v * w0;
+                    a1 += v * w1;
+                    a2 += v * w2;
+                    a3 += v * w3;
                 }
                 for (; k < c; ++k)
                     for (int o = 0; o < 4; ++o)
                         tail[o] += p[k] * wt[o * c + k];
             }
         }
-        for (int o = 0; o < 4; ++o) {
-            if (out_row[o] == nullptr)
-                continue;
-            float sum = tail[o];
-            for (int j = 0; j < kLanes; ++j)
-                sum += acc[o][j];
-            out_row[o][x] = sum + bias[o];
+        float sums[4] = {tail[0], tail[1], tail[2], tail[3]};
+        for (int j = 0; j < kLanes; ++j) {
+            sums[0] += a0[j];
+            sums[1] += a1[j];
+            sums[2] += a2[j];
+            sums[3] += a3[j];
         }
+        for (int o = 0; o < 4; ++o)
+            if (out_row[o] != nullptr)
+                out_row[o][x] = sums[o] + bias[o];
     }
 }
 

@@ -138,23 +138,25 @@ TEST(UpsampledConv3x3, MatchesUpsampleThenConv) {
     EXPECT_LT(relative_error(y.values(), want), kTolerance);
 }
 
-// The narrow conv (3 outputs, NCHW out) against naive loops, with an input channel count that
-// exercises both the 16-lane and the remainder loops. Float32 sums of 9·40 products: 1e-5.
+// The narrow conv (3 outputs, NCHW out) against naive loops, with input channel counts that
+// exercise the two-pixel, 16-lane and remainder loops. Float32 sums of 9·40 products: 1e-5.
 TEST(NarrowConv3x3, MatchesNaiveLoops) {
-    const int n = 2, h = 7, w = 9, ci = 40, co = 3;
-    const auto in = random_values(static_cast<std::size_t>(n) * h * w * ci, 21);
-    const auto wt = random_values(static_cast<std::size_t>(co) * ci * 9, 22);
-    const auto bias = random_values(co, 23);
-    const auto want_nhwc = naive_conv(in, wt, bias, n, h, w, ci, co, 3, 1);
-    std::vector<double> want(want_nhwc.size());
-    for (int i = 0; i < n; ++i)
-        for (int p = 0; p < h * w; ++p)
-            for (int o = 0; o < co; ++o)
-                want[(static_cast<std::size_t>(i) * co + o) * h * w + p] =
-                    want_nhwc[(static_cast<std::size_t>(i) * h * w + p) * co + o];
-    NarrowConv3x3 conv(wt, bias, co, ci);
-    Tensor x({n, h, w, ci}, in);
-    std::vector<float> out(want.size());
-    conv.run(x, out);
-    EXPECT_LT(relative_error(out, want), kTolerance);
+    for (int ci : {40, 32}) {
+        const int n = 2, h = 7, w = 9, co = 3;
+        const auto in = random_values(static_cast<std::size_t>(n) * h * w * ci, 21);
+        const auto wt = random_values(static_cast<std::size_t>(co) * ci * 9, 22);
+        const auto bias = random_values(co, 23);
+        const auto want_nhwc = naive_conv(in, wt, bias, n, h, w, ci, co, 3, 1);
+        std::vector<double> want(want_nhwc.size());
+        for (int i = 0; i < n; ++i)
+            for (int p = 0; p < h * w; ++p)
+                for (int o = 0; o < co; ++o)
+                    want[(static_cast<std::size_t>(i) * co + o) * h * w + p] =
+                        want_nhwc[(static_cast<std::size_t>(i) * h * w + p) * co + o];
+        NarrowConv3x3 conv(wt, bias, co, ci);
+        Tensor x({n, h, w, ci}, in);
+        std::vector<float> out(want.size());
+        conv.run(x, out);
+        EXPECT_LT(relative_error(out, want), kTolerance) << ci << " input channels";
+    }
 }
