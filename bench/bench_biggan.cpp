@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "model/biggan/generator.h"
+#include "runtime/conv2d.h"
 #include "random_model.h"
 
 namespace fs = std::filesystem;
@@ -70,6 +71,11 @@ fs::path fullsize_dir(int resolution) {
 int run_one(int resolution, int batch, int repeats, int threads) {
     if (std::getenv("BGV_VERBOSE") != nullptr)
         log::set_level(log::Level::debug);  // shows each primitive's oneDNN implementation
+    // Tuning knobs (see runtime/conv2d.h and model/biggan/generator.h).
+    if (const char* v = std::getenv("BGV_PER_SAMPLE_MIN_PIXELS"))
+        runtime::Conv2d::set_per_sample_min_pixels(std::stoll(v));
+    if (const char* v = std::getenv("BGV_SAMPLE_BY_SAMPLE_MIN_PIXELS"))
+        biggan::Generator::set_sample_by_sample_min_pixels(std::stoll(v));
     std::string source = "random weights";
     auto generator = [&] {
         const fs::path dir = fullsize_dir(resolution);
