@@ -13,6 +13,10 @@ using biggan::Generator;
 
 namespace {
 
+// One thread: ctest runs tests in parallel on two cores, and oversubscribed OpenMP threads
+// spin-wait for each other; the models here are too small to gain from two.
+constexpr int kThreads = 1;
+
 std::vector<float> random_vector(std::size_t n, unsigned seed, bool one_hot_rows = false,
                                  int row = 0) {
     std::mt19937 rng(seed);
@@ -57,7 +61,7 @@ TEST(BigganGenerator, FoldedAndUnfoldedPathsAgree) {
     const Config config = test::small_config();
     const auto weights = test::RandomModel(7).make(config);
     for (double truncation : {1.0, 0.4, 0.37}) {
-        Generator generator = Generator::from_state_dict(weights, config, truncation, 2);
+        Generator generator = Generator::from_state_dict(weights, config, truncation, kThreads);
         for (int batch : {1, 3}) {
             const auto z = random_vector(static_cast<std::size_t>(batch) * config.z_dim, 1);
             const auto y = random_vector(static_cast<std::size_t>(batch) * config.num_classes, 2,
@@ -80,7 +84,7 @@ TEST(BigganGenerator, FoldedAndUnfoldedPathsAgree) {
 TEST(BigganGenerator, BatchedSamplesEqualSingleSamples) {
     const Config config = test::small_config();
     const auto weights = test::RandomModel(8).make(config);
-    Generator generator = Generator::from_state_dict(weights, config, 0.5, 2);
+    Generator generator = Generator::from_state_dict(weights, config, 0.5, kThreads);
     const int batch = 3;
     const auto z = random_vector(batch * config.z_dim, 3);
     const auto y = random_vector(batch * config.num_classes, 4);
@@ -102,9 +106,9 @@ TEST(BigganGenerator, BatchedSamplesEqualSingleSamples) {
 TEST(BigganGenerator, SetTruncationEqualsFreshLoad) {
     const Config config = test::small_config();
     const auto weights = test::RandomModel(9).make(config);
-    Generator a = Generator::from_state_dict(weights, config, 1.0, 2);
+    Generator a = Generator::from_state_dict(weights, config, 1.0, kThreads);
     a.set_truncation(0.37);
-    Generator b = Generator::from_state_dict(weights, config, 0.37, 2);
+    Generator b = Generator::from_state_dict(weights, config, 0.37, kThreads);
     const auto z = random_vector(config.z_dim, 5);
     const auto y = random_vector(config.num_classes, 6, true, config.num_classes);
     std::vector<float> oa(3 * 32 * 32), ob(oa.size());
