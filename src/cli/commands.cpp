@@ -41,6 +41,11 @@ const std::vector<Command>& commands() {
          .options = {"json", "verbose", "quiet", "help"},
          .run = run_models,
          .words = "list | fetch NAME... | path NAME | verify [NAME...]"},
+        {.name = "generate",
+         .summary = "images from the generator for given noise/class vectors, or for classes",
+         .options = {"weights", "model", "resolution", "noise", "class_vector", "classes", "count",
+                     "seed", "truncation", "out", "threads", "verbose", "quiet", "help"},
+         .run = run_generate},
     };
     return table;
 }

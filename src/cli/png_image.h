@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,5 +42,10 @@ class RgbImage {
 
 // The image as a PNG file's bytes. Throws bgv::Error if libpng fails.
 std::string encode_png(const RgbImage& image);
+// rgb: height rows of width·3 bytes, RGB interleaved.
+std::string encode_png_rgb(std::span<const std::uint8_t> rgb, int width, int height);
+// encode_png_rgb written atomically (core/file).
+void write_png_rgb(const std::filesystem::path& path, std::span<const std::uint8_t> rgb, int width,
+                   int height);
 
 }  // namespace bgv::cli
