@@ -11,10 +11,9 @@ namespace bgv::text {
 namespace {
 
 bool in_ranges(std::span<const tables::CodepointRange> ranges, char32_t cp) {
-    auto it = std::upper_bound(ranges.begin(), ranges.end(), cp,
-                               [](char32_t value, const tables::CodepointRange& range) {
-                                   return value < range.first;
-                               });
+    auto it = std::upper_bound(
+        ranges.begin(), ranges.end(), cp,
+        [](char32_t value, const tables::CodepointRange& range) { return value < range.first; });
     if (it == ranges.begin())
         return false;
     --it;
@@ -23,9 +22,10 @@ bool in_ranges(std::span<const tables::CodepointRange> ranges, char32_t cp) {
 
 const tables::CodepointMapping* find_mapping(std::span<const tables::CodepointMapping> mappings,
                                              char32_t cp) {
-    auto it = std::lower_bound(
-        mappings.begin(), mappings.end(), cp,
-        [](const tables::CodepointMapping& mapping, char32_t value) { return mapping.from < value; });
+    auto it = std::lower_bound(mappings.begin(), mappings.end(), cp,
+                               [](const tables::CodepointMapping& mapping, char32_t value) {
+                                   return mapping.from < value;
+                               });
     if (it == mappings.end() || it->from != cp)
         return nullptr;
     return &*it;

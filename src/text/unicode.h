@@ -1,5 +1,6 @@
 // text/unicode: UTF-8 decoding and the character classes of BERT's basic tokenizer (control,
-// whitespace, punctuation, CJK, lower-casing and accent stripping), as Python's unicodedata answers.
+// whitespace, punctuation, CJK, lower-casing and accent stripping), as Python's unicodedata
+// answers.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 // text/unicode_tables: the Unicode properties the BERT tokenizer needs, generated from Python's
-// unicodedata (tools/gen_unicode_tables.py) so that the C++ tokenizer answers exactly as the reference.
+// unicodedata (tools/gen_unicode_tables.py) so that the C++ tokenizer answers exactly as the
+// reference.
 #pragma once
 
 #include <cstddef>
