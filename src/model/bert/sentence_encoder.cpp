@@ -9,6 +9,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "core/error.h"
+#include "runtime/attention.h"
 #include "runtime/elementwise.h"
 #include "runtime/matmul.h"
 
@@ -19,8 +20,6 @@ namespace {
 // Most token rows one batch holds (batch × padded length): big enough that the linears run as
 // efficient GEMMs, small enough that the intermediate activations stay a few tens of MB.
 constexpr std::int64_t kTokensPerBatch = 2048;
-// Scores of padded keys: exp() of it is exactly 0, and adding it to a finite score stays finite.
-constexpr float kMaskedScore = -1e30f;
 
 std::string dims(const std::vector<std::int64_t>& shape) {
     return fmt::format("[{}]", fmt::join(shape, ", "));
@@ -142,6 +141,7 @@ std::vector<float> SentenceEncoder::encode(
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return sequences[a].size() < sequences[b].size();
     });
+    Workspace work;
     std::size_t start = 0;
     while (start < order.size()) {
         std::size_t end = start + 1;
@@ -156,15 +156,15 @@ std::vector<float> SentenceEncoder::encode(
             rows.push_back(result.data() + order[k] * static_cast<std::size_t>(h));
         }
         encode_batch(batch, static_cast<std::int64_t>(sequences[order[end - 1]].size()),
-                     rows.data());
+                     rows.data(), work);
         start = end;
     }
     return result;
 }
 
 void SentenceEncoder::encode_batch(const std::vector<const std::vector<std::int32_t>*>& batch,
-                                   std::int64_t length, float* const* out_rows) const {
-    using runtime::MatmulShape;
+                                   std::int64_t length, float* const* out_rows,
+                                   Workspace& work) const {
     runtime::Engine& engine = *engine_;
     const std::int64_t h = config_.hidden, heads = config_.heads, d = config_.head_size();
     const std::int64_t inner = config_.intermediate;
@@ -172,7 +172,12 @@ void SentenceEncoder::encode_batch(const std::vector<const std::vector<std::int3
     const std::int64_t rows = b_count * length;
 
     // Embeddings: word + position + token type 0, then layer norm.
-    runtime::Tensor x({rows, h});
+    work.x.resize({rows, h});
+    work.qkv.resize({rows, 3 * h});
+    work.context.resize({rows, h});
+    work.projected.resize({rows, h});
+    work.hidden.resize({rows, inner});
+    auto& [x, qkv, context, projected, hidden] = work;
     for (std::int64_t b = 0; b < b_count; ++b) {
         const auto& ids = *batch[static_cast<std::size_t>(b)];
         for (std::int64_t t = 0; t < length; ++t) {
@@ -190,57 +195,15 @@ void SentenceEncoder::encode_batch(const std::vector<const std::vector<std::int3
     runtime::layer_norm_rows(x.data(), rows, h, embedding_norm_weight_.data(),
                              embedding_norm_bias_.data(), config_.layer_norm_eps);
 
-    // Additive attention mask, one (length × length) block per sequence: padded keys excluded.
-    runtime::Tensor mask({b_count, length, length});
-    for (std::int64_t b = 0; b < b_count; ++b) {
-        const auto real = static_cast<std::int64_t>(batch[static_cast<std::size_t>(b)]->size());
-        for (std::int64_t q = 0; q < length; ++q) {
-            float* row = mask.data() + (b * length + q) * length;
-            for (std::int64_t k = 0; k < length; ++k)
-                row[k] = k < real ? 0.0f : kMaskedScore;
-        }
-    }
+    std::vector<std::int64_t> real_lengths;
+    for (const auto* ids : batch)
+        real_lengths.push_back(static_cast<std::int64_t>(ids->size()));
 
-    runtime::Tensor qkv({rows, 3 * h}), scores({heads, b_count, length, length});
-    runtime::Tensor context({rows, h}), projected({rows, h}), hidden({rows, inner});
-    const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     for (const Layer& layer : layers_) {
         runtime::linear(engine, x.data(), layer.qkv_weight.data(), layer.qkv_bias.data(),
                         qkv.data(), rows, h, 3 * h);
-        for (std::int64_t head = 0; head < heads; ++head) {
-            float* head_scores = scores.data() + head * b_count * length * length;
-            std::copy(mask.values().begin(), mask.values().end(), head_scores);
-            // scores = Q·Kᵀ/√d + mask, for every sequence of the batch at once.
-            runtime::matmul(engine, qkv.data() + head * d, qkv.data() + h + head * d, head_scores,
-                            MatmulShape{.batch = b_count,
-                                        .m = length,
-                                        .k = d,
-                                        .n = length,
-                                        .transpose_b = true,
-                                        .lda = 3 * h,
-                                        .ldb = 3 * h,
-                                        .ldc = length,
-                                        .batch_stride_a = length * 3 * h,
-                                        .batch_stride_b = length * 3 * h,
-                                        .batch_stride_c = length * length},
-                            {.alpha = scale, .accumulate = true});
-        }
-        runtime::softmax_rows(scores.data(), heads * b_count * length, length);
-        for (std::int64_t head = 0; head < heads; ++head) {
-            // context[:, head] = softmax(scores)·V
-            runtime::matmul(engine, scores.data() + head * b_count * length * length,
-                            qkv.data() + 2 * h + head * d, context.data() + head * d,
-                            MatmulShape{.batch = b_count,
-                                        .m = length,
-                                        .k = length,
-                                        .n = d,
-                                        .lda = length,
-                                        .ldb = 3 * h,
-                                        .ldc = h,
-                                        .batch_stride_a = length * length,
-                                        .batch_stride_b = length * 3 * h,
-                                        .batch_stride_c = length * h});
-        }
+        runtime::masked_multi_head_attention(qkv.data(), context.data(), b_count, length, heads, d,
+                                             real_lengths);
         runtime::linear(engine, context.data(), layer.output_weight.data(),
                         layer.output_bias.data(), projected.data(), rows, h, h);
         runtime::add(x.values(), projected.values(), x.values());

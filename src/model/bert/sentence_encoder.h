@@ -37,9 +37,13 @@ class SentenceEncoder {
         runtime::Tensor intermediate_weight, intermediate_bias, ffn_output_weight, ffn_output_bias;
         runtime::Tensor output_norm_weight, output_norm_bias;
     };
-    // Encodes sequences of equal padded length `length` into rows of `out`.
+    // Activations of one batch, kept across batches so that their pages are touched only once.
+    struct Workspace {
+        runtime::Tensor x, qkv, context, projected, hidden;
+    };
+    // Encodes sequences padded to `length` tokens into the rows `out_rows` points to.
     void encode_batch(const std::vector<const std::vector<std::int32_t>*>& batch,
-                      std::int64_t length, float* const* out_rows) const;
+                      std::int64_t length, float* const* out_rows, Workspace& work) const;
 
     runtime::Engine* engine_;
     BertConfig config_;
