@@ -30,7 +30,14 @@ std::string overview() {
 }  // namespace
 
 const std::vector<Command>& commands() {
-    static const std::vector<Command> table = {};
+    static const std::vector<Command> table = {
+        {.name = "models",
+         .summary = "the model store: list the known models, fetch one into the cache, print its "
+                    "folder, verify the cached files' hashes",
+         .options = {"json", "verbose", "quiet", "help"},
+         .run = run_models,
+         .words = "list | fetch NAME... | path NAME | verify [NAME...]"},
+    };
     return table;
 }
 
@@ -63,9 +70,9 @@ int dispatch(std::span<const std::string> arguments) {
         if (chosen == nullptr)
             fail_usage("rendering is not available in this build yet");
     }
-    const Args args = parse_args(rest, chosen->options, chosen->name);
+    const Args args = parse_args(rest, chosen->options, chosen->name, !chosen->words.empty());
     if (args.flag("help")) {
-        fmt::print("{}", help_text(chosen->name, chosen->summary, chosen->options));
+        fmt::print("{}", help_text(chosen->name, chosen->summary, chosen->options, chosen->words));
         return 0;
     }
     apply_log_level(args);
