@@ -31,6 +31,10 @@ std::string overview() {
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
+        {.name = "analyze",
+         .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
+         .options = {"song", "frame_length", "duration", "out", "verbose", "quiet", "help"},
+         .run = run_analyze},
         {.name = "models",
          .summary = "the model store: list the known models, fetch one into the cache, print its "
                     "folder, verify the cached files' hashes",
