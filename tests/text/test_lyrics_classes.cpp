@@ -59,6 +59,19 @@ TEST(LyricsClasses, ClassEmbeddingsAreComputedOnceAndCachedPerModel) {
     }
 }
 
+TEST(LyricsClasses, TheStoresRecordedHashNamesTheCacheWithoutRehashing) {
+    TempDir dir;
+    const auto model = dir.path / "model";
+    std::filesystem::create_directories(model);
+    for (const char* file : {"config.json", "vocab.txt", "model.safetensors"})
+        std::filesystem::copy_file(kTinyModel / file, model / file);
+    const std::string recorded(64, 'a');
+    write_file_atomic(model / "model.safetensors.sha256", recorded + "  model.safetensors\n");
+    const LyricsClassMatcher matcher(engine(), model, dir.path / "cache");
+    EXPECT_TRUE(std::filesystem::exists(dir.path / "cache" / "text" /
+                                        ("class-names-minilm-" + recorded + ".npy")));
+}
+
 TEST(LyricsClasses, TimedLyricsGiveCuesAmongTheChosenClasses) {
     const LyricsClassMatcher matcher(engine(), kTinyModel, {});
     const Lyrics lyrics = parse_lyrics(
