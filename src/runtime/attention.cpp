@@ -39,7 +39,6 @@ void masked_multi_head_attention(const float* qkv, float* context, std::int64_t 
                     for (std::int64_t k = 0; k < real; ++k) {
                         const float* key = base + k * row_stride + hidden;
                         float dot = 0.0f;
-#pragma omp simd reduction(+ : dot)
                         for (std::int64_t c = 0; c < head_size; ++c)
                             dot += query[c] * key[c];
                         scores[static_cast<std::size_t>(k)] = dot * scale;
@@ -56,7 +55,6 @@ void masked_multi_head_attention(const float* qkv, float* context, std::int64_t 
                     for (std::int64_t k = 0; k < real; ++k) {
                         const float weight = scores[static_cast<std::size_t>(k)] * inverse;
                         const float* value = base + k * row_stride + 2 * hidden;
-#pragma omp simd
                         for (std::int64_t c = 0; c < head_size; ++c)
                             out[c] += weight * value[c];
                     }
