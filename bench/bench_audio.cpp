@@ -2,6 +2,7 @@
 // 22050 Hz) against the ffmpeg command line doing the same job (decode, mix, soxr at 20 bits), on
 // a 44.1 kHz stereo FLAC and an MP3 made by looping the test fixture.
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,16 +20,37 @@ namespace {
 
 namespace fs = std::filesystem;
 
-double median_seconds(const std::function<void()>& body, int repeats = 3) {
-    std::vector<double> times;
+struct Timing {
+    double wall = 0;  // seconds
+    double cpu = 0;   // user + system seconds of this process and the children it waited for
+};
+
+double cpu_seconds() {
+    double total = 0;
+    for (const int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+        rusage usage{};
+        getrusage(who, &usage);
+        total += static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                 static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+    }
+    return total;
+}
+
+// Median of `repeats` runs, wall clock and CPU time separately (CPU time is the steadier of the
+// two on a shared machine).
+Timing median_timing(const std::function<void()>& body, int repeats = 3) {
+    std::vector<double> walls, cpus;
     for (int i = 0; i < repeats; ++i) {
+        const double cpu_start = cpu_seconds();
         const auto start = std::chrono::steady_clock::now();
         body();
-        times.push_back(
+        walls.push_back(
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        cpus.push_back(cpu_seconds() - cpu_start);
     }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
+    std::sort(walls.begin(), walls.end());
+    std::sort(cpus.begin(), cpus.end());
+    return {walls[walls.size() / 2], cpus[cpus.size() / 2]};
 }
 
 bool run_shell(const std::string& command) {
@@ -60,24 +82,27 @@ int main() {
         "may be shared, so timings are noisy)\n");
     for (const fs::path& song : {flac, mp3}) {
         bgv::audio::NativeAudio native;
-        const double decode = median_seconds([&] { native = bgv::audio::decode_native(song); });
-        const double resample =
-            median_seconds([&] { bgv::audio::resample(native.mono, native.sample_rate, 22050); });
+        const Timing decode = median_timing([&] { native = bgv::audio::decode_native(song); });
+        const Timing resample =
+            median_timing([&] { bgv::audio::resample(native.mono, native.sample_rate, 22050); });
         std::size_t samples = 0;
-        const double load =
-            median_seconds([&] { samples = bgv::audio::load_mono(song).samples.size(); });
-        const double reference = median_seconds([&] {
+        const Timing load =
+            median_timing([&] { samples = bgv::audio::load_mono(song).samples.size(); });
+        const Timing reference = median_timing([&] {
             run_shell(
-                fmt::format("ffmpeg -v error -y -i '{}' -ac 1 -af "
+                fmt::format("ffmpeg -v error -y -threads 1 -i '{}' -ac 1 -af "
                             "aresample=resampler=soxr:precision=20 -ar 22050 -f f32le "
                             "/dev/null",
                             song.string()));
         });
         fmt::print(
-            "{:>5}: decode+mix {:.3f} s, resample {:.3f} s, load_mono {:.3f} s "
-            "({} samples, {:.0f}x real time); ffmpeg CLI {:.3f} s; ratio {:.2f}\n",
-            song.extension().string().substr(1), decode, resample, load, samples, 180.0 / load,
-            reference, load / reference);
+            "{:>5}: decode+mix {:.3f} s (CPU {:.3f}), resample {:.3f} s (CPU {:.3f})\n"
+            "       load_mono {:.3f} s (CPU {:.3f}), {} samples, {:.0f}x real time\n"
+            "       ffmpeg CLI {:.3f} s (CPU {:.3f}); load_mono / ffmpeg: wall {:.2f}, "
+            "CPU {:.2f}\n",
+            song.extension().string().substr(1), decode.wall, decode.cpu, resample.wall,
+            resample.cpu, load.wall, load.cpu, samples, 180.0 / load.wall, reference.wall,
+            reference.cpu, load.wall / reference.wall, load.cpu / reference.cpu);
     }
     fs::remove_all(dir);
     return 0;

@@ -5,6 +5,7 @@
 // Usage: bench_features [audio file] [hop]. The file's decoded samples are looped to 3 minutes
 // for the features; decoding is timed over as many loads of the file as make 3 minutes.
 #include <fmt/format.h>
+#include <time.h>
 
 #include <chrono>
 #include <cmath>
@@ -27,27 +28,50 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// CPU seconds of the whole process (all threads): on a machine shared with other jobs, wall time
+// measures the load; CPU time divided by the threads bounds what a quiet machine would take.
+double cpu_seconds() {
+    timespec now{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
+}
+
+struct Timing {
+    double wall = 0;
+    double cpu = 0;
+};
+
+template <typename Body>
+Timing time_it(Body&& body) {
+    const auto wall_start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_seconds();
+    body();
+    return {seconds_since(wall_start), cpu_seconds() - cpu_start};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::filesystem::path file =
-        argc > 1 ? std::filesystem::path(argv[1])
-                 : std::filesystem::path(BGV_SOURCE_DIR) / "tests/audio/data/stereo_sweep_noise_44k.flac";
+    const std::filesystem::path file = argc > 1
+                                           ? std::filesystem::path(argv[1])
+                                           : std::filesystem::path(BGV_SOURCE_DIR) /
+                                                 "tests/audio/data/stereo_sweep_noise_44k.flac";
     const int hop = argc > 2 ? std::stoi(argv[2]) : 512;
     constexpr int kRate = 22050;
     using bgv::features::feature_threads;
 
     // Decode + resample: load the file until 3 minutes of audio have been produced.
-    auto start = std::chrono::steady_clock::now();
-    auto pcm = bgv::audio::load_mono(file, kRate);
-    const double one_load = seconds_since(start);
+    bgv::audio::Pcm pcm;
+    Timing decode_time = time_it([&] { pcm = bgv::audio::load_mono(file, kRate); });
     const double file_seconds = static_cast<double>(pcm.samples.size()) / kRate;
     const int loads = static_cast<int>(std::ceil(kSongSeconds / file_seconds));
-    start = std::chrono::steady_clock::now();
-    for (int i = 1; i < loads; ++i) {
-        pcm = bgv::audio::load_mono(file, kRate);
-    }
-    const double decode_seconds = one_load + seconds_since(start);
+    const auto more_loads = time_it([&] {
+        for (int i = 1; i < loads; ++i) {
+            pcm = bgv::audio::load_mono(file, kRate);
+        }
+    });
+    decode_time.wall += more_loads.wall;
+    decode_time.cpu += more_loads.cpu;
 
     std::vector<float> song(static_cast<std::size_t>(kSongSeconds * kRate));
     for (std::size_t i = 0; i < song.size(); ++i) {
@@ -60,26 +84,31 @@ int main(int argc, char** argv) {
         (void)bgv::features::compute_features(second, kRate, hop);
     }
     const int threads = feature_threads();
-    start = std::chrono::steady_clock::now();
-    const auto mel = bgv::features::mel_spectrogram(song, kRate, hop, threads);
-    const double mel_seconds = seconds_since(start);
-    start = std::chrono::steady_clock::now();
-    const auto chroma = bgv::features::chroma_cqt(song, kRate, hop, std::nullopt, threads);
-    const double chroma_seconds = seconds_since(start);
-    start = std::chrono::steady_clock::now();
-    const auto features = bgv::features::compute_features(song, kRate, hop);
-    const double all_seconds = seconds_since(start);
+    bgv::features::MelSpectrogram mel;
+    bgv::features::Chromagram chroma;
+    bgv::features::Features features;
+    const auto mel_time =
+        time_it([&] { mel = bgv::features::mel_spectrogram(song, kRate, hop, threads); });
+    const auto chroma_time = time_it(
+        [&] { chroma = bgv::features::chroma_cqt(song, kRate, hop, std::nullopt, threads); });
+    const auto all_time =
+        time_it([&] { features = bgv::features::compute_features(song, kRate, hop); });
 
     fmt::print("bench_features: {} ({:.1f} s) looped to {:.0f} s, hop {}, {} threads\n",
                file.filename().string(), file_seconds, kSongSeconds, hop, threads);
-    fmt::print("  decode + resample ({} loads): {:.3f} s\n", loads, decode_seconds);
-    fmt::print("  mel spectrogram:              {:.3f} s ({} frames)\n", mel_seconds, mel.frames);
-    fmt::print("  chroma_cqt (with tuning):     {:.3f} s ({} frames, tuning {:.2f})\n",
-               chroma_seconds, chroma.frames, chroma.tuning);
-    fmt::print("  mel + chroma:                 {:.3f} s, {:.1f}x librosa's {:.1f} s (target 5x)\n",
-               mel_seconds + chroma_seconds, kLibrosaMelChromaSeconds / (mel_seconds + chroma_seconds),
-               kLibrosaMelChromaSeconds);
-    fmt::print("  compute_features (all):       {:.3f} s, {:.1f}x librosa\n", all_seconds,
-               kLibrosaMelChromaSeconds / all_seconds);
+    fmt::print("  decode + resample ({} loads): {:.3f} s wall, {:.3f} s CPU\n", loads,
+               decode_time.wall, decode_time.cpu);
+    fmt::print("  mel spectrogram:              {:.3f} s wall, {:.3f} s CPU ({} frames)\n",
+               mel_time.wall, mel_time.cpu, mel.frames);
+    fmt::print("  chroma_cqt (own tuning STFT): {:.3f} s wall, {:.3f} s CPU (tuning {:.2f})\n",
+               chroma_time.wall, chroma_time.cpu, chroma.tuning);
+    fmt::print("  compute_features (mel + chroma, shared STFT at hop 512, summaries):\n");
+    fmt::print("                                {:.3f} s wall, {:.3f} s CPU\n", all_time.wall,
+               all_time.cpu);
+    fmt::print(
+        "  vs librosa's {:.1f} s: {:.1f}x by wall time, {:.1f}x by CPU / {} threads "
+        "(target 5x)\n",
+        kLibrosaMelChromaSeconds, kLibrosaMelChromaSeconds / all_time.wall,
+        kLibrosaMelChromaSeconds / (all_time.cpu / threads), threads);
     return features.frames > 0 ? 0 : 1;
 }

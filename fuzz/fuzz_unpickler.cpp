@@ -14,7 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const std::array<std::byte, 4096> storage{};
     try {
         const Unpickled pickle = unpickle(std::as_bytes(std::span(data, size)));
-        for (const TensorRecord& record : tensor_records(pickle)) {
+        const std::vector<TensorRecord> records = tensor_records(pickle);
+        check_total_elements(records, size);
+        for (const TensorRecord& record : records) {
             try {
                 rebuild_tensor(record, storage);
             } catch (const bgv::Error&) {

@@ -11,6 +11,7 @@ extern "C" {
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -19,6 +20,7 @@ extern "C" {
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -63,94 +65,81 @@ struct FrameFreer {
     void operator()(AVFrame* frame) const { av_frame_free(&frame); }
 };
 
-// One sample of one channel as librosa's readers produce it: libsndfile's float conversion
-// (integer / 2^(bits-1)), or, on the audioread path, ffmpeg's conversion to s16 first.
-class SampleReader {
-  public:
-    SampleReader(AVSampleFormat format, bool to_16_bits)
-        : packed_(av_get_packed_sample_fmt(format)),
-          planar_(av_sample_fmt_is_planar(format) != 0),
-          bytes_(av_get_bytes_per_sample(format)),
-          to_16_bits_(to_16_bits) {
-        switch (packed_) {
-            case AV_SAMPLE_FMT_U8:
-            case AV_SAMPLE_FMT_S16:
-            case AV_SAMPLE_FMT_S32:
-            case AV_SAMPLE_FMT_S64:
-            case AV_SAMPLE_FMT_FLT:
-            case AV_SAMPLE_FMT_DBL:
-                break;
-            default:
-                fail("unsupported sample format {}", av_get_sample_fmt_name(format));
-        }
-    }
-
-    float read(const AVFrame& frame, int channel, int index, int channels) const {
-        const std::uint8_t* base =
-            planar_ ? frame.extended_data[channel] + static_cast<std::ptrdiff_t>(index) * bytes_
-                    : frame.extended_data[0] +
-                          (static_cast<std::ptrdiff_t>(index) * channels + channel) * bytes_;
-        return to_16_bits_ ? as_16_bits(base) : as_float(base);
-    }
-
-  private:
-    template <typename T>
-    static T load(const std::uint8_t* bytes) {
-        T value;
-        std::memcpy(&value, bytes, sizeof(T));
-        return value;
-    }
-
-    float as_float(const std::uint8_t* p) const {
-        switch (packed_) {
-            case AV_SAMPLE_FMT_U8:
-                return static_cast<float>(static_cast<int>(*p) - 128) * (1.0f / 128.0f);
-            case AV_SAMPLE_FMT_S16:
-                return static_cast<float>(load<std::int16_t>(p)) * (1.0f / 32768.0f);
-            case AV_SAMPLE_FMT_S32:
-                return static_cast<float>(load<std::int32_t>(p)) * (1.0f / 2147483648.0f);
-            case AV_SAMPLE_FMT_S64:
-                return static_cast<float>(static_cast<double>(load<std::int64_t>(p)) *
-                                          (1.0 / 9223372036854775808.0));
-            case AV_SAMPLE_FMT_FLT:
-                return load<float>(p);
-            default:  // AV_SAMPLE_FMT_DBL
-                return static_cast<float>(load<double>(p));
-        }
-    }
-
-    // libswresample's conversions to s16, then librosa's buf_to_float (x / 32768).
-    float as_16_bits(const std::uint8_t* p) const {
-        long value = 0;
-        switch (packed_) {
-            case AV_SAMPLE_FMT_U8:
-                value = (static_cast<long>(*p) - 128) * 256;
-                break;
-            case AV_SAMPLE_FMT_S16:
-                value = load<std::int16_t>(p);
-                break;
-            case AV_SAMPLE_FMT_S32:
-                value = load<std::int32_t>(p) >> 16;
-                break;
-            case AV_SAMPLE_FMT_S64:
-                value = static_cast<long>(load<std::int64_t>(p) >> 48);
-                break;
-            case AV_SAMPLE_FMT_FLT:
-                value = std::lrintf(load<float>(p) * 32768.0f);
-                break;
-            default:
-                value = std::lrint(load<double>(p) * 32768.0);
-                break;
-        }
-        value = std::clamp(value, -32768L, 32767L);
+// Samples as librosa's readers produce them: libsndfile's float conversion (integer scaled by
+// 2^-(bits-1)), or, on the audioread path, ffmpeg's conversion to s16 then x / 32768.
+template <typename T>
+float to_float(T value) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+        return static_cast<float>(static_cast<int>(value) - 128) * (1.0f / 128.0f);
+    } else if constexpr (std::is_same_v<T, std::int16_t>) {
         return static_cast<float>(value) * (1.0f / 32768.0f);
+    } else if constexpr (std::is_same_v<T, std::int32_t>) {
+        return static_cast<float>(value) * (1.0f / 2147483648.0f);
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+        return static_cast<float>(static_cast<double>(value) * (1.0 / 9223372036854775808.0));
+    } else {
+        return static_cast<float>(value);
     }
+}
 
-    AVSampleFormat packed_;
-    bool planar_;
-    int bytes_;
-    bool to_16_bits_;
-};
+// libswresample's conversions to s16 (truncating shifts for integers, lrint for floats).
+template <typename T>
+float to_16_bits(T value) {
+    long quantised = 0;
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+        quantised = (static_cast<long>(value) - 128) * 256;
+    } else if constexpr (std::is_same_v<T, std::int16_t>) {
+        quantised = value;
+    } else if constexpr (std::is_same_v<T, std::int32_t>) {
+        quantised = value >> 16;
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+        quantised = static_cast<long>(value >> 48);
+    } else if constexpr (std::is_same_v<T, float>) {
+        quantised = std::lrintf(value * 32768.0f);
+    } else {
+        quantised = std::lrint(value * 32768.0);
+    }
+    return static_cast<float>(std::clamp(quantised, -32768L, 32767L)) * (1.0f / 32768.0f);
+}
+
+// Adds channel `channel` of `frame` (samples of type T) to `sums`, in float32.
+template <typename T>
+void add_channel(const AVFrame& frame, int channel, bool planar, bool quantise, float* sums) {
+    const int channels = frame.ch_layout.nb_channels;
+    const auto* data = reinterpret_cast<const std::uint8_t*>(planar ? frame.extended_data[channel]
+                                                                    : frame.extended_data[0]);
+    const std::size_t stride = planar ? 1 : static_cast<std::size_t>(channels);
+    const std::size_t offset = planar ? 0 : static_cast<std::size_t>(channel);
+    for (int i = 0; i < frame.nb_samples; ++i) {
+        T value;
+        std::memcpy(&value, data + (static_cast<std::size_t>(i) * stride + offset) * sizeof(T),
+                    sizeof(T));
+        sums[i] += quantise ? to_16_bits(value) : to_float(value);
+    }
+}
+
+void add_channel(const AVFrame& frame, int channel, bool quantise, float* sums) {
+    const auto format = static_cast<AVSampleFormat>(frame.format);
+    const bool planar = av_sample_fmt_is_planar(format) != 0;
+    switch (av_get_packed_sample_fmt(format)) {
+        case AV_SAMPLE_FMT_U8:
+            return add_channel<std::uint8_t>(frame, channel, planar, quantise, sums);
+        case AV_SAMPLE_FMT_S16:
+            return add_channel<std::int16_t>(frame, channel, planar, quantise, sums);
+        case AV_SAMPLE_FMT_S32:
+            return add_channel<std::int32_t>(frame, channel, planar, quantise, sums);
+        case AV_SAMPLE_FMT_S64:
+            return add_channel<std::int64_t>(frame, channel, planar, quantise, sums);
+        case AV_SAMPLE_FMT_FLT:
+            return add_channel<float>(frame, channel, planar, quantise, sums);
+        case AV_SAMPLE_FMT_DBL:
+            return add_channel<double>(frame, channel, planar, quantise, sums);
+        default: {
+            const char* name = av_get_sample_fmt_name(format);
+            fail("unsupported sample format {}", name != nullptr ? name : "(unknown)");
+        }
+    }
+}
 
 class Decoder {
   public:
@@ -159,8 +148,12 @@ class Decoder {
         // "file:" keeps a name with a colon in it from being taken for a URL.
         const std::string url = "file:" + path.string();
         AVFormatContext* raw = nullptr;
-        if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0)
-            fail("is not an audio or video file FFmpeg can read ({})", libav_error_text(code));
+        if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0) {
+            // FFmpeg answers EINVAL when no demuxer recognises the bytes.
+            if (code == AVERROR_INVALIDDATA || code == AVERROR(EINVAL))
+                fail("is not an audio or video file FFmpeg can read ({})", libav_error_text(code));
+            fail("cannot open: {}", libav_error_text(code));
+        }
         format_.reset(raw);
         if (const int code = avformat_find_stream_info(format_.get(), nullptr); code < 0)
             fail("cannot read stream information: {}", libav_error_text(code));
@@ -184,11 +177,14 @@ class Decoder {
         if (const int code = avcodec_open2(codec_.get(), codec, nullptr); code < 0)
             fail("cannot open the {} decoder: {}", codec->name, libav_error_text(code));
         audioread_path_ = !libsndfile_reads(format_->iformat->name);
+        // Video, subtitles and cover art need not be parsed.
+        for (unsigned i = 0; i < format_->nb_streams; ++i) {
+            if (static_cast<int>(i) != stream_)
+                format_->streams[i]->discard = AVDISCARD_ALL;
+        }
     }
 
-    bool audioread_path() const { return audioread_path_; }
-
-    // Decodes until the end or until `max_frames` mono frames are collected.
+    // Decodes until the end, or until max_seconds at the native rate are collected.
     NativeAudio run(std::optional<double> max_seconds) {
         NativeAudio audio;
         audio.quantised_to_16_bits = audioread_path_;
@@ -264,15 +260,17 @@ class Decoder {
             fail("audio stream changes from {} Hz, {} channels to {} Hz, {} channels",
                  audio.sample_rate, audio.channels, frame.sample_rate, channels);
         }
-        const SampleReader reader(static_cast<AVSampleFormat>(frame.format), audioread_path_);
-        const float count = static_cast<float>(channels);
-        for (int i = 0; i < frame.nb_samples; ++i) {
-            // numpy's mean over the channel axis of a float32 array: a float32 running sum of
-            // the channels in order, divided by their count.
-            float sum = reader.read(frame, 0, i, channels);
-            for (int c = 1; c < channels; ++c)
-                sum += reader.read(frame, c, i, channels);
-            audio.mono.push_back(channels == 1 ? sum : sum / count);
+        // numpy's mean over the channel axis of a float32 array: a float32 sum of the channels
+        // in order, divided by their count (0 + x is x, so starting from zeros changes nothing).
+        const std::size_t start = audio.mono.size();
+        audio.mono.resize(start + static_cast<std::size_t>(frame.nb_samples), 0.0f);
+        float* sums = audio.mono.data() + start;
+        for (int c = 0; c < channels; ++c)
+            add_channel(frame, c, audioread_path_, sums);
+        if (channels > 1) {
+            const float count = static_cast<float>(channels);
+            for (int i = 0; i < frame.nb_samples; ++i)
+                sums[i] /= count;
         }
     }
 

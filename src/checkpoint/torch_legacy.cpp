@@ -75,6 +75,7 @@ StateDict parse_torch_legacy(std::span<const std::byte> bytes) {
 
     const Unpickled object = next_pickle(bytes, offset, "state dict");
     const std::vector<TensorRecord> records = tensor_records(object);
+    check_total_elements(records, bytes.size());
 
     const Unpickled keys_pickle = next_pickle(bytes, offset, "storage keys");
     const PickleValue& key_list = keys_pickle.at(keys_pickle.root);

@@ -50,6 +50,7 @@ StateDict parse_torch_zip(std::span<const std::byte> bytes) {
     const Unpickled pickle =
         with_context(folder + "/data.pkl", [&] { return unpickle(archive.data(*pickle_entry)); });
     const std::vector<TensorRecord> records = tensor_records(pickle);
+    check_total_elements(records, bytes.size());
 
     StateDict state;
     for (const TensorRecord& record : records) {

@@ -1,8 +1,8 @@
 #include "core/npy.h"
 
 #include <bit>
+#include <cctype>
 #include <cstring>
-#include <regex>
 
 #include "core/error.h"
 #include "core/file.h"
@@ -21,6 +21,20 @@ struct Header {
     std::vector<std::int64_t> shape;
     std::size_t data_offset = 0;
 };
+
+// The text after "'key':" in the header dict, with leading spaces removed.
+std::string dict_value(const std::string& text, const std::string& key, const std::string& name) {
+    const auto at = text.find("'" + key + "'");
+    if (at == std::string::npos)
+        fail("{}: .npy header has no '{}'", name, key);
+    auto colon = text.find(':', at);
+    if (colon == std::string::npos)
+        fail("{}: .npy header has a malformed '{}'", name, key);
+    ++colon;
+    while (colon < text.size() && text[colon] == ' ')
+        ++colon;
+    return text.substr(colon);
+}
 
 Header parse_header(std::span<const std::byte> bytes, const std::string& name) {
     if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0) {
@@ -47,23 +61,24 @@ Header parse_header(std::span<const std::byte> bytes, const std::string& name) {
 
     Header header;
     header.data_offset = prefix + header_len;
-    std::smatch match;
-    if (!std::regex_search(text, match, std::regex(R"('descr'\s*:\s*'([^']*)')"))) {
-        fail("{}: .npy header has no 'descr'", name);
+    header.dtype = dict_value(text, "descr", name);
+    if (header.dtype.size() < 2 || header.dtype.front() != '\'') {
+        fail("{}: .npy header has a malformed 'descr'", name);
     }
-    header.dtype = match[1];
-    if (!std::regex_search(text, match, std::regex(R"('fortran_order'\s*:\s*(True|False))"))) {
-        fail("{}: .npy header has no 'fortran_order'", name);
-    }
-    header.fortran_order = match[1] == "True";
-    if (!std::regex_search(text, match, std::regex(R"('shape'\s*:\s*\(([^)]*)\))"))) {
-        fail("{}: .npy header has no 'shape'", name);
-    }
-    const std::string dims = match[1];
-    const std::regex number(R"(\d+)");
-    for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number);
-         it != std::sregex_iterator(); ++it) {
-        header.shape.push_back(std::stoll(it->str()));
+    header.dtype = header.dtype.substr(1, header.dtype.find('\'', 1) - 1);
+    header.fortran_order = dict_value(text, "fortran_order", name).starts_with("True");
+    const std::string shape = dict_value(text, "shape", name);
+    if (shape.empty() || shape.front() != '(')
+        fail("{}: .npy header has a malformed 'shape'", name);
+    std::size_t i = 1;
+    while (i < shape.size() && shape[i] != ')') {
+        if (std::isdigit(static_cast<unsigned char>(shape[i]))) {
+            std::size_t used = 0;
+            header.shape.push_back(std::stoll(shape.substr(i), &used));
+            i += used;
+        } else {
+            ++i;
+        }
     }
     return header;
 }

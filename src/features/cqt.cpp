@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <exception>
+#include <thread>
 
 #include "core/error.h"
 #include "features/cqt_filters.h"
@@ -33,70 +35,101 @@ int early_downsample_count(double nyquist, double cutoff_hz, int hop, int n_octa
     return std::min(by_bandwidth, by_hop);
 }
 
-// One octave's filter responses (complex, before the length scaling) for every frame of its STFT.
-struct OctaveResponse {
-    std::int64_t frames = 0;
-    int n_filters = 0;
-    std::vector<std::complex<double>> values;  // frame-major: frames × n_filters
+// One octave's filters as dense complex64 weights over contiguous bin ranges (bins librosa's
+// sparsity dropped inside a range weigh 0), read from one shared span of bins.
+struct DenseOctaveFilters {
+    int low = 0;                     // first bin any filter reads
+    int span = 0;                    // bins [low, low + span) are read
+    std::vector<int> first;          // per filter: first bin - low
+    std::vector<int> count;          // per filter: bins in its range
+    std::vector<std::size_t> start;  // per filter: offset into weight_re / weight_im
+    std::vector<double> weight_re;
+    std::vector<double> weight_im;
 };
 
-OctaveResponse octave_response(std::span<const float> samples, int hop,
-                               const OctaveFilterBank& bank, int threads) {
-    OctaveResponse response;
-    response.frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);
-    response.n_filters = static_cast<int>(bank.filters.size());
-    response.values.resize(static_cast<std::size_t>(response.frames * response.n_filters));
-    // The filters as flat arrays over the span of bins any of them uses.
+DenseOctaveFilters dense_filters(const OctaveFilterBank& bank) {
+    DenseOctaveFilters dense;
     int low = bank.n_fft;
     int high = 0;
     for (const auto& filter : bank.filters) {
-        for (const int bin : filter.bins) {
-            low = std::min(low, bin);
-            high = std::max(high, bin + 1);
+        if (!filter.bins.empty()) {
+            low = std::min(low, filter.bins.front());
+            high = std::max(high, filter.bins.back() + 1);
         }
     }
-    const int span = std::max(0, high - low);
-    std::vector<int> offsets;
-    std::vector<int> starts{0};
-    std::vector<double> weight_re;
-    std::vector<double> weight_im;
+    dense.low = std::min(low, high);
+    dense.span = std::max(0, high - low);
     for (const auto& filter : bank.filters) {
+        const int first = filter.bins.empty() ? dense.low : filter.bins.front();
+        const int count = filter.bins.empty() ? 0 : filter.bins.back() + 1 - first;
+        dense.first.push_back(first - dense.low);
+        dense.count.push_back(count);
+        dense.start.push_back(dense.weight_re.size());
+        dense.weight_re.resize(dense.weight_re.size() + static_cast<std::size_t>(count), 0.0);
+        dense.weight_im.resize(dense.weight_im.size() + static_cast<std::size_t>(count), 0.0);
         for (std::size_t i = 0; i < filter.bins.size(); ++i) {
-            offsets.push_back(filter.bins[i] - low);
-            weight_re.push_back(filter.weights[i].real());
-            weight_im.push_back(filter.weights[i].imag());
+            const auto at = dense.start.back() + static_cast<std::size_t>(filter.bins[i] - first);
+            dense.weight_re[at] = filter.weights[i].real();
+            dense.weight_im[at] = filter.weights[i].imag();
         }
-        starts.push_back(static_cast<int>(offsets.size()));
     }
+    return dense;
+}
+
+// One octave's rows of the transform: for each frame t < cqt.frames, |filter · STFT| / sqrt(len)
+// into cqt.magnitude rows first_bin, first_bin + 1, ...
+void octave_magnitudes(std::span<const float> signal, int hop, const OctaveFilterBank& bank,
+                       std::span<const double> root_lengths, int first_bin, CqtMagnitude& cqt,
+                       int threads) {
+    const auto dense = dense_filters(bank);
+    const int n_filters = static_cast<int>(bank.filters.size());
     std::vector<std::vector<double>> scratch(
-        static_cast<std::size_t>(threads), std::vector<double>(2 * static_cast<std::size_t>(span)));
+        static_cast<std::size_t>(threads),
+        std::vector<double>(2 * static_cast<std::size_t>(dense.span)));
     for_each_stft_frame(
-        samples, bank.n_fft, hop, {},
+        signal, bank.n_fft, hop, {},
         [&](int worker, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
             // librosa's STFT is complex64: round the bins the filters read, once per frame.
             double* re = scratch[static_cast<std::size_t>(worker)].data();
-            double* im = re + span;
-            for (int i = 0; i < span; ++i) {
-                const auto bin = spectrum[static_cast<std::size_t>(low + i)];
+            double* im = re + dense.span;
+            for (int i = 0; i < dense.span; ++i) {
+                const auto bin = spectrum[static_cast<std::size_t>(dense.low + i)];
                 re[i] = static_cast<float>(bin.real());
                 im[i] = static_cast<float>(bin.imag());
             }
-            auto* out = response.values.data() + frame * response.n_filters;
-            for (int f = 0; f < response.n_filters; ++f) {
-                double sum_re = 0;
-                double sum_im = 0;
-                for (int j = starts[static_cast<std::size_t>(f)];
-                     j < starts[static_cast<std::size_t>(f) + 1]; ++j) {
-                    const auto at = static_cast<std::size_t>(j);
-                    const int k = offsets[at];
-                    sum_re += weight_re[at] * re[k] - weight_im[at] * im[k];
-                    sum_im += weight_re[at] * im[k] + weight_im[at] * re[k];
+            for (int f = 0; f < n_filters; ++f) {
+                const auto filter = static_cast<std::size_t>(f);
+                const double* w_re = dense.weight_re.data() + dense.start[filter];
+                const double* w_im = dense.weight_im.data() + dense.start[filter];
+                const double* x_re = re + dense.first[filter];
+                const double* x_im = im + dense.first[filter];
+                // Four interleaved partial sums: the order is free (librosa sums in float32), and
+                // independent chains let the multiply-adds overlap.
+                double acc_re[4] = {0, 0, 0, 0};
+                double acc_im[4] = {0, 0, 0, 0};
+                const int count = dense.count[filter];
+                int j = 0;
+                for (; j + 4 <= count; j += 4) {
+                    for (int u = 0; u < 4; ++u) {
+                        acc_re[u] += w_re[j + u] * x_re[j + u] - w_im[j + u] * x_im[j + u];
+                        acc_im[u] += w_re[j + u] * x_im[j + u] + w_im[j + u] * x_re[j + u];
+                    }
                 }
-                out[f] = {sum_re, sum_im};
+                for (; j < count; ++j) {
+                    acc_re[0] += w_re[j] * x_re[j] - w_im[j] * x_im[j];
+                    acc_im[0] += w_re[j] * x_im[j] + w_im[j] * x_re[j];
+                }
+                const double sum_re = (acc_re[0] + acc_re[1]) + (acc_re[2] + acc_re[3]);
+                const double sum_im = (acc_im[0] + acc_im[1]) + (acc_im[2] + acc_im[3]);
+                // The complex64 response divided by sqrt(length) (in double, rounded back to
+                // complex64), then its float32 magnitude.
+                const std::complex<double> stored(static_cast<float>(sum_re),
+                                                  static_cast<float>(sum_im));
+                cqt.magnitude[static_cast<std::size_t>((first_bin + f) * cqt.frames + frame)] =
+                    magnitude_of(stored / root_lengths[filter]);
             }
         },
-        threads);
-    return response;
+        threads, cqt.frames);
 }
 
 }  // namespace
@@ -125,68 +158,104 @@ CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int 
     }
 
     // Early downsampling: the top octave may not need the full rate.
-    std::vector<float> signal(samples.begin(), samples.end());
+    std::vector<float> early_signal;
+    std::span<const float> top = samples;
     double rate = sample_rate;
     const int early = early_downsample_count(nyquist, cutoff_hz, hop, n_octaves);
     if (early > 0) {
         const int factor = 1 << early;
-        if (static_cast<int>(signal.size()) < factor) {
+        if (samples.size() < static_cast<std::size_t>(factor)) {
             fail("a signal of {} samples is too short for a {}-octave constant-Q transform",
-                 signal.size(), n_octaves);
+                 samples.size(), n_octaves);
         }
         hop /= factor;
-        signal = downsample_soxr_hq(signal, factor);
+        early_signal = downsample_soxr_hq(samples, factor);
+        top = early_signal;
         rate /= factor;
     }
 
-    // Octaves from the top down, each at half the previous rate while the hop stays even.
-    std::vector<OctaveResponse> responses;
-    std::vector<int> octave_first_bin;
-    double octave_rate = rate;
-    int octave_hop = hop;
-    for (int octave = 0; octave < n_octaves; ++octave) {
-        const int last = spec.n_bins - n_filters * octave;
-        const int first = std::max(0, spec.n_bins - n_filters * (octave + 1));
-        const std::vector<double> octave_freqs(frequencies.begin() + first,
-                                               frequencies.begin() + last);
-        const std::vector<double> octave_alpha(alpha.begin() + first, alpha.begin() + last);
-        const auto bank =
-            octave_filter_bank(octave_freqs, octave_alpha, octave_rate, spec.filter_scale,
-                               spec.sparsity, std::sqrt(rate / octave_rate));
-        responses.push_back(octave_response(signal, octave_hop, bank, threads));
-        octave_first_bin.push_back(first);
-        if (octave_hop % 2 == 0) {
-            octave_hop /= 2;
-            octave_rate /= 2.0;
-            signal = downsample_soxr_hq(signal, 2);
-        }
+    // Each octave after the first halves the rate and the hop while the hop stays even. Lengths
+    // and frame counts are known up front (librosa fixes each resampled length to ceil(n / 2)),
+    // so the soxr chain runs on its own thread while the top octave is transformed.
+    std::vector<int> hops{hop};
+    std::vector<std::int64_t> lengths{static_cast<std::int64_t>(top.size())};
+    std::vector<bool> halved;
+    for (int octave = 1; octave < n_octaves; ++octave) {
+        const bool halve = hops.back() % 2 == 0;
+        halved.push_back(halve);
+        hops.push_back(halve ? hops.back() / 2 : hops.back());
+        lengths.push_back(halve ? (lengths.back() + 1) / 2 : lengths.back());
     }
-
-    // Trim every octave to the shortest and scale by 1 / sqrt(filter length at the working rate).
-    const auto lengths = wavelet_lengths(frequencies, alpha, rate, spec.filter_scale).lengths;
     CqtMagnitude cqt;
     cqt.n_bins = spec.n_bins;
-    cqt.frames = responses.front().frames;
-    for (const auto& response : responses) {
-        cqt.frames = std::min(cqt.frames, response.frames);
+    cqt.frames = stft_frame_count(lengths.front(), hops.front());
+    for (int octave = 0; octave < n_octaves; ++octave) {
+        const auto o = static_cast<std::size_t>(octave);
+        cqt.frames = std::min(cqt.frames, stft_frame_count(lengths[o], hops[o]));
     }
     cqt.magnitude.assign(static_cast<std::size_t>(cqt.n_bins * cqt.frames), 0.0F);
-    for (std::size_t o = 0; o < responses.size(); ++o) {
-        const auto& response = responses[o];
-        for (int f = 0; f < response.n_filters; ++f) {
-            const int bin = octave_first_bin[o] + f;
-            const double root_length = std::sqrt(lengths[static_cast<std::size_t>(bin)]);
-            float* row = cqt.magnitude.data() + static_cast<std::int64_t>(bin) * cqt.frames;
-            for (std::int64_t t = 0; t < cqt.frames; ++t) {
-                const auto value =
-                    response.values[static_cast<std::size_t>(t * response.n_filters + f)];
-                // complex64 response, divided by sqrt(length) in double, then |.| in float32.
-                const std::complex<double> stored(static_cast<float>(value.real()),
-                                                  static_cast<float>(value.imag()));
-                const auto scaled = stored / root_length;
-                row[t] = magnitude_of(scaled);
+
+    std::vector<std::vector<float>> lower(static_cast<std::size_t>(n_octaves));
+    std::exception_ptr chain_error;
+    std::thread chain([&] {
+        try {
+            std::span<const float> previous = top;
+            for (int octave = 1; octave < n_octaves; ++octave) {
+                const auto o = static_cast<std::size_t>(octave);
+                if (halved[o - 1]) {
+                    lower[o] = downsample_soxr_hq(previous, 2);
+                    previous = lower[o];
+                }
             }
+        } catch (...) {
+            chain_error = std::current_exception();
         }
+    });
+
+    // 1 / sqrt(filter length at the working rate) per bin: librosa's scale=True.
+    const auto filter_lengths =
+        wavelet_lengths(frequencies, alpha, rate, spec.filter_scale).lengths;
+    std::vector<double> root_lengths(filter_lengths.size());
+    for (std::size_t k = 0; k < filter_lengths.size(); ++k) {
+        root_lengths[k] = std::sqrt(filter_lengths[k]);
+    }
+    try {
+        std::span<const float> signal = top;
+        double octave_rate = rate;
+        for (int octave = 0; octave < n_octaves; ++octave) {
+            const auto o = static_cast<std::size_t>(octave);
+            if (octave == 1) {
+                chain.join();
+                if (chain_error) {
+                    std::rethrow_exception(chain_error);
+                }
+            }
+            if (octave > 0 && halved[o - 1]) {
+                signal = lower[o];
+                octave_rate /= 2.0;
+            }
+            const int last = spec.n_bins - n_filters * octave;
+            const int first = std::max(0, spec.n_bins - n_filters * (octave + 1));
+            const std::vector<double> octave_freqs(frequencies.begin() + first,
+                                                   frequencies.begin() + last);
+            const std::vector<double> octave_alpha(alpha.begin() + first, alpha.begin() + last);
+            const auto bank =
+                octave_filter_bank(octave_freqs, octave_alpha, octave_rate, spec.filter_scale,
+                                   spec.sparsity, std::sqrt(rate / octave_rate));
+            octave_magnitudes(signal, hops[o], bank,
+                              std::span<const double>(root_lengths)
+                                  .subspan(static_cast<std::size_t>(first),
+                                           static_cast<std::size_t>(last - first)),
+                              first, cqt, threads);
+        }
+    } catch (...) {
+        if (chain.joinable()) {
+            chain.join();
+        }
+        throw;
+    }
+    if (chain.joinable()) {
+        chain.join();
     }
     return cqt;
 }

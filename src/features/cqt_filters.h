@@ -1,6 +1,5 @@
-// features/cqt_filters: the frequencies, bandwidths and frequency-domain wavelet filters of
-// librosa's constant-Q transform (filters.wavelet, __vqt_filter_fft with sparsity), one octave at
-// a time.
+// features/cqt_filters: the frequencies, bandwidths and sparse frequency-domain wavelet filters
+// of librosa's constant-Q transform (filters.wavelet, __vqt_filter_fft), one octave at a time.
 #pragma once
 
 #include <complex>

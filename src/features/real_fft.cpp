@@ -12,30 +12,63 @@
 namespace bgv::features {
 namespace {
 
-// FFTW's planner (and fftw_malloc'd scratch used only while planning) must not run on two threads
-// at once; plans live for the program's lifetime so that every RealFft of a length shares one.
-std::mutex& planner_mutex() {
-    static std::mutex mutex;
-    return mutex;
-}
+// FFTW's planner must not run on two threads at once; plans are made once per length and kept
+// until the program ends, when they are destroyed (so that leak checkers see no leak).
+class PlanCache {
+  public:
+    ~PlanCache() {
+        for (auto& [n, plan] : r2c_) {
+            fftw_destroy_plan(plan);
+        }
+        for (auto& [n, plan] : forward_) {
+            fftw_destroy_plan(plan);
+        }
+    }
 
-fftw_plan shared_r2c_plan(int n) {
-    static std::map<int, fftw_plan> plans;
-    std::lock_guard lock(planner_mutex());
-    auto found = plans.find(n);
-    if (found != plans.end()) {
-        return found->second;
+    fftw_plan r2c(int n) {
+        std::lock_guard lock(mutex_);
+        auto found = r2c_.find(n);
+        if (found != r2c_.end()) {
+            return found->second;
+        }
+        auto* in = fftw_alloc_real(static_cast<std::size_t>(n));
+        auto* out = fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
+        fftw_plan plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+        fftw_free(in);
+        fftw_free(out);
+        if (plan == nullptr) {
+            fail("FFTW could not plan a real FFT of length {}", n);
+        }
+        r2c_.emplace(n, plan);
+        return plan;
     }
-    auto* in = fftw_alloc_real(static_cast<std::size_t>(n));
-    auto* out = fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
-    fftw_plan plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
-    fftw_free(in);
-    fftw_free(out);
-    if (plan == nullptr) {
-        fail("FFTW could not plan a real FFT of length {}", n);
+
+    // In-place complex forward transforms.
+    fftw_plan forward(int n) {
+        std::lock_guard lock(mutex_);
+        auto found = forward_.find(n);
+        if (found != forward_.end()) {
+            return found->second;
+        }
+        auto* scratch = fftw_alloc_complex(static_cast<std::size_t>(n));
+        fftw_plan plan = fftw_plan_dft_1d(n, scratch, scratch, FFTW_FORWARD, FFTW_ESTIMATE);
+        fftw_free(scratch);
+        if (plan == nullptr) {
+            fail("FFTW could not plan a complex FFT of length {}", n);
+        }
+        forward_.emplace(n, plan);
+        return plan;
     }
-    plans.emplace(n, plan);
-    return plan;
+
+  private:
+    std::mutex mutex_;
+    std::map<int, fftw_plan> r2c_;
+    std::map<int, fftw_plan> forward_;
+};
+
+PlanCache& plan_cache() {
+    static PlanCache cache;
+    return cache;
 }
 
 }  // namespace
@@ -44,7 +77,7 @@ RealFft::RealFft(int n) : n_(n) {
     if (n < 2 || n % 2 != 0) {
         fail("real FFT length must be even and at least 2, not {}", n);
     }
-    plan_ = shared_r2c_plan(n);
+    plan_ = plan_cache().r2c(n);
     in_ = fftw_alloc_real(static_cast<std::size_t>(n));
     out_ = reinterpret_cast<double*>(fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1)));
 }
@@ -79,24 +112,11 @@ void RealFft::execute() {
 }
 
 void complex_fft(std::span<std::complex<double>> data) {
-    const int n = static_cast<int>(data.size());
+    const fftw_plan plan = plan_cache().forward(static_cast<int>(data.size()));
     auto* buffer = fftw_alloc_complex(data.size());
-    fftw_plan plan;
-    {
-        std::lock_guard lock(planner_mutex());
-        plan = fftw_plan_dft_1d(n, buffer, buffer, FFTW_FORWARD, FFTW_ESTIMATE);
-    }
-    if (plan == nullptr) {
-        fftw_free(buffer);
-        fail("FFTW could not plan a complex FFT of length {}", n);
-    }
     std::copy(data.begin(), data.end(), reinterpret_cast<std::complex<double>*>(buffer));
-    fftw_execute(plan);
+    fftw_execute_dft(plan, buffer, buffer);
     std::copy_n(reinterpret_cast<const std::complex<double>*>(buffer), data.size(), data.begin());
-    {
-        std::lock_guard lock(planner_mutex());
-        fftw_destroy_plan(plan);
-    }
     fftw_free(buffer);
 }
 

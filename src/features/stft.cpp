@@ -66,15 +66,21 @@ void visit_frame_range(std::span<const float> samples, int n_fft, int hop,
 }  // namespace
 
 void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
-                         std::span<const double> window, const SpectrumVisitor& visit,
-                         int threads) {
+                         std::span<const double> window, const SpectrumVisitor& visit, int threads,
+                         std::int64_t max_frames) {
     if (hop <= 0) {
         fail("STFT hop must be positive, not {}", hop);
     }
     if (!window.empty() && static_cast<int>(window.size()) != n_fft) {
         fail("STFT window has {} values for n_fft {}", window.size(), n_fft);
     }
-    const std::int64_t frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);
+    std::int64_t frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);
+    if (max_frames >= 0) {
+        frames = std::min(frames, max_frames);
+    }
+    if (frames == 0) {
+        return;
+    }
     const int workers = static_cast<int>(std::clamp<std::int64_t>(threads, 1, frames));
     if (workers == 1) {
         visit_frame_range(samples, n_fft, hop, window, visit, 0, 0, frames);

@@ -38,6 +38,7 @@ using SpectrumVisitor = std::function<void(int worker, std::int64_t frame,
 // stft_frame_count), computed in double precision and split over `threads` threads by contiguous
 // frame ranges.
 void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
-                         std::span<const double> window, const SpectrumVisitor& visit, int threads);
+                         std::span<const double> window, const SpectrumVisitor& visit, int threads,
+                         std::int64_t max_frames = -1);
 
 }  // namespace bgv::features

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
-#include <cstring>
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/safetensors.h"
@@ -24,6 +24,13 @@ std::map<std::string, NpyArray<float>> expected_tensors() {
     return expected;
 }
 
+std::vector<std::uint32_t> bit_patterns(const std::vector<float>& values) {
+    std::vector<std::uint32_t> bits;
+    for (float value : values)
+        bits.push_back(std::bit_cast<std::uint32_t>(value));
+    return bits;
+}
+
 // Exact equality, bit for bit: float32 data is copied, float16/bfloat16 widen exactly, and the
 // integers and float64 values were chosen or rounded by torch the same way (round to nearest).
 void expect_same_tensors(const StateDict& state) {
@@ -36,9 +43,7 @@ void expect_same_tensors(const StateDict& state) {
         ASSERT_NE(found, state.end());
         EXPECT_EQ(found->second.shape, reference.shape);
         ASSERT_EQ(found->second.data.size(), reference.data.size());
-        EXPECT_EQ(std::memcmp(found->second.data.data(), reference.data.data(),
-                              reference.data.size() * sizeof(float)),
-                  0);
+        EXPECT_EQ(bit_patterns(found->second.data), bit_patterns(reference.data));
     }
 }
 
