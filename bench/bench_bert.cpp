@@ -6,14 +6,15 @@
 // or pass "random" as MODEL_DIR: random weights made in memory (a machine without the file).
 // usage: bench_bert [MODEL_DIR|random] [THREADS] [RUNS] [batched-only]
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <random>
 
-#include <sys/resource.h>
-
 #include "core/error.h"
+#include "core/file.h"
 #include "model/bert/sentence_encoder.h"
 #include "text/class_names.h"
 #include "text/wordpiece.h"
@@ -114,6 +115,36 @@ int main(int argc, char** argv) {
         const double batched_time = seconds_since(start);
         if (argc > 4)
             return 0;  // batched only (for profiling)
+
+        // PyTorch float32 on the same weights and token ids, batched as sentence-transformers
+        // does, when /usr/bin/python3 has torch and the weights are a file it can read. Debian's
+        // python3-torch is built with a generic BLAS (about 1.4 GFLOP/s per matmul here), so
+        // this ratio overstates the lead over a PyTorch built with MKL.
+        if (!random) {
+            nlohmann::json ids_json;
+            ids_json["sequences"] = sequences;
+            const auto ids_path = std::filesystem::path(BGV_BINARY_DIR) / "bench_bert_ids.json";
+            bgv::write_file_atomic(ids_path, ids_json.dump());
+            const std::string command = fmt::format(
+                "/usr/bin/python3 '{}/tools/minilm_reference.py' time '{}' '{}' "
+                "--threads {} 2>/dev/null",
+                BGV_SOURCE_DIR, dir.string(), ids_path.string(), engine.threads());
+            std::string output;
+            if (FILE* pipe = popen(command.c_str(), "r")) {
+                char buffer[128];
+                while (std::fgets(buffer, sizeof buffer, pipe))
+                    output += buffer;
+                if (pclose(pipe) == 0 && !output.empty()) {
+                    const double torch_time = std::stod(output);
+                    fmt::print(
+                        "PyTorch float32, same ids, batches of 32: {:.2f} s; bigganviz is "
+                        "{:.2f}x its speed\n",
+                        torch_time, torch_time / batched_time);
+                }
+            }
+            if (output.empty())
+                fmt::print("PyTorch comparison skipped (/usr/bin/python3 with torch not found)\n");
+        }
 
         start = std::chrono::steady_clock::now();
         double largest_difference = 0;

@@ -9,6 +9,9 @@
       Encodes random token-id sequences of several lengths (padded into one batch with an attention
       mask) in float64 and writes OUT_PREFIX_ids.json (the sequences) and OUT_PREFIX_embeddings.npy
       (rows = sequences, L2-normalised mean-pooled last hidden states).
+  time DIR IDS_JSON [--threads 2 --runs 2]
+      Prints the seconds PyTorch float32 takes to encode the sequences of IDS_JSON in batches of
+      32 sorted by length, as sentence-transformers does (bench_bert's reference).
 
 The committed test model in tests/model/bert/data/ was made by:
   /usr/bin/python3 tools/minilm_reference.py make-model tests/model/bert/data/tiny_minilm
@@ -119,15 +122,14 @@ def make_model(args):
     write_safetensors(os.path.join(args.dir, "model.safetensors"), t)
 
 
-def encode(weights, config, sequences):
-    """Sentence embeddings of token-id sequences, float64, as sentence-transformers computes them."""
-    w = {k: torch.from_numpy(np.array(v, dtype=np.float64)) for k, v in weights.items()
-         if k != "embeddings.position_ids"}
+def encode(weights, config, sequences, dtype=np.float64):
+    """Sentence embeddings of token-id sequences, as sentence-transformers computes them."""
+    w = weights if isinstance(next(iter(weights.values())), torch.Tensor) else as_torch(weights, dtype)
     h, heads = config["hidden_size"], config["num_attention_heads"]
     eps = config["layer_norm_eps"]
     batch, length = len(sequences), max(len(s) for s in sequences)
     ids = torch.zeros(batch, length, dtype=torch.long)
-    mask = torch.zeros(batch, length, dtype=torch.float64)
+    mask = torch.zeros(batch, length, dtype=w["embeddings.LayerNorm.weight"].dtype)
     for b, s in enumerate(sequences):
         ids[b, : len(s)] = torch.tensor(s)
         mask[b, : len(s)] = 1
@@ -160,6 +162,32 @@ def encode(weights, config, sequences):
         x = ln(x + linear(inner, p + "output.dense"), p + "output.LayerNorm")
     pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
     return torch.nn.functional.normalize(pooled, dim=-1).numpy()
+
+
+def as_torch(weights, dtype):
+    return {k: torch.from_numpy(np.array(v, dtype=dtype)) for k, v in weights.items()
+            if k != "embeddings.position_ids"}
+
+
+def time_encode(args):
+    """Seconds PyTorch (float32, `threads` threads) takes for the sequences of IDS_JSON, batched
+    as sentence-transformers' encode() does: sorted by length, 32 per batch, padded."""
+    import time
+    torch.set_num_threads(args.threads)
+    with open(os.path.join(args.dir, "config.json")) as f:
+        config = json.load(f)
+    weights = as_torch(read_safetensors(os.path.join(args.dir, "model.safetensors")), np.float32)
+    with open(args.ids_json) as f:
+        sequences = json.load(f)["sequences"]
+    ordered = sorted(sequences, key=len)
+    best = float("inf")
+    with torch.no_grad():
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            for i in range(0, len(ordered), 32):
+                encode(weights, config, ordered[i:i + 32])
+            best = min(best, time.perf_counter() - start)
+    print(f"{best:.4f}")
 
 
 def reference(args):
@@ -195,8 +223,13 @@ def main():
     ref.add_argument("dir")
     ref.add_argument("out_prefix")
     ref.add_argument("--seed", type=int, default=2)
+    timing = sub.add_parser("time")
+    timing.add_argument("dir")
+    timing.add_argument("ids_json")
+    timing.add_argument("--threads", type=int, default=2)
+    timing.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    {"make-model": make_model, "reference": reference}[args.command](args)
+    {"make-model": make_model, "reference": reference, "time": time_encode}[args.command](args)
 
 
 if __name__ == "__main__":
