@@ -1,6 +1,7 @@
 #include "text/class_selection.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -148,6 +149,25 @@ std::vector<LyricsCue> lyrics_cues(const Lyrics& lyrics, const SimilarityMatrix&
         ++row;
     }
     return cues;
+}
+
+std::vector<int> dominant_class_per_frame(const std::vector<LyricsCue>& cues, std::size_t frames,
+                                          double frames_per_second) {
+    if (!(frames_per_second > 0))
+        fail("frames per second must be positive, got {}", frames_per_second);
+    std::vector<int> dominant(frames, -1);
+    for (const LyricsCue& cue : cues) {
+        // First frame at or after the start; frames before the end (exclusive).
+        const double first = std::ceil(cue.start_seconds * frames_per_second - 1e-9);
+        const double last = std::isfinite(cue.end_seconds)
+                                ? std::ceil(cue.end_seconds * frames_per_second - 1e-9)
+                                : static_cast<double>(frames);
+        const auto begin = static_cast<std::size_t>(std::clamp(first, 0.0, double(frames)));
+        const auto end = static_cast<std::size_t>(std::clamp(last, 0.0, double(frames)));
+        for (std::size_t f = begin; f < end; ++f)
+            dominant[f] = cue.class_id;
+    }
+    return dominant;
 }
 
 }  // namespace bgv::text

@@ -65,4 +65,10 @@ struct LyricsCue {
 std::vector<LyricsCue> lyrics_cues(const Lyrics& lyrics, const SimilarityMatrix& similarity,
                                    const std::vector<ClassMatch>& chosen);
 
+// The class each video frame's lyrics line brings to the front: cues[k].class_id for the frames
+// whose time f / frames_per_second lies in [start, end) of cue k (the later cue wins where two
+// overlap), -1 where no line is sung. What choreo/ needs from timed lyrics, as plain ints.
+std::vector<int> dominant_class_per_frame(const std::vector<LyricsCue>& cues, std::size_t frames,
+                                          double frames_per_second);
+
 }  // namespace bgv::text

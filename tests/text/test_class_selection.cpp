@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <set>
 
+#include "core/error.h"
 #include "text/class_selection.h"
 
 namespace bgv::text {
@@ -97,6 +99,19 @@ TEST(ClassSelection, CuesFollowTimedLinesWithChosenClasses) {
     EXPECT_EQ(cues[2].text, "bird");
     EXPECT_TRUE(std::isinf(cues[2].end_seconds));
     EXPECT_TRUE(lyrics_cues(parse_lyrics("dog\ncat\nbird\n"), s, chosen).empty());
+}
+
+TEST(ClassSelection, DominantClassPerFrameFollowsTheCues) {
+    const std::vector<LyricsCue> cues = {{.start_seconds = 0.5, .end_seconds = 1.0, .class_id = 7},
+                                         {.start_seconds = 1.0, .end_seconds = 1.6, .class_id = 3},
+                                         {.start_seconds = 2.0,
+                                          .end_seconds = std::numeric_limits<double>::infinity(),
+                                          .class_id = 9}};
+    // 4 frames per second: frame f shows time f / 4.
+    const std::vector<int> expected = {-1, -1, 7, 7, 3, 3, 3, -1, 9, 9};
+    EXPECT_EQ(dominant_class_per_frame(cues, 10, 4.0), expected);
+    EXPECT_EQ(dominant_class_per_frame({}, 3, 4.0), (std::vector<int>{-1, -1, -1}));
+    EXPECT_THROW(dominant_class_per_frame(cues, 3, 0.0), Error);
 }
 
 }  // namespace
