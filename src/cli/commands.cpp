@@ -35,6 +35,12 @@ const std::vector<Command>& commands() {
          .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
          .options = {"song", "frame_length", "duration", "out", "verbose", "quiet", "help"},
          .run = run_analyze},
+        {.name = "classes",
+         .summary = "the ImageNet classes a lyrics file picks (plain, LRC or SRT), with their "
+                    "similarities and, for timed lyrics, the class of each line",
+         .options = {"lyrics", "num_classes", "encoding_strategy", "encoding", "seed",
+                     "text_weights", "threads", "json", "verbose", "quiet", "help"},
+         .run = run_classes},
         {.name = "models",
          .summary = "the model store: list the known models, fetch one into the cache, print its "
                     "folder, verify the cached files' hashes",

@@ -25,6 +25,7 @@ int dispatch(std::span<const std::string> arguments);
 
 // One function per subcommand, each in its own cmd_<name>.cpp, listed in commands().
 int run_analyze(const Args& args);
+int run_classes(const Args& args);
 int run_models(const Args& args);
 int run_generate(const Args& args);
 

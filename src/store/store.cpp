@@ -240,4 +240,21 @@ fs::path weights_or_model(const std::optional<std::string>& weights_path,
     return store.ensure(model_name);
 }
 
+std::string file_sha256(const fs::path& file) {
+    const fs::path record = with_suffix(file, ".sha256");
+    std::error_code error;
+    const auto record_time = fs::last_write_time(record, error);
+    if (!error && record_time >= fs::last_write_time(file)) {
+        const std::string hash = recorded_sha256(file);
+        if (hash.size() == 64 && hash.find_first_not_of("0123456789abcdef") == std::string::npos)
+            return hash;
+    }
+    return sha256_file(file);
+}
+
+fs::path cache_file_for(const fs::path& source_file, const std::string& name,
+                        const std::string& extension) {
+    return default_cache_dir() / "derived" / (name + "-" + file_sha256(source_file) + extension);
+}
+
 }  // namespace bgv::store

@@ -79,4 +79,13 @@ class Store {
 std::filesystem::path weights_or_model(const std::optional<std::string>& weights_path,
                                        const std::string& model_name);
 
+// The SHA-256 of a model file: the hash the store recorded beside it at download time when the
+// record is at least as new as the file (hashing 90 MB again costs half a second), else computed.
+std::string file_sha256(const std::filesystem::path& file);
+
+// A file in the cache folder for data derived from `source_file` (e.g. class-name embeddings of
+// a text model): "<cache>/derived/<name>-<SHA-256 of source_file><extension>".
+std::filesystem::path cache_file_for(const std::filesystem::path& source_file,
+                                     const std::string& name, const std::string& extension);
+
 }  // namespace bgv::store

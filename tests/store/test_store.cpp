@@ -446,4 +446,29 @@ TEST(StoreCacheDir, FollowsTheEnvironmentRules) {
     ::unsetenv("BIGGANVIZ_MIRROR");
 }
 
+TEST(StoreFileHash, UsesTheRecordedHashWhenCurrentElseComputesIt) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("bgv_file_hash_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const fs::path file = dir / "model.safetensors";
+    bgv::write_file_atomic(file, "weights");
+    EXPECT_EQ(bgv::store::file_sha256(file), sha256_of("weights"));
+
+    // A record at least as new as the file is trusted without rehashing.
+    const std::string recorded(64, 'a');
+    bgv::write_file_atomic(dir / "model.safetensors.sha256", recorded + "  model.safetensors\n");
+    fs::last_write_time(dir / "model.safetensors.sha256", fs::last_write_time(file));
+    EXPECT_EQ(bgv::store::file_sha256(file), recorded);
+
+    // A file changed after its record is hashed again.
+    fs::last_write_time(file, fs::last_write_time(file) + std::chrono::seconds(10));
+    EXPECT_EQ(bgv::store::file_sha256(file), sha256_of("weights"));
+
+    ::setenv("BIGGANVIZ_CACHE", dir.c_str(), 1);
+    EXPECT_EQ(bgv::store::cache_file_for(file, "class-names-minilm", ".npy"),
+              dir / "derived" / ("class-names-minilm-" + sha256_of("weights") + ".npy"));
+    ::unsetenv("BIGGANVIZ_CACHE");
+    fs::remove_all(dir);
+}
+
 }  // namespace
