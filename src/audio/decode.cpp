@@ -1,0 +1,329 @@
+#include "audio/decode.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/error.h>
+#include <libavutil/log.h>
+#include <libavutil/samplefmt.h>
+}
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "core/error.h"
+#include "core/log.h"
+
+namespace bgv::audio {
+
+namespace {
+
+// libav prints its own diagnostics to stderr; bigganviz reports failures itself, once.
+void silence_libav_logging() {
+    static std::once_flag once;
+    std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
+}
+
+std::string libav_error_text(int code) {
+    std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
+    if (av_strerror(code, text.data(), text.size()) < 0)
+        return fmt::format("libav error {}", code);
+    return std::string(text.data());
+}
+
+// Containers librosa 0.10 reads through soundfile (libsndfile); everything else goes through
+// audioread, which pipes 16-bit samples out of the ffmpeg command line tool.
+bool libsndfile_reads(std::string_view demuxer_names) {
+    constexpr std::array<std::string_view, 9> kNames = {"wav",  "w64", "flac", "ogg", "mp3",
+                                                        "aiff", "au",  "caf",  "voc"};
+    // iformat->name may list several comma-separated names ("mov,mp4,m4a,...").
+    const std::string_view first = demuxer_names.substr(0, demuxer_names.find(','));
+    return std::find(kNames.begin(), kNames.end(), first) != kNames.end();
+}
+
+struct FormatCloser {
+    void operator()(AVFormatContext* context) const { avformat_close_input(&context); }
+};
+struct CodecFreer {
+    void operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
+};
+struct PacketFreer {
+    void operator()(AVPacket* packet) const { av_packet_free(&packet); }
+};
+struct FrameFreer {
+    void operator()(AVFrame* frame) const { av_frame_free(&frame); }
+};
+
+// One sample of one channel as librosa's readers produce it: libsndfile's float conversion
+// (integer / 2^(bits-1)), or, on the audioread path, ffmpeg's conversion to s16 first.
+class SampleReader {
+  public:
+    SampleReader(AVSampleFormat format, bool to_16_bits)
+        : packed_(av_get_packed_sample_fmt(format)),
+          planar_(av_sample_fmt_is_planar(format) != 0),
+          bytes_(av_get_bytes_per_sample(format)),
+          to_16_bits_(to_16_bits) {
+        switch (packed_) {
+            case AV_SAMPLE_FMT_U8:
+            case AV_SAMPLE_FMT_S16:
+            case AV_SAMPLE_FMT_S32:
+            case AV_SAMPLE_FMT_S64:
+            case AV_SAMPLE_FMT_FLT:
+            case AV_SAMPLE_FMT_DBL:
+                break;
+            default:
+                fail("unsupported sample format {}", av_get_sample_fmt_name(format));
+        }
+    }
+
+    float read(const AVFrame& frame, int channel, int index, int channels) const {
+        const std::uint8_t* base =
+            planar_ ? frame.extended_data[channel] + static_cast<std::ptrdiff_t>(index) * bytes_
+                    : frame.extended_data[0] +
+                          (static_cast<std::ptrdiff_t>(index) * channels + channel) * bytes_;
+        return to_16_bits_ ? as_16_bits(base) : as_float(base);
+    }
+
+  private:
+    template <typename T>
+    static T load(const std::uint8_t* bytes) {
+        T value;
+        std::memcpy(&value, bytes, sizeof(T));
+        return value;
+    }
+
+    float as_float(const std::uint8_t* p) const {
+        switch (packed_) {
+            case AV_SAMPLE_FMT_U8:
+                return static_cast<float>(static_cast<int>(*p) - 128) * (1.0f / 128.0f);
+            case AV_SAMPLE_FMT_S16:
+                return static_cast<float>(load<std::int16_t>(p)) * (1.0f / 32768.0f);
+            case AV_SAMPLE_FMT_S32:
+                return static_cast<float>(load<std::int32_t>(p)) * (1.0f / 2147483648.0f);
+            case AV_SAMPLE_FMT_S64:
+                return static_cast<float>(static_cast<double>(load<std::int64_t>(p)) *
+                                          (1.0 / 9223372036854775808.0));
+            case AV_SAMPLE_FMT_FLT:
+                return load<float>(p);
+            default:  // AV_SAMPLE_FMT_DBL
+                return static_cast<float>(load<double>(p));
+        }
+    }
+
+    // libswresample's conversions to s16, then librosa's buf_to_float (x / 32768).
+    float as_16_bits(const std::uint8_t* p) const {
+        long value = 0;
+        switch (packed_) {
+            case AV_SAMPLE_FMT_U8:
+                value = (static_cast<long>(*p) - 128) * 256;
+                break;
+            case AV_SAMPLE_FMT_S16:
+                value = load<std::int16_t>(p);
+                break;
+            case AV_SAMPLE_FMT_S32:
+                value = load<std::int32_t>(p) >> 16;
+                break;
+            case AV_SAMPLE_FMT_S64:
+                value = static_cast<long>(load<std::int64_t>(p) >> 48);
+                break;
+            case AV_SAMPLE_FMT_FLT:
+                value = std::lrintf(load<float>(p) * 32768.0f);
+                break;
+            default:
+                value = std::lrint(load<double>(p) * 32768.0);
+                break;
+        }
+        value = std::clamp(value, -32768L, 32767L);
+        return static_cast<float>(value) * (1.0f / 32768.0f);
+    }
+
+    AVSampleFormat packed_;
+    bool planar_;
+    int bytes_;
+    bool to_16_bits_;
+};
+
+class Decoder {
+  public:
+    explicit Decoder(const std::filesystem::path& path) {
+        silence_libav_logging();
+        // "file:" keeps a name with a colon in it from being taken for a URL.
+        const std::string url = "file:" + path.string();
+        AVFormatContext* raw = nullptr;
+        if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0)
+            fail("is not an audio or video file FFmpeg can read ({})", libav_error_text(code));
+        format_.reset(raw);
+        if (const int code = avformat_find_stream_info(format_.get(), nullptr); code < 0)
+            fail("cannot read stream information: {}", libav_error_text(code));
+
+        const AVCodec* codec = nullptr;
+        stream_ = av_find_best_stream(format_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
+        if (stream_ == AVERROR_STREAM_NOT_FOUND)
+            fail("has no audio stream");
+        if (stream_ == AVERROR_DECODER_NOT_FOUND || codec == nullptr)
+            fail("no decoder for its audio stream");
+        if (stream_ < 0)
+            fail("cannot select its audio stream: {}", libav_error_text(stream_));
+
+        codec_.reset(avcodec_alloc_context3(codec));
+        if (!codec_)
+            fail("out of memory");
+        if (const int code =
+                avcodec_parameters_to_context(codec_.get(), format_->streams[stream_]->codecpar);
+            code < 0)
+            fail("cannot configure the {} decoder: {}", codec->name, libav_error_text(code));
+        if (const int code = avcodec_open2(codec_.get(), codec, nullptr); code < 0)
+            fail("cannot open the {} decoder: {}", codec->name, libav_error_text(code));
+        audioread_path_ = !libsndfile_reads(format_->iformat->name);
+    }
+
+    bool audioread_path() const { return audioread_path_; }
+
+    // Decodes until the end or until `max_frames` mono frames are collected.
+    NativeAudio run(std::optional<double> max_seconds) {
+        NativeAudio audio;
+        audio.quantised_to_16_bits = audioread_path_;
+        std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+        std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+        if (!packet || !frame)
+            fail("out of memory");
+
+        std::optional<std::int64_t> max_frames;
+        bool full = false;
+        const auto take_frames = [&]() {
+            while (!full) {
+                const int code = avcodec_receive_frame(codec_.get(), frame.get());
+                if (code == AVERROR(EAGAIN) || code == AVERROR_EOF)
+                    return;
+                if (code < 0) {
+                    ++audio.damaged_packets;
+                    return;
+                }
+                append(*frame, audio);
+                av_frame_unref(frame.get());
+                if (max_seconds && !max_frames)
+                    max_frames =
+                        frames_for_duration(*max_seconds, audio.sample_rate, audioread_path_);
+                if (max_frames && static_cast<std::int64_t>(audio.mono.size()) >= *max_frames) {
+                    audio.mono.resize(static_cast<std::size_t>(*max_frames));
+                    full = true;
+                }
+            }
+        };
+
+        std::string read_error;
+        while (!full) {
+            const int code = av_read_frame(format_.get(), packet.get());
+            if (code == AVERROR_EOF)
+                break;
+            if (code < 0) {  // a truncated or damaged container: keep what came before
+                read_error = libav_error_text(code);
+                break;
+            }
+            if (packet->stream_index == stream_) {
+                const int sent = avcodec_send_packet(codec_.get(), packet.get());
+                if (sent < 0 && sent != AVERROR(EAGAIN))
+                    ++audio.damaged_packets;
+                take_frames();
+            }
+            av_packet_unref(packet.get());
+        }
+        if (!full && avcodec_send_packet(codec_.get(), nullptr) >= 0)
+            take_frames();
+
+        if (audio.mono.empty()) {
+            if (!read_error.empty())
+                fail("no audio could be decoded: {}", read_error);
+            if (audio.damaged_packets > 0)
+                fail("no audio could be decoded ({} damaged packets)", audio.damaged_packets);
+            fail("contains no audio samples");
+        }
+        if (!read_error.empty() && audio.damaged_packets == 0)
+            audio.damaged_packets = 1;
+        return audio;
+    }
+
+  private:
+    void append(const AVFrame& frame, NativeAudio& audio) const {
+        const int channels = frame.ch_layout.nb_channels;
+        if (audio.sample_rate == 0) {
+            audio.sample_rate = frame.sample_rate;
+            audio.channels = channels;
+            if (audio.sample_rate <= 0 || channels <= 0)
+                fail("audio stream has no sample rate or channels");
+        } else if (frame.sample_rate != audio.sample_rate || channels != audio.channels) {
+            fail("audio stream changes from {} Hz, {} channels to {} Hz, {} channels",
+                 audio.sample_rate, audio.channels, frame.sample_rate, channels);
+        }
+        const SampleReader reader(static_cast<AVSampleFormat>(frame.format), audioread_path_);
+        const float count = static_cast<float>(channels);
+        for (int i = 0; i < frame.nb_samples; ++i) {
+            // numpy's mean over the channel axis of a float32 array: a float32 running sum of
+            // the channels in order, divided by their count.
+            float sum = reader.read(frame, 0, i, channels);
+            for (int c = 1; c < channels; ++c)
+                sum += reader.read(frame, c, i, channels);
+            audio.mono.push_back(channels == 1 ? sum : sum / count);
+        }
+    }
+
+    std::unique_ptr<AVFormatContext, FormatCloser> format_;
+    std::unique_ptr<AVCodecContext, CodecFreer> codec_;
+    int stream_ = -1;
+    bool audioread_path_ = false;
+};
+
+void check_is_nonempty_file(const std::filesystem::path& path) {
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (!std::filesystem::exists(status))
+        fail("no such file");
+    if (std::filesystem::is_directory(status))
+        fail("is a directory, not an audio file");
+    const auto size = std::filesystem::file_size(path, error);
+    if (!error && size == 0)
+        fail("file is empty");
+}
+
+}  // namespace
+
+std::int64_t frames_for_duration(double seconds, int sample_rate, bool audioread_path) {
+    const double frames = seconds * static_cast<double>(sample_rate);
+    // soundfile: int(duration * sr); audioread: int(np.round(sr * duration)), half to even.
+    return static_cast<std::int64_t>(audioread_path ? std::nearbyint(frames) : frames);
+}
+
+NativeAudio decode_native(const std::filesystem::path& path, std::optional<double> max_seconds) {
+    try {
+        if (max_seconds && !(*max_seconds > 0))
+            fail("duration must be positive, not {}", *max_seconds);
+        check_is_nonempty_file(path);
+        Decoder decoder(path);
+        NativeAudio audio = decoder.run(max_seconds);
+        if (audio.damaged_packets > 0) {
+            log::warn(
+                "{}: {} damaged or truncated packet(s) skipped; using the {:.2f} s that "
+                "decoded",
+                path.string(), audio.damaged_packets,
+                static_cast<double>(audio.mono.size()) / audio.sample_rate);
+        }
+        return audio;
+    } catch (const UsageError&) {
+        throw;
+    } catch (const Error& error) {
+        fail("{}: {}", path.string(), error.what());
+    } catch (const std::bad_alloc&) {
+        fail("{}: out of memory while decoding", path.string());
+    }
+}
+
+}  // namespace bgv::audio

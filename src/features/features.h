@@ -1,0 +1,31 @@
+// features/features: every audio feature the vectors follow (mel power, chroma, their per-frame
+// summaries and the pitch-class order), computed from mono samples exactly as librosa 0.10.2 does.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "features/mel.h"
+
+namespace bgv::features {
+
+struct Features {
+    int sample_rate = 0;
+    int hop = 0;
+    std::int64_t frames = 0;
+    std::vector<float> mel;          // 128 × frames, row-major (band, frame), power
+    std::vector<float> chroma;       // 12 × frames, each frame's max = 1 (all 0 when silent)
+    std::vector<float> spec_mean;    // frames: (m - min) / (max - min) of mel's mean over bands
+    std::vector<float> grad_mean;    // frames: clip(gradient(m) / max(gradient(m)), 0, inf)
+    std::array<int, 12> chromasort;  // pitch classes by mean chroma, loudest first
+    double tuning = 0;               // estimated tuning (fraction of a constant-Q bin)
+};
+
+// Mel spectrogram (n_fft 2048, 128 Slaney bands up to 8 kHz), chroma_cqt with estimated tuning,
+// and their summaries, for frames centred every `hop` samples: 1 + samples.size() / hop frames.
+// Uses the machine's cores. Throws bgv::Error for an empty signal or a hop below 1.
+Features compute_features(std::span<const float> samples, int sample_rate, int hop);
+
+}  // namespace bgv::features

@@ -1,0 +1,35 @@
+// features/mel: librosa's mel spectrogram (Slaney mel scale and area normalisation, power 2,
+// centred Hann STFT with zero padding), the loudness feature the vectors follow.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace bgv::features {
+
+// The seed's mel spectrogram: 128 bands.
+inline constexpr int kMelBands = 128;
+
+// One triangular mel band: its weights over FFT bins [first_bin, first_bin + weights.size()).
+struct MelBand {
+    int first_bin = 0;
+    std::vector<float> weights;
+};
+
+// librosa.filters.mel(sr, n_fft, n_mels, fmin, fmax, htk=False, norm="slaney"), float32 weights,
+// stored sparsely (each band's nonzero span).
+std::vector<MelBand> mel_filter_bank(double sample_rate, int n_fft, int n_mels, double fmin,
+                                     double fmax);
+
+struct MelSpectrogram {
+    int n_mels = 0;
+    std::int64_t frames = 0;
+    std::vector<float> power;  // n_mels × frames, row-major (band, frame)
+};
+
+// librosa.feature.melspectrogram(y, sr, n_fft=2048, hop_length=hop, n_mels=128, fmax=8000).
+MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, int hop,
+                               int threads);
+
+}  // namespace bgv::features

@@ -1,0 +1,95 @@
+#include "features/stft.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <thread>
+
+#include "core/error.h"
+#include "features/real_fft.h"
+
+namespace bgv::features {
+
+std::int64_t stft_frame_count(std::int64_t n_samples, int hop) {
+    return 1 + n_samples / hop;
+}
+
+std::vector<double> periodic_hann(int n) {
+    // scipy evaluates the symmetric window of n + 1 points on linspace(-pi, pi) and drops the last.
+    std::vector<double> window(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const double phase = i * (2.0 * std::numbers::pi / n) + -std::numbers::pi;
+        window[static_cast<std::size_t>(i)] = 0.5 + 0.5 * std::cos(phase);
+    }
+    return window;
+}
+
+int feature_threads() {
+    const unsigned cores = std::thread::hardware_concurrency();
+    return static_cast<int>(std::clamp(cores, 1U, 8U));
+}
+
+namespace {
+
+void visit_frame_range(std::span<const float> samples, int n_fft, int hop,
+                       std::span<const double> window, const SpectrumVisitor& visit, int worker,
+                       std::int64_t first, std::int64_t last) {
+    RealFft fft(n_fft);
+    const auto n_samples = static_cast<std::int64_t>(samples.size());
+    const std::int64_t half = n_fft / 2;
+    auto in = fft.input();
+    for (std::int64_t frame = first; frame < last; ++frame) {
+        const std::int64_t start = frame * hop - half;  // may be negative: zero padding
+        for (std::int64_t i = 0; i < n_fft; ++i) {
+            const std::int64_t at = start + i;
+            const double sample = at >= 0 && at < n_samples
+                                      ? static_cast<double>(samples[static_cast<std::size_t>(at)])
+                                      : 0.0;
+            in[static_cast<std::size_t>(i)] = sample * window[static_cast<std::size_t>(i)];
+        }
+        fft.execute();
+        visit(worker, frame, fft.output());
+    }
+}
+
+}  // namespace
+
+void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
+                         std::span<const double> window, const SpectrumVisitor& visit,
+                         int threads) {
+    if (hop <= 0) {
+        fail("STFT hop must be positive, not {}", hop);
+    }
+    if (static_cast<int>(window.size()) != n_fft) {
+        fail("STFT window has {} values for n_fft {}", window.size(), n_fft);
+    }
+    const std::int64_t frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);
+    const int workers = static_cast<int>(std::clamp<std::int64_t>(threads, 1, frames));
+    if (workers == 1) {
+        visit_frame_range(samples, n_fft, hop, window, visit, 0, 0, frames);
+        return;
+    }
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
+    for (int w = 0; w < workers; ++w) {
+        const std::int64_t first = frames * w / workers;
+        const std::int64_t last = frames * (w + 1) / workers;
+        pool.emplace_back([&, w, first, last] {
+            try {
+                visit_frame_range(samples, n_fft, hop, window, visit, w, first, last);
+            } catch (...) {
+                errors[static_cast<std::size_t>(w)] = std::current_exception();
+            }
+        });
+    }
+    for (auto& thread : pool) {
+        thread.join();
+    }
+    for (const auto& error : errors) {
+        if (error) {
+            std::rethrow_exception(error);
+        }
+    }
+}
+
+}  // namespace bgv::features

@@ -1,0 +1,39 @@
+// features/stft: librosa's centred short-time Fourier transform (frames centred on multiples of the
+// hop, the signal padded with zeros by n_fft/2 on each side), streamed frame by frame to a visitor.
+#pragma once
+
+#include <cmath>
+#include <complex>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+namespace bgv::features {
+
+// |z| as librosa gets it: the complex64 STFT value's magnitude in float32 (hypotf is exact
+// enough that this matches numpy's abs bit for bit when the components agree).
+inline float magnitude_of(std::complex<double> z) {
+    return std::hypot(static_cast<float>(z.real()), static_cast<float>(z.imag()));
+}
+
+// Frames of a centred STFT of n_samples samples: 1 + n_samples / hop.
+std::int64_t stft_frame_count(std::int64_t n_samples, int hop);
+
+// The periodic Hann window of length n (scipy.signal.get_window("hann", n), fftbins=True).
+std::vector<double> periodic_hann(int n);
+
+// How many threads the feature passes use: the machine's cores, at most 8.
+int feature_threads();
+
+// Receives one frame's n_fft/2 + 1 bins. `worker` (0 <= worker < threads) identifies the calling
+// thread so that visitors can keep per-thread scratch; every frame is visited exactly once.
+using SpectrumVisitor = std::function<void(int worker, std::int64_t frame,
+                                           std::span<const std::complex<double>> spectrum)>;
+
+// The STFT of `samples` with the given window (length n_fft), frames [0, stft_frame_count),
+// computed in double precision and split over `threads` threads by contiguous frame ranges.
+void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
+                         std::span<const double> window, const SpectrumVisitor& visit, int threads);
+
+}  // namespace bgv::features
