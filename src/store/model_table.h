@@ -1,0 +1,29 @@
+// store/model_table: the models bigganviz knows by name, their files and the addresses each file
+// is published at (tried in order). Expected sizes and hashes are filled only where truly known.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bgv::store {
+
+struct ModelFile {
+    std::string name;               // base name in the model folder: "pytorch_model.bin"
+    std::vector<std::string> urls;  // tried in order
+    std::string sha256;             // lowercase hex; empty: unknown, the download's is recorded
+    std::int64_t size = -1;         // bytes; -1: unknown, the server's announced size is used
+};
+
+struct ModelSpec {
+    std::string name;  // "biggan-deep-512": also the folder name in the cache
+    std::vector<ModelFile> files;
+    std::string description;
+};
+
+const std::vector<ModelSpec>& known_models();
+
+// 128 -> "biggan-deep-128"; a resolution without a model is a UsageError.
+std::string biggan_model_for_resolution(int resolution);
+
+}  // namespace bgv::store
