@@ -20,9 +20,11 @@ MASK = (1 << 64) - 1
 
 
 class Rng:
-    """splitmix64-seeded xoshiro256**, uniform, below, Box-Muller normal, truncated normal."""
+    """bgv::Random (src/core/random.h): splitmix64-seeded xoshiro256**, uniform, below, Box-Muller
+    normal (cos, then the spare sin on the next call), truncated normal by rejection."""
 
     def __init__(self, seed, stream=0):
+        self.spare = None
         x = (seed + stream * 0xD1B54A32D192ED03) & MASK
         self.s = []
         for _ in range(4):
@@ -59,14 +61,20 @@ class Rng:
                 return x % n
 
     def normal(self):
+        if self.spare is not None:
+            spare, self.spare = self.spare, None
+            return spare
         u1 = 1.0 - self.uniform()
         u2 = self.uniform()
-        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+        radius = math.sqrt(-2.0 * math.log(u1))
+        angle = 2.0 * math.pi * u2
+        self.spare = radius * math.sin(angle)
+        return radius * math.cos(angle)
 
-    def truncated_normal(self, bound):
+    def truncated_normal(self, lo, hi):
         while True:
             x = self.normal()
-            if abs(x) <= bound:
+            if lo <= x <= hi:
                 return x
 
 
@@ -122,7 +130,7 @@ def make_vectors(chroma, specm, gradm, chromasort, classes, seed, ps=220, ts=0.2
         cv1[classes[r] if n < 12 else classes[p]] = chroma[p][f0]
 
     rng = Rng(seed, NOISE_STREAM)
-    nv1 = truncation * np.array([rng.truncated_normal(2.0) for _ in range(128)])
+    nv1 = truncation * np.array([rng.truncated_normal(-2.0, 2.0) for _ in range(128)])
     direction = np.where(nv1 < 0, 1.0, -1.0)
     last = np.zeros(128)
     jrng = Rng(seed, JITTER_STREAM)

@@ -14,7 +14,7 @@ std::vector<int> random_classes(int count, std::uint64_t seed) {
         fail_usage("the number of classes must be 1..12, not {}", count);
     std::vector<int> ids(kImageNetClasses);
     std::iota(ids.begin(), ids.end(), 0);
-    Rng rng(seed, kClassStream);
+    Random rng(seed, kClassStream);
     for (int i = 0; i < count; ++i) {
         const auto j =
             i + static_cast<int>(rng.below(static_cast<std::uint64_t>(kImageNetClasses - i)));

@@ -13,7 +13,7 @@ inline constexpr int kImageNetClasses = 1000;
 inline constexpr int kPitchClasses = 12;
 
 // `count` distinct ids in 0..999, drawn by a partial Fisher-Yates shuffle of 0..999 with
-// Rng(seed, kClassStream).below(1000 - i) for i = 0..count-1.
+// Random(seed, kClassStream).below(1000 - i) for i = 0..count-1.
 std::vector<int> random_classes(int count, std::uint64_t seed);
 
 // --sort_by_power: classes[i] for i in argsort(chromasort[:count]), so the class given first goes

@@ -1,4 +1,4 @@
-// choreo/streams: the Rng streams of one seed, one per kind of draw, so that giving the classes by
+// choreo/streams: the Random streams of one seed, one per kind of draw, so that giving the classes by
 // hand (or reusing them) leaves the noise and jitter of the same seed unchanged.
 #pragma once
 

@@ -125,14 +125,14 @@ Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
     }
 
     // First noise vector and the direction each unit moves in.
-    Rng noise_rng(seed, kNoiseStream);
+    Random noise_rng(seed, kNoiseStream);
     std::array<double, kNoiseSize> direction{};
     for (int i = 0; i < kNoiseSize; ++i) {
-        out.noise[i] = truncation * noise_rng.truncated_normal(2.0);
+        out.noise[i] = truncation * noise_rng.truncated_normal(-2.0, 2.0);
         direction[i] = out.noise[i] < 0 ? 1.0 : -1.0;
     }
 
-    Rng jitter_rng(seed, kJitterStream);
+    Random jitter_rng(seed, kJitterStream);
     std::array<double, kNoiseSize> jitter{};
     std::array<double, kNoiseSize> last{};
     for (std::int64_t f = 0; f < frames; ++f) {

@@ -52,7 +52,7 @@ double tempo_step(const Params& params);  // tempo_sensitivity * frame_length / 
 int smooth_window(const Params& params);  // int(smooth_factor * 512 / frame_length)
 
 // F + 1 vectors for F feature frames: the first noise vector is truncation * truncnorm(-2, 2)
-// from Rng(seed, kNoiseStream); the jitter is redrawn every 200 frames from Rng(seed,
+// from Random(seed, kNoiseStream); the jitter is redrawn every 200 frames from Random(seed,
 // kJitterStream) (uniform < 0.5 gives 1, else 1 - jitter). `classes` are already ordered (see
 // sort_by_power). Class vectors are smoothed (smooth_class_vectors) before they are returned.
 //

@@ -1,0 +1,52 @@
+#include "checkpoint/checkpoint.h"
+
+#include <fstream>
+
+#include "checkpoint/safetensors.h"
+#include "checkpoint/torch_legacy.h"
+#include "checkpoint/torch_zip.h"
+#include "checkpoint/zip_reader.h"
+#include "core/error.h"
+#include "core/file.h"
+
+namespace bgv::checkpoint {
+
+Format detect_format(std::span<const std::byte> bytes) {
+    if (is_zip(bytes))
+        return Format::zip_torch;
+    if (is_torch_legacy(bytes))
+        return Format::legacy_torch;
+    if (is_safetensors(bytes))
+        return Format::safetensors;
+    fail("not a checkpoint format bigganviz reads (legacy or zip torch.save, or safetensors)");
+}
+
+Format detect_format(const std::filesystem::path& path) {
+    return with_context(path.string(), [&] {
+        std::ifstream in(path, std::ios::binary);
+        if (!in)
+            fail("cannot open");
+        std::array<char, 32> head{};
+        in.read(head.data(), head.size());
+        const auto got = static_cast<std::size_t>(in.gcount());
+        return detect_format(std::as_bytes(std::span(head.data(), got)));
+    });
+}
+
+StateDict parse_state_dict(std::span<const std::byte> bytes) {
+    switch (detect_format(bytes)) {
+        case Format::legacy_torch:
+            return parse_torch_legacy(bytes);
+        case Format::zip_torch:
+            return parse_torch_zip(bytes);
+        case Format::safetensors:
+            return parse_safetensors(bytes);
+    }
+    fail("unknown checkpoint format");
+}
+
+StateDict load_state_dict(const std::filesystem::path& path) {
+    return with_context(path.string(), [&] { return parse_state_dict(read_file_bytes(path)); });
+}
+
+}  // namespace bgv::checkpoint

@@ -1,0 +1,63 @@
+// model/biggan/generator: the BigGAN-deep generator (128/256/512 px, or any configuration of the
+// same family) on the runtime: weights folded at load, one forward pass per batch of (z, y).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+#include "checkpoint/checkpoint.h"
+#include "model/biggan/config.h"
+
+namespace bgv::biggan {
+
+class Generator {
+  public:
+    // path: a checkpoint file (.bin/.pt/.safetensors; config.json beside it is used when present,
+    // else the configuration is inferred from the shapes) or a folder holding config.json and one
+    // checkpoint file. 0 < truncation <= 1. threads <= 0: all cores.
+    static Generator load(const std::filesystem::path& path, double truncation, int threads = 0);
+    static Generator from_state_dict(const checkpoint::StateDict& weights, const Config& config,
+                                     double truncation, int threads = 0);
+
+    Generator(Generator&&) noexcept;
+    Generator& operator=(Generator&&) noexcept;
+    ~Generator();
+
+    const Config& config() const;
+    int resolution() const;
+    double truncation() const;
+    // Re-folds the batch-norm statistics for another truncation (cheap: no weight is re-read).
+    void set_truncation(double truncation);
+
+    // z: batch×z_dim, y: batch×num_classes (row-major float32); out: batch×3×R×R in [-1, 1]
+    // (NCHW).
+    void generate(std::span<const float> z, std::span<const float> y, int batch,
+                  std::span<float> out);
+
+  private:
+    struct Impl;
+    explicit Generator(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// The same forward pass written plainly in double precision: spectral norm computed per call,
+// batch norm applied as its own pass from the raw statistics, no fusion. The oracle the folded
+// path is tested against; slow, for small test models.
+void generate_unfolded(const checkpoint::StateDict& weights, const Config& config,
+                       double truncation, std::span<const float> z, std::span<const float> y,
+                       int batch, std::span<float> out);
+
+// Pixels as the published tools make them: floor(clip((x + 1) / 2 · 256, 0, 255)), from one
+// image's CHW values to RGB interleaved (R·R·3 bytes).
+void to_rgb8(std::span<const float> chw, int resolution, std::span<std::uint8_t> rgb);
+
+// Finds config.json and the checkpoint file for `path` (a file or a folder).
+struct ModelFiles {
+    std::filesystem::path checkpoint;
+    std::filesystem::path config;  // empty when there is none
+};
+ModelFiles find_model_files(const std::filesystem::path& path);
+
+}  // namespace bgv::biggan

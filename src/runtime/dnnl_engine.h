@@ -1,0 +1,49 @@
+// runtime/dnnl_engine: the oneDNN objects behind Engine, for the runtime's own sources only
+// (other modules never include oneDNN).
+#pragma once
+
+#include <oneapi/dnnl/dnnl.hpp>
+#include <string>
+#include <unordered_map>
+
+#include "runtime/engine.h"
+
+namespace bgv::runtime {
+
+struct CachedPrimitive {
+    dnnl::primitive primitive;
+    dnnl::memory::desc weights_desc;  // as the implementation wants it (convolution, inner product)
+    dnnl::memory::desc scratch_desc;
+};
+
+struct EngineImpl {
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+    int threads = 1;
+    // Shape-keyed primitives for the free functions (matmul); objects holding weights keep their
+    // own.
+    std::unordered_map<std::string, CachedPrimitive> primitives;
+    // One scratchpad shared by every primitive (the CPU stream runs one primitive at a time).
+    void* scratch(std::size_t bytes) {
+        if (bytes > scratch_bytes) {
+            scratch_buffer = dnnl::memory(
+                dnnl::memory::desc({static_cast<dnnl::memory::dim>(bytes)},
+                                   dnnl::memory::data_type::u8, dnnl::memory::format_tag::a),
+                engine);
+            scratch_bytes = bytes;
+        }
+        return scratch_buffer.get_data_handle();
+    }
+    dnnl::memory scratch_buffer;
+    std::size_t scratch_bytes = 0;
+};
+
+// Logs the implementation oneDNN picked, and warns when it is a reference (ref:) one: those are
+// ~100x slower and mean a post-op or layout combination the optimised kernels do not cover.
+void report_implementation(const std::string& what, const std::string& impl_info);
+
+inline dnnl::memory::dims dims_of(std::initializer_list<std::int64_t> d) {
+    return dnnl::memory::dims(d.begin(), d.end());
+}
+
+}  // namespace bgv::runtime

@@ -1,0 +1,39 @@
+#include "runtime/engine.h"
+
+#include <omp.h>
+
+#include "core/log.h"
+#include "runtime/dnnl_engine.h"
+
+namespace bgv::runtime {
+
+Engine::Engine(int threads) : impl_(std::make_unique<EngineImpl>()) {
+    if (threads > 0)
+        omp_set_num_threads(threads);
+    impl_->threads = omp_get_max_threads();
+    log::debug("runtime: oneDNN {}.{}.{} on {} threads", dnnl::version()->major,
+               dnnl::version()->minor, dnnl::version()->patch, impl_->threads);
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+int Engine::threads() const {
+    return impl_->threads;
+}
+
+void Engine::wait() {
+    impl_->stream.wait();
+}
+
+void report_implementation(const std::string& what, const std::string& impl_info) {
+    if (impl_info.starts_with("ref"))
+        log::warn(
+            "runtime: {} runs on oneDNN's reference implementation ({}): expect it to be slow",
+            what, impl_info);
+    else
+        log::debug("runtime: {}: {}", what, impl_info);
+}
+
+}  // namespace bgv::runtime

@@ -1,0 +1,105 @@
+#include "runtime/matmul.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "runtime/dnnl_engine.h"
+
+namespace bgv::runtime {
+
+namespace {
+
+using dnnl::memory;
+using dt = dnnl::memory::data_type;
+
+struct Layouts {
+    memory::desc a, b, c, bias;
+};
+
+Layouts layouts(const MatmulShape& s, bool with_bias) {
+    const std::int64_t lda = s.lda ? s.lda : s.k;
+    const std::int64_t ldb = s.ldb ? s.ldb : (s.transpose_b ? s.k : s.n);
+    const std::int64_t ldc = s.ldc ? s.ldc : s.n;
+    const std::int64_t sa = s.batch_stride_a ? s.batch_stride_a : s.m * lda;
+    const std::int64_t sb = s.batch_stride_b ? s.batch_stride_b : (s.transpose_b ? s.n : s.k) * ldb;
+    const std::int64_t sc = s.batch_stride_c ? s.batch_stride_c : s.m * ldc;
+    Layouts l;
+    l.a = memory::desc({s.batch, s.m, s.k}, dt::f32, memory::dims{sa, lda, 1});
+    l.b = s.transpose_b ? memory::desc({s.batch, s.k, s.n}, dt::f32, memory::dims{sb, 1, ldb})
+                        : memory::desc({s.batch, s.k, s.n}, dt::f32, memory::dims{sb, ldb, 1});
+    l.c = memory::desc({s.batch, s.m, s.n}, dt::f32, memory::dims{sc, ldc, 1});
+    if (with_bias)
+        l.bias = memory::desc({1, 1, s.n}, dt::f32, memory::dims{s.n, s.n, 1});
+    return l;
+}
+
+dnnl::algorithm eltwise_algorithm(Activation activation) {
+    switch (activation) {
+        case Activation::relu:
+            return dnnl::algorithm::eltwise_relu;
+        case Activation::tanh:
+            return dnnl::algorithm::eltwise_tanh;
+        case Activation::gelu_erf:
+            return dnnl::algorithm::eltwise_gelu_erf;
+        case Activation::none:
+            break;
+    }
+    return dnnl::algorithm::undef;
+}
+
+}  // namespace
+
+void matmul(Engine& engine, const float* a, const float* b, float* c, const MatmulShape& shape,
+            const MatmulEpilogue& epilogue) {
+    if (shape.batch <= 0 || shape.m <= 0 || shape.k <= 0 || shape.n <= 0)
+        fail("matmul: bad shape batch {} m {} k {} n {}", shape.batch, shape.m, shape.k, shape.n);
+    auto& impl = engine.impl();
+    const bool with_bias = epilogue.bias != nullptr;
+    const Layouts l = layouts(shape, with_bias);
+    const std::string key =
+        fmt::format("matmul {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", shape.batch, shape.m,
+                    shape.k, shape.n, shape.transpose_b, shape.lda, shape.ldb, shape.ldc,
+                    shape.batch_stride_a, shape.batch_stride_b, shape.batch_stride_c, with_bias,
+                    epilogue.alpha, epilogue.accumulate, static_cast<int>(epilogue.activation));
+    auto it = impl.primitives.find(key);
+    if (it == impl.primitives.end()) {
+        dnnl::post_ops ops;
+        if (epilogue.alpha != 1.0f)
+            ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, epilogue.alpha, 0.0f);
+        if (epilogue.accumulate)
+            ops.append_sum(1.0f);
+        if (epilogue.activation != Activation::none)
+            ops.append_eltwise(1.0f, eltwise_algorithm(epilogue.activation), 0.0f, 0.0f);
+        dnnl::primitive_attr attr;
+        attr.set_post_ops(ops);
+        attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+        auto desc = with_bias ? dnnl::matmul::desc(l.a, l.b, l.bias, l.c)
+                              : dnnl::matmul::desc(l.a, l.b, l.c);
+        dnnl::matmul::primitive_desc pd(desc, attr, impl.engine);
+        report_implementation(fmt::format("matmul {}x({}x{})·({}x{}){}", shape.batch, shape.m,
+                                          shape.k, shape.k, shape.n, shape.transpose_b ? "ᵀ" : ""),
+                              pd.impl_info_str());
+        it = impl.primitives
+                 .emplace(key, CachedPrimitive{dnnl::matmul(pd), {}, pd.scratchpad_desc()})
+                 .first;
+    }
+    const CachedPrimitive& p = it->second;
+    std::unordered_map<int, memory> args;
+    args[DNNL_ARG_SRC] = memory(l.a, impl.engine, const_cast<float*>(a));
+    args[DNNL_ARG_WEIGHTS] = memory(l.b, impl.engine, const_cast<float*>(b));
+    args[DNNL_ARG_DST] = memory(l.c, impl.engine, c);
+    if (with_bias)
+        args[DNNL_ARG_BIAS] = memory(l.bias, impl.engine, const_cast<float*>(epilogue.bias));
+    if (p.scratch_desc.get_size() > 0)
+        args[DNNL_ARG_SCRATCHPAD] =
+            memory(p.scratch_desc, impl.engine, impl.scratch(p.scratch_desc.get_size()));
+    p.primitive.execute(impl.stream, args);
+}
+
+void linear(Engine& engine, const float* x, const float* weight, const float* bias, float* y,
+            std::int64_t rows, std::int64_t in, std::int64_t out, Activation activation) {
+    matmul(engine, x, weight, y, MatmulShape{.m = rows, .k = in, .n = out, .transpose_b = true},
+           MatmulEpilogue{.bias = bias, .activation = activation});
+}
+
+}  // namespace bgv::runtime

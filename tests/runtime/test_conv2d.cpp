@@ -1,0 +1,107 @@
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "naive.h"
+#include "runtime/conv2d.h"
+
+using namespace bgv::runtime;
+using bgv::test::naive_conv;
+using bgv::test::random_values;
+using bgv::test::relative_error;
+
+namespace {
+// Float32 accumulation over at most 9·64 products of values in [-1, 1]: rounding error grows
+// like sqrt(terms)·2^-24, far below 1e-5 relative L2.
+constexpr double kTolerance = 1e-5;
+
+struct Case {
+    int n, h, w, ci, co, k;
+};
+
+void check(const Case& c, bool with_affine, bool accumulate, Activation activation,
+           std::int64_t per_sample_min_pixels) {
+    Engine engine(2);
+    Conv2d::set_per_sample_min_pixels(per_sample_min_pixels);
+    const int pad = c.k / 2;
+    const auto in = random_values(static_cast<std::size_t>(c.n) * c.h * c.w * c.ci, 1);
+    const auto wt = random_values(static_cast<std::size_t>(c.co) * c.ci * c.k * c.k, 2);
+    const auto bias = random_values(c.co, 3);
+    const auto scale = random_values(static_cast<std::size_t>(c.n) * c.co, 4, 2.0f);
+    const auto shift = random_values(static_cast<std::size_t>(c.n) * c.co, 5);
+    const auto previous = random_values(static_cast<std::size_t>(c.n) * c.h * c.w * c.co, 6);
+
+    auto want = naive_conv(in, wt, bias, c.n, c.h, c.w, c.ci, c.co, c.k, pad);
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        const std::size_t sample = i / (static_cast<std::size_t>(c.h) * c.w * c.co);
+        const std::size_t channel = i % c.co;
+        double v = want[i];
+        if (accumulate)
+            v += previous[i];
+        if (with_affine)
+            v = v * scale[sample * c.co + channel] + shift[sample * c.co + channel];
+        if (activation == Activation::relu)
+            v = std::max(v, 0.0);
+        if (activation == Activation::tanh)
+            v = std::tanh(v);
+        want[i] = v;
+    }
+
+    Conv2d conv(engine, wt, bias, c.co, c.ci, c.k, pad);
+    Tensor x({c.n, c.h, c.w, c.ci}, in);
+    Tensor y;
+    if (accumulate)
+        y = Tensor({c.n, c.h, c.w, c.co}, previous);
+    ConvEpilogue epilogue{.accumulate = accumulate, .activation = activation};
+    if (with_affine) {
+        epilogue.scale = scale.data();
+        epilogue.shift = shift.data();
+    }
+    for (int repeat = 0; repeat < 2; ++repeat) {  // the second run reuses the cached primitive
+        if (accumulate)
+            y = Tensor({c.n, c.h, c.w, c.co}, previous);
+        conv.run(x, y, epilogue);
+        ASSERT_EQ(y.shape(), (std::vector<std::int64_t>{c.n, c.h, c.w, c.co}));
+        EXPECT_LT(relative_error(y.values(), want), kTolerance);
+    }
+    Conv2d::set_per_sample_min_pixels(256);
+}
+}  // namespace
+
+TEST(Conv2d, Conv3x3MatchesNaiveLoops) {
+    check({2, 7, 5, 16, 24, 3}, false, false, Activation::none, 256);
+}
+TEST(Conv2d, Conv1x1MatchesNaiveLoops) {
+    check({3, 4, 6, 32, 8, 1}, false, false, Activation::relu, 256);
+}
+TEST(Conv2d, AffinePerSampleFused) {
+    check({3, 8, 8, 16, 16, 3}, true, false, Activation::relu, 1);
+}
+TEST(Conv2d, AffineSeparatePass) {
+    check({3, 8, 8, 16, 16, 3}, true, false, Activation::relu, 1 << 30);
+}
+TEST(Conv2d, AffineBatchOne) {
+    check({1, 8, 8, 16, 16, 3}, true, false, Activation::none, 1 << 30);
+}
+TEST(Conv2d, AccumulateResidual) {
+    check({2, 5, 5, 8, 16, 1}, false, true, Activation::none, 256);
+}
+TEST(Conv2d, AccumulateThenAffine) {
+    check({2, 5, 5, 8, 16, 1}, true, true, Activation::relu, 1);
+}
+TEST(Conv2d, ThreeOutputChannelsTanh) {
+    check({2, 9, 9, 8, 3, 3}, false, false, Activation::tanh, 256);
+}
+
+TEST(Conv2d, RejectsWrongInput) {
+    Engine engine(1);
+    const auto wt = random_values(4 * 3 * 9, 1);
+    Conv2d conv(engine, wt, {}, 4, 3, 3, 1);
+    Tensor x({1, 4, 4, 5});
+    Tensor y;
+    try {
+        conv.run(x, y);
+        FAIL() << "no error";
+    } catch (const bgv::Error& e) {
+        EXPECT_STREQ(e.what(), "conv2d: input (1, 4, 4, 5) is not (N, H, W, 3)");
+    }
+}
