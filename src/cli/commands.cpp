@@ -30,7 +30,17 @@ std::string overview() {
 }  // namespace
 
 const std::vector<Command>& commands() {
-    static const std::vector<Command> table = {};
+    static const std::vector<Command> table = {
+        {"render",
+         "make a music video from a song (the default command)",
+         {"song",          "resolution",  "duration",    "pitch_sensitivity", "tempo_sensitivity",
+          "classes",       "num_classes", "jitter",      "frame_length",      "truncation",
+          "smooth_factor", "batch_size",  "output_file", "use_last_vectors",  "use_last_classes",
+          "sort_by_power", "lyrics",      "encoding",    "encoding_strategy", "seed",
+          "weights",       "threads",     "crf",         "segment_frames",    "verbose",
+          "quiet",         "help"},
+         run_render},
+    };
     return table;
 }
 

@@ -23,5 +23,6 @@ const std::vector<Command>& commands();
 int dispatch(std::span<const std::string> arguments);
 
 // One function per subcommand, each in its own cmd_<name>.cpp, listed in commands().
+int run_render(const Args& args);
 
 }  // namespace bgv::cli

@@ -1,13 +1,13 @@
 #include "render/renderer.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <thread>
-#include <unistd.h>
 
 #include "audio/decode.h"
 #include "audio/load.h"
@@ -47,8 +47,9 @@ void check_flags(const RenderOptions& o) {
         fail_usage("-c/--classes lists {} classes but -n/--num_classes is {}: they must agree",
                    o.classes.size(), o.num_classes);
     if (o.use_last_vectors && (!o.classes.empty() || o.lyrics || o.use_last_classes))
-        fail_usage("--use_last_vectors reuses the saved class vectors: -c, -l and "
-                   "--use_last_classes would be ignored");
+        fail_usage(
+            "--use_last_vectors reuses the saved class vectors: -c, -l and "
+            "--use_last_classes would be ignored");
     if (o.lyrics)
         fail_usage("-l/--lyrics is not available in this build yet (choose classes with -c)");
     if (o.segment_frames < 1 || o.batch_size < 1)
@@ -189,12 +190,14 @@ void render_segments(FrameGenerator& generator, const choreo::Vectors& vectors,
             for (std::int64_t s = first_segment; s < segments; ++s) {
                 const std::int64_t end = std::min(total, (s + 1) * segment_frames);
                 for (std::int64_t first = s * segment_frames; first < end; first += o.batch_size) {
-                    const int count = static_cast<int>(std::min<std::int64_t>(o.batch_size, end - first));
+                    const int count =
+                        static_cast<int>(std::min<std::int64_t>(o.batch_size, end - first));
                     z.resize(static_cast<std::size_t>(count) * choreo::kNoiseSize);
                     y.resize(static_cast<std::size_t>(count) * choreo::kImageNetClasses);
-                    std::copy_n(vectors.noise.begin() + first * choreo::kNoiseSize, z.size(), z.begin());
-                    std::copy_n(vectors.classes.begin() + first * choreo::kImageNetClasses, y.size(),
-                                y.begin());
+                    std::copy_n(vectors.noise.begin() + first * choreo::kNoiseSize, z.size(),
+                                z.begin());
+                    std::copy_n(vectors.classes.begin() + first * choreo::kImageNetClasses,
+                                y.size(), y.begin());
                     FrameBatch batch{first, count, std::vector<std::uint8_t>(count * frame_bytes)};
                     with_context(fmt::format("generating frames {}-{}", first, first + count - 1),
                                  [&] { generator.generate(z, y, count, batch.rgb); });
@@ -242,10 +245,11 @@ void render_segments(FrameGenerator& generator, const choreo::Vectors& vectors,
     producer.join();
 }
 
-void write_video(const RenderOptions& o, const WorkFolder& work, const video::EncoderSettings& encoder,
-                 std::int64_t frames, const fs::path& output) {
-    const audio::NativeAudio native = with_context(
-        o.song.string(), [&] { return audio::decode_native(o.song, o.duration); });
+void write_video(const RenderOptions& o, const WorkFolder& work,
+                 const video::EncoderSettings& encoder, std::int64_t frames,
+                 const fs::path& output) {
+    const audio::NativeAudio native =
+        with_context(o.song.string(), [&] { return audio::decode_native(o.song, o.duration); });
     // The soundtrack stops with the last frame (it is at most one frame shorter than the video).
     const double seconds = static_cast<double>(frames) * o.choreo.frame_length / kSampleRate;
     const auto keep = std::min<std::size_t>(
@@ -323,12 +327,13 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) 
     encoder.frame_rate_den = o.choreo.frame_length;
     encoder.crf = o.crf;
     const json identity = make_identity(o, song, weights, seed, classes, vectors, encoder);
-    json record = {{"identity", identity},
-                   {"song", fs::absolute(o.song).string()},
-                   {"output", fs::absolute(output).string()},
-                   {"duration", o.duration ? json(*o.duration) : json(nullptr)},
-                   {"model", o.weights ? "--weights" : store::biggan_model_for_resolution(o.resolution)},
-                   {"num_classes", classes.size()}};
+    json record = {
+        {"identity", identity},
+        {"song", fs::absolute(o.song).string()},
+        {"output", fs::absolute(output).string()},
+        {"duration", o.duration ? json(*o.duration) : json(nullptr)},
+        {"model", o.weights ? "--weights" : store::biggan_model_for_resolution(o.resolution)},
+        {"num_classes", classes.size()}};
 
     if (!o.use_last_vectors) {
         save_vectors(o.vectors_dir, vectors);
@@ -350,8 +355,8 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) 
     if (first_segment == 0)
         work.start(record);
     else
-        log::info("resuming from frame {} of {} ({} pieces done)",
-                  first_segment * o.segment_frames, vectors.count, first_segment);
+        log::info("resuming from frame {} of {} ({} pieces done)", first_segment * o.segment_frames,
+                  vectors.count, first_segment);
 
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);

@@ -17,7 +17,7 @@ namespace bgv::render {
 
 struct RenderOptions {
     std::filesystem::path song;
-    std::optional<std::filesystem::path> output;  // default: output/<song stem>.mp4
+    std::optional<std::filesystem::path> output;   // default: output/<song stem>.mp4
     int resolution = 512;                          // picks biggan-deep-<resolution> in the store
     std::optional<std::filesystem::path> weights;  // instead of the store
     std::optional<double> duration;                // seconds from the start
@@ -32,8 +32,8 @@ struct RenderOptions {
     std::optional<std::uint64_t> seed;  // drawn, printed and recorded when absent
 
     int batch_size = 20;
-    int threads = 0;             // generator threads, 0 = all cores
-    int segment_frames = 256;    // frames per resumable piece
+    int threads = 0;           // generator threads, 0 = all cores
+    int segment_frames = 256;  // frames per resumable piece
     int crf = 17;
     std::filesystem::path vectors_dir = "saved_vectors";
 };

@@ -62,8 +62,8 @@ std::vector<int> load_saved_classes(const fs::path& dir) {
         }
     }
     if (classes.empty() || classes.size() > 12)
-        fail("{}: cannot tell the classes from the saved class vectors ({} are used)",
-             dir.string(), classes.size());
+        fail("{}: cannot tell the classes from the saved class vectors ({} are used)", dir.string(),
+             classes.size());
     log::info("classes taken from {} (in ascending order: its files keep no order)",
               (dir / kClassVectorsFile).string());
     return classes;

@@ -22,7 +22,9 @@ std::string short_text(const nlohmann::json& value) {
 
 WorkFolder::WorkFolder(const fs::path& output) : dir_(output.string() + ".partial") {}
 
-bool WorkFolder::exists() const { return fs::is_directory(dir_); }
+bool WorkFolder::exists() const {
+    return fs::is_directory(dir_);
+}
 
 std::optional<nlohmann::json> WorkFolder::read_record() const {
     const fs::path path = dir_ / kRecordFile;
@@ -59,7 +61,9 @@ std::int64_t WorkFolder::finished_segments(std::int64_t total) const {
     return finished;
 }
 
-void WorkFolder::remove() const { fs::remove_all(dir_); }
+void WorkFolder::remove() const {
+    fs::remove_all(dir_);
+}
 
 std::optional<std::string> describe_difference(const nlohmann::json& before,
                                                const nlohmann::json& now) {

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <filesystem>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace bgv::render {
 
