@@ -40,6 +40,10 @@ const std::vector<Command>& commands() {
           "weights",       "threads",     "crf",         "segment_frames",    "verbose",
           "quiet",         "help"},
          run_render},
+        {.name = "analyze",
+         .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
+         .options = {"song", "frame_length", "duration", "out", "verbose", "quiet", "help"},
+         .run = run_analyze},
     };
     return table;
 }

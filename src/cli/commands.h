@@ -24,5 +24,6 @@ int dispatch(std::span<const std::string> arguments);
 
 // One function per subcommand, each in its own cmd_<name>.cpp, listed in commands().
 int run_render(const Args& args);
+int run_analyze(const Args& args);
 
 }  // namespace bgv::cli

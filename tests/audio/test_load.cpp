@@ -163,5 +163,37 @@ TEST(LoadMono, LossyDecodesAgreeWithTheLosslessOriginal) {
     }
 }
 
+double correlation(const std::vector<float>& a, const std::vector<float>& b) {
+    double dot = 0, a2 = 0, b2 = 0;
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+        dot += double(a[i]) * b[i];
+        a2 += double(a[i]) * a[i];
+        b2 += double(b[i]) * b[i];
+    }
+    return dot / std::sqrt(a2 * b2);
+}
+
+TEST(LoadMono, OpusAndTheSoundOfAVideo) {
+    const Pcm wav = load_mono(kData / "short_0p3s.wav");
+    // Opus always decodes at 48 kHz: 0.3 s is 14400 samples, resampled to ceil(14400 * 22050 /
+    // 48000) = 6615.
+    const NativeAudio opus_native = decode_native(kData / "short_0p3s.opus");
+    EXPECT_EQ(opus_native.sample_rate, 48000);
+    EXPECT_EQ(opus_native.mono.size(), 14400u);
+    EXPECT_FALSE(opus_native.quantised_to_16_bits);  // libsndfile reads Ogg Opus
+    const Pcm opus = load_mono(kData / "short_0p3s.opus");
+    EXPECT_EQ(opus.samples.size(), 6615u);
+    // Lossy at 32 kbit/s, but aligned: a shift of even a millisecond would fall below 0.9.
+    EXPECT_GT(correlation(wav.samples, opus.samples), 0.9);
+
+    const NativeAudio video = decode_native(kData / "short_0p3s_video.mp4");
+    EXPECT_TRUE(video.quantised_to_16_bits);  // audioread's path, as for m4a
+    const Pcm video_sound = load_mono(kData / "short_0p3s_video.mp4");
+    // AAC comes in blocks of 1024 samples: 0.3 s, rounded up to whole blocks at most.
+    EXPECT_GE(video_sound.samples.size(), 6615u);
+    EXPECT_LE(video_sound.samples.size(), 6615u + 1024u);
+    EXPECT_GT(correlation(wav.samples, video_sound.samples), 0.9);
+}
+
 }  // namespace
 }  // namespace bgv::audio

@@ -1,0 +1,84 @@
+// Decoding and resampling a 3-minute song: audio::load_mono (FFmpeg decode, mono mix, soxr HQ to
+// 22050 Hz) against the ffmpeg command line doing the same job (decode, mix, soxr at 20 bits), on
+// a 44.1 kHz stereo FLAC and an MP3 made by looping the test fixture.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include "audio/decode.h"
+#include "audio/load.h"
+#include "audio/resample.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+double median_seconds(const std::function<void()>& body, int repeats = 3) {
+    std::vector<double> times;
+    for (int i = 0; i < repeats; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        body();
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+bool run_shell(const std::string& command) {
+    return std::system(command.c_str()) == 0;
+}
+
+}  // namespace
+
+int main() {
+    const fs::path fixture =
+        fs::path(BGV_SOURCE_DIR) / "tests" / "audio" / "data" / "stereo_sweep_noise_44k.flac";
+    const fs::path dir =
+        fs::temp_directory_path() / ("bgv_bench_audio_" + std::to_string(getpid()));
+    fs::create_directories(dir);
+    // 30 loops of the 6 s fixture: 3 minutes at 44.1 kHz, stereo.
+    const fs::path flac = dir / "song.flac";
+    const fs::path mp3 = dir / "song.mp3";
+    if (!run_shell(fmt::format("ffmpeg -v error -y -stream_loop 29 -i '{}' -c:a flac '{}'",
+                               fixture.string(), flac.string())) ||
+        !run_shell(fmt::format("ffmpeg -v error -y -i '{}' -c:a libmp3lame -b:a 192k '{}'",
+                               flac.string(), mp3.string()))) {
+        fmt::print(stderr, "bench_audio: ffmpeg could not make the test songs\n");
+        fs::remove_all(dir);
+        return 1;
+    }
+
+    fmt::print(
+        "3-minute song, 44.1 kHz stereo -> 22050 Hz mono (median of 3 runs; the machine "
+        "may be shared, so timings are noisy)\n");
+    for (const fs::path& song : {flac, mp3}) {
+        bgv::audio::NativeAudio native;
+        const double decode = median_seconds([&] { native = bgv::audio::decode_native(song); });
+        const double resample =
+            median_seconds([&] { bgv::audio::resample(native.mono, native.sample_rate, 22050); });
+        std::size_t samples = 0;
+        const double load =
+            median_seconds([&] { samples = bgv::audio::load_mono(song).samples.size(); });
+        const double reference = median_seconds([&] {
+            run_shell(
+                fmt::format("ffmpeg -v error -y -i '{}' -ac 1 -af "
+                            "aresample=resampler=soxr:precision=20 -ar 22050 -f f32le "
+                            "/dev/null",
+                            song.string()));
+        });
+        fmt::print(
+            "{:>5}: decode+mix {:.3f} s, resample {:.3f} s, load_mono {:.3f} s "
+            "({} samples, {:.0f}x real time); ffmpeg CLI {:.3f} s; ratio {:.2f}\n",
+            song.extension().string().substr(1), decode, resample, load, samples, 180.0 / load,
+            reference, load / reference);
+    }
+    fs::remove_all(dir);
+    return 0;
+}

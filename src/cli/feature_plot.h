@@ -1,0 +1,41 @@
+// cli/feature_plot: the picture `bigganviz analyze` draws so a user can choose sensitivities and
+// classes: the chromagram (12 labelled pitch rows) above the power and gradient curves, over time.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "cli/png_image.h"
+
+namespace bgv::cli {
+
+struct FeaturePlotData {
+    std::int64_t frames = 0;
+    double frames_per_second = 0;
+    std::span<const float> chroma;     // 12 × frames, row-major, values in [0, 1]
+    std::span<const float> spec_mean;  // frames, in [0, 1] (NaN for silence is drawn as 0)
+    std::span<const float> grad_mean;  // frames, in [0, 1]
+    std::array<int, 12> chromasort{};  // pitch classes, loudest first
+    double tuning = 0;
+};
+
+// Layout, exposed for tests: the plot area starts at kPlotLeft; the chroma row of pitch class
+// k (0 = C) spans y in [kChromaTop + (11 - k) * kChromaRowHeight, ... + kChromaRowHeight).
+inline constexpr int kPlotLeft = 48;
+inline constexpr int kChromaTop = 34;
+inline constexpr int kChromaRowHeight = 18;
+inline constexpr int kCurveHeight = 100;
+
+// Plot width in pixels for `frames` frames (one column per frame, within 600..1600 columns).
+int feature_plot_width(std::int64_t frames);
+// Top of the power (0) and gradient (1) panels.
+int curve_panel_top(int panel);
+
+// Throws bgv::Error when the spans do not match `frames`.
+RgbImage draw_feature_plot(const FeaturePlotData& data);
+
+// The colour map of the chromagram (viridis-like): 0 is dark blue-violet, 1 bright yellow.
+Rgb chroma_colour(float value);
+
+}  // namespace bgv::cli

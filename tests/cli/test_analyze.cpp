@@ -1,0 +1,186 @@
+// `bigganviz analyze` end to end: the built binary on real files, its outputs, exit codes and
+// one-line errors, and that a failed run leaves no files behind.
+#include <gtest/gtest.h>
+#include <png.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/file.h"
+#include "core/npy.h"
+
+namespace bgv::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kBinary = fs::path(BGV_BINARY_DIR) / "src" / "cli" / "bigganviz";
+const fs::path kAudio = fs::path(BGV_TEST_DATA) / "audio" / "data";
+const fs::path kCliData = fs::path(BGV_TEST_DATA) / "cli" / "data";
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out, err;
+};
+
+class Analyze : public testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("bgv_test_analyze_" + std::to_string(::getpid()));
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    CommandResult run_binary(const std::string& arguments) {
+        const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+        const std::string command = "'" + kBinary.string() + "' " + arguments + " > '" +
+                                    out.string() + "' 2> '" + err.string() + "'";
+        const int status = std::system(command.c_str());
+        CommandResult result;
+        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        result.out = read_file_text(out);
+        result.err = read_file_text(err);
+        fs::remove(out);
+        fs::remove(err);
+        return result;
+    }
+
+    static std::set<std::string> listing(const fs::path& folder) {
+        std::set<std::string> names;
+        for (const auto& entry : fs::directory_iterator(folder))
+            names.insert(entry.path().filename().string());
+        return names;
+    }
+
+    // A failure: the exit code, one "bigganviz: error: ..." line mentioning `needle`.
+    static void expect_one_line_error(const CommandResult& result, int exit_code,
+                                      const std::string& needle) {
+        EXPECT_EQ(result.exit_code, exit_code) << result.err;
+        EXPECT_TRUE(result.err.starts_with("bigganviz: error: ")) << result.err;
+        EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+        EXPECT_NE(result.err.find(needle), std::string::npos) << result.err;
+    }
+
+    fs::path dir_;
+};
+
+const std::set<std::string> kOutputs = {"mel.npy",       "chroma.npy",    "spec_mean.npy",
+                                        "grad_mean.npy", "features.json", "features.png"};
+
+TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
+    // 44.1 kHz stereo: decoding, mono mixing and soxr resampling all feed this comparison.
+    const fs::path out = dir_ / "analysis";
+    const CommandResult result =
+        run_binary("analyze -s '" + (kAudio / "stereo_sweep_noise_44k.flac").string() +
+                   "' --out '" + out.string() + "' -q");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.err, "");
+    EXPECT_EQ(listing(out), kOutputs);
+
+    const auto mel = read_npy_f32(out / "mel.npy");
+    const auto reference = read_npy_f32(kCliData / "stereo_sweep_noise_44k__flac__hop512__mel.npy");
+    ASSERT_EQ(mel.shape, (std::vector<std::int64_t>{128, 259}));  // 1 + 132300 / 512 frames
+    ASSERT_EQ(mel.shape, reference.shape);
+    double diff = 0, norm = 0;
+    for (std::size_t i = 0; i < mel.data.size(); ++i) {
+        diff += std::pow(double(mel.data[i]) - reference.data[i], 2);
+        norm += std::pow(double(reference.data[i]), 2);
+    }
+    // Measured 8e-8: float32 rounding only. A resampler off by one sample gives over 1e-2.
+    EXPECT_LE(std::sqrt(diff / norm), 1e-4);
+
+    EXPECT_EQ(read_npy_f32(out / "chroma.npy").shape, (std::vector<std::int64_t>{12, 259}));
+    EXPECT_EQ(read_npy_f32(out / "spec_mean.npy").shape, (std::vector<std::int64_t>{259}));
+    EXPECT_EQ(read_npy_f32(out / "grad_mean.npy").shape, (std::vector<std::int64_t>{259}));
+
+    const auto json = nlohmann::json::parse(read_file_text(out / "features.json"));
+    EXPECT_EQ(json.at("sample_rate"), 22050);
+    EXPECT_EQ(json.at("hop"), 512);
+    EXPECT_EQ(json.at("frames"), 259);
+    EXPECT_NEAR(json.at("fps").get<double>(), 22050.0 / 512, 1e-9);
+    EXPECT_NEAR(json.at("duration").get<double>(), 6.0, 1e-9);
+    const auto manifest = nlohmann::json::parse(read_file_text(kAudio / "librosa_manifest.json"));
+    EXPECT_EQ(json.at("chromasort"),
+              manifest["files"]["stereo_sweep_noise_44k.flac"]["hops"]["512"]["chromasort"]);
+    EXPECT_TRUE(json.at("tuning").is_number());
+
+    const std::string png = read_file_text(out / "features.png");
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    ASSERT_TRUE(png_image_begin_read_from_memory(&image, png.data(), png.size()));
+    EXPECT_EQ(image.width, 48u + 600u + 12u);
+    png_image_free(&image);
+}
+
+TEST_F(Analyze, FrameLengthAndDuration) {
+    const fs::path out = dir_ / "a";
+    const CommandResult result =
+        run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() +
+                   "' -fl 1024 -d 2.5 --out '" + out.string() + "'");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    // int(2.5 * 22050) = 55125 samples; 1 + 55125 // 1024 = 54 frames.
+    EXPECT_EQ(read_npy_f32(out / "spec_mean.npy").shape, (std::vector<std::int64_t>{54}));
+    const auto json = nlohmann::json::parse(read_file_text(out / "features.json"));
+    EXPECT_EQ(json.at("frames"), 54);
+    EXPECT_EQ(json.at("hop"), 1024);
+    EXPECT_NE(result.err.find(out.string()), std::string::npos) << result.err;  // says where
+}
+
+TEST_F(Analyze, SilenceAndAShortClipWork) {
+    for (const char* name : {"all_silence_2s.wav", "short_0p3s.wav"}) {
+        SCOPED_TRACE(name);
+        const fs::path out = dir_ / name;
+        const CommandResult result = run_binary("analyze -s '" + (kAudio / name).string() +
+                                                "' --out '" + out.string() + "' -q");
+        EXPECT_EQ(result.exit_code, 0) << result.err;
+        EXPECT_EQ(listing(out), kOutputs);
+        EXPECT_NO_THROW(nlohmann::json::parse(read_file_text(out / "features.json")));
+    }
+}
+
+TEST_F(Analyze, MissingSongFailsAndCreatesNothing) {
+    const fs::path out = dir_ / "never";
+    const CommandResult result = run_binary("analyze -s '" + (dir_ / "nope.mp3").string() +
+                                            "' --out '" + out.string() + "'");
+    expect_one_line_error(result, 1, "nope.mp3: no such file");
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(Analyze, NotAudioLeavesAnExistingFolderAsItWas) {
+    const fs::path out = dir_ / "existing";
+    fs::create_directories(out);
+    std::ofstream(out / "keep.txt") << "mine";
+    std::ofstream(dir_ / "notes.mp3") << std::string(3000, 'x');
+    for (const fs::path& song : {dir_ / "notes.mp3", kAudio / "video_only.mp4", dir_}) {
+        SCOPED_TRACE(song.string());
+        const CommandResult result =
+            run_binary("analyze -s '" + song.string() + "' --out '" + out.string() + "'");
+        expect_one_line_error(result, 1, song.filename().string());
+        EXPECT_EQ(listing(out), std::set<std::string>{"keep.txt"});
+    }
+}
+
+TEST_F(Analyze, OutputThatIsAFileIsAnError) {
+    std::ofstream(dir_ / "taken") << "x";
+    const CommandResult result = run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() +
+                                            "' --out '" + (dir_ / "taken").string() + "' -q");
+    expect_one_line_error(result, 1, "not a folder");
+    EXPECT_EQ(read_file_text(dir_ / "taken"), "x");
+}
+
+TEST_F(Analyze, UsageErrorsExitWithTwo) {
+    expect_one_line_error(run_binary("analyze --out '" + (dir_ / "o").string() + "'"), 2, "--song");
+    expect_one_line_error(run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() +
+                                     "' -fl 100 --out '" + (dir_ / "o").string() + "'"),
+                          2, "100");
+    EXPECT_FALSE(fs::exists(dir_ / "o"));
+}
+
+}  // namespace
+}  // namespace bgv::cli

@@ -1,0 +1,129 @@
+#include <gtest/gtest.h>
+#include <png.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "cli/feature_plot.h"
+#include "cli/png_image.h"
+
+namespace bgv::cli {
+namespace {
+
+constexpr Rgb kPowerLine{255, 166, 64};
+constexpr Rgb kGradientLine{90, 200, 255};
+
+struct Synthetic {
+    std::int64_t frames = 1200;
+    std::vector<float> chroma, spec, grad;
+    FeaturePlotData data() const {
+        return {.frames = frames,
+                .frames_per_second = 22050.0 / 512,
+                .chroma = chroma,
+                .spec_mean = spec,
+                .grad_mean = grad,
+                .chromasort = {9, 4, 0, 1, 2, 3, 5, 6, 7, 8, 10, 11},
+                .tuning = -0.02};
+    }
+};
+
+// Pitch k sounds alone in frames [100k, 100k + 100); the power rises linearly; one gradient spike.
+Synthetic make_synthetic() {
+    Synthetic s;
+    const auto frames = static_cast<std::size_t>(s.frames);
+    s.chroma.assign(12 * frames, 0.0f);
+    for (std::size_t k = 0; k < 12; ++k) {
+        for (std::size_t f = 100 * k; f < 100 * k + 100; ++f)
+            s.chroma[k * frames + f] = 1.0f;
+    }
+    for (std::size_t f = 0; f < frames; ++f)
+        s.spec.push_back(static_cast<float>(f) / static_cast<float>(frames - 1));
+    s.grad.assign(frames, 0.0f);
+    s.grad[600] = 1.0f;
+    return s;
+}
+
+int chroma_row_middle(int pitch) {
+    return kChromaTop + (11 - pitch) * kChromaRowHeight + kChromaRowHeight / 2;
+}
+
+TEST(FeaturePlot, ColourMapEnds) {
+    EXPECT_EQ(chroma_colour(0.0f), (Rgb{68, 1, 84}));
+    EXPECT_EQ(chroma_colour(1.0f), (Rgb{253, 231, 37}));
+    EXPECT_EQ(chroma_colour(std::numeric_limits<float>::quiet_NaN()), chroma_colour(0.0f));
+    EXPECT_EQ(chroma_colour(2.0f), chroma_colour(1.0f));
+}
+
+TEST(FeaturePlot, ChromaRowsShowTheirPitchAtTheirTime) {
+    const Synthetic s = make_synthetic();
+    const RgbImage image = draw_feature_plot(s.data());
+    ASSERT_EQ(feature_plot_width(s.frames), 1200);  // one column per frame
+    for (int pitch = 0; pitch < 12; ++pitch) {
+        const int x = kPlotLeft + pitch * 100 + 50;
+        EXPECT_EQ(image.at(x, chroma_row_middle(pitch)), chroma_colour(1.0f)) << pitch;
+        EXPECT_EQ(image.at(x, chroma_row_middle((pitch + 1) % 12)), chroma_colour(0.0f)) << pitch;
+    }
+}
+
+TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
+    const Synthetic s = make_synthetic();
+    const RgbImage image = draw_feature_plot(s.data());
+    const int power_bottom = curve_panel_top(0) + kCurveHeight - 1;
+    // The power ramp: frame f is drawn at height f / (F - 1) of the panel.
+    for (const int f : {0, 300, 900, 1199}) {
+        const double value = f / 1199.0;
+        const int y = power_bottom - static_cast<int>(std::lround(value * (kCurveHeight - 1)));
+        EXPECT_EQ(image.at(kPlotLeft + f, y), kPowerLine) << f;
+        if (y > curve_panel_top(0) + 1) {
+            EXPECT_NE(image.at(kPlotLeft + f, y - 2), kPowerLine) << f;
+        }
+    }
+    const int gradient_top = curve_panel_top(1);
+    EXPECT_EQ(image.at(kPlotLeft + 600, gradient_top), kGradientLine);
+    EXPECT_NE(image.at(kPlotLeft + 300, gradient_top), kGradientLine);
+    EXPECT_EQ(image.at(kPlotLeft + 300, gradient_top + kCurveHeight - 1), kGradientLine);
+}
+
+TEST(FeaturePlot, ShortAndLongInputsFitTheWidthLimits) {
+    EXPECT_EQ(feature_plot_width(13), 600);
+    EXPECT_EQ(feature_plot_width(100000), 1600);
+    Synthetic s;
+    s.frames = 13;
+    s.chroma.assign(12 * 13, 0.5f);
+    s.spec.assign(13, std::numeric_limits<float>::quiet_NaN());  // silent input
+    s.grad.assign(13, 0.0f);
+    const RgbImage image = draw_feature_plot(s.data());
+    EXPECT_EQ(image.width(), kPlotLeft + 600 + 12);
+    EXPECT_EQ(image.at(kPlotLeft + 599, chroma_row_middle(3)), chroma_colour(0.5f));
+}
+
+TEST(FeaturePlot, MismatchedSizesAreErrors) {
+    Synthetic s = make_synthetic();
+    s.grad.pop_back();
+    EXPECT_THROW(draw_feature_plot(s.data()), std::exception);
+}
+
+TEST(PngImage, EncodesPixelsThatDecodeBackExactly) {
+    RgbImage image(37, 11, Rgb{1, 2, 3});
+    image.fill_rect(5, 2, 10, 4, Rgb{200, 100, 50});
+    image.draw_text(0, 3, "C#", Rgb{255, 255, 255});
+    const std::string png = encode_png(image);
+    ASSERT_GT(png.size(), 8u);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+
+    png_image decoded{};
+    decoded.version = PNG_IMAGE_VERSION;
+    ASSERT_TRUE(png_image_begin_read_from_memory(&decoded, png.data(), png.size()));
+    decoded.format = PNG_FORMAT_RGB;
+    EXPECT_EQ(decoded.width, 37u);
+    EXPECT_EQ(decoded.height, 11u);
+    std::vector<std::uint8_t> pixels(PNG_IMAGE_SIZE(decoded));
+    ASSERT_TRUE(png_image_finish_read(&decoded, nullptr, pixels.data(), 0, nullptr));
+    EXPECT_EQ(pixels, image.pixels());
+    // The text drew something: '#' has pixels in row 3+2 of the glyph at x = 6..10.
+    EXPECT_EQ(image.at(7, 3 + 2), (Rgb{255, 255, 255}));
+}
+
+}  // namespace
+}  // namespace bgv::cli
