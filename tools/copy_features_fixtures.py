@@ -1,18 +1,18 @@
 #!/usr/bin/python3
-"""Copies the librosa 0.10.2 reference outputs and test audio that tests/features needs from the
-shared fixtures (shared/fixtures/{audio,librosa}) into tests/features/data, rewriting each .npy in
+"""Copies the librosa 0.10.2 reference outputs that tests/features needs from the
+shared fixtures (shared/fixtures/librosa) into tests/features/data, rewriting each .npy in
 C order (librosa saves chroma Fortran-ordered; core/npy reads C order only). Values are unchanged.
 
 Usage: /usr/bin/python3 tools/copy_features_fixtures.py [/path/to/shared/fixtures]
 """
 import json
 import pathlib
-import shutil
 import sys
 
 import numpy as np
 
-# Audio files the tests decode, and for each the hops whose references they compare with.
+# Audio files whose references the tests compare with (the audio itself is tests/audio/data, the
+# audio module's copy of the same fixtures), and the hops used.
 FILES = {
     "chords_120bpm.wav": ["512", "256", "1024"],
     "all_silence_2s.wav": ["512"],
@@ -29,12 +29,10 @@ FILES = {
 def main():
     shared = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/fixtures")
     out = pathlib.Path(__file__).resolve().parent.parent / "tests" / "features" / "data"
-    (out / "audio").mkdir(parents=True, exist_ok=True)
     (out / "librosa").mkdir(parents=True, exist_ok=True)
     manifest = json.loads((shared / "librosa" / "manifest.json").read_text())
     kept = {"librosa_version": manifest["librosa_version"], "calls": manifest["calls"], "files": {}}
     for name, hops in FILES.items():
-        shutil.copyfile(shared / "audio" / name, out / "audio" / name)
         entry = manifest["files"][name]
         kept_entry = {"samples_at_22050": entry["samples_at_22050"], "hops": {}}
         for hop in hops:

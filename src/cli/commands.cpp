@@ -44,6 +44,18 @@ const std::vector<Command>& commands() {
          .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
          .options = {"song", "frame_length", "duration", "out", "verbose", "quiet", "help"},
          .run = run_analyze},
+        {.name = "classes",
+         .summary = "the ImageNet classes a lyrics file picks (plain, LRC or SRT), with their "
+                    "similarities and, for timed lyrics, the class of each line",
+         .options = {"lyrics", "num_classes", "encoding_strategy", "encoding", "seed",
+                     "text_weights", "threads", "json", "verbose", "quiet", "help"},
+         .run = run_classes},
+        {.name = "models",
+         .summary = "the model store: list the known models, fetch one into the cache, print its "
+                    "folder, verify the cached files' hashes",
+         .options = {"json", "verbose", "quiet", "help"},
+         .run = run_models,
+         .words = "list | fetch NAME... | path NAME | verify [NAME...]"},
     };
     return table;
 }
@@ -77,9 +89,9 @@ int dispatch(std::span<const std::string> arguments) {
         if (chosen == nullptr)
             fail_usage("rendering is not available in this build yet");
     }
-    const Args args = parse_args(rest, chosen->options, chosen->name);
+    const Args args = parse_args(rest, chosen->options, chosen->name, !chosen->words.empty());
     if (args.flag("help")) {
-        fmt::print("{}", help_text(chosen->name, chosen->summary, chosen->options));
+        fmt::print("{}", help_text(chosen->name, chosen->summary, chosen->options, chosen->words));
         return 0;
     }
     apply_log_level(args);

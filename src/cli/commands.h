@@ -15,6 +15,7 @@ struct Command {
     std::string summary;
     std::vector<std::string> options;  // keys into option_table(), in --help order
     int (*run)(const Args& args);
+    std::string words = {};  // non-empty: the command takes positional words, described so
 };
 
 const std::vector<Command>& commands();
@@ -25,5 +26,7 @@ int dispatch(std::span<const std::string> arguments);
 // One function per subcommand, each in its own cmd_<name>.cpp, listed in commands().
 int run_render(const Args& args);
 int run_analyze(const Args& args);
+int run_classes(const Args& args);
+int run_models(const Args& args);
 
 }  // namespace bgv::cli

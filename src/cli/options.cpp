@@ -134,10 +134,14 @@ const OptionSpec& option_spec(std::string_view key) {
 }
 
 Args parse_args(std::span<const std::string> arguments, std::span<const std::string> accepted,
-                std::string_view command) {
+                std::string_view command, bool accepts_words) {
     Args args;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& token = arguments[i];
+        if (!looks_like_flag(token) && accepts_words) {
+            args.add_word(token);
+            continue;
+        }
         if (!looks_like_flag(token)) {
             fail_usage("unexpected argument '{}' (see `bigganviz {} --help`)", token, command);
         }
@@ -235,9 +239,9 @@ std::vector<double> Args::numbers(std::string_view key) const {
 }
 
 std::string help_text(std::string_view command, std::string_view summary,
-                      std::span<const std::string> accepted) {
-    std::string text =
-        fmt::format("usage: bigganviz {} [options]\n\n{}\n\noptions:\n", command, summary);
+                      std::span<const std::string> accepted, std::string_view words) {
+    std::string text = fmt::format("usage: bigganviz {}{}{} [options]\n\n{}\n\noptions:\n", command,
+                                   words.empty() ? "" : " ", words, summary);
     for (const auto& key : accepted) {
         const OptionSpec& spec = option_spec(key);
         std::string names;

@@ -52,18 +52,25 @@ class Args {
     }
     const std::map<std::string, std::vector<std::string>>& all() const { return values_; }
 
+    // Positional words, for the commands that take them ("models fetch NAME").
+    const std::vector<std::string>& words() const { return words_; }
+    void add_word(std::string word) { words_.push_back(std::move(word)); }
+
   private:
     std::vector<std::string> values_or_default(std::string_view key) const;
     std::map<std::string, std::vector<std::string>> values_;
+    std::vector<std::string> words_;
 };
 
 // Parses `arguments` (without the program and subcommand names) accepting only `accepted` keys.
-// Throws UsageError with one line: the flag, the value and what is allowed.
+// Throws UsageError with one line: the flag, the value and what is allowed. A word that is not a
+// flag or a flag's value is an error unless `accepts_words`, when it goes to Args::words().
 Args parse_args(std::span<const std::string> arguments, std::span<const std::string> accepted,
-                std::string_view command);
+                std::string_view command, bool accepts_words = false);
 
 // Usage and options of one subcommand, each option with its spellings, default and range.
+// `words` describes the positional words of a command that takes them ("list | fetch NAME").
 std::string help_text(std::string_view command, std::string_view summary,
-                      std::span<const std::string> accepted);
+                      std::span<const std::string> accepted, std::string_view words = "");
 
 }  // namespace bgv::cli

@@ -8,13 +8,6 @@
 #include "features/tuning.h"
 
 namespace bgv::features {
-namespace {
-
-constexpr int kChromaBinsPerOctave = 36;
-constexpr int kChromaOctaves = 7;
-
-}  // namespace
-
 Chromagram chroma_from_cqt(const CqtMagnitude& cqt, int bins_per_octave) {
     if (bins_per_octave % kPitchClasses != 0) {
         fail("bins_per_octave {} is not a multiple of {}", bins_per_octave, kPitchClasses);

@@ -13,6 +13,8 @@
 namespace bgv::features {
 
 inline constexpr int kPitchClasses = 12;
+inline constexpr int kChromaBinsPerOctave = 36;  // chroma_cqt's default
+inline constexpr int kChromaOctaves = 7;
 
 struct Chromagram {
     std::int64_t frames = 0;

@@ -46,22 +46,53 @@ OctaveResponse octave_response(std::span<const float> samples, int hop,
     response.frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);
     response.n_filters = static_cast<int>(bank.filters.size());
     response.values.resize(static_cast<std::size_t>(response.frames * response.n_filters));
-    const std::vector<double> ones(static_cast<std::size_t>(bank.n_fft), 1.0);
+    // The filters as flat arrays over the span of bins any of them uses.
+    int low = bank.n_fft;
+    int high = 0;
+    for (const auto& filter : bank.filters) {
+        for (const int bin : filter.bins) {
+            low = std::min(low, bin);
+            high = std::max(high, bin + 1);
+        }
+    }
+    const int span = std::max(0, high - low);
+    std::vector<int> offsets;
+    std::vector<int> starts{0};
+    std::vector<double> weight_re;
+    std::vector<double> weight_im;
+    for (const auto& filter : bank.filters) {
+        for (std::size_t i = 0; i < filter.bins.size(); ++i) {
+            offsets.push_back(filter.bins[i] - low);
+            weight_re.push_back(filter.weights[i].real());
+            weight_im.push_back(filter.weights[i].imag());
+        }
+        starts.push_back(static_cast<int>(offsets.size()));
+    }
+    std::vector<std::vector<double>> scratch(
+        static_cast<std::size_t>(threads), std::vector<double>(2 * static_cast<std::size_t>(span)));
     for_each_stft_frame(
-        samples, bank.n_fft, hop, ones,
-        [&](int /*worker*/, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
+        samples, bank.n_fft, hop, {},
+        [&](int worker, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
+            // librosa's STFT is complex64: round the bins the filters read, once per frame.
+            double* re = scratch[static_cast<std::size_t>(worker)].data();
+            double* im = re + span;
+            for (int i = 0; i < span; ++i) {
+                const auto bin = spectrum[static_cast<std::size_t>(low + i)];
+                re[i] = static_cast<float>(bin.real());
+                im[i] = static_cast<float>(bin.imag());
+            }
             auto* out = response.values.data() + frame * response.n_filters;
             for (int f = 0; f < response.n_filters; ++f) {
-                const auto& filter = bank.filters[static_cast<std::size_t>(f)];
-                std::complex<double> sum = 0;
-                for (std::size_t i = 0; i < filter.bins.size(); ++i) {
-                    // The STFT is complex64 in librosa: round each bin before the product.
-                    const auto bin = spectrum[static_cast<std::size_t>(filter.bins[i])];
-                    const std::complex<double> stored(static_cast<float>(bin.real()),
-                                                      static_cast<float>(bin.imag()));
-                    sum += filter.weights[i] * stored;
+                double sum_re = 0;
+                double sum_im = 0;
+                for (int j = starts[static_cast<std::size_t>(f)];
+                     j < starts[static_cast<std::size_t>(f) + 1]; ++j) {
+                    const auto at = static_cast<std::size_t>(j);
+                    const int k = offsets[at];
+                    sum_re += weight_re[at] * re[k] - weight_im[at] * im[k];
+                    sum_im += weight_re[at] * im[k] + weight_im[at] * re[k];
                 }
-                out[f] = sum;
+                out[f] = {sum_re, sum_im};
             }
         },
         threads);
@@ -153,8 +184,7 @@ CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int 
                 const std::complex<double> stored(static_cast<float>(value.real()),
                                                   static_cast<float>(value.imag()));
                 const auto scaled = stored / root_length;
-                row[t] = std::hypot(static_cast<float>(scaled.real()),
-                                    static_cast<float>(scaled.imag()));
+                row[t] = magnitude_of(scaled);
             }
         }
     }

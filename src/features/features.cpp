@@ -7,6 +7,7 @@
 #include "features/mel.h"
 #include "features/power.h"
 #include "features/stft.h"
+#include "features/tuning.h"
 
 namespace bgv::features {
 
@@ -21,8 +22,23 @@ Features compute_features(std::span<const float> samples, int sample_rate, int h
     Features features;
     features.sample_rate = sample_rate;
     features.hop = hop;
-    auto mel = mel_spectrogram(samples, sample_rate, hop, threads);
-    auto chroma = chroma_cqt(samples, sample_rate, hop, std::nullopt, threads);
+    // The tuning estimate reads a Hann STFT of 2048 at hop 512: the mel spectrogram's own when the
+    // hops agree.
+    std::optional<double> tuning;
+    MelSpectrogram mel;
+    if (hop == kTuningHop && kMelFftSize == kTuningFftSize) {
+        TuningEstimator estimator(stft_frame_count(static_cast<std::int64_t>(samples.size()), hop),
+                                  sample_rate);
+        mel = mel_spectrogram(samples, sample_rate, hop, threads,
+                              [&](int /*worker*/, std::int64_t frame,
+                                  std::span<const std::complex<double>> spectrum) {
+                                  estimator.add_frame(frame, spectrum);
+                              });
+        tuning = estimator.tuning(kChromaBinsPerOctave);
+    } else {
+        mel = mel_spectrogram(samples, sample_rate, hop, threads);
+    }
+    auto chroma = chroma_cqt(samples, sample_rate, hop, tuning, threads);
     // librosa's CQT keeps the frames every octave has; with a hop that divides by 2^6 that is
     // the mel spectrogram's count, otherwise cut both to the shorter.
     features.frames = std::min(mel.frames, chroma.frames);

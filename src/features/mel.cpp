@@ -40,9 +40,6 @@ std::vector<double> linspace(double start, double stop, int n) {
     return values;
 }
 
-constexpr int kMelFftSize = 2048;
-constexpr double kMelFmax = 8000.0;
-
 }  // namespace
 
 std::vector<MelBand> mel_filter_bank(double sample_rate, int n_fft, int n_mels, double fmin,
@@ -89,7 +86,7 @@ std::vector<MelBand> mel_filter_bank(double sample_rate, int n_fft, int n_mels, 
 }
 
 MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, int hop,
-                               int threads) {
+                               int threads, const SpectrumVisitor& also) {
     const auto bank = mel_filter_bank(sample_rate, kMelFftSize, kMelBands, 0.0, kMelFmax);
     MelSpectrogram mel;
     mel.n_mels = kMelBands;
@@ -101,6 +98,9 @@ MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, 
     for_each_stft_frame(
         samples, kMelFftSize, hop, window,
         [&](int worker, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
+            if (also) {
+                also(worker, frame, spectrum);
+            }
             auto& power = power_scratch[static_cast<std::size_t>(worker)];
             for (std::size_t k = 0; k < spectrum.size(); ++k) {
                 power[k] = std::norm(spectrum[k]);

@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "features/stft.h"
+
 namespace bgv::features {
 
 // The seed's mel spectrogram: 128 bands.
@@ -28,8 +30,13 @@ struct MelSpectrogram {
     std::vector<float> power;  // n_mels × frames, row-major (band, frame)
 };
 
+// The mel spectrogram's STFT length (librosa's default n_fft) and upper band edge.
+inline constexpr int kMelFftSize = 2048;
+inline constexpr double kMelFmax = 8000.0;
+
 // librosa.feature.melspectrogram(y, sr, n_fft=2048, hop_length=hop, n_mels=128, fmax=8000).
+// `also`, when given, sees every frame's Hann STFT too (another feature sharing the pass).
 MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, int hop,
-                               int threads);
+                               int threads, const SpectrumVisitor& also = {});
 
 }  // namespace bgv::features

@@ -28,7 +28,7 @@ fftw_plan shared_r2c_plan(int n) {
     }
     auto* in = fftw_alloc_real(static_cast<std::size_t>(n));
     auto* out = fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
-    fftw_plan plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_MEASURE);
+    fftw_plan plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
     fftw_free(in);
     fftw_free(out);
     if (plan == nullptr) {

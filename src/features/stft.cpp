@@ -37,15 +37,26 @@ void visit_frame_range(std::span<const float> samples, int n_fft, int hop,
     RealFft fft(n_fft);
     const auto n_samples = static_cast<std::int64_t>(samples.size());
     const std::int64_t half = n_fft / 2;
-    auto in = fft.input();
+    double* in = fft.input().data();
+    const float* y = samples.data();
     for (std::int64_t frame = first; frame < last; ++frame) {
         const std::int64_t start = frame * hop - half;  // may be negative: zero padding
-        for (std::int64_t i = 0; i < n_fft; ++i) {
-            const std::int64_t at = start + i;
-            const double sample = at >= 0 && at < n_samples
-                                      ? static_cast<double>(samples[static_cast<std::size_t>(at)])
-                                      : 0.0;
-            in[static_cast<std::size_t>(i)] = sample * window[static_cast<std::size_t>(i)];
+        if (start >= 0 && start + n_fft <= n_samples) {
+            const float* from = y + start;
+            for (std::int64_t i = 0; i < n_fft; ++i) {
+                in[i] = static_cast<double>(from[i]);
+            }
+        } else {
+            for (std::int64_t i = 0; i < n_fft; ++i) {
+                const std::int64_t at = start + i;
+                in[i] = at >= 0 && at < n_samples ? static_cast<double>(y[at]) : 0.0;
+            }
+        }
+        if (!window.empty()) {
+            const double* w = window.data();
+            for (std::int64_t i = 0; i < n_fft; ++i) {
+                in[i] *= w[i];
+            }
         }
         fft.execute();
         visit(worker, frame, fft.output());
@@ -60,7 +71,7 @@ void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
     if (hop <= 0) {
         fail("STFT hop must be positive, not {}", hop);
     }
-    if (static_cast<int>(window.size()) != n_fft) {
+    if (!window.empty() && static_cast<int>(window.size()) != n_fft) {
         fail("STFT window has {} values for n_fft {}", window.size(), n_fft);
     }
     const std::int64_t frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);

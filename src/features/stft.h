@@ -11,10 +11,13 @@
 
 namespace bgv::features {
 
-// |z| as librosa gets it: the complex64 STFT value's magnitude in float32 (hypotf is exact
-// enough that this matches numpy's abs bit for bit when the components agree).
+// |z| as librosa gets it: the complex64 STFT value's magnitude in float32. numpy calls hypotf,
+// which glibc computes exactly this way (the squares of floats are exact in double), so the
+// results agree bit for bit when the components do; written out, it vectorises.
 inline float magnitude_of(std::complex<double> z) {
-    return std::hypot(static_cast<float>(z.real()), static_cast<float>(z.imag()));
+    const auto re = static_cast<double>(static_cast<float>(z.real()));
+    const auto im = static_cast<double>(static_cast<float>(z.imag()));
+    return static_cast<float>(std::sqrt(re * re + im * im));
 }
 
 // Frames of a centred STFT of n_samples samples: 1 + n_samples / hop.
@@ -31,8 +34,9 @@ int feature_threads();
 using SpectrumVisitor = std::function<void(int worker, std::int64_t frame,
                                            std::span<const std::complex<double>> spectrum)>;
 
-// The STFT of `samples` with the given window (length n_fft), frames [0, stft_frame_count),
-// computed in double precision and split over `threads` threads by contiguous frame ranges.
+// The STFT of `samples` with the given window (length n_fft; empty: rectangular), frames [0,
+// stft_frame_count), computed in double precision and split over `threads` threads by contiguous
+// frame ranges.
 void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
                          std::span<const double> window, const SpectrumVisitor& visit, int threads);
 

@@ -9,8 +9,6 @@
 namespace bgv::features {
 namespace {
 
-constexpr int kTuningFftSize = 2048;
-constexpr int kTuningHop = kTuningFftSize / 4;  // librosa's default when hop_length is None
 constexpr double kPeakFmin = 150.0;
 constexpr double kPeakFmax = 4000.0;
 constexpr float kPeakThreshold = 0.1F;
@@ -18,22 +16,50 @@ constexpr double kTuningResolution = 0.01;
 
 }  // namespace
 
-void piptrack_frame(std::span<const float> magnitude, double sample_rate, int n_fft,
+void piptrack_frame(std::span<const std::complex<double>> spectrum, double sample_rate, int n_fft,
                     std::vector<PitchPeak>& peaks) {
-    const auto n = static_cast<std::int64_t>(magnitude.size());
+    const auto n = static_cast<std::int64_t>(spectrum.size());
     if (n < 3) {
         return;
     }
-    const float* s = magnitude.data();
-    const float ref = kPeakThreshold * *std::max_element(s, s + n);
-    const auto gated = [&](std::int64_t k) { return s[k] > ref ? s[k] : 0.0F; };
+    // The frame's maximum magnitude: the bin with the largest |z|^2 (float32 components), whose
+    // float32 magnitude is the largest since the rounding is monotonic.
+    std::int64_t loudest = 0;
+    double loudest_power = -1;
+    for (std::int64_t k = 0; k < n; ++k) {
+        const auto re = static_cast<double>(static_cast<float>(spectrum[k].real()));
+        const auto im = static_cast<double>(static_cast<float>(spectrum[k].imag()));
+        const double power = re * re + im * im;
+        if (power > loudest_power) {
+            loudest_power = power;
+            loudest = k;
+        }
+    }
+    const float ref = kPeakThreshold * magnitude_of(spectrum[loudest]);
+    // Candidate bins: fmin <= k · sr / n_fft < fmax, and their neighbours.
     const double fmax = std::min(kPeakFmax, sample_rate / 2);
     const double bin_hz = 1.0 / (n_fft * (1.0 / sample_rate));  // numpy.fft.rfftfreq
-    for (std::int64_t k = 1; k < n; ++k) {
-        const double hz = static_cast<double>(k) * bin_hz;
-        if (hz < kPeakFmin || hz >= fmax) {
-            continue;
-        }
+    std::int64_t first = 1;
+    while (first < n && static_cast<double>(first) * bin_hz < kPeakFmin) {
+        ++first;
+    }
+    std::int64_t last = first;  // one past the last candidate
+    while (last < n && static_cast<double>(last) * bin_hz < fmax) {
+        ++last;
+    }
+    if (first >= last) {
+        return;
+    }
+    thread_local std::vector<float> magnitude;
+    const std::int64_t lo = first - 1;
+    const std::int64_t hi = std::min(n, last + 1);
+    magnitude.resize(static_cast<std::size_t>(hi - lo));
+    for (std::int64_t k = lo; k < hi; ++k) {
+        magnitude[static_cast<std::size_t>(k - lo)] = magnitude_of(spectrum[k]);
+    }
+    const float* s = magnitude.data() - lo;  // s[k] for lo <= k < hi
+    const auto gated = [&](std::int64_t k) { return s[k] > ref ? s[k] : 0.0F; };
+    for (std::int64_t k = first; k < last; ++k) {
         // util.localmax: strictly above the left neighbour, not below the right one; the last bin
         // only needs to exceed its left neighbour.
         const float here = gated(k);
@@ -42,8 +68,8 @@ void piptrack_frame(std::span<const float> magnitude, double sample_rate, int n_
         if (!peak) {
             continue;
         }
-        // Parabolic interpolation and np.gradient in float32, as librosa computes them; the end
-        // bins get no shift.
+        // Parabolic interpolation and np.gradient as librosa computes them; the end bins get no
+        // shift.
         float shift = 0.0F;
         float slope = 0.0F;
         if (k + 1 < n) {
@@ -137,30 +163,34 @@ double tuning_from_peaks(std::span<const PitchPeak> peaks, int bins_per_octave) 
     return pitch_tuning(strong, kTuningResolution, bins_per_octave);
 }
 
-double estimate_tuning(std::span<const float> samples, int sample_rate, int bins_per_octave,
-                       int threads) {
-    const auto window = periodic_hann(kTuningFftSize);
-    const auto frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), kTuningHop);
-    // Peaks per frame, so that the result does not depend on the order threads finish in.
-    std::vector<std::vector<PitchPeak>> frame_peaks(static_cast<std::size_t>(frames));
-    std::vector<std::vector<float>> magnitude_scratch(static_cast<std::size_t>(threads),
-                                                      std::vector<float>(kTuningFftSize / 2 + 1));
-    for_each_stft_frame(
-        samples, kTuningFftSize, kTuningHop, window,
-        [&](int worker, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
-            auto& magnitude = magnitude_scratch[static_cast<std::size_t>(worker)];
-            for (std::size_t k = 0; k < spectrum.size(); ++k) {
-                magnitude[k] = magnitude_of(spectrum[k]);
-            }
-            piptrack_frame(magnitude, sample_rate, kTuningFftSize,
-                           frame_peaks[static_cast<std::size_t>(frame)]);
-        },
-        threads);
+TuningEstimator::TuningEstimator(std::int64_t frames, double sample_rate)
+    : sample_rate_(sample_rate), frame_peaks_(static_cast<std::size_t>(frames)) {}
+
+void TuningEstimator::add_frame(std::int64_t frame,
+                                std::span<const std::complex<double>> spectrum) {
+    piptrack_frame(spectrum, sample_rate_, kTuningFftSize,
+                   frame_peaks_[static_cast<std::size_t>(frame)]);
+}
+
+double TuningEstimator::tuning(int bins_per_octave) const {
     std::vector<PitchPeak> peaks;
-    for (const auto& list : frame_peaks) {
+    for (const auto& list : frame_peaks_) {
         peaks.insert(peaks.end(), list.begin(), list.end());
     }
     return tuning_from_peaks(peaks, bins_per_octave);
+}
+
+double estimate_tuning(std::span<const float> samples, int sample_rate, int bins_per_octave,
+                       int threads) {
+    TuningEstimator estimator(
+        stft_frame_count(static_cast<std::int64_t>(samples.size()), kTuningHop), sample_rate);
+    for_each_stft_frame(
+        samples, kTuningFftSize, kTuningHop, periodic_hann(kTuningFftSize),
+        [&](int /*worker*/, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
+            estimator.add_frame(frame, spectrum);
+        },
+        threads);
+    return estimator.tuning(bins_per_octave);
 }
 
 }  // namespace bgv::features

@@ -2,6 +2,8 @@
 // histogram peak of their deviation from equal temperament), which shifts the constant-Q bins.
 #pragma once
 
+#include <complex>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -14,9 +16,10 @@ struct PitchPeak {
     float magnitude = 0;
 };
 
-// librosa.piptrack's peaks for one frame's magnitude spectrum (n_fft/2 + 1 bins, float32), with
-// fmin 150 Hz, fmax 4000 Hz and threshold 0.1 of the frame's maximum; appended to `peaks`.
-void piptrack_frame(std::span<const float> magnitude, double sample_rate, int n_fft,
+// librosa.piptrack's peaks for one frame's spectrum (n_fft/2 + 1 bins of a Hann STFT), with fmin
+// 150 Hz, fmax 4000 Hz and threshold 0.1 of the frame's maximum magnitude; appended to `peaks`.
+// Magnitudes are float32 as librosa computes them; only the bins near [fmin, fmax) are evaluated.
+void piptrack_frame(std::span<const std::complex<double>> spectrum, double sample_rate, int n_fft,
                     std::vector<PitchPeak>& peaks);
 
 // librosa.pitch_tuning(frequencies, resolution, bins_per_octave): the most common deviation from
@@ -30,5 +33,22 @@ double estimate_tuning(std::span<const float> samples, int sample_rate, int bins
 
 // The last step of estimate_tuning, given every frame's peaks.
 double tuning_from_peaks(std::span<const PitchPeak> peaks, int bins_per_octave);
+
+// estimate_tuning's STFT parameters, for callers that share that STFT with another feature.
+inline constexpr int kTuningFftSize = 2048;
+inline constexpr int kTuningHop = kTuningFftSize / 4;  // librosa's default when hop_length is None
+
+// Collects piptrack peaks frame by frame from any thread (each frame from one thread), then gives
+// the tuning estimate independent of the order frames arrived in.
+class TuningEstimator {
+  public:
+    TuningEstimator(std::int64_t frames, double sample_rate);
+    void add_frame(std::int64_t frame, std::span<const std::complex<double>> spectrum);
+    double tuning(int bins_per_octave) const;
+
+  private:
+    double sample_rate_;
+    std::vector<std::vector<PitchPeak>> frame_peaks_;
+};
 
 }  // namespace bgv::features

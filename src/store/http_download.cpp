@@ -289,7 +289,11 @@ std::int64_t download_resumable(const std::string& url, const fs::path& part_pat
 
         long status = 0;
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-        const std::string curl_text = curl_error[0] != 0 ? curl_error : curl_easy_strerror(code);
+        // Overloaded or failing for now: worth another attempt, as a dropped connection is.
+        const bool server_busy = status == 429 || status >= 500;
+        const std::string curl_text = server_busy          ? fmt::format("HTTP {}", status)
+                                      : curl_error[0] != 0 ? std::string(curl_error)
+                                                           : curl_easy_strerror(code);
 
         if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY ||
             code == CURLE_COULDNT_CONNECT || code == CURLE_UNSUPPORTED_PROTOCOL ||
@@ -307,7 +311,7 @@ std::int64_t download_resumable(const std::string& url, const fs::path& part_pat
                 break;
             }
             truncate_part(part_path);
-        } else if (status >= 300) {
+        } else if (status >= 300 && !server_busy) {
             throw DownloadError(fmt::format("HTTP {}", status), false);
         } else if (code == CURLE_FILE_COULDNT_READ_FILE || code == CURLE_REMOTE_FILE_NOT_FOUND) {
             throw DownloadError(curl_text, false);
@@ -324,12 +328,12 @@ std::int64_t download_resumable(const std::string& url, const fs::path& part_pat
             known_total = attempt.total;
 
         const std::int64_t have = size_or_zero(part_path);
-        if (code == CURLE_OK && (known_total < 0 || have == known_total)) {
+        if (code == CURLE_OK && !server_busy && (known_total < 0 || have == known_total)) {
             if (known_total < 0)
                 known_total = have;
             break;
         }
-        if (code == CURLE_OK && have > known_total) {
+        if (code == CURLE_OK && !server_busy && have > known_total) {
             truncate_part(part_path);
             throw DownloadError(
                 fmt::format("received {} bytes, more than the {} announced", have, known_total),
@@ -340,13 +344,18 @@ std::int64_t download_resumable(const std::string& url, const fs::path& part_pat
             fruitless = 0;
         } else if (++fruitless >= options.max_attempts_without_progress) {
             throw DownloadError(
-                fmt::format("stopped at byte {} of {} after {} attempts without progress ({})",
-                            have, known_total, fruitless,
-                            code == CURLE_OK ? "the server sent nothing more" : curl_text),
+                fmt::format(
+                    "stopped at byte {} of {} after {} attempts without progress ({})", have,
+                    known_total, fruitless,
+                    code == CURLE_OK && !server_busy ? "the server sent nothing more" : curl_text),
                 false);
         }
-        log::debug("{}: transfer interrupted at byte {} ({}), resuming", label, have, curl_text);
-        std::this_thread::sleep_for(options.retry_delay * std::max(fruitless, 1));
+        const auto delay = options.retry_delay * std::max(fruitless, 1);
+        log::info("{}: transfer interrupted at {} ({}); resuming in {:.1f} s", label,
+                  format_bytes(static_cast<double>(have)),
+                  code == CURLE_OK && !server_busy ? "the server sent nothing more" : curl_text,
+                  std::chrono::duration<double>(delay).count());
+        std::this_thread::sleep_for(delay);
     }
     if (progress)
         progress->finish();

@@ -55,6 +55,7 @@ StoreOptions StoreOptions::from_environment() {
     StoreOptions options;
     options.mirror = env_or_empty("BIGGANVIZ_MIRROR");
     options.offline = env_says_yes(env_or_empty("BIGGANVIZ_OFFLINE"));
+    options.download.show_progress = log::level() <= log::Level::info;  // --quiet hides it
     return options;
 }
 
@@ -226,6 +227,17 @@ std::vector<FileCheck> Store::verify(const std::string& name) const {
         checks.push_back(std::move(check));
     }
     return checks;
+}
+
+fs::path weights_or_model(const std::optional<std::string>& weights_path,
+                          const std::string& model_name) {
+    if (weights_path) {
+        if (!fs::exists(*weights_path))
+            fail("--weights {}: no such file or folder", *weights_path);
+        return *weights_path;
+    }
+    Store store;
+    return store.ensure(model_name);
 }
 
 }  // namespace bgv::store

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,5 +73,10 @@ class Store {
     std::vector<ModelSpec> models_;
     StoreOptions options_;
 };
+
+// What a command loads: `weights_path` when the user gave one (--weights, --text_weights; it
+// must exist), else the cached folder of `model_name` (default Store), fetched if missing.
+std::filesystem::path weights_or_model(const std::optional<std::string>& weights_path,
+                                       const std::string& model_name);
 
 }  // namespace bgv::store

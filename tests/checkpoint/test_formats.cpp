@@ -57,6 +57,8 @@ TEST_P(EveryFormat, DetectsByContentAndLoadsExactValues) {
 
 INSTANTIATE_TEST_SUITE_P(Checkpoint, EveryFormat,
                          testing::Values(FormatCase{"small_legacy.bin", Format::legacy_torch},
+                                         FormatCase{"small_legacy_protocol4.bin",
+                                                    Format::legacy_torch},
                                          FormatCase{"small_zip.pt", Format::zip_torch},
                                          FormatCase{"small_zip64.pt", Format::zip_torch},
                                          FormatCase{"small.safetensors", Format::safetensors}),
@@ -106,6 +108,15 @@ TEST(Formats, NonContiguousAndSharedViewsAreGathered) {
     EXPECT_EQ(strided[1], a[3]);
     EXPECT_EQ(strided[2], b[2]);
     EXPECT_EQ(strided[3], b[5]);
+}
+
+TEST(Formats, LegacyStorageViewsAreResolved) {
+    // Persistent id ('storage', FloatStorage, 'root', 'cpu', 10, ('view', 2, 6)) over root storage
+    // 0..9, tensor offset 1, size (2, 2), stride (2, 1): elements 3, 4, 5, 6 (torch.load agrees).
+    const StateDict state = load_state_dict(data_dir() / "storage_view_legacy.bin");
+    ASSERT_EQ(state.size(), 1u);
+    EXPECT_EQ(state.at("v").shape, (std::vector<std::int64_t>{2, 2}));
+    EXPECT_EQ(state.at("v").data, (std::vector<float>{3, 4, 5, 6}));
 }
 
 TEST(Formats, ExtensionIsIgnored) {

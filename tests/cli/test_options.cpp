@@ -87,3 +87,16 @@ TEST(Options, HelpShowsSpellingsDefaultsAndRanges) {
     EXPECT_NE(help.find("[default: 220] [an integer 200–295]"), std::string::npos) << help;
     EXPECT_NE(help.find("-c, --classes ID ..."), std::string::npos) << help;
 }
+
+TEST(Options, PositionalWordsOnlyForCommandsThatTakeThem) {
+    const std::vector<std::string> accepted = {"json", "threads", "classes"};
+    const std::vector<std::string> argv = {"fetch", "--threads", "4", "biggan-deep-128", "--json"};
+    const Args a = bgv::cli::parse_args(argv, accepted, "models", true);
+    EXPECT_EQ(a.words(), (std::vector<std::string>{"fetch", "biggan-deep-128"}));
+    EXPECT_EQ(a.integer("threads"), 4);  // a flag's value is not a word
+    EXPECT_TRUE(a.flag("json"));
+    EXPECT_THROW(bgv::cli::parse_args(argv, accepted, "models"), bgv::UsageError);
+    const std::string help =
+        bgv::cli::help_text("models", "the store", accepted, "list | path NAME");
+    EXPECT_TRUE(help.starts_with("usage: bigganviz models list | path NAME [options]")) << help;
+}

@@ -1,11 +1,13 @@
-// compute_features against librosa 0.10.2's outputs for the lossless fixtures, at every hop the
-// manifest lists.
+// compute_features on audio::load_mono's samples against librosa 0.10.2's outputs, for every
+// fixture file and hop in the manifest. Lossless inputs must match closely; lossy ones carry the
+// differences between FFmpeg's decoders and the ones librosa used, with bounds stated per file.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
+#include "audio/load.h"
 #include "features/features.h"
 #include "reference.h"
-#include "wav_reader.h"
 
 namespace bgv::features {
 namespace {
@@ -15,54 +17,107 @@ using testing::max_abs_error;
 using testing::reference;
 using testing::relative_error;
 
-struct Case {
-    std::string file;  // fixture audio file name
-    int hop = 512;
+struct Bounds {
+    double mel_relative = 0;  // ‖ours − ref‖ / ‖ref‖ over the whole mel spectrogram
+    double chroma_abs = 0;    // worst |ours − ref| over the chromagram
+    double summary_abs = 0;   // worst |ours − ref| of spec_mean and grad_mean
+    bool same_order = true;   // chromasort identical
 };
 
+struct Case {
+    std::string file;
+    int hop = 512;
+    Bounds bounds;
+};
+
+// Lossless files: the same samples as librosa (bit for bit at 22050 Hz, through the same soxr
+// recipe otherwise), so only float32 rounding separates us: ~1e-7 measured.
+const Bounds kLossless{1e-4, 1e-3, 1e-4, true};
+
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-    auto name = info.param.file.substr(0, info.param.file.find('.')) + "_hop" +
-                std::to_string(info.param.hop);
-    return name;
+    auto name = info.param.file;
+    for (auto& c : name) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
+            c = '_';
+        }
+    }
+    return name + "_hop" + std::to_string(info.param.hop);
 }
 
 class LibrosaMatch : public ::testing::TestWithParam<Case> {};
 
-TEST_P(LibrosaMatch, MelChromaAndOrder) {
-    const auto& [file, hop] = GetParam();
-    const auto samples = testing::read_pcm16_mono_wav(testing::data_dir() / "audio" / file);
+TEST_P(LibrosaMatch, MelChromaSummariesAndOrder) {
+    const auto& [file, hop, bounds] = GetParam();
+    const auto pcm = audio::load_mono(testing::audio_dir() / file, 22050);
     const auto entry = testing::manifest()["files"][file];
-    ASSERT_EQ(static_cast<std::int64_t>(samples.size()),
-              entry["samples_at_22050"].get<std::int64_t>());
     const auto expected = entry["hops"][std::to_string(hop)];
 
-    const auto features = compute_features(samples, 22050, hop);
+    const auto features = compute_features(pcm.samples, 22050, hop);
+    EXPECT_EQ(features.frames, 1 + static_cast<std::int64_t>(pcm.samples.size()) / hop);
+    EXPECT_TRUE(all_finite(features.mel));
+    EXPECT_TRUE(all_finite(features.chroma));
+    EXPECT_TRUE(all_finite(features.spec_mean));
+    EXPECT_TRUE(all_finite(features.grad_mean));
+    ASSERT_EQ(static_cast<std::int64_t>(pcm.samples.size()),
+              entry["samples_at_22050"].get<std::int64_t>());
     ASSERT_EQ(features.frames, expected["frames"].get<std::int64_t>());
-    ASSERT_EQ(features.frames, 1 + static_cast<std::int64_t>(samples.size()) / hop);
 
     const auto mel_ref = reference(expected["mel"].get<std::string>());
     const auto chroma_ref = reference(expected["chroma"].get<std::string>());
     ASSERT_EQ(mel_ref.size(), static_cast<std::int64_t>(features.mel.size()));
     ASSERT_EQ(chroma_ref.size(), static_cast<std::int64_t>(features.chroma.size()));
     const double mel_error = relative_error(features.mel, mel_ref.data);
-    const double chroma_error = max_abs_error(features.chroma, chroma_ref.data);
-    fmt::print("{} hop {}: mel relative error {:.3g}, chroma max abs error {:.3g}, tuning {}\n",
-               file, hop, mel_error, chroma_error, features.tuning);
-    // librosa rounds the STFT to complex64 and sums in float32; we sum in double: ~1e-7 apart.
-    EXPECT_LE(mel_error, 1e-4);
-    // float32 filters and soxr builds differ in rounding only; a wrong tuning would cost ~1e-2.
-    EXPECT_LE(chroma_error, 1e-3);
-    std::array<int, 12> order{};
-    for (int i = 0; i < 12; ++i) {
-        order[static_cast<std::size_t>(i)] =
-            expected["chromasort"][static_cast<std::size_t>(i)].get<int>();
-    }
-    EXPECT_EQ(features.chromasort, order);
+    fmt::print("{} hop {}: mel relative error {:.3g}, tuning {:.2f}\n", file, hop, mel_error,
+               features.tuning);
+    EXPECT_LE(mel_error, bounds.mel_relative);
 
-    EXPECT_TRUE(all_finite(features.mel));
-    EXPECT_TRUE(all_finite(features.chroma));
-    EXPECT_TRUE(all_finite(features.spec_mean));
-    EXPECT_TRUE(all_finite(features.grad_mean));
+    // Frames whose constant-Q energy is below float32's resolution of the loudest frame hold
+    // rounding noise (soxr's FFT filtering of the octaves spreads ~1e-7 of a block's content into
+    // digital silence next to it), which the per-frame normalisation blows up to a maximum of 1 in
+    // librosa and here alike but with different noise. Chroma is compared on the other frames,
+    // and the noise frames are checked for validity only.
+    const auto noise = testing::noise_frames(pcm.samples, hop, features.tuning, features.frames);
+    std::vector<float> ours_signal;
+    std::vector<float> ref_signal;
+    std::vector<bool> keep(static_cast<std::size_t>(features.frames));
+    std::int64_t n_noise = 0;
+    for (std::int64_t t = 0; t < features.frames; ++t) {
+        keep[static_cast<std::size_t>(t)] = !noise[static_cast<std::size_t>(t)];
+        n_noise += noise[static_cast<std::size_t>(t)] ? 1 : 0;
+    }
+    for (int c = 0; c < 12; ++c) {
+        for (std::int64_t t = 0; t < features.frames; ++t) {
+            const auto at = static_cast<std::size_t>(c * features.frames + t);
+            if (keep[static_cast<std::size_t>(t)]) {
+                ours_signal.push_back(features.chroma[at]);
+                ref_signal.push_back(chroma_ref.data[at]);
+            } else {
+                EXPECT_GE(features.chroma[at], 0.0F);
+                EXPECT_LE(features.chroma[at], 1.0F);
+            }
+        }
+    }
+    const double chroma_error = max_abs_error(ours_signal, ref_signal);
+    fmt::print("{} hop {}: chroma max abs error {:.3g} over {} frames ({} noise frames left out)\n",
+               file, hop, chroma_error, features.frames - n_noise, n_noise);
+    EXPECT_LE(chroma_error, bounds.chroma_abs);
+
+    std::array<int, 12> order{};
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        order[i] = expected["chromasort"][i].get<int>();
+    }
+    if (bounds.same_order) {
+        if (n_noise == 0) {
+            EXPECT_EQ(features.chromasort, order);
+        } else {
+            // librosa's order includes its noise frames; compare the order over the others.
+            EXPECT_EQ(testing::chroma_order_over(features.chroma, keep),
+                      testing::chroma_order_over(chroma_ref.data, keep));
+            fmt::print("{} hop {}: chromasort over all frames: ours {}, librosa {}\n", file, hop,
+                       fmt::join(features.chromasort, " "), fmt::join(order, " "));
+        }
+    }
+
     if (expected.contains("spec_mean")) {
         const auto spec_ref = reference(expected["spec_mean"].get<std::string>());
         const auto grad_ref = reference(expected["grad_mean"].get<std::string>());
@@ -70,18 +125,42 @@ TEST_P(LibrosaMatch, MelChromaAndOrder) {
         const double grad_error = max_abs_error(features.grad_mean, grad_ref.data);
         fmt::print("{} hop {}: spec_mean max abs error {:.3g}, grad_mean max abs error {:.3g}\n",
                    file, hop, spec_error, grad_error);
-        // Both are in [0, 1], derived from the mel spectrogram matched to 1e-4 above.
-        EXPECT_LE(spec_error, 1e-4);
-        EXPECT_LE(grad_error, 1e-4);
+        EXPECT_LE(spec_error, bounds.summary_abs);
+        EXPECT_LE(grad_error, bounds.summary_abs);
+    } else {
+        // librosa's spec_mean is 0/0 for silence; ours is defined as 0.
+        for (const float v : features.spec_mean) {
+            EXPECT_EQ(v, 0.0F);
+        }
+        for (const float v : features.grad_mean) {
+            EXPECT_EQ(v, 0.0F);
+        }
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Wav22050, LibrosaMatch,
-                         ::testing::Values(Case{"chords_120bpm.wav", 512},
-                                           Case{"chords_120bpm.wav", 256},
-                                           Case{"chords_120bpm.wav", 1024},
-                                           Case{"short_0p3s.wav", 512},
-                                           Case{"all_silence_2s.wav", 512}),
+INSTANTIATE_TEST_SUITE_P(Lossless, LibrosaMatch,
+                         ::testing::Values(Case{"chords_120bpm.wav", 512, kLossless},
+                                           Case{"chords_120bpm.wav", 256, kLossless},
+                                           Case{"chords_120bpm.wav", 1024, kLossless},
+                                           Case{"short_0p3s.wav", 512, kLossless},
+                                           Case{"all_silence_2s.wav", 512, kLossless},
+                                           Case{"silence_then_a440_48k.wav", 512, kLossless},
+                                           Case{"stereo_sweep_noise_44k.flac", 512, kLossless}),
+                         case_name);
+
+// Lossy files depend on the decoder: the fixtures were decoded by audioread (FFmpeg) for mp3 and
+// m4a and by libsndfile (libvorbis) for ogg; FFmpeg 5.1 here gives the same samples to ~1e-6
+// (measured: mel 1e-7..5e-7, chroma 5e-7..6e-6). The bounds allow decoders that round differently
+// (about one 16-bit step per sample, which normalised quiet frames magnify) while still catching a
+// wrong decode, gain or start offset (those cost > 1e-1). The order must match: adjacent mean
+// chroma values differ by >= 1.2e-3 in these files, well above such rounding.
+const Bounds kLossy{1e-3, 1e-2, 1e-3, true};
+
+INSTANTIATE_TEST_SUITE_P(Lossy, LibrosaMatch,
+                         ::testing::Values(Case{"chords_120bpm.mp3", 512, kLossy},
+                                           Case{"chords_120bpm.m4a", 512, kLossy},
+                                           Case{"trumpet.ogg", 512, kLossy},
+                                           Case{"brahms_hungarian_dance_5.ogg", 512, kLossy}),
                          case_name);
 
 }  // namespace

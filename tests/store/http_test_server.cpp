@@ -171,7 +171,7 @@ void HttpTestServer::handle(int fd) {
                                  route.redirect_to));
         return;
     }
-    if (route.status != 200) {
+    if (route.status != 200 && (route.status_times < 0 || response_number < route.status_times)) {
         const std::string page = fmt::format("error {}\n", route.status);
         send_all(fd, fmt::format("HTTP/1.1 {} Error\r\nContent-Length: {}\r\nConnection: "
                                  "close\r\n\r\n{}",

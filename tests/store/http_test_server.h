@@ -18,8 +18,9 @@ class HttpTestServer {
   public:
     struct Route {
         std::string body;
-        int status = 200;                    // e.g. 404: answered with a short error page
-        std::string redirect_to;             // non-empty: 302 to this path
+        int status = 200;         // e.g. 404: answered with a short error page
+        int status_times = -1;    // responses that get `status` before the rest are 200; -1: all
+        std::string redirect_to;  // non-empty: 302 to this path
         std::int64_t announced_size = -1;    // more than body.size(): a truncated file
         std::int64_t drop_after = -1;        // body bytes a response sends before it is cut off
         int drops = -1;                      // responses cut off before the rest are whole; -1: all

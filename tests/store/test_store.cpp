@@ -241,6 +241,20 @@ TEST_F(StoreTest, ReportsA404InOneLine) {
     EXPECT_FALSE(fs::exists(model_file("pytorch_model.bin")));
 }
 
+TEST_F(StoreTest, RetriesAServerThatIsBusyForAWhile) {
+    server_.serve("/tiny/pytorch_model.bin", {.body = weights_, .status = 503, .status_times = 2});
+    make_store().ensure("tiny");
+    expect_fetched_intact();
+    EXPECT_EQ(server_.requests("/tiny/pytorch_model.bin"), 3);
+
+    server_.serve("/tiny/config.json", {.body = kConfig, .status = 503});
+    fs::remove(model_file("config.json"));
+    const std::string error = error_of([&] { make_store().ensure("tiny"); });
+    EXPECT_NE(error.find("after 3 attempts without progress (HTTP 503)"), std::string::npos)
+        << error;
+    EXPECT_FALSE(fs::exists(model_file("config.json")));
+}
+
 TEST_F(StoreTest, TriesTheNextAddressAndFollowsRedirects) {
     server_.serve("/moved/pytorch_model.bin", {.redirect_to = "/tiny/pytorch_model.bin"});
     ModelSpec spec = tiny_model();
@@ -364,6 +378,24 @@ TEST_F(StoreTest, VerifyNamesAFileThatChangedOrIsMissing) {
 TEST_F(StoreTest, UnknownModelListsTheKnownOnes) {
     const std::string error = error_of([&] { make_store().ensure("tinny"); });
     EXPECT_EQ(error, "unknown model 'tinny' (known: tiny)");
+}
+
+TEST_F(StoreTest, WeightsPathWinsOverTheStore) {
+    ::setenv("BIGGANVIZ_CACHE", (root_ / "cache").c_str(), 1);
+    ::setenv("BIGGANVIZ_OFFLINE", "1", 1);
+    EXPECT_EQ(bgv::store::weights_or_model(root_.string(), "biggan-deep-512"), root_);
+    EXPECT_EQ(error_of([&] { bgv::store::weights_or_model((root_ / "no").string(), "x"); }),
+              "--weights " + (root_ / "no").string() + ": no such file or folder");
+    const fs::path folder = root_ / "cache" / "biggan-deep-512";
+    fs::create_directories(folder);
+    bgv::write_file_atomic(folder / "config.json", kConfig);
+    EXPECT_TRUE(error_of([&] {
+                    bgv::store::weights_or_model(std::nullopt, "biggan-deep-512");
+                }).starts_with("model biggan-deep-512 is not in the cache"));
+    bgv::write_file_atomic(folder / "pytorch_model.bin", weights_);  // put there by hand
+    EXPECT_EQ(bgv::store::weights_or_model(std::nullopt, "biggan-deep-512"), folder);
+    ::unsetenv("BIGGANVIZ_CACHE");
+    ::unsetenv("BIGGANVIZ_OFFLINE");
 }
 
 TEST(StoreTable, KnowsTheFourModelsAndTheirAddresses) {

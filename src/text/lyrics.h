@@ -1,0 +1,40 @@
+// text/lyrics: reads a lyrics file (plain text, LRC or SRT) into the lines that are sung, with
+// their start times when the file is timed. Rejects empty, binary and non-UTF-8 files with one
+// clear line.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bgv::text {
+
+enum class LyricsFormat { plain, lrc, srt };
+
+struct LyricsLine {
+    std::string text;  // trimmed; empty for a timed line without words (an instrumental gap)
+    std::optional<double> start_seconds;  // set for LRC and SRT, never for plain text
+    std::optional<double> end_seconds;    // SRT gives it; LRC and plain do not
+    std::size_t source_line = 0;          // 1-based line in the file, for messages
+};
+
+struct Lyrics {
+    LyricsFormat format = LyricsFormat::plain;
+    // Plain: file order, blank lines and section markers ("[Chorus]") dropped. Timed: sorted by
+    // start time (stable), lines without words kept because they end the line before them.
+    std::vector<LyricsLine> lines;
+
+    bool timed() const { return format != LyricsFormat::plain; }
+    // The lines that have words, in order.
+    std::vector<const LyricsLine*> sung_lines() const;
+};
+
+// `name` is used in error messages only. Malformed time stamps are skipped with a warning.
+Lyrics parse_lyrics(std::string_view bytes, std::string_view name = "lyrics");
+Lyrics read_lyrics_file(const std::filesystem::path& path);
+
+std::string_view format_name(LyricsFormat format);
+
+}  // namespace bgv::text

@@ -1,0 +1,165 @@
+// `bigganviz models ...` end to end through the dispatcher, with the cache in a temporary folder
+// and a file:// mirror (a local copy laid out like the original hosts) instead of the network.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "core/file.h"
+#include "http_test_server.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+class ModelsCommand : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string pattern = (fs::temp_directory_path() / "bgv-models-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        root_ = pattern;
+        const fs::path biggan = root_ / "mirror" / "models.huggingface.co" / "biggan";
+        fs::create_directories(biggan);
+        bgv::write_file_atomic(biggan / "biggan-deep-128-config.json", R"({"output_dim": 128})");
+        bgv::write_file_atomic(biggan / "biggan-deep-128-pytorch_model.bin",
+                               std::string(70'000, 'w'));
+        ::setenv("BIGGANVIZ_CACHE", (root_ / "cache").c_str(), 1);
+        ::setenv("BIGGANVIZ_MIRROR", ("file://" + (root_ / "mirror").string()).c_str(), 1);
+        ::unsetenv("BIGGANVIZ_OFFLINE");
+    }
+    void TearDown() override {
+        ::unsetenv("BIGGANVIZ_CACHE");
+        ::unsetenv("BIGGANVIZ_MIRROR");
+        ::unsetenv("BIGGANVIZ_OFFLINE");
+        fs::remove_all(root_);
+    }
+
+    // Runs `bigganviz models ARGS...`; returns stdout, or "error: <line>" when it throws.
+    static std::string run(std::vector<std::string> words) {
+        words.insert(words.begin(), "models");
+        ::testing::internal::CaptureStdout();
+        std::string error;
+        try {
+            bgv::cli::dispatch(words);
+        } catch (const std::exception& e) {
+            error = "error: " + bgv::describe(e);
+        }
+        const std::string out = ::testing::internal::GetCapturedStdout();
+        return error.empty() ? out : error;
+    }
+
+    fs::path root_;
+};
+
+TEST_F(ModelsCommand, FetchesFromTheMirrorThenPrintsPathAndVerifies) {
+    const std::string folder = (root_ / "cache" / "biggan-deep-128").string();
+    EXPECT_EQ(run({"path", "biggan-deep-128"}),
+              "error: biggan-deep-128 is not complete in " + folder +
+                  " (missing config.json, pytorch_model.bin): `bigganviz models fetch "
+                  "biggan-deep-128` gets it");
+    EXPECT_EQ(run({"fetch", "biggan-deep-128", "-q"}), folder + "\n");
+    EXPECT_EQ(bgv::read_file_text(fs::path(folder) / "pytorch_model.bin"),
+              std::string(70'000, 'w'));
+    EXPECT_EQ(run({"path", "biggan-deep-128"}), folder + "\n");
+
+    const std::string verified = run({"verify"});
+    EXPECT_NE(verified.find("biggan-deep-128/pytorch_model.bin: ok, "), std::string::npos)
+        << verified;
+    EXPECT_NE(verified.find("(matches the recorded hash)"), std::string::npos) << verified;
+
+    const std::string listed = run({"list"});
+    EXPECT_NE(listed.find("cached in " + folder), std::string::npos) << listed;
+    EXPECT_NE(listed.find("files: config.json, vocab.txt, model.safetensors"), std::string::npos)
+        << listed;
+
+    std::ofstream(fs::path(folder) / "config.json", std::ios::app) << " ";
+    EXPECT_TRUE(run({"verify", "biggan-deep-128"})
+                    .starts_with("error: verification failed for biggan-deep-128"));
+}
+
+// Two bigganviz processes fetch one model from a slow local server at once: the flock makes the
+// second wait and find the file complete, so the server sends the weights once.
+TEST_F(ModelsCommand, TwoProcessesFetchingOneModelDownloadItOnce) {
+    ::setenv("NO_PROXY", "127.0.0.1,localhost", 1);
+    ::setenv("no_proxy", "127.0.0.1,localhost", 1);
+    const std::string weights(300'000, 'x');
+    bgv::testing::HttpTestServer server;
+    const std::string base = "/models.huggingface.co/biggan/biggan-deep-256-";
+    server.serve(base + "config.json", {.body = R"({"output_dim": 256})"});
+    // 19 chunks of 16 KiB, 50 ms each: about 1 s, so the second process starts while the first
+    // is still downloading.
+    server.serve(base + "pytorch_model.bin",
+                 {.body = weights, .delay_per_chunk = std::chrono::milliseconds(50)});
+    ::setenv("BIGGANVIZ_MIRROR", server.url("").c_str(), 1);
+
+    const std::string program = BGV_BINARY_DIR "/src/cli/bigganviz";
+    pid_t children[2];
+    for (int i = 0; i < 2; ++i) {
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        const std::string log = (root_ / ("stderr-" + std::to_string(i))).string();
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT, 0644);
+        std::vector<std::string> argv_text = {program, "models", "fetch", "biggan-deep-256"};
+        std::vector<char*> argv;
+        for (auto& word : argv_text)
+            argv.push_back(word.data());
+        argv.push_back(nullptr);
+        ASSERT_EQ(
+            ::posix_spawn(&children[i], program.c_str(), &actions, nullptr, argv.data(), environ),
+            0);
+        posix_spawn_file_actions_destroy(&actions);
+    }
+    for (const pid_t child : children) {
+        int status = 0;
+        ASSERT_EQ(::waitpid(child, &status, 0), child);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    }
+    const fs::path folder = root_ / "cache" / "biggan-deep-256";
+    EXPECT_TRUE(bgv::read_file_text(folder / "pytorch_model.bin") == weights);
+    EXPECT_FALSE(fs::exists(folder / "pytorch_model.bin.part"));
+    EXPECT_EQ(server.requests(base + "pytorch_model.bin"), 1);
+    const std::string logs =
+        bgv::read_file_text(root_ / "stderr-0") + bgv::read_file_text(root_ / "stderr-1");
+    EXPECT_NE(logs.find("biggan-deep-256/pytorch_model.bin: another bigganviz is downloading it, "
+                        "waiting"),
+              std::string::npos)
+        << logs;
+    EXPECT_EQ(run({"verify", "biggan-deep-256"}).find("FAILED"), std::string::npos);
+}
+
+TEST_F(ModelsCommand, OfflineAndUnknownNamesFailInOneLine) {
+    ::setenv("BIGGANVIZ_OFFLINE", "1", 1);
+    EXPECT_EQ(run({"fetch", "all-MiniLM-L6-v2"}),
+              "error: model all-MiniLM-L6-v2 is not in the cache and BIGGANVIZ_OFFLINE is set; put "
+              "config.json, vocab.txt, model.safetensors into " +
+                  (root_ / "cache" / "all-MiniLM-L6-v2").string() + " (or pass --weights)");
+    EXPECT_EQ(run({"fetch", "biggan-deep-64"}),
+              "error: unknown model 'biggan-deep-64' (known: biggan-deep-128, biggan-deep-256, "
+              "biggan-deep-512, all-MiniLM-L6-v2)");
+    EXPECT_EQ(run({"dance"}),
+              "error: models: unknown action 'dance' (list, fetch, path or verify)");
+    EXPECT_EQ(run({}),
+              "error: models: say what to do: list, fetch NAME, path NAME or verify [NAME]");
+}
+
+TEST_F(ModelsCommand, ListAsJson) {
+    const std::string listed = run({"list", "--json"});
+    EXPECT_NE(listed.find("\"name\": \"biggan-deep-512\""), std::string::npos) << listed;
+    EXPECT_NE(listed.find("\"complete\": false"), std::string::npos) << listed;
+    // The mirror applies to the addresses shown.
+    EXPECT_NE(listed.find("file://" + (root_ / "mirror").string() +
+                          "/models.huggingface.co/biggan/biggan-deep-512-config.json"),
+              std::string::npos)
+        << listed;
+}
+
+}  // namespace

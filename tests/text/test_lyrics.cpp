@@ -1,0 +1,106 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "text/lyrics.h"
+
+namespace bgv::text {
+namespace {
+
+std::string error_of(std::string_view bytes) {
+    try {
+        parse_lyrics(bytes, "song.txt");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(Lyrics, PlainTextSkipsBlankLinesAndSectionMarkers) {
+    const Lyrics lyrics = parse_lyrics(
+        "\xEF\xBB\xBF[Verse 1]\r\nYellow submarine\r\n\r\n  [Chorus]  \n"
+        "We all live in a\n   \n[x] marks the spot\n");
+    EXPECT_EQ(lyrics.format, LyricsFormat::plain);
+    ASSERT_EQ(lyrics.lines.size(), 3u);
+    EXPECT_EQ(lyrics.lines[0].text, "Yellow submarine");
+    EXPECT_EQ(lyrics.lines[0].source_line, 2u);
+    EXPECT_EQ(lyrics.lines[1].text, "We all live in a");
+    EXPECT_EQ(lyrics.lines[2].text, "[x] marks the spot");
+    EXPECT_FALSE(lyrics.lines[0].start_seconds.has_value());
+}
+
+TEST(Lyrics, LrcStampsMetadataAndSeveralStampsPerLine) {
+    const Lyrics lyrics = parse_lyrics(
+        "[ar:The Band]\n[ti:Song]\n[length: 03:20]\n"
+        "[00:12.50]First line\n"
+        "[01:02.5][00:30.00]Refrain <00:31.20>here\n"
+        "[00:40:25]Colon fraction\n"
+        "[00:45.123]\n"
+        "[00:50]Last\n");
+    EXPECT_EQ(lyrics.format, LyricsFormat::lrc);
+    ASSERT_EQ(lyrics.lines.size(), 6u);
+    // Sorted by time; the refrain appears twice.
+    EXPECT_DOUBLE_EQ(*lyrics.lines[0].start_seconds, 12.5);
+    EXPECT_EQ(lyrics.lines[1].text, "Refrain here");
+    EXPECT_DOUBLE_EQ(*lyrics.lines[1].start_seconds, 30.0);
+    EXPECT_DOUBLE_EQ(*lyrics.lines[2].start_seconds, 40.25);
+    EXPECT_EQ(lyrics.lines[3].text, "");  // a gap: ends the line before it
+    EXPECT_DOUBLE_EQ(*lyrics.lines[3].start_seconds, 45.123);
+    EXPECT_DOUBLE_EQ(*lyrics.lines[4].start_seconds, 50.0);
+    EXPECT_DOUBLE_EQ(*lyrics.lines[5].start_seconds, 62.5);
+    EXPECT_EQ(lyrics.sung_lines().size(), 5u);
+}
+
+TEST(Lyrics, LrcMalformedStampsAreSkippedAndOutOfOrderLinesSorted) {
+    const Lyrics lyrics = parse_lyrics(
+        "[00:20.00]second\n[00:7a.00]broken\n[00:75.00]bad seconds\n"
+        "[00:05.00]first\nno stamp here\n[offset:+500]\n"
+        "[00:30.00]third\n");
+    ASSERT_EQ(lyrics.lines.size(), 3u);
+    EXPECT_EQ(lyrics.lines[0].text, "first");
+    EXPECT_EQ(lyrics.lines[1].text, "second");
+    EXPECT_EQ(lyrics.lines[2].text, "third");
+    EXPECT_DOUBLE_EQ(*lyrics.lines[2].start_seconds, 29.5);  // offset applies to later lines
+}
+
+TEST(Lyrics, SrtBlocksWithMarkupMultilineTextAndBadTimes) {
+    const Lyrics lyrics = parse_lyrics(
+        "1\r\n00:00:01,000 --> 00:00:03,500\r\n<i>Hello</i> darkness\r\n"
+        "my old friend\r\n\r\n"
+        "3\n00:01:10.250 --> 00:01:12,000 X1:10\n{\\an8}Later line\n\n"
+        "2\n00:00:0x,000 --> 00:00:05,000\nbroken\n\n"
+        "4\n00:01:20,000 --> 00:01:21,000\n\n"
+        "5\n00:01:30,000 --> 00:01:31,000\n[Music]\n");
+    EXPECT_EQ(lyrics.format, LyricsFormat::srt);
+    ASSERT_EQ(lyrics.lines.size(), 4u);
+    EXPECT_EQ(lyrics.lines[0].text, "Hello darkness my old friend");
+    EXPECT_DOUBLE_EQ(*lyrics.lines[0].start_seconds, 1.0);
+    EXPECT_DOUBLE_EQ(*lyrics.lines[0].end_seconds, 3.5);
+    EXPECT_EQ(lyrics.lines[1].text, "Later line");
+    EXPECT_DOUBLE_EQ(*lyrics.lines[1].start_seconds, 70.25);
+    EXPECT_EQ(lyrics.lines[2].text, "");  // no text: a gap
+    EXPECT_EQ(lyrics.lines[3].text, "");  // [Music] is a section marker, not words
+    EXPECT_EQ(lyrics.sung_lines().size(), 2u);
+}
+
+TEST(Lyrics, EmptyBinaryAndNonUtf8FilesGetOneClearLine) {
+    EXPECT_NE(error_of("").find("song.txt: the lyrics file is empty"), std::string::npos);
+    EXPECT_NE(error_of(" \r\n\n\t\n").find("is empty"), std::string::npos);
+    EXPECT_NE(error_of(std::string("PK\x03\x04\0\0\x01", 7)).find("not a text file"),
+              std::string::npos);
+    const std::string latin1 = error_of("caf\xe9 au lait\n");
+    EXPECT_NE(latin1.find("not UTF-8 text (byte 0xE9 on line 1)"), std::string::npos) << latin1;
+    EXPECT_NE(error_of("[Chorus]\n\n[Verse]\n").find("no lyrics"), std::string::npos);
+    EXPECT_NE(error_of("[00:01.00]\n[00:02.00]\n").find("no lyrics in this LRC file"),
+              std::string::npos);
+    for (const auto& message : {error_of(""), latin1})
+        EXPECT_EQ(message.find('\n'), std::string::npos);
+}
+
+TEST(Lyrics, MissingFileNamesThePath) {
+    EXPECT_THROW(read_lyrics_file("/nonexistent/lyrics.lrc"), Error);
+}
+
+}  // namespace
+}  // namespace bgv::text
