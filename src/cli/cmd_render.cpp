@@ -35,6 +35,9 @@ int run_render(const Args& args) {
     o.use_last_classes = args.flag("use_last_classes");
     if (args.has("lyrics"))
         o.lyrics = args.text("lyrics");
+    o.encoding_strategy = args.text("encoding_strategy");
+    if (args.has("text_weights"))
+        o.text_weights = args.text("text_weights");
     if (args.text("encoding") == "doc2vec")
         fail_usage("-e doc2vec is not supported: use -e sbert (all-MiniLM-L6-v2)");
     if (args.has("seed"))

@@ -21,9 +21,12 @@
 #include "render/frame_queue.h"
 #include "render/saved_vectors.h"
 #include "render/work_folder.h"
+#include "runtime/engine.h"
 #include "store/model_table.h"
 #include "store/sha256.h"
 #include "store/store.h"
+#include "text/lyrics.h"
+#include "text/lyrics_classes.h"
 #include "video/mp4_assembler.h"
 #include "video/segment_writer.h"
 
@@ -35,6 +38,7 @@ using nlohmann::json;
 namespace {
 constexpr int kSampleRate = 22050;
 constexpr int kRecordFormat = 1;
+constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 
 void check_flags(const RenderOptions& o) {
     if (!o.classes.empty() && o.lyrics)
@@ -50,11 +54,13 @@ void check_flags(const RenderOptions& o) {
         fail_usage(
             "--use_last_vectors reuses the saved class vectors: -c, -l and "
             "--use_last_classes would be ignored");
-    if (o.lyrics)
-        fail_usage("-l/--lyrics is not available in this build yet (choose classes with -c)");
     if (o.segment_frames < 1 || o.batch_size < 1)
         fail_usage("batch size and frames per piece must be at least 1");
     choreo::check_classes(o.classes.empty() ? std::vector<int>{0} : o.classes);
+    if (o.lyrics) {
+        // A bad lyrics file fails at once, before the model store or the song are touched.
+        with_context(o.lyrics->string(), [&] { text::read_lyrics_file(*o.lyrics); });
+    }
 }
 
 // Reads the song and its features; `frames` video frames cover it (the last one may run past the
@@ -83,11 +89,34 @@ Song analyse_song(const RenderOptions& o) {
     });
 }
 
+std::vector<int> classes_from_lyrics(const RenderOptions& o, std::uint64_t seed) {
+    text::LyricsClassRequest request{.lyrics_file = *o.lyrics,
+                                     .count = static_cast<std::size_t>(o.num_classes),
+                                     .strategy = text::parse_strategy(o.encoding_strategy),
+                                     .seed = seed};
+    request.model_dir = store::weights_or_model(
+        o.text_weights ? std::optional(o.text_weights->string()) : std::nullopt, kTextModel);
+    request.cache_dir = store::default_cache_dir();
+    runtime::Engine engine(o.threads);
+    const auto chosen = text::classes_from_lyrics(engine, request);
+    if (!chosen.cues.empty()) {
+        log::info(
+            "timed lyrics: their classes are used; steering by line times is not "
+            "implemented in render yet");
+    }
+    std::vector<int> classes;
+    for (const auto& match : chosen.classes)
+        classes.push_back(match.id);
+    return classes;
+}
+
 std::vector<int> choose_classes(const RenderOptions& o, std::uint64_t seed,
                                 const std::array<int, 12>& chromasort) {
     std::vector<int> classes;
     if (!o.classes.empty()) {
         classes = o.classes;
+    } else if (o.lyrics) {
+        classes = classes_from_lyrics(o, seed);
     } else if (o.use_last_classes) {
         classes = load_saved_classes(o.vectors_dir);
     } else {
@@ -333,7 +362,10 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) 
         {"output", fs::absolute(output).string()},
         {"duration", o.duration ? json(*o.duration) : json(nullptr)},
         {"model", o.weights ? "--weights" : store::biggan_model_for_resolution(o.resolution)},
-        {"num_classes", classes.size()}};
+        {"seed", seed},
+        {"classes", classes},
+        {"num_classes", classes.size()},
+        {"lyrics", o.lyrics ? json(fs::absolute(*o.lyrics).string()) : json(nullptr)}};
 
     if (!o.use_last_vectors) {
         save_vectors(o.vectors_dir, vectors);

@@ -28,8 +28,10 @@ struct RenderOptions {
     bool sort_by_power = false;
     bool use_last_vectors = false;
     bool use_last_classes = false;
-    std::optional<std::filesystem::path> lyrics;
-    std::optional<std::uint64_t> seed;  // drawn, printed and recorded when absent
+    std::optional<std::filesystem::path> lyrics;        // classes by meaning (text/)
+    std::string encoding_strategy = "random";           // best | random
+    std::optional<std::filesystem::path> text_weights;  // MiniLM folder instead of the store
+    std::optional<std::uint64_t> seed;                  // drawn, printed and recorded when absent
 
     int batch_size = 20;
     int threads = 0;           // generator threads, 0 = all cores

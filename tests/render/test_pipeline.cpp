@@ -6,6 +6,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <set>
 
 #include "core/error.h"
 #include "core/file.h"
@@ -223,5 +224,27 @@ TEST(RenderPipeline, ContradictingFlagsGetOneLine) {
     o.num_classes = 3;
     o.lyrics = dir / "lyrics.txt";
     EXPECT_THROW(render::render(o, stand_in()), UsageError);
+    fs::remove_all(dir);
+}
+
+TEST(RenderPipeline, LyricsChooseTheClasses) {
+    // With the tiny MiniLM test model of model/bert (text/ tests the choice itself): the render
+    // takes its classes from the lyrics, records them, and makes a valid video.
+    const fs::path dir = fresh_dir("lyrics");
+    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
+    auto o = options_in(dir, "chords_3s.wav");
+    o.lyrics = dir / "lyrics.txt";
+    write_file_atomic(*o.lyrics, "a dog on the beach\na car in the rain\nthe moon over the sea\n");
+    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
+    o.num_classes = 3;
+    o.encoding_strategy = "best";
+    render::render(o, stand_in());
+    expect_valid_video(*o.output, expected_frames(o.song, 2048), 2048);
+    const auto record =
+        nlohmann::json::parse(read_file_text(o.vectors_dir / render::kSavedRecordFile));
+    const auto classes = record.at("classes").get<std::vector<int>>();
+    EXPECT_EQ(classes.size(), 3u);
+    EXPECT_EQ(std::set<int>(classes.begin(), classes.end()).size(), 3u);
+    ::unsetenv("BIGGANVIZ_CACHE");
     fs::remove_all(dir);
 }
