@@ -56,6 +56,11 @@ const std::vector<Command>& commands() {
          .options = {"json", "verbose", "quiet", "help"},
          .run = run_models,
          .words = "list | fetch NAME... | path NAME | verify [NAME...]"},
+        {"generate",
+         "images from the generator for given noise/class vectors, or for classes",
+         {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
+          "out", "threads", "verbose", "quiet", "help"},
+         run_generate},
     };
     return table;
 }

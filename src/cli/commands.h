@@ -28,5 +28,6 @@ int run_render(const Args& args);
 int run_analyze(const Args& args);
 int run_classes(const Args& args);
 int run_models(const Args& args);
+int run_generate(const Args& args);
 
 }  // namespace bgv::cli

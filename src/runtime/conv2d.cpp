@@ -50,13 +50,15 @@ struct Conv2d::State {
     std::map<PrimitiveKey, CachedPrimitive> primitives;
     std::vector<std::pair<memory::desc, memory>> packed_weights;
 
+    std::int64_t out_size(std::int64_t size) const { return size + 2 * padding - kernel + 1; }
+
     const CachedPrimitive& primitive(std::int64_t n, std::int64_t h, std::int64_t w,
                                      bool accumulate, bool affine, Activation activation) {
         const PrimitiveKey key{n, h, w, accumulate, affine, static_cast<int>(activation)};
         if (auto it = primitives.find(key); it != primitives.end())
             return it->second;
         const memory::desc src_md({n, in_channels, h, w}, dt::f32, tag::nhwc);
-        const memory::desc dst_md({n, out_channels, h, w}, dt::f32, tag::nhwc);
+        const memory::desc dst_md({n, out_channels, out_size(h), out_size(w)}, dt::f32, tag::nhwc);
         const memory::desc weights_md({out_channels, in_channels, kernel, kernel}, dt::f32,
                                       tag::any);
         const memory::desc bias_md =
@@ -97,12 +99,21 @@ struct Conv2d::State {
         for (const auto& [d, m] : packed_weights)
             if (d == desc)
                 return m;
-        const memory::desc user_md({out_channels, in_channels, kernel, kernel}, dt::f32, tag::oihw);
-        memory user(user_md, engine->engine, weights.data());
+        // After the first packing only packed copies are kept: another layout is reordered from
+        // the first one, so the plain OIHW copy does not double the weights' memory.
+        memory source;
+        if (packed_weights.empty()) {
+            const memory::desc user_md({out_channels, in_channels, kernel, kernel}, dt::f32,
+                                       tag::oihw);
+            source = memory(user_md, engine->engine, weights.data());
+        } else {
+            source = packed_weights.front().second;
+        }
         memory target(desc, engine->engine);
-        dnnl::reorder(user, target).execute(engine->stream, user, target);
+        dnnl::reorder(source, target).execute(engine->stream, source, target);
         engine->stream.wait();
         packed_weights.emplace_back(desc, target);
+        std::vector<float>().swap(weights);
         return packed_weights.back().second;
     }
 
@@ -110,7 +121,7 @@ struct Conv2d::State {
                  std::int64_t w, float* dst, bool accumulate, const float* scale,
                  const float* shift) {
         const memory::desc src_md({n, in_channels, h, w}, dt::f32, tag::nhwc);
-        const memory::desc dst_md({n, out_channels, h, w}, dt::f32, tag::nhwc);
+        const memory::desc dst_md({n, out_channels, out_size(h), out_size(w)}, dt::f32, tag::nhwc);
         std::unordered_map<int, memory> args;
         args[DNNL_ARG_SRC] = memory(src_md, engine->engine, const_cast<float*>(src));
         args[DNNL_ARG_DST] = memory(dst_md, engine->engine, dst);
@@ -175,7 +186,7 @@ void Conv2d::run(const Tensor& in, Tensor& out, const ConvEpilogue& epilogue) {
     if (in.rank() != 4 || in.dim(3) != s.in_channels)
         fail("conv2d: input {} is not (N, H, W, {})", in.shape_string(), s.in_channels);
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2);
-    const std::vector<std::int64_t> out_shape{n, h, w, s.out_channels};
+    const std::vector<std::int64_t> out_shape{n, s.out_size(h), s.out_size(w), s.out_channels};
     if (epilogue.accumulate) {
         if (out.shape() != out_shape)
             fail("conv2d: accumulating into {} but the result is {}", out.shape_string(),
@@ -192,7 +203,8 @@ void Conv2d::run(const Tensor& in, Tensor& out, const ConvEpilogue& epilogue) {
         s.execute(p, in.data(), n, h, w, out.data(), epilogue.accumulate, nullptr, nullptr);
     } else if (n == 1 || h * w >= per_sample_min_pixels) {
         const auto& p = s.primitive(1, h, w, epilogue.accumulate, true, epilogue.activation);
-        const std::int64_t in_step = h * w * s.in_channels, out_step = h * w * s.out_channels;
+        const std::int64_t in_step = h * w * s.in_channels;
+        const std::int64_t out_step = out_shape[1] * out_shape[2] * s.out_channels;
         for (std::int64_t i = 0; i < n; ++i)
             s.execute(p, in.data() + i * in_step, 1, h, w, out.data() + i * out_step,
                       epilogue.accumulate, epilogue.scale + i * s.out_channels,

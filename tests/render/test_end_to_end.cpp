@@ -12,7 +12,7 @@
 #include <fstream>
 
 #include "core/npy.h"
-#include "model/biggan/generator.h"
+#include "model/biggan/generator.h"  // to_rgb8: pixels as the published tools make them
 #include "render_test_support.h"
 
 using namespace bgv::test;
@@ -82,14 +82,24 @@ TEST(RenderEndToEnd, VideoMatchesFramesGeneratedFromTheSavedVectors) {
     EXPECT_NEAR(seconds(p.audio), 2.0, 0.03);  // AAC frames of 1024 samples at 44.1 kHz
     EXPECT_LT(seconds(p.video) - seconds(p.audio), frame);
 
-    // Frames generated again from the saved vectors (float64 as the original tool wrote them).
-    const auto noise = bgv::read_npy_f32(dir / "saved_vectors/noise_vectors.npy");
-    const auto classes = bgv::read_npy_f32(dir / "saved_vectors/class_vectors.npy");
+    // Frames made by `bigganviz generate` from the saved vectors (float64, as the original tool
+    // wrote them).
+    const auto noise = bgv::read_npy_f64(dir / "saved_vectors/noise_vectors.npy");
+    const auto classes = bgv::read_npy_f64(dir / "saved_vectors/class_vectors.npy");
     ASSERT_EQ(noise.shape, (std::vector<std::int64_t>{kFrames, 128}));
     ASSERT_EQ(classes.shape, (std::vector<std::int64_t>{kFrames, 1000}));
-    auto generator = bgv::biggan::Generator::load(kModel, kTruncation, 1);
-    std::vector<float> images(static_cast<std::size_t>(kFrames) * 3 * 128 * 128);
-    generator.generate(noise.data, classes.data, static_cast<int>(kFrames), images);
+    ASSERT_EQ(run_bigganviz(dir,
+                            fmt::format("generate --weights '{}' --noise "
+                                        "saved_vectors/noise_vectors.npy --class_vector "
+                                        "saved_vectors/class_vectors.npy --truncation {} "
+                                        "--threads 1 --out generated.npy",
+                                        kModel.string(), kTruncation),
+                            &log),
+              0)
+        << log;
+    const auto generated = bgv::read_npy_f32(dir / "generated.npy");
+    ASSERT_EQ(generated.shape, (std::vector<std::int64_t>{kFrames, 3, 128, 128}));
+    const std::vector<float>& images = generated.data;
 
     const std::string decoded = decode_rgb(video);
     const std::size_t frame_bytes = 128 * 128 * 3;

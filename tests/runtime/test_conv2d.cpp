@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "naive.h"
 #include "runtime/conv2d.h"
+#include "runtime/narrow_conv.h"
+#include "runtime/upsampled_conv.h"
 
 using namespace bgv::runtime;
 using bgv::test::naive_conv;
@@ -103,5 +105,58 @@ TEST(Conv2d, RejectsWrongInput) {
         FAIL() << "no error";
     } catch (const bgv::Error& e) {
         EXPECT_STREQ(e.what(), "conv2d: input (1, 4, 4, 5) is not (N, H, W, 3)");
+    }
+}
+
+// conv3x3(upsample2x(x)) through the four 2×2 phase kernels against the naive upsample-then-
+// convolve: the phase weights are sums of up to four 3×3 weights, so only float32 rounding of
+// sums of ≤ 4·16 products differs (relative L2 well below 1e-5).
+TEST(UpsampledConv3x3, MatchesUpsampleThenConv) {
+    Engine engine(2);
+    const int n = 2, h = 5, w = 6, ci = 16, co = 8;
+    const auto in = random_values(static_cast<std::size_t>(n) * h * w * ci, 11);
+    const auto wt = random_values(static_cast<std::size_t>(co) * ci * 9, 12);
+    const auto bias = random_values(co, 13);
+    const auto scale = random_values(static_cast<std::size_t>(n) * co, 14, 2.0f);
+    const auto shift = random_values(static_cast<std::size_t>(n) * co, 15);
+    std::vector<float> up(static_cast<std::size_t>(n) * 4 * h * w * ci);
+    for (int i = 0; i < n; ++i)
+        for (int y = 0; y < 2 * h; ++y)
+            for (int x = 0; x < 2 * w; ++x)
+                for (int c = 0; c < ci; ++c)
+                    up[((static_cast<std::size_t>(i) * 2 * h + y) * 2 * w + x) * ci + c] =
+                        in[((static_cast<std::size_t>(i) * h + y / 2) * w + x / 2) * ci + c];
+    auto want = naive_conv(up, wt, bias, n, 2 * h, 2 * w, ci, co, 3, 1);
+    for (std::size_t k = 0; k < want.size(); ++k) {
+        const std::size_t i = k / (static_cast<std::size_t>(4) * h * w * co), c = k % co;
+        want[k] = std::max(0.0, want[k] * scale[i * co + c] + shift[i * co + c]);
+    }
+    UpsampledConv3x3 conv(engine, wt, bias, co, ci);
+    Tensor x({n, h, w, ci}, in), y;
+    conv.run(x, y, scale.data(), shift.data(), Activation::relu);
+    ASSERT_EQ(y.shape(), (std::vector<std::int64_t>{n, 2 * h, 2 * w, co}));
+    EXPECT_LT(relative_error(y.values(), want), kTolerance);
+}
+
+// The narrow conv (3 outputs, NCHW out) against naive loops, with input channel counts that
+// exercise the two-pixel, 16-lane and remainder loops. Float32 sums of 9·40 products: 1e-5.
+TEST(NarrowConv3x3, MatchesNaiveLoops) {
+    for (int ci : {40, 32}) {
+        const int n = 2, h = 7, w = 9, co = 3;
+        const auto in = random_values(static_cast<std::size_t>(n) * h * w * ci, 21);
+        const auto wt = random_values(static_cast<std::size_t>(co) * ci * 9, 22);
+        const auto bias = random_values(co, 23);
+        const auto want_nhwc = naive_conv(in, wt, bias, n, h, w, ci, co, 3, 1);
+        std::vector<double> want(want_nhwc.size());
+        for (int i = 0; i < n; ++i)
+            for (int p = 0; p < h * w; ++p)
+                for (int o = 0; o < co; ++o)
+                    want[(static_cast<std::size_t>(i) * co + o) * h * w + p] =
+                        want_nhwc[(static_cast<std::size_t>(i) * h * w + p) * co + o];
+        NarrowConv3x3 conv(wt, bias, co, ci);
+        Tensor x({n, h, w, ci}, in);
+        std::vector<float> out(want.size());
+        conv.run(x, out);
+        EXPECT_LT(relative_error(out, want), kTolerance) << ci << " input channels";
     }
 }

@@ -2,6 +2,8 @@
 
 #include "naive.h"
 #include "runtime/elementwise.h"
+#include "runtime/eltwise.h"
+#include "runtime/softmax.h"
 
 using namespace bgv::runtime;
 using bgv::test::random_values;
@@ -89,4 +91,25 @@ TEST(Elementwise, AffineSoftmaxLayerNorm) {
             want[r * 10 + c] = (v[r * 10 + c] - mean) / std::sqrt(var + 1e-12) * gamma[c] + beta[c];
     }
     EXPECT_LT(relative_error(l, want), kTolerance);
+}
+
+TEST(Elementwise, SoftmaxPrimitiveMatchesLoop) {
+    Engine engine(2);
+    const auto v = random_values(37 * 300, 8, 5.0f);
+    std::vector<float> loop = v, primitive = v;
+    softmax_rows(loop.data(), 37, 300);
+    softmax_rows(engine, primitive.data(), 37, 300);
+    EXPECT_LT(relative_error(primitive, loop), kTolerance);
+}
+
+// oneDNN's vectorised tanh against std::tanh: its polynomial is accurate to a few ulp.
+TEST(Elementwise, TanhPrimitiveMatchesLibm) {
+    Engine engine(2);
+    const auto v = random_values(1000, 9, 4.0f);
+    std::vector<float> got = v;
+    apply_activation(engine, got, Activation::tanh);
+    std::vector<double> want(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i)
+        want[i] = std::tanh(static_cast<double>(v[i]));
+    EXPECT_LT(relative_error(got, want), kTolerance);
 }

@@ -1,6 +1,7 @@
 #include "model/biggan/generator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <optional>
 
@@ -9,9 +10,13 @@
 #include "model/biggan/weights.h"
 #include "runtime/conv2d.h"
 #include "runtime/elementwise.h"
+#include "runtime/eltwise.h"
 #include "runtime/engine.h"
 #include "runtime/matmul.h"
+#include "runtime/narrow_conv.h"
+#include "runtime/softmax.h"
 #include "runtime/tensor.h"
+#include "runtime/upsampled_conv.h"
 
 namespace bgv::biggan {
 
@@ -21,6 +26,8 @@ using runtime::Activation;
 using runtime::Conv2d;
 using runtime::ConvEpilogue;
 using runtime::Tensor;
+
+std::atomic<std::int64_t> sample_by_sample_min_pixels{128 * 128};
 
 // A class-conditional batch norm: its spectrally normalised scale/offset linears and its raw
 // statistics (kept so that another truncation can be folded without reloading).
@@ -47,7 +54,8 @@ struct Block {
     LayerSpec spec;
     int in = 0, mid = 0, out = 0;
     ConditionalBatchNorm bn[4];
-    std::optional<Conv2d> conv[4];
+    std::optional<Conv2d> conv[4];                     // conv[1] empty when up
+    std::optional<runtime::UpsampledConv3x3> up_conv;  // conv_1 of the upsampled input
 };
 
 struct Attention {
@@ -68,7 +76,7 @@ struct Generator::Impl {
     std::optional<Attention> attention;
     checkpoint::Tensor final_means, final_vars;
     std::vector<float> final_weight, final_bias;
-    std::optional<Conv2d> to_rgb;
+    std::optional<runtime::NarrowConv3x3> to_rgb;
 
     // Folded for the current truncation: all conditional affines as one linear map of the
     // condition vector; rows [row, row+N) give the scale, [row+N, row+2N) the shift.
@@ -77,8 +85,8 @@ struct Generator::Impl {
     std::vector<float> final_scale, final_shift;  // per channel
 
     // Work buffers, kept between calls (capacity only grows).
-    Tensor cond, affine_rows_out, affines, x, skip, t0, h1, h1_up, h2, h3, qkv, pooled, attn,
-        attended, rgb, final_affine;
+    Tensor cond, affine_rows_out, affines, x, head, skip, t0, h1, h2, h3, qkv, pooled, attn,
+        attended, final_affine;
 
     explicit Impl(int threads) : engine(threads) {}
 
@@ -131,12 +139,19 @@ struct Generator::Impl {
         }
     }
 
+    // Which samples a pass works on: `count` of the `total` in the batch, from `first`.
+    struct Samples {
+        int total = 1;
+        int first = 0;
+    };
+
     // Per-(sample, channel) scale and shift of one batch norm inside `affines`.
-    const float* scale_of(const ConditionalBatchNorm& bn, int batch) const {
-        return affines.data() + bn.row * batch;
+    const float* scale_of(const ConditionalBatchNorm& bn, Samples s) const {
+        return affines.data() + bn.row * s.total + static_cast<std::int64_t>(s.first) * bn.channels;
     }
-    const float* shift_of(const ConditionalBatchNorm& bn, int batch) const {
-        return affines.data() + bn.row * batch + static_cast<std::int64_t>(batch) * bn.channels;
+    const float* shift_of(const ConditionalBatchNorm& bn, Samples s) const {
+        return affines.data() + bn.row * s.total +
+               static_cast<std::int64_t>(s.total + s.first) * bn.channels;
     }
 
     void compute_affines(int batch) {
@@ -163,7 +178,7 @@ struct Generator::Impl {
         }
     }
 
-    void run_block(Block& b, int batch, bool last) {
+    void run_block(Block& b, Samples batch, bool last) {
         // x: (B, H, W, in) → (B, H', W', out), the block's output replacing x.
         channel_affine(x, t0, scale_of(b.bn[0], batch), shift_of(b.bn[0], batch),
                        Activation::relu);  // (B, H, W, in)
@@ -171,15 +186,14 @@ struct Generator::Impl {
                        {.scale = scale_of(b.bn[1], batch),
                         .shift = shift_of(b.bn[1], batch),
                         .activation = Activation::relu});  // (B, H, W, mid)
-        Tensor* h = &h1;
-        if (b.spec.up) {
-            runtime::upsample_nearest2x(h1, h1_up);  // (B, 2H, 2W, mid)
-            h = &h1_up;
-        }
-        b.conv[1]->run(*h, h2,
-                       {.scale = scale_of(b.bn[2], batch),
-                        .shift = shift_of(b.bn[2], batch),
-                        .activation = Activation::relu});  // (B, H', W', mid)
+        if (b.spec.up)
+            b.up_conv->run(h1, h2, scale_of(b.bn[2], batch), shift_of(b.bn[2], batch),
+                           Activation::relu);  // conv_1(upsample(h1)): (B, 2H, 2W, mid)
+        else
+            b.conv[1]->run(h1, h2,
+                           {.scale = scale_of(b.bn[2], batch),
+                            .shift = shift_of(b.bn[2], batch),
+                            .activation = Activation::relu});  // (B, H, W, mid)
         b.conv[2]->run(h2, h3,
                        {.scale = scale_of(b.bn[3], batch),
                         .shift = shift_of(b.bn[3], batch),
@@ -187,8 +201,9 @@ struct Generator::Impl {
         ConvEpilogue residual{.accumulate = true};
         if (last) {
             // The generator's final batch norm and ReLU, fused after the residual add.
-            residual.scale = final_affine.data();
-            residual.shift = final_affine.data() + static_cast<std::int64_t>(batch) * b.out;
+            residual.scale = final_affine.data() + static_cast<std::int64_t>(batch.first) * b.out;
+            residual.shift =
+                final_affine.data() + static_cast<std::int64_t>(batch.total + batch.first) * b.out;
             residual.activation = Activation::relu;
         }
         Tensor* target = &x;
@@ -202,6 +217,25 @@ struct Generator::Impl {
         b.conv[3]->run(h3, *target, residual);  // += conv_3(h3)
         if (target != &x)
             std::swap(x, skip);
+    }
+
+    // First block run sample by sample: blocks whose input has at least 128×128 pixels, after
+    // the attention layer; none for a batch of one.
+    std::size_t tail_start(int batch) const {
+        if (batch == 1)
+            return blocks.size();
+        std::size_t tail = blocks.size();
+        std::int64_t size = 4;
+        for (std::size_t k = 0; k < blocks.size(); ++k) {
+            const bool after_attention =
+                !attention || static_cast<int>(k) > config.attention_layer_position;
+            if (size * size >= sample_by_sample_min_pixels && after_attention &&
+                tail == blocks.size())
+                tail = k;
+            if (blocks[k].spec.up)
+                size *= 2;
+        }
+        return tail;
     }
 
     void run_attention(const Attention& a, int batch) {
@@ -223,7 +257,7 @@ struct Generator::Impl {
                          .ldb = width,
                          .batch_stride_a = n * width,
                          .batch_stride_b = m * width});  // thetaᵀ·phi (B, n, n/4)
-        runtime::softmax_rows(attn.data(), batch * n, m);
+        runtime::softmax_rows(engine, attn.data(), batch * n, m);
         attended.resize({batch, n, c / 2});
         runtime::matmul(engine, attn.data(), pooled.data() + c / 4, attended.data(),
                         {.batch = batch,
@@ -267,13 +301,30 @@ struct Generator::Impl {
         x.resize({batch, 4, 4, width});  // TF order = NHWC
         runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(), x.data(),
                         batch, cd, 16 * width);
-        for (std::size_t k = 0; k < blocks.size(); ++k) {
+        // The last, largest blocks run one sample at a time when the batch is larger: their
+        // activations (up to 128 MB per sample at 512 px) then exist for one sample only.
+        const std::size_t tail = tail_start(batch);
+        for (std::size_t k = 0; k < tail; ++k) {
             if (attention && static_cast<int>(k) == c.attention_layer_position)
                 run_attention(*attention, batch);
-            run_block(blocks[k], batch, k + 1 == blocks.size());
+            run_block(blocks[k], {batch, 0}, k + 1 == blocks.size());
         }
-        to_rgb->run(x, rgb, {.activation = Activation::tanh});  // (B, R, R, 3)
-        runtime::nhwc_to_nchw(rgb, out);                        // (B, 3, R, R)
+        const std::size_t image = static_cast<std::size_t>(3) * r * r;
+        if (tail == blocks.size()) {
+            to_rgb->run(x, out);  // (B, 3, R, R)
+            runtime::apply_activation(engine, out, Activation::tanh);
+            return;
+        }
+        std::swap(x, head);  // (B, H, W, C) entering the tail
+        const std::int64_t sample = head.size() / batch;
+        for (int i = 0; i < batch; ++i) {
+            x.resize({1, head.dim(1), head.dim(2), head.dim(3)});
+            std::copy_n(head.data() + i * sample, sample, x.data());
+            for (std::size_t k = tail; k < blocks.size(); ++k)
+                run_block(blocks[k], {batch, i}, k + 1 == blocks.size());
+            to_rgb->run(x, out.subspan(i * image, image));  // (1, 3, R, R)
+        }
+        runtime::apply_activation(engine, out, Activation::tanh);
     }
 };
 
@@ -293,6 +344,10 @@ double Generator::truncation() const {
 }
 void Generator::set_truncation(double truncation) {
     impl_->fold_truncation(truncation);
+}
+
+void Generator::set_sample_by_sample_min_pixels(std::int64_t pixels) {
+    sample_by_sample_min_pixels = pixels;
 }
 
 void Generator::generate(std::span<const float> z, std::span<const float> y, int batch,
@@ -351,7 +406,11 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
             const auto weight =
                 fold_spectral_norm(w, conv, {conv_out[j], conv_in[j], kernel[j], kernel[j]});
             const auto& bias = expect_tensor(w, conv + ".bias", {conv_out[j]}).data;
-            b.conv[j].emplace(e, weight, bias, conv_out[j], conv_in[j], kernel[j], kernel[j] / 2);
+            if (j == 1 && spec.up)
+                b.up_conv.emplace(e, weight, bias, conv_out[j], conv_in[j]);
+            else
+                b.conv[j].emplace(e, weight, bias, conv_out[j], conv_in[j], kernel[j],
+                                  kernel[j] / 2);
         }
         impl->blocks.push_back(std::move(b));
     }
@@ -362,8 +421,8 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
     const auto rgb_weight = fold_spectral_norm(w, "generator.conv_to_rgb", {ch, ch, 3, 3});
     const auto& rgb_bias = expect_tensor(w, "generator.conv_to_rgb.bias", {ch}).data;
     // Only output channels 0..2 are used: the first 3·ch·9 weights (OIHW) and 3 biases.
-    impl->to_rgb.emplace(e, std::span(rgb_weight).first(3 * ch * 9), std::span(rgb_bias).first(3),
-                         3, ch, 3, 1);
+    impl->to_rgb.emplace(std::span(rgb_weight).first(3 * ch * 9), std::span(rgb_bias).first(3), 3,
+                         ch);
     impl->fold_truncation(truncation);
     return Generator(std::move(impl));
 }

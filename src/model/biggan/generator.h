@@ -36,6 +36,11 @@ class Generator {
     void generate(std::span<const float> z, std::span<const float> y, int batch,
                   std::span<float> out);
 
+    // Blocks after the attention layer whose input has at least this many pixels run one
+    // sample at a time for batches > 1 (memory: 512 px batch 4 stays under 2.5 GB). Default
+    // 128×128; process-wide, for tests and benchmarks.
+    static void set_sample_by_sample_min_pixels(std::int64_t pixels);
+
   private:
     struct Impl;
     explicit Generator(std::unique_ptr<Impl> impl);

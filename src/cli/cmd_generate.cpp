@@ -1,0 +1,127 @@
+// bigganviz generate: images (or raw outputs) from the BigGAN-deep generator for given noise and
+// class vectors, or for classes with seeded truncated noise.
+#include <fmt/format.h>
+
+#include <random>
+
+#include "cli/commands.h"
+#include "cli/png.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/npy.h"
+#include "core/random.h"
+#include "model/biggan/generator.h"
+
+namespace bgv::cli {
+
+namespace {
+
+constexpr int kBatch = 4;  // images per forward pass: bounds memory at 512 px
+
+struct Inputs {
+    int count = 0;
+    std::vector<float> z, y;
+};
+
+std::vector<float> read_matrix(const std::string& path, int columns, const char* what) {
+    const auto array = read_npy_f32(path);
+    if (array.shape.size() != 2 || array.shape[1] != columns)
+        fail_usage("{}: {} must be (B, {}), got {}", path, what, columns,
+                   shape_string(array.shape));
+    return array.data;
+}
+
+Inputs inputs_from_args(const Args& args, const biggan::Config& config, double truncation) {
+    Inputs in;
+    if (args.has("noise") || args.has("class_vector")) {
+        if (!args.has("noise") || !args.has("class_vector"))
+            fail_usage("--noise and --class-vector go together");
+        if (args.has("classes"))
+            fail_usage("give either --noise/--class-vector or --classes, not both");
+        in.z = read_matrix(args.text("noise"), config.z_dim, "noise");
+        in.y = read_matrix(args.text("class_vector"), config.num_classes, "class vectors");
+        const auto rows_z = in.z.size() / config.z_dim, rows_y = in.y.size() / config.num_classes;
+        if (rows_z != rows_y)
+            fail_usage("{} noise vectors but {} class vectors", rows_z, rows_y);
+        in.count = static_cast<int>(rows_z);
+        return in;
+    }
+    if (!args.has("classes"))
+        fail_usage("give --noise and --class-vector, or --classes");
+    const auto classes = args.integers("classes");
+    const auto per_class = args.integer("count");
+    std::uint64_t seed = 0;
+    if (args.has("seed")) {
+        seed = static_cast<std::uint64_t>(args.integer("seed"));
+    } else {
+        seed = (static_cast<std::uint64_t>(std::random_device{}()) << 20) ^ std::random_device{}();
+        seed &= (1ULL << 53) - 1;
+        log::info("seed {}", seed);
+    }
+    Random random(seed);
+    for (auto id : classes) {
+        if (id < 0 || id >= config.num_classes)
+            fail_usage("class {} is outside 0..{}", id, config.num_classes - 1);
+        for (std::int64_t k = 0; k < per_class; ++k) {
+            const std::size_t at = in.z.size();
+            in.z.resize(at + config.z_dim);
+            fill_truncated_noise(random, truncation, std::span(in.z).subspan(at));
+            std::vector<float> one_hot(config.num_classes, 0.0f);
+            one_hot[id] = 1.0f;
+            in.y.insert(in.y.end(), one_hot.begin(), one_hot.end());
+            ++in.count;
+        }
+    }
+    return in;
+}
+
+}  // namespace
+
+int run_generate(const Args& args) {
+    if (args.has("model"))
+        fail_usage("--model needs the model store, not in this build yet: use --weights PATH");
+    if (!args.has("weights"))
+        fail_usage("--weights PATH is required");
+    if (!args.has("out"))
+        fail_usage("--out PATH (.npy or .png) is required");
+    const std::filesystem::path out = args.text("out");
+    const auto ext = out.extension().string();
+    if (ext != ".npy" && ext != ".png")
+        fail_usage("--out {}: the name must end in .npy or .png", out.string());
+    const double truncation = args.number("truncation");
+    auto generator = biggan::Generator::load(args.text("weights"), truncation,
+                                             static_cast<int>(args.integer("threads")));
+    const auto& config = generator.config();
+    const Inputs in = inputs_from_args(args, config, truncation);
+    if (in.count == 0)
+        fail_usage("nothing to generate");
+    const int r = generator.resolution();
+    const std::size_t image = static_cast<std::size_t>(3) * r * r;
+    std::vector<float> images(image * in.count);
+    for (int first = 0; first < in.count; first += kBatch) {
+        const int batch = std::min(kBatch, in.count - first);
+        generator.generate(
+            std::span(in.z).subspan(static_cast<std::size_t>(first) * config.z_dim,
+                                    static_cast<std::size_t>(batch) * config.z_dim),
+            std::span(in.y).subspan(static_cast<std::size_t>(first) * config.num_classes,
+                                    static_cast<std::size_t>(batch) * config.num_classes),
+            batch, std::span(images).subspan(first * image, batch * image));
+    }
+    if (ext == ".npy") {
+        write_npy(out, images, {in.count, 3, r, r});
+        log::info("wrote {} ({} images, {}×{})", out.string(), in.count, r, r);
+        return 0;
+    }
+    std::vector<std::uint8_t> rgb(image);
+    for (int i = 0; i < in.count; ++i) {
+        biggan::to_rgb8(std::span(images).subspan(i * image, image), r, rgb);
+        std::filesystem::path path = out;
+        if (in.count > 1)
+            path.replace_filename(fmt::format("{}_{:03}.png", out.stem().string(), i));
+        write_png_rgb(path, rgb, r, r);
+    }
+    log::info("wrote {} image{} of {}×{}", in.count, in.count > 1 ? "s" : "", r, r);
+    return 0;
+}
+
+}  // namespace bgv::cli

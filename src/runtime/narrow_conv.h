@@ -1,0 +1,31 @@
+// runtime/narrow_conv: a 3×3 convolution (padding 1) with very few output channels (1 to 4, e.g.
+// BigGAN's conv_to_rgb cut to RGB), where oneDNN pads the outputs to a full vector and wastes
+// ~5× the work: here one pass over the NHWC input, vectorised over input channels, writing
+// NCHW output directly.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "runtime/tensor.h"
+
+namespace bgv::runtime {
+
+class NarrowConv3x3 {
+  public:
+    // weights: (out, in, 3, 3) as PyTorch stores them; bias: out values or empty. out ≤ 4.
+    NarrowConv3x3(std::span<const float> weights, std::span<const float> bias, int out_channels,
+                  int in_channels);
+
+    // in (N, H, W, in) → out: N·out·H·W values, NCHW, conv + bias (no activation).
+    void run(const Tensor& in, std::span<float> out) const;
+
+    int out_channels() const { return out_channels_; }
+
+  private:
+    int out_channels_, in_channels_;
+    std::vector<float> weights_;  // (ky, kx, 4, in): four output rows per tap, zero beyond out
+    float bias_[4] = {0, 0, 0, 0};
+};
+
+}  // namespace bgv::runtime
