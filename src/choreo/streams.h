@@ -1,5 +1,5 @@
-// choreo/streams: the Random streams of one seed, one per kind of draw, so that giving the classes by
-// hand (or reusing them) leaves the noise and jitter of the same seed unchanged.
+// choreo/streams: the Random streams of one seed, one per kind of draw, so that giving the classes
+// by hand (or reusing them) leaves the noise and jitter of the same seed unchanged.
 #pragma once
 
 #include <cstdint>
