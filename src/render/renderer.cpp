@@ -324,6 +324,8 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) 
     std::uint64_t seed = 0;
     if (o.seed) {
         seed = *o.seed;
+    } else if (o.use_last_vectors) {
+        // Nothing is drawn: the saved vectors are the whole choreography.
     } else if (previous && previous->contains("identity") &&
                previous->at("identity").contains("seed")) {
         seed = previous->at("identity").at("seed").get<std::uint64_t>();

@@ -25,6 +25,14 @@ void sync_file(const fs::path& path) {
     if (status != 0)
         fail("{}: cannot sync to disk", path.string());
 }
+// The rename itself is on disk only once the folder is synced.
+void sync_directory(const fs::path& dir) {
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return;  // best effort: some file systems refuse to open folders
+    ::fsync(fd);
+    ::close(fd);
+}
 }  // namespace
 
 SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int max_frames)
@@ -126,6 +134,7 @@ void SegmentWriter::finish() {
     fs::rename(temp_, path_, error);
     if (error)
         fail("{}: cannot rename into place: {}", path_.string(), error.message());
+    sync_directory(path_.parent_path());
     finished_ = true;
 }
 
