@@ -84,7 +84,7 @@ int smooth_window(const Params& params) {
 }
 
 Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
-                     const Params& params, std::uint64_t seed) {
+                     const Params& params, std::uint64_t seed, std::span<const ClassCue> cues) {
     check_classes(classes);
     const std::int64_t frames = features.frames;
     if (features.chroma.size() != static_cast<std::size_t>(kPitchClasses * frames) ||
@@ -165,8 +165,24 @@ Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
         normalise_class_vector(cv, classes);
     }
 
+    apply_cues(out.classes, out.count, cues);
     smooth_class_vectors(out.classes, out.count, kImageNetClasses, smooth_window(params));
     return out;
+}
+
+void apply_cues(std::vector<double>& rows, std::int64_t count, std::span<const ClassCue> cues) {
+    constexpr double kOthers = 0.5;
+    for (const auto& cue : cues) {
+        if (cue.class_id < 0 || cue.class_id >= kImageNetClasses)
+            fail("lyrics cue for class {}, not an ImageNet class", cue.class_id);
+        const std::int64_t end = std::min(count, cue.end_frame);
+        for (std::int64_t f = std::max<std::int64_t>(0, cue.first_frame); f < end; ++f) {
+            double* row = rows.data() + f * kImageNetClasses;
+            for (int c = 0; c < kImageNetClasses; ++c)
+                row[c] *= kOthers;
+            row[cue.class_id] = 1.0;
+        }
+    }
 }
 
 void smooth_class_vectors(std::vector<double>& rows, std::int64_t count, int width, int window) {

@@ -46,6 +46,13 @@ struct Vectors {
     void truncate(std::int64_t new_count);
 };
 
+// Frames [first_frame, end_frame) during which one class leads: a line of timed lyrics is sung.
+struct ClassCue {
+    std::int64_t first_frame = 0;
+    std::int64_t end_frame = 0;
+    int class_id = 0;
+};
+
 // Derived values of seed-behaviour.md.
 double pitch_rate(const Params& params);  // (300 - pitch_sensitivity) * 512 / frame_length
 double tempo_step(const Params& params);  // tempo_sensitivity * frame_length / 512
@@ -59,8 +66,14 @@ int smooth_window(const Params& params);  // int(smooth_factor * 512 / frame_len
 // Fixed defects of the original: silent audio (no chroma > 0) gives a valid sequence (class
 // vector all zeros before the "+0.01 on the first class" rule, rather than 0/0); equal class
 // weights among > 6 classes give zeros then that rule, rather than 0/0.
+//
+// `cues` (timed lyrics; none in the seed's algorithm) are applied before smoothing: see apply_cues.
 Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
-                     const Params& params, std::uint64_t seed);
+                     const Params& params, std::uint64_t seed, std::span<const ClassCue> cues = {});
+
+// In each cue's frames the cue's class gets weight 1 and every other class half its weight, so
+// the sung line's class leads while pitch still moves the others. Rows are count x 1000.
+void apply_cues(std::vector<double>& rows, std::int64_t count, std::span<const ClassCue> cues);
 
 // Windows of `window` frames cover all `count` rows (the last one may be shorter); row j of window
 // k is mean_k * (1 - j/(window-1)) + mean_{k+1} * j/(window-1), where the last window blends

@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -89,7 +91,12 @@ Song analyse_song(const RenderOptions& o) {
     });
 }
 
-std::vector<int> classes_from_lyrics(const RenderOptions& o, std::uint64_t seed) {
+struct LyricsChoice {
+    std::vector<int> classes;
+    std::vector<choreo::ClassCue> cues;  // timed lyrics only
+};
+
+LyricsChoice classes_from_lyrics(const RenderOptions& o, std::uint64_t seed) {
     text::LyricsClassRequest request{.lyrics_file = *o.lyrics,
                                      .count = static_cast<std::size_t>(o.num_classes),
                                      .strategy = text::parse_strategy(o.encoding_strategy),
@@ -99,24 +106,35 @@ std::vector<int> classes_from_lyrics(const RenderOptions& o, std::uint64_t seed)
     request.cache_dir = store::default_cache_dir();
     runtime::Engine engine(o.threads);
     const auto chosen = text::classes_from_lyrics(engine, request);
-    if (!chosen.cues.empty()) {
-        log::info(
-            "timed lyrics: their classes are used; steering by line times is not "
-            "implemented in render yet");
-    }
-    std::vector<int> classes;
+    LyricsChoice choice;
     for (const auto& match : chosen.classes)
-        classes.push_back(match.id);
-    return classes;
+        choice.classes.push_back(match.id);
+    // Vector i shows the song at i * frame_length / 22050 seconds.
+    const double frames_per_second = static_cast<double>(kSampleRate) / o.choreo.frame_length;
+    const auto frame_at = [&](double seconds) {
+        if (!std::isfinite(seconds))
+            return std::numeric_limits<std::int64_t>::max();
+        return static_cast<std::int64_t>(std::llround(seconds * frames_per_second));
+    };
+    for (const auto& cue : chosen.cues)
+        choice.cues.push_back(
+            {frame_at(cue.start_seconds), frame_at(cue.end_seconds), cue.class_id});
+    if (!choice.cues.empty())
+        log::info("timed lyrics: {} lines lead the class vectors while they are sung",
+                  choice.cues.size());
+    return choice;
 }
 
 std::vector<int> choose_classes(const RenderOptions& o, std::uint64_t seed,
-                                const std::array<int, 12>& chromasort) {
+                                const std::array<int, 12>& chromasort,
+                                std::vector<choreo::ClassCue>& cues) {
     std::vector<int> classes;
     if (!o.classes.empty()) {
         classes = o.classes;
     } else if (o.lyrics) {
-        classes = classes_from_lyrics(o, seed);
+        auto choice = classes_from_lyrics(o, seed);
+        classes = std::move(choice.classes);
+        cues = std::move(choice.cues);
     } else if (o.use_last_classes) {
         classes = load_saved_classes(o.vectors_dir);
     } else {
@@ -345,10 +363,11 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) 
                       vectors.count, song.frames);
         }
     } else {
-        classes = choose_classes(o, seed, song.features.chromasort);
+        std::vector<choreo::ClassCue> cues;
+        classes = choose_classes(o, seed, song.features.chromasort, cues);
         const auto& f = song.features;
         vectors = choreo::make_vectors({f.frames, f.chroma, f.spec_mean, f.grad_mean, f.chromasort},
-                                       classes, o.choreo, seed);
+                                       classes, o.choreo, seed, cues);
     }
     vectors.truncate(song.frames);
     log::info("classes {}", fmt::join(classes, " "));

@@ -155,3 +155,28 @@ TEST(Choreo, ClassChecksAndRandomClassesAreDistinct) {
     EXPECT_EQ(sort_by_power(std::vector<int>{10, 20, 30}, {5, 1, 3, 0, 2, 4, 6, 7, 8, 9, 10, 11}),
               (std::vector<int>{20, 30, 10}));
 }
+
+TEST(Choreo, CuesLetTheSungLinesClassLead) {
+    // Two classes over 6 frames; a cue on frames 2..3 for class 7 (not otherwise used).
+    std::vector<double> rows(6 * 1000, 0.0);
+    for (int f = 0; f < 6; ++f) {
+        rows[f * 1000 + 3] = 0.8;
+        rows[f * 1000 + 5] = 0.2;
+    }
+    const ClassCue cue{2, 4, 7};
+    apply_cues(rows, 6, std::span(&cue, 1));
+    for (int f = 0; f < 6; ++f) {
+        const bool sung = f == 2 || f == 3;
+        EXPECT_DOUBLE_EQ(rows[f * 1000 + 7], sung ? 1.0 : 0.0) << f;
+        EXPECT_DOUBLE_EQ(rows[f * 1000 + 3], sung ? 0.4 : 0.8) << f;
+        EXPECT_DOUBLE_EQ(rows[f * 1000 + 5], sung ? 0.1 : 0.2) << f;
+    }
+    // Through make_vectors, before smoothing: a cue past the end is cut, not an error.
+    const Features features = load_features("short");
+    const ClassCue late{5, 1000, 7};
+    const auto with =
+        make_vectors(features.view(), random_classes(12, 1), Params{}, 1, std::span(&late, 1));
+    const auto without = make_vectors(features.view(), random_classes(12, 1), Params{}, 1);
+    EXPECT_EQ(with.noise, without.noise);
+    EXPECT_NE(with.classes, without.classes);
+}

@@ -248,3 +248,31 @@ TEST(RenderPipeline, LyricsChooseTheClasses) {
     ::unsetenv("BIGGANVIZ_CACHE");
     fs::remove_all(dir);
 }
+
+TEST(RenderPipeline, TimedLyricsLeadTheClassVectorsWhileSung) {
+    // One LRC line sung from 1.0 s to 2.5 s: frames 11..26 at 22050/2048 fps. Smoothing windows
+    // of 5 frames (-sf 20 at -fl 2048) that lie wholly inside, [15, 20) and [20, 25), blend only
+    // cue frames, so frames 15..19 give the line's class exactly 1 and every other class at most
+    // half its (<= 1.01) weight.
+    const fs::path dir = fresh_dir("timed_lyrics");
+    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
+    auto o = options_in(dir, "chords_3s.wav");
+    o.lyrics = dir / "lyrics.lrc";
+    write_file_atomic(*o.lyrics, "[00:01.00]a dog on the beach\n[00:02.50]\n");
+    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
+    o.num_classes = 3;
+    testing::internal::CaptureStderr();
+    render::render(o, stand_in());
+    const std::string log = testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("timed lyrics: 1 lines lead"), std::string::npos) << log;
+    const auto saved = render::load_saved_vectors(o.vectors_dir);
+    for (int f = 15; f < 20; ++f) {
+        std::vector<double> row(saved.classes.begin() + f * 1000,
+                                saved.classes.begin() + (f + 1) * 1000);
+        std::sort(row.rbegin(), row.rend());
+        EXPECT_DOUBLE_EQ(row[0], 1.0) << f;
+        EXPECT_LE(row[1], 0.51) << f;
+    }
+    ::unsetenv("BIGGANVIZ_CACHE");
+    fs::remove_all(dir);
+}
