@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes a short demo song (a C-Am-F-G chord progression over a kick drum at 120 BPM, synthesised
-# by ffmpeg) and runs `bigganviz analyze` on it, then says where the outputs are.
+# by ffmpeg), runs `bigganviz analyze` on it, then renders its first seconds as a video at 128 px
+# with biggan-deep-128 from the model store (downloaded once, ~200 MB; without network bigganviz
+# says in one line what to download and where to put it).
 # Run scripts/build.sh first. BGV_BUILD_DIR selects another build folder (default: build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +12,7 @@ if [[ ! -x $binary ]]; then
     echo "demo.sh: $binary not found; run scripts/build.sh first" >&2
     exit 1
 fi
+binary=$(realpath "$binary")
 command -v ffmpeg >/dev/null || { echo "demo.sh: ffmpeg not found; run scripts/install-deps.sh" >&2; exit 1; }
 
 demo=$build_dir/demo
@@ -32,8 +35,15 @@ ffmpeg -v error -y -f lavfi -i "aevalsrc='$expression':s=44100:d=12" -ac 2 "$dem
 
 "$binary" analyze -s "$demo/demo.wav" --out "$demo/analysis" --quiet
 
+# The render runs inside the demo folder so that saved_vectors/ lands there too.
+seconds=${BGV_DEMO_SECONDS:-4}
+model=(-r 128)
+# The tests point BGV_DEMO_WEIGHTS at a small model of the same architecture (no network in CI).
+[[ -n ${BGV_DEMO_WEIGHTS:-} ]] && model=(--weights "$(realpath "$BGV_DEMO_WEIGHTS")")
+(cd "$demo" && "$binary" -s demo.wav "${model[@]}" -d "$seconds" --seed 1 -o demo.mp4)
 echo "demo song:  $demo/demo.wav (12 s, 44.1 kHz stereo)"
 echo "analysis:   $demo/analysis/"
 echo "            features.png  chromagram with the power and gradient curves: look at this"
 echo "            features.json frames, fps, duration, estimated tuning, pitch classes by loudness"
 echo "            mel.npy chroma.npy spec_mean.npy grad_mean.npy  the arrays themselves"
+echo "video:      $demo/demo.mp4 (first $seconds s at 128 px; vectors in $demo/saved_vectors/)"

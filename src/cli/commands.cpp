@@ -31,6 +31,15 @@ std::string overview() {
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
+        {"render",
+         "make a music video from a song (the default command)",
+         {"song",          "resolution",  "duration",    "pitch_sensitivity", "tempo_sensitivity",
+          "classes",       "num_classes", "jitter",      "frame_length",      "truncation",
+          "smooth_factor", "batch_size",  "output_file", "use_last_vectors",  "use_last_classes",
+          "sort_by_power", "lyrics",      "encoding",    "encoding_strategy", "seed",
+          "weights",       "threads",     "crf",         "segment_frames",    "text_weights",
+          "verbose",       "quiet",       "help"},
+         run_render},
         {.name = "analyze",
          .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
          .options = {"song", "frame_length", "duration", "out", "verbose", "quiet", "help"},
@@ -47,11 +56,11 @@ const std::vector<Command>& commands() {
          .options = {"json", "verbose", "quiet", "help"},
          .run = run_models,
          .words = "list | fetch NAME... | path NAME | verify [NAME...]"},
-        {.name = "generate",
-         .summary = "images from the generator for given noise/class vectors, or for classes",
-         .options = {"weights", "model", "resolution", "noise", "class_vector", "classes", "count",
-                     "seed", "truncation", "out", "threads", "verbose", "quiet", "help"},
-         .run = run_generate},
+        {"generate",
+         "images from the generator for given noise/class vectors, or for classes",
+         {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
+          "out", "threads", "verbose", "quiet", "help"},
+         run_generate},
     };
     return table;
 }

@@ -24,6 +24,7 @@ const std::vector<Command>& commands();
 int dispatch(std::span<const std::string> arguments);
 
 // One function per subcommand, each in its own cmd_<name>.cpp, listed in commands().
+int run_render(const Args& args);
 int run_analyze(const Args& args);
 int run_classes(const Args& args);
 int run_models(const Args& args);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <random>
 
 namespace bgv {
 
@@ -20,7 +21,8 @@ std::uint64_t rotl(std::uint64_t x, int k) {
 
 }  // namespace
 
-Random::Random(std::uint64_t seed) {
+Random::Random(std::uint64_t seed, std::uint64_t stream) {
+    seed += stream * 0xD1B54A32D192ED03ULL;
     for (auto& s : state_)
         s = splitmix64(seed);
 }
@@ -39,6 +41,15 @@ std::uint64_t Random::next() {
 
 double Random::uniform() {
     return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
+
+std::uint64_t Random::below(std::uint64_t n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    for (;;) {
+        const std::uint64_t x = next();
+        if (x >= threshold)
+            return x % n;
+    }
 }
 
 double Random::normal() {
@@ -61,6 +72,13 @@ double Random::truncated_normal(double lo, double hi) {
         if (v >= lo && v <= hi)
             return v;
     }
+}
+
+std::uint64_t draw_seed() {
+    std::random_device device;
+    const std::uint64_t high = device();
+    const std::uint64_t low = device();
+    return ((high << 32) | low) & ((std::uint64_t{1} << 53) - 1);
 }
 
 void fill_truncated_noise(Random& random, double scale, std::span<float> out) {

@@ -1,0 +1,83 @@
+// choreo/vectors: the seed's choreography: per video frame a noise vector pushed by loudness and
+// its rise, and a class vector that follows the chroma, as in docs/seed-behaviour.md "Vectors".
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "choreo/classes.h"
+
+namespace bgv::choreo {
+
+inline constexpr int kNoiseSize = 128;
+
+struct Params {
+    int pitch_sensitivity = 220;
+    double tempo_sensitivity = 0.25;
+    double jitter = 0.5;
+    int frame_length = 512;
+    double truncation = 1.0;
+    int smooth_factor = 20;
+};
+
+// The audio features the choreography reads, F frames each (features/ computes them).
+struct FeatureView {
+    std::int64_t frames = 0;
+    std::span<const float> chroma;     // 12 x F, row-major, each frame's maximum 1 (or all 0)
+    std::span<const float> spec_mean;  // F, in [0, 1]
+    std::span<const float> grad_mean;  // F, >= 0
+    std::array<int, kPitchClasses> chromasort{};  // pitch classes, loudest first
+};
+
+// `count` frames of noise (count x 128) and class vectors (count x 1000), row-major float64.
+struct Vectors {
+    std::int64_t count = 0;
+    std::vector<double> noise;
+    std::vector<double> classes;
+
+    std::span<const double> noise_row(std::int64_t i) const {
+        return {noise.data() + i * kNoiseSize, kNoiseSize};
+    }
+    std::span<const double> class_row(std::int64_t i) const {
+        return {classes.data() + i * kImageNetClasses, kImageNetClasses};
+    }
+    void truncate(std::int64_t new_count);
+};
+
+// Frames [first_frame, end_frame) during which one class leads: a line of timed lyrics is sung.
+struct ClassCue {
+    std::int64_t first_frame = 0;
+    std::int64_t end_frame = 0;
+    int class_id = 0;
+};
+
+// Derived values of seed-behaviour.md.
+double pitch_rate(const Params& params);  // (300 - pitch_sensitivity) * 512 / frame_length
+double tempo_step(const Params& params);  // tempo_sensitivity * frame_length / 512
+int smooth_window(const Params& params);  // int(smooth_factor * 512 / frame_length)
+
+// F + 1 vectors for F feature frames: the first noise vector is truncation * truncnorm(-2, 2)
+// from Random(seed, kNoiseStream); the jitter is redrawn every 200 frames from Random(seed,
+// kJitterStream) (uniform < 0.5 gives 1, else 1 - jitter). `classes` are already ordered (see
+// sort_by_power). Class vectors are smoothed (smooth_class_vectors) before they are returned.
+//
+// Fixed defects of the original: silent audio (no chroma > 0) gives a valid sequence (class
+// vector all zeros before the "+0.01 on the first class" rule, rather than 0/0); equal class
+// weights among > 6 classes give zeros then that rule, rather than 0/0.
+//
+// `cues` (timed lyrics; none in the seed's algorithm) are applied before smoothing: see apply_cues.
+Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
+                     const Params& params, std::uint64_t seed, std::span<const ClassCue> cues = {});
+
+// In each cue's frames the cue's class gets weight 1 and every other class half its weight, so
+// the sung line's class leads while pitch still moves the others. Rows are count x 1000.
+void apply_cues(std::vector<double>& rows, std::int64_t count, std::span<const ClassCue> cues);
+
+// Windows of `window` frames cover all `count` rows (the last one may be shorter); row j of window
+// k is mean_k * (1 - j/(window-1)) + mean_{k+1} * j/(window-1), where the last window blends
+// towards its own mean. A window < 2 leaves the rows as they are.
+void smooth_class_vectors(std::vector<double>& rows, std::int64_t count, int width, int window);
+
+}  // namespace bgv::choreo

@@ -1,0 +1,21 @@
+// render/frame_generator: what the render loop needs from an image generator: a batch of noise and
+// class vectors in, a batch of RGB frames out. BigGAN-deep is the one the product uses
+// (biggan_frames.h); tests may bring a cheaper one.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+namespace bgv::render {
+
+class FrameGenerator {
+  public:
+    virtual ~FrameGenerator() = default;
+    virtual int resolution() const = 0;
+    // z: batch x 128, y: batch x 1000 (float32, row-major); rgb: batch x R x R x 3 bytes.
+    virtual void generate(std::span<const float> z, std::span<const float> y, int batch,
+                          std::span<std::uint8_t> rgb) = 0;
+};
+
+}  // namespace bgv::render

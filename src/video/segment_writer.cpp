@@ -1,0 +1,141 @@
+#include "video/segment_writer.h"
+
+extern "C" {
+#include <libavutil/opt.h>
+}
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "core/error.h"
+
+namespace bgv::video {
+
+namespace fs = std::filesystem;
+
+namespace {
+// Data written before a rename must be on disk first, or a power cut can leave a complete-looking
+// name over an empty file.
+void sync_file(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0)
+        fail("{}: cannot open to sync", path.string());
+    const int status = ::fsync(fd);
+    ::close(fd);
+    if (status != 0)
+        fail("{}: cannot sync to disk", path.string());
+}
+// The rename itself is on disk only once the folder is synced.
+void sync_directory(const fs::path& dir) {
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return;  // best effort: some file systems refuse to open folders
+    ::fsync(fd);
+    ::close(fd);
+}
+}  // namespace
+
+SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int max_frames)
+    : path_(std::move(path)), temp_(path_.string() + ".tmp"), settings_(settings) {
+    if (settings.width <= 0 || settings.height <= 0 || settings.width % 2 || settings.height % 2)
+        fail("video size {}x{} must be positive and even", settings.width, settings.height);
+    const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+    if (codec == nullptr)
+        fail("this FFmpeg has no libx264 encoder (install libavcodec with x264 support)");
+
+    output_ = open_mp4_output(temp_.c_str());
+    codec_.reset(avcodec_alloc_context3(codec));
+    const AVRational time_base{settings.frame_rate_den, settings.frame_rate_num};
+    codec_->width = settings.width;
+    codec_->height = settings.height;
+    codec_->pix_fmt = AV_PIX_FMT_YUV420P;
+    codec_->time_base = time_base;
+    codec_->framerate = {settings.frame_rate_num, settings.frame_rate_den};
+    codec_->gop_size = std::max(max_frames, 1);
+    codec_->max_b_frames = 0;  // pts == dts, so pieces join by simply renumbering packets
+    codec_->thread_count = settings.threads;
+    codec_->color_range = AVCOL_RANGE_MPEG;
+    codec_->colorspace = AVCOL_SPC_BT709;
+    codec_->color_primaries = AVCOL_PRI_BT709;
+    codec_->color_trc = AVCOL_TRC_BT709;
+    codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_BITEXACT;
+    av_opt_set(codec_->priv_data, "preset", settings.preset.c_str(), 0);
+    av_opt_set_double(codec_->priv_data, "crf", settings.crf, 0);
+    av_check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open the H.264 encoder");
+
+    stream_ = avformat_new_stream(output_.get(), nullptr);
+    if (stream_ == nullptr)
+        fail("cannot add a video stream");
+    av_check(avcodec_parameters_from_context(stream_->codecpar, codec_.get()),
+             "cannot describe the video stream");
+    stream_->time_base = time_base;
+    stream_->avg_frame_rate = codec_->framerate;
+    av_check(avformat_write_header(output_.get(), nullptr), "cannot write the mp4 header");
+
+    sws_.reset(sws_getContext(settings.width, settings.height, AV_PIX_FMT_RGB24, settings.width,
+                              settings.height, AV_PIX_FMT_YUV420P,
+                              SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, nullptr, nullptr,
+                              nullptr));
+    if (!sws_)
+        fail("cannot convert RGB to yuv420p");
+    // RGB -> BT.709 limited range, matching the tags above.
+    const int* coefficients = sws_getCoefficients(SWS_CS_ITU709);
+    sws_setColorspaceDetails(sws_.get(), coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16);
+
+    frame_.reset(av_frame_alloc());
+    frame_->format = AV_PIX_FMT_YUV420P;
+    frame_->width = settings.width;
+    frame_->height = settings.height;
+    av_check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate a video frame");
+    packet_.reset(av_packet_alloc());
+}
+
+SegmentWriter::~SegmentWriter() {
+    if (!finished_) {
+        output_.reset();
+        std::error_code ignored;
+        fs::remove(temp_, ignored);
+    }
+}
+
+void SegmentWriter::add_frame(std::span<const std::uint8_t> rgb) {
+    const auto expected = static_cast<std::size_t>(settings_.width) * settings_.height * 3;
+    if (rgb.size() != expected)
+        fail("frame of {} bytes, expected {}", rgb.size(), expected);
+    av_check(av_frame_make_writable(frame_.get()), "cannot write a video frame");
+    const std::uint8_t* source[1] = {rgb.data()};
+    const int stride[1] = {settings_.width * 3};
+    sws_scale(sws_.get(), source, stride, 0, settings_.height, frame_->data, frame_->linesize);
+    frame_->pts = frames_++;
+    av_check(avcodec_send_frame(codec_.get(), frame_.get()), "H.264 encoding failed");
+    drain(false);
+}
+
+void SegmentWriter::drain(bool flushing) {
+    for (;;) {
+        const int status = avcodec_receive_packet(codec_.get(), packet_.get());
+        if (status == AVERROR(EAGAIN) || (flushing && status == AVERROR_EOF))
+            return;
+        av_check(status, "H.264 encoding failed");
+        av_packet_rescale_ts(packet_.get(), codec_->time_base, stream_->time_base);
+        packet_->stream_index = stream_->index;
+        av_check(av_interleaved_write_frame(output_.get(), packet_.get()),
+                 "cannot write " + temp_.string());
+    }
+}
+
+void SegmentWriter::finish() {
+    av_check(avcodec_send_frame(codec_.get(), nullptr), "H.264 encoding failed");
+    drain(true);
+    av_check(av_write_trailer(output_.get()), "cannot finish " + temp_.string());
+    output_.reset();
+    sync_file(temp_);
+    std::error_code error;
+    fs::rename(temp_, path_, error);
+    if (error)
+        fail("{}: cannot rename into place: {}", path_.string(), error.message());
+    sync_directory(path_.parent_path());
+    finished_ = true;
+}
+
+}  // namespace bgv::video

@@ -1,0 +1,278 @@
+// The render pipeline with a stand-in generator (cheap pictures computed from z and y): resume
+// after SIGKILL, restart on a changed parameter, the original tool's failure cases, saved vectors.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <csignal>
+#include <cstdlib>
+#include <set>
+
+#include "core/error.h"
+#include "core/file.h"
+#include "core/npy.h"
+#include "render/renderer.h"
+#include "render/saved_vectors.h"
+#include "render_test_support.h"
+
+using namespace bgv;
+using namespace bgv::test;
+
+namespace {
+// A picture that depends on every input the real generator reads, so that wrong vectors or a
+// frame out of place show in the decoded video.
+class StandInGenerator : public render::FrameGenerator {
+  public:
+    int resolution() const override { return 32; }
+    void generate(std::span<const float> z, std::span<const float> y, int batch,
+                  std::span<std::uint8_t> rgb) override {
+        for (int b = 0; b < batch; ++b) {
+            int best = 0;
+            for (int c = 1; c < 1000; ++c)
+                best = y[b * 1000 + c] > y[b * 1000 + best] ? c : best;
+            for (int p = 0; p < 32 * 32; ++p) {
+                const float noise = z[b * 128 + p % 128];
+                auto* px = &rgb[(static_cast<std::size_t>(b) * 32 * 32 + p) * 3];
+                px[0] = static_cast<std::uint8_t>(128 + 60 * std::tanh(noise));
+                px[1] = static_cast<std::uint8_t>(best % 256);
+                px[2] = static_cast<std::uint8_t>(128 + 100 * y[b * 1000 + best]);
+            }
+        }
+    }
+};
+
+render::GeneratorFactory stand_in() {
+    return [](const fs::path&, double, int) { return std::make_unique<StandInGenerator>(); };
+}
+
+render::RenderOptions options_in(const fs::path& dir, const std::string& song) {
+    render::RenderOptions o;
+    o.song = render_data() / song;
+    o.output = dir / "out.mp4";
+    o.weights = dir / "weights.bin";
+    bgv::write_file_atomic(*o.weights, "stand-in");
+    o.vectors_dir = dir / "saved_vectors";
+    o.choreo.frame_length = 2048;  // ~10.8 frames per second: few frames, same code paths
+    o.seed = 5;
+    o.batch_size = 3;
+    o.segment_frames = 4;
+    return o;
+}
+
+std::int64_t expected_frames(const fs::path& song, std::int64_t hop) {
+    // Frames = ceil(samples at 22050 / hop); the fixtures are 22050 Hz WAVs or resample exactly.
+    const auto probe_json = nlohmann::json::parse(
+        run_output("ffprobe -v error -show_streams -of json '" + song.string() + "'"));
+    const auto& s = probe_json.at("streams").at(0);
+    const double samples = s.at("duration_ts").get<double>() * 22050.0 /
+                           std::stod(s.at("sample_rate").get<std::string>());
+    return static_cast<std::int64_t>(std::ceil(std::round(samples) / static_cast<double>(hop)));
+}
+
+void expect_valid_video(const fs::path& file, std::int64_t frames, int hop) {
+    ASSERT_TRUE(fs::exists(file)) << file;
+    const Probe p = probe(file);
+    EXPECT_EQ(p.video.at("codec_name"), "h264");
+    EXPECT_EQ(p.video.at("pix_fmt"), "yuv420p");
+    EXPECT_EQ(p.video.at("r_frame_rate"),
+              fmt::format("{}/{}", 22050 / std::gcd(22050, hop), hop / std::gcd(22050, hop)));
+    EXPECT_EQ(std::stoll(p.video.at("nb_read_frames").get<std::string>()), frames);
+    EXPECT_EQ(p.audio.at("codec_name"), "aac");
+    // Video and audio the same length within one frame.
+    EXPECT_NEAR(seconds(p.video), seconds(p.audio), hop / 22050.0);
+}
+
+// Runs a render in a child process that SIGKILLs itself after `frames` frames were encoded.
+void render_killed_after(const render::RenderOptions& o, int frames) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::setenv("BGV_TEST_KILL_AFTER_FRAMES", std::to_string(frames).c_str(), 1);
+        try {
+            render::render(o, stand_in());
+        } catch (...) {
+        }
+        ::_exit(3);  // only reached when the kill did not happen
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
+}
+}  // namespace
+
+TEST(RenderPipeline, ResumesAfterSigkillWithTheUninterruptedFrames) {
+    const fs::path clean_dir = fresh_dir("clean");
+    const fs::path killed_dir = fresh_dir("killed");
+    const auto clean = options_in(clean_dir, "chords_3s.wav");
+    render::render(clean, stand_in());
+    const std::int64_t frames = expected_frames(clean.song, 2048);
+    expect_valid_video(*clean.output, frames, 2048);
+
+    const auto killed = options_in(killed_dir, "chords_3s.wav");
+    // 10 frames: pieces 0-3 and 4-7 finished, 8-9 in an unfinished piece.
+    render_killed_after(killed, 10);
+    EXPECT_FALSE(fs::exists(*killed.output));
+    const fs::path partial = killed.output->string() + ".partial";
+    EXPECT_TRUE(fs::exists(partial / "segment_000001.mp4"));
+    EXPECT_FALSE(fs::exists(partial / "segment_000002.mp4"));
+
+    testing::internal::CaptureStderr();
+    render::render(killed, stand_in());
+    const std::string log = testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("resuming from frame 8"), std::string::npos) << log;
+    EXPECT_FALSE(fs::exists(partial));
+    expect_valid_video(*killed.output, frames, 2048);
+    const std::string a = decode_rgb(*clean.output), b = decode_rgb(*killed.output);
+    ASSERT_EQ(a.size(), static_cast<std::size_t>(frames * 32 * 32 * 3));
+    EXPECT_TRUE(a == b) << "decoded frames differ after resume";
+    EXPECT_EQ(read_file_bytes(*clean.output), read_file_bytes(*killed.output));
+    fs::remove_all(clean_dir);
+    fs::remove_all(killed_dir);
+}
+
+TEST(RenderPipeline, AChangedParameterStartsAfreshAndSaysWhy) {
+    const fs::path dir = fresh_dir("changed");
+    auto o = options_in(dir, "chords_3s.wav");
+    render_killed_after(o, 6);
+    o.choreo.truncation = 0.5;
+    testing::internal::CaptureStderr();
+    render::render(o, stand_in());
+    const std::string log = testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("starting afresh: truncation changed (was 1.0, now 0.5)"), std::string::npos)
+        << log;
+    EXPECT_EQ(log.find("resuming"), std::string::npos) << log;
+    expect_valid_video(*o.output, expected_frames(o.song, 2048), 2048);
+    fs::remove_all(dir);
+}
+
+TEST(RenderPipeline, TheOriginalsFailureCasesGiveValidVideos) {
+    struct Case {
+        std::string name, song;
+        int num_classes;
+        std::optional<double> duration;
+    };
+    const std::vector<Case> cases = {
+        {"silent", "silence_2s.wav", 12, std::nullopt},
+        {"shorter_than_a_batch", "short_0p3s.wav", 12, std::nullopt},
+        {"one_class", "chords_3s.wav", 1, std::nullopt},
+        {"five_classes", "chords_3s.wav", 5, std::nullopt},
+        {"duration_past_the_end", "chords_3s.wav", 12, 100.0},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        const fs::path dir = fresh_dir(c.name);
+        auto o = options_in(dir, c.song);
+        o.batch_size = 20;
+        o.segment_frames = 256;
+        o.num_classes = c.num_classes;
+        o.duration = c.duration;
+        render::render(o, stand_in());
+        const std::int64_t frames = expected_frames(o.song, 2048);
+        expect_valid_video(*o.output, frames, 2048);
+        // Saved vectors cover every frame and are finite.
+        const auto saved = render::load_saved_vectors(o.vectors_dir);
+        EXPECT_EQ(saved.count, frames);
+        for (const double v : saved.classes)
+            ASSERT_TRUE(std::isfinite(v));
+        fs::remove_all(dir);
+    }
+}
+
+TEST(RenderPipeline, SavedVectorsAndRecordAreReusable) {
+    const fs::path dir = fresh_dir("reuse");
+    auto o = options_in(dir, "chords_3s.wav");
+    render::render(o, stand_in());
+    const auto record =
+        nlohmann::json::parse(read_file_text(o.vectors_dir / render::kSavedRecordFile));
+    EXPECT_EQ(record.at("identity").at("seed"), 5);
+    EXPECT_EQ(record.at("identity").at("classes").size(), 12u);
+    EXPECT_EQ(record.at("identity").at("song_sha256").get<std::string>().size(), 64u);
+    const auto first = decode_rgb(*o.output);
+
+    // The vectors as the original tool wrote them (float64 .npy, no record): same video.
+    fs::remove(o.vectors_dir / render::kSavedRecordFile);
+    fs::remove(*o.output);
+    auto again = o;
+    again.use_last_vectors = true;
+    again.seed.reset();
+    render::render(again, stand_in());
+    EXPECT_TRUE(first == decode_rgb(*o.output));
+
+    // --use_last_classes keeps the classes; the order is recovered from the record when there.
+    auto classes_again = o;
+    classes_again.use_last_classes = true;
+    classes_again.seed = 77;
+    fs::remove(*o.output);
+    render::render(classes_again, stand_in());
+    const auto second =
+        nlohmann::json::parse(read_file_text(o.vectors_dir / render::kSavedRecordFile));
+    auto sorted = [](std::vector<int> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    EXPECT_EQ(sorted(second.at("identity").at("classes").get<std::vector<int>>()),
+              sorted(record.at("identity").at("classes").get<std::vector<int>>()));
+    fs::remove_all(dir);
+}
+
+TEST(RenderPipeline, ContradictingFlagsGetOneLine) {
+    const fs::path dir = fresh_dir("flags");
+    auto o = options_in(dir, "chords_3s.wav");
+    o.classes = {1, 2, 3};
+    o.num_classes = 4;
+    EXPECT_THROW(render::render(o, stand_in()), UsageError);
+    o.num_classes = 3;
+    o.lyrics = dir / "lyrics.txt";
+    EXPECT_THROW(render::render(o, stand_in()), UsageError);
+    fs::remove_all(dir);
+}
+
+TEST(RenderPipeline, LyricsChooseTheClasses) {
+    // With the tiny MiniLM test model of model/bert (text/ tests the choice itself): the render
+    // takes its classes from the lyrics, records them, and makes a valid video.
+    const fs::path dir = fresh_dir("lyrics");
+    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
+    auto o = options_in(dir, "chords_3s.wav");
+    o.lyrics = dir / "lyrics.txt";
+    write_file_atomic(*o.lyrics, "a dog on the beach\na car in the rain\nthe moon over the sea\n");
+    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
+    o.num_classes = 3;
+    o.encoding_strategy = "best";
+    render::render(o, stand_in());
+    expect_valid_video(*o.output, expected_frames(o.song, 2048), 2048);
+    const auto record =
+        nlohmann::json::parse(read_file_text(o.vectors_dir / render::kSavedRecordFile));
+    const auto classes = record.at("classes").get<std::vector<int>>();
+    EXPECT_EQ(classes.size(), 3u);
+    EXPECT_EQ(std::set<int>(classes.begin(), classes.end()).size(), 3u);
+    ::unsetenv("BIGGANVIZ_CACHE");
+    fs::remove_all(dir);
+}
+
+TEST(RenderPipeline, TimedLyricsLeadTheClassVectorsWhileSung) {
+    // One LRC line sung from 1.0 s to 2.5 s: frames 11..26 at 22050/2048 fps. Smoothing windows
+    // of 5 frames (-sf 20 at -fl 2048) that lie wholly inside, [15, 20) and [20, 25), blend only
+    // cue frames, so frames 15..19 give the line's class exactly 1 and every other class at most
+    // half its (<= 1.01) weight.
+    const fs::path dir = fresh_dir("timed_lyrics");
+    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
+    auto o = options_in(dir, "chords_3s.wav");
+    o.lyrics = dir / "lyrics.lrc";
+    write_file_atomic(*o.lyrics, "[00:01.00]a dog on the beach\n[00:02.50]\n");
+    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
+    o.num_classes = 3;
+    testing::internal::CaptureStderr();
+    render::render(o, stand_in());
+    const std::string log = testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("timed lyrics: 1 lines lead"), std::string::npos) << log;
+    const auto saved = render::load_saved_vectors(o.vectors_dir);
+    for (int f = 15; f < 20; ++f) {
+        std::vector<double> row(saved.classes.begin() + f * 1000,
+                                saved.classes.begin() + (f + 1) * 1000);
+        std::sort(row.rbegin(), row.rend());
+        EXPECT_DOUBLE_EQ(row[0], 1.0) << f;
+        EXPECT_LE(row[1], 0.51) << f;
+    }
+    ::unsetenv("BIGGANVIZ_CACHE");
+    fs::remove_all(dir);
+}
