@@ -103,7 +103,8 @@ LyricsChoice classes_from_lyrics(const RenderOptions& o, std::uint64_t seed) {
                                      .seed = seed};
     request.model_dir = store::weights_or_model(
         o.text_weights ? std::optional(o.text_weights->string()) : std::nullopt, kTextModel);
-    request.cache_dir = store::default_cache_dir();
+    request.class_cache_file = store::cache_file_for(request.model_dir / "model.safetensors",
+                                                     "class-names-minilm", ".npy");
     runtime::Engine engine(o.threads);
     const auto chosen = text::classes_from_lyrics(engine, request);
     LyricsChoice choice;

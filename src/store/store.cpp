@@ -123,7 +123,16 @@ std::vector<std::string> Store::urls_for(const ModelFile& file) const {
 }
 
 void Store::fail_missing(const ModelSpec& spec, const std::string& why) const {
-    fail("{}; put {} into {} (or pass --weights)", why, join(missing_files(spec.name), ", "),
+    // Say where each missing file is published, so that a user behind a firewall can fetch it
+    // elsewhere and copy it in.
+    std::vector<std::string> wanted;
+    for (const auto& name : missing_files(spec.name)) {
+        for (const auto& file : spec.files) {
+            if (file.name == name && !file.urls.empty())
+                wanted.push_back(fmt::format("{} (from {})", name, urls_for(file).front()));
+        }
+    }
+    fail("{}; put {} into {} (or pass --weights)", why, join(wanted, ", "),
          (cache_dir_ / spec.name).string());
 }
 

@@ -138,9 +138,16 @@ TEST_F(ModelsCommand, TwoProcessesFetchingOneModelDownloadItOnce) {
 
 TEST_F(ModelsCommand, OfflineAndUnknownNamesFailInOneLine) {
     ::setenv("BIGGANVIZ_OFFLINE", "1", 1);
+    // Each missing file is named with the address it would come from (here: the test's mirror).
+    const auto mirrored = [&](const std::string& file) {
+        return "file://" + (root_ / "mirror").string() +
+               "/sentence-transformers/all-MiniLM-L6-v2/resolve/main/" + file;
+    };
     EXPECT_EQ(run({"fetch", "all-MiniLM-L6-v2"}),
               "error: model all-MiniLM-L6-v2 is not in the cache and BIGGANVIZ_OFFLINE is set; put "
-              "config.json, vocab.txt, model.safetensors into " +
+              "config.json (from " +
+                  mirrored("config.json") + "), vocab.txt (from " + mirrored("vocab.txt") +
+                  "), model.safetensors (from " + mirrored("model.safetensors") + ") into " +
                   (root_ / "cache" / "all-MiniLM-L6-v2").string() + " (or pass --weights)");
     EXPECT_EQ(run({"fetch", "biggan-deep-64"}),
               "error: unknown model 'biggan-deep-64' (known: biggan-deep-128, biggan-deep-256, "

@@ -187,7 +187,8 @@ TEST_F(StoreTest, RefusesATruncatedFileAndKeepsOnlyThePart) {
     EXPECT_NE(error.find("cannot download tiny/pytorch_model.bin"), std::string::npos) << error;
     EXPECT_NE(error.find("stopped at byte 200000 of 300000 after 3 attempts"), std::string::npos)
         << error;
-    EXPECT_NE(error.find("put pytorch_model.bin into " + (root_ / "cache" / "tiny").string()),
+    EXPECT_NE(error.find("put pytorch_model.bin (from " + server_.url("/tiny/pytorch_model.bin") +
+                         ") into " + (root_ / "cache" / "tiny").string()),
               std::string::npos)
         << error;
     EXPECT_FALSE(fs::exists(model_file("pytorch_model.bin")));
@@ -235,7 +236,8 @@ TEST_F(StoreTest, ReportsA404InOneLine) {
     const std::string error = error_of([&] { store.ensure("tiny"); });
     EXPECT_EQ(error, "cannot download tiny/pytorch_model.bin (" +
                          server_.url("/nowhere/pytorch_model.bin") +
-                         ": HTTP 404); put pytorch_model.bin into " +
+                         ": HTTP 404); put pytorch_model.bin (from " +
+                         server_.url("/nowhere/pytorch_model.bin") + ") into " +
                          (root_ / "cache" / "tiny").string() + " (or pass --weights)");
     EXPECT_TRUE(fs::exists(model_file("config.json")));  // the file that was there is kept
     EXPECT_FALSE(fs::exists(model_file("pytorch_model.bin")));
@@ -290,10 +292,12 @@ TEST_F(StoreTest, OfflineWithAnEmptyCacheNamesTheFilesAndTheFolder) {
     options.offline = true;
     Store store = make_store(tiny_model(), options);
     const std::string error = error_of([&] { store.ensure("tiny"); });
-    EXPECT_EQ(error,
-              "model tiny is not in the cache and BIGGANVIZ_OFFLINE is set; put "
-              "config.json, pytorch_model.bin into " +
-                  (root_ / "cache" / "tiny").string() + " (or pass --weights)");
+    EXPECT_EQ(
+        error,
+        "model tiny is not in the cache and BIGGANVIZ_OFFLINE is set; put config.json (from " +
+            server_.url("/tiny/config.json") + "), pytorch_model.bin (from " +
+            server_.url("/tiny/pytorch_model.bin") + ") into " +
+            (root_ / "cache" / "tiny").string() + " (or pass --weights)");
     EXPECT_EQ(server_.requests("/tiny/config.json"), 0);
     EXPECT_FALSE(fs::exists(root_ / "cache" / "tiny"));
 }
@@ -321,7 +325,9 @@ TEST_F(StoreTest, AnUnreachableServerNamesTheFilesAndTheFolder) {
     spec.files[0].urls = {"http://127.0.0.1:" + std::to_string(closed_port) + "/config.json"};
     const std::string error = error_of([&] { make_store(spec, fast_options()).ensure("tiny"); });
     EXPECT_TRUE(error.starts_with("cannot reach any server for tiny/config.json")) << error;
-    EXPECT_TRUE(error.ends_with("put config.json, pytorch_model.bin into " +
+    EXPECT_TRUE(error.ends_with("put config.json (from " + spec.files[0].urls[0] +
+                                "), pytorch_model.bin (from " +
+                                server_.url("/tiny/pytorch_model.bin") + ") into " +
                                 (root_ / "cache" / "tiny").string() + " (or pass --weights)"))
         << error;
 }
