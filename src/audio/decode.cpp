@@ -143,7 +143,7 @@ void add_channel(const AVFrame& frame, int channel, bool quantise, float* sums) 
 
 class Decoder {
   public:
-    explicit Decoder(const std::filesystem::path& path) {
+    Decoder(const std::filesystem::path& path, bool keep_channels) : keep_channels_(keep_channels) {
         silence_libav_logging();
         // "file:" keeps a name with a colon in it from being taken for a URL.
         const std::string url = "file:" + path.string();
@@ -211,6 +211,9 @@ class Decoder {
                         frames_for_duration(*max_seconds, audio.sample_rate, audioread_path_);
                 if (max_frames && static_cast<std::int64_t>(audio.mono.size()) >= *max_frames) {
                     audio.mono.resize(static_cast<std::size_t>(*max_frames));
+                    if (keep_channels_)
+                        audio.interleaved.resize(audio.mono.size() *
+                                                 static_cast<std::size_t>(audio.channels));
                     full = true;
                 }
             }
@@ -272,12 +275,27 @@ class Decoder {
             for (int i = 0; i < frame.nb_samples; ++i)
                 sums[i] /= count;
         }
+        if (keep_channels_) {
+            // The soundtrack keeps every channel at full precision (no 16-bit pipe rounding).
+            const std::size_t samples = static_cast<std::size_t>(frame.nb_samples);
+            const std::size_t begin = audio.interleaved.size();
+            audio.interleaved.resize(begin + samples * static_cast<std::size_t>(channels));
+            std::vector<float> channel_samples(samples);
+            for (int c = 0; c < channels; ++c) {
+                std::fill(channel_samples.begin(), channel_samples.end(), 0.0f);
+                add_channel(frame, c, false, channel_samples.data());
+                for (std::size_t i = 0; i < samples; ++i)
+                    audio.interleaved[begin + i * static_cast<std::size_t>(channels) +
+                                      static_cast<std::size_t>(c)] = channel_samples[i];
+            }
+        }
     }
 
     std::unique_ptr<AVFormatContext, FormatCloser> format_;
     std::unique_ptr<AVCodecContext, CodecFreer> codec_;
     int stream_ = -1;
     bool audioread_path_ = false;
+    bool keep_channels_ = false;
 };
 
 void check_is_nonempty_file(const std::filesystem::path& path) {
@@ -300,12 +318,13 @@ std::int64_t frames_for_duration(double seconds, int sample_rate, bool audioread
     return static_cast<std::int64_t>(audioread_path ? std::nearbyint(frames) : frames);
 }
 
-NativeAudio decode_native(const std::filesystem::path& path, std::optional<double> max_seconds) {
+NativeAudio decode_native(const std::filesystem::path& path, std::optional<double> max_seconds,
+                          bool keep_channels) {
     try {
         if (max_seconds && !(*max_seconds > 0))
             fail("duration must be positive, not {}", *max_seconds);
         check_is_nonempty_file(path);
-        Decoder decoder(path);
+        Decoder decoder(path, keep_channels);
         NativeAudio audio = decoder.run(max_seconds);
         if (audio.damaged_packets > 0) {
             log::warn(

@@ -10,6 +10,9 @@ namespace bgv::audio {
 
 struct NativeAudio {
     std::vector<float> mono;  // mean of the channels, at sample_rate
+    // Every channel, interleaved, unrounded: only when decode_native was asked to keep them
+    // (the video's soundtrack).
+    std::vector<float> interleaved;
     int sample_rate = 0;
     int channels = 0;
     // True when librosa would read this file through audioread's 16-bit ffmpeg pipe (containers
@@ -24,7 +27,8 @@ struct NativeAudio {
 // max_seconds, keeps only the first max_seconds at the native rate, rounded as librosa does
 // (truncated for files libsndfile reads, rounded for the audioread path).
 NativeAudio decode_native(const std::filesystem::path& path,
-                          std::optional<double> max_seconds = std::nullopt);
+                          std::optional<double> max_seconds = std::nullopt,
+                          bool keep_channels = false);
 
 // Frames librosa keeps for `seconds` of a stream at `sample_rate` (see decode_native).
 std::int64_t frames_for_duration(double seconds, int sample_rate, bool audioread_path);

@@ -296,8 +296,8 @@ void render_segments(FrameGenerator& generator, const choreo::Vectors& vectors,
 void write_video(const RenderOptions& o, const WorkFolder& work,
                  const video::EncoderSettings& encoder, std::int64_t frames,
                  const fs::path& output) {
-    const audio::NativeAudio native =
-        with_context(o.song.string(), [&] { return audio::decode_native(o.song, o.duration); });
+    const audio::NativeAudio native = with_context(
+        o.song.string(), [&] { return audio::decode_native(o.song, o.duration, true); });
     // The soundtrack stops with the last frame (it is at most one frame shorter than the video).
     const double seconds = static_cast<double>(frames) * o.choreo.frame_length / kSampleRate;
     const auto keep = std::min<std::size_t>(
@@ -307,8 +307,11 @@ void write_video(const RenderOptions& o, const WorkFolder& work,
     for (std::int64_t s = 0; s < segments; ++s)
         pieces.push_back(work.segment_path(s));
     const fs::path assembled = work.assembled_path();
-    video::assemble_mp4(pieces, encoder, frames,
-                        {std::span(native.mono).first(keep), native.sample_rate, 1}, assembled);
+    const auto channels = static_cast<std::size_t>(native.channels);
+    video::assemble_mp4(
+        pieces, encoder, frames,
+        {std::span(native.interleaved).first(keep * channels), native.sample_rate, native.channels},
+        assembled);
     if (!output.parent_path().empty())
         fs::create_directories(output.parent_path());
     std::error_code error;

@@ -107,6 +107,25 @@ TEST(LoadMono, StereoFlacIsMixedBeforeResampling) {
     }
 }
 
+TEST(DecodeNative, KeepsEveryChannelForTheSoundtrackWhenAsked) {
+    const auto path = kData / "stereo_sweep_noise_44k.flac";
+    const NativeAudio mixed = decode_native(path);
+    EXPECT_TRUE(mixed.interleaved.empty());  // not asked: no second copy in memory
+    const NativeAudio both = decode_native(path, 1.5, true);
+    ASSERT_EQ(both.channels, 2);
+    ASSERT_EQ(both.mono.size(), 66150u);  // 1.5 s at 44.1 kHz, cut as librosa cuts
+    ASSERT_EQ(both.interleaved.size(), 2 * both.mono.size());
+    // The mono mix is the float32 mean of the two kept channels, exactly; the channels differ.
+    double difference = 0;
+    for (std::size_t i = 0; i < both.mono.size(); ++i) {
+        const float left = both.interleaved[2 * i], right = both.interleaved[2 * i + 1];
+        ASSERT_EQ(both.mono[i], (left + right) / 2.0f) << i;
+        ASSERT_EQ(both.mono[i], mixed.mono[i]) << i;
+        difference += std::abs(left - right);
+    }
+    EXPECT_GT(difference / static_cast<double>(both.mono.size()), 1e-3);
+}
+
 TEST(LoadMono, DurationCutsAtTheNativeRate) {
     // soundfile path: int(1.3 * 44100) = 57330 native frames -> ceil(57330 / 2) = 28665.
     const Pcm flac = load_mono(kData / "stereo_sweep_noise_44k.flac", 22050, 1.3);
