@@ -25,6 +25,11 @@ if [[ ${BIGGANVIZ_WITH_TORCH:-0} == 1 ]]; then
     packages+=(python3-torch python3-numpy)
 fi
 
+if [[ ${BIGGANVIZ_WITH_FUZZ:-0} == 1 ]]; then
+    # Only for the libFuzzer targets in fuzz/ (README "Fuzzing").
+    packages+=(clang libclang-rt-14-dev)
+fi
+
 run_as_root() {
     if [[ $(id -u) == 0 ]]; then
         "$@"

@@ -114,15 +114,48 @@ def legacy_prefix():
                           "type_sizes": {"short": 2, "int": 4, "long": 4}}, protocol=2))
 
 
+class _StorageView:
+    pass
+
+
+class _ViewTensor:
+    """Pickles as torch's legacy format pickled a tensor on a storage view (PyTorch < 1.x)."""
+
+    def __reduce__(self):
+        return (torch._utils._rebuild_tensor_v2,
+                (_StorageView(), 1, (2, 2), (2, 1), False, collections.OrderedDict()))
+
+
+class _LegacyPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, _StorageView):  # elements 2..7 of root storage 'root' (10 floats)
+            return ("storage", torch.FloatStorage, "root", "cpu", 10, ("view", 2, 6))
+        return None
+
+
+def write_legacy_storage_view(path):
+    with open(path, "wb") as f:
+        f.write(legacy_prefix())
+        _LegacyPickler(f, protocol=2).dump(collections.OrderedDict([("v", _ViewTensor())]))
+        pickle.dump(["root"], f, protocol=2)
+        f.write(struct.pack("<q", 10) + np.arange(10, dtype="<f4").tobytes())
+    loaded = torch.load(path)["v"]
+    assert loaded.tolist() == [[3.0, 4.0], [5.0, 6.0]], loaded
+
+
 def main():
     os.makedirs(os.path.join(OUT, "expected"), exist_ok=True)
     sd = state_dict()
     torch.save(sd, os.path.join(OUT, "small_legacy.bin"), _use_new_zipfile_serialization=False)
     torch.save(sd, os.path.join(OUT, "small_zip.pt"))
+    # Protocol 4 brings FRAME, MEMOIZE, SHORT_BINUNICODE and STACK_GLOBAL-free framing.
+    torch.save(sd, os.path.join(OUT, "small_legacy_protocol4.bin"), _use_new_zipfile_serialization=False,
+               pickle_protocol=4)
     write_safetensors(os.path.join(OUT, "small.safetensors"), sd)
     with zipfile.ZipFile(os.path.join(OUT, "small_zip.pt")) as z:
         write_zip64(os.path.join(OUT, "small_zip64.pt"),
                     [(i.filename.replace("small_zip/", "renamed/"), z.read(i)) for i in z.infolist()])
+    write_legacy_storage_view(os.path.join(OUT, "storage_view_legacy.bin"))
     for name, t in sd.items():
         np.save(os.path.join(OUT, "expected", name + ".npy"),
                 t.detach().to(torch.float32).contiguous().numpy())
@@ -143,7 +176,7 @@ def main():
     except Exception as e:  # noqa: BLE001 - any refusal will do
         print("torch weights_only refuses the hostile legacy file:", type(e).__name__)
     # And the good files must load in torch to the same values.
-    for path in ("small_legacy.bin", "small_zip.pt", "small_zip64.pt"):
+    for path in ("small_legacy.bin", "small_legacy_protocol4.bin", "small_zip.pt", "small_zip64.pt"):
         loaded = torch.load(os.path.join(OUT, path))
         for name, t in sd.items():
             assert torch.equal(loaded[name].float().nan_to_num(), t.float().nan_to_num()), (path, name)

@@ -1,13 +1,14 @@
 #include "checkpoint/checkpoint.h"
 
+#include <array>
 #include <fstream>
 
+#include "checkpoint/mapped_file.h"
 #include "checkpoint/safetensors.h"
 #include "checkpoint/torch_legacy.h"
 #include "checkpoint/torch_zip.h"
 #include "checkpoint/zip_reader.h"
 #include "core/error.h"
-#include "core/file.h"
 
 namespace bgv::checkpoint {
 
@@ -26,7 +27,7 @@ Format detect_format(const std::filesystem::path& path) {
         std::ifstream in(path, std::ios::binary);
         if (!in)
             fail("cannot open");
-        std::array<char, 32> head{};
+        std::array<char, 64> head{};
         in.read(head.data(), head.size());
         const auto got = static_cast<std::size_t>(in.gcount());
         return detect_format(std::as_bytes(std::span(head.data(), got)));
@@ -46,7 +47,8 @@ StateDict parse_state_dict(std::span<const std::byte> bytes) {
 }
 
 StateDict load_state_dict(const std::filesystem::path& path) {
-    return with_context(path.string(), [&] { return parse_state_dict(read_file_bytes(path)); });
+    const MappedFile file(path);
+    return with_context(path.string(), [&] { return parse_state_dict(file.bytes()); });
 }
 
 }  // namespace bgv::checkpoint

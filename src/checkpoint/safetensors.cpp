@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "checkpoint/element_type.h"
+#include "checkpoint/mapped_file.h"
 #include "checkpoint/tensor_gather.h"
 #include "checkpoint/unpickler.h"
 #include "core/error.h"
-#include "core/file.h"
 
 namespace bgv::checkpoint {
 
@@ -103,17 +103,19 @@ StateDict parse_safetensors(std::span<const std::byte> bytes) {
         fail("safetensors header is not a JSON object");
 
     StateDict state;
-    for (const auto& [name, info] : header.items()) {
+    for (const auto& entry : header.items()) {
+        const std::string& name = entry.key();
         if (name == "__metadata__")
             continue;  // free-form string → string map
         state[name] = with_context(fmt::format("tensor '{}'", printable(name)),
-                                   [&] { return read_tensor(info, data); });
+                                   [&] { return read_tensor(entry.value(), data); });
     }
     return state;
 }
 
 StateDict load_safetensors(const std::filesystem::path& path) {
-    return with_context(path.string(), [&] { return parse_safetensors(read_file_bytes(path)); });
+    const MappedFile file(path);
+    return with_context(path.string(), [&] { return parse_safetensors(file.bytes()); });
 }
 
 }  // namespace bgv::checkpoint

@@ -25,7 +25,7 @@ std::int64_t checked_add(std::int64_t a, std::int64_t b) {
 
 // A view may legitimately repeat storage elements (stride 0, as expand() makes), so its size is
 // not bounded by the storage; this bounds what a hostile file can make us allocate.
-constexpr std::int64_t max_repeated_elements = std::int64_t{1} << 26;
+constexpr std::int64_t max_repeated_elements = std::int64_t{1} << 24;
 
 }  // namespace
 

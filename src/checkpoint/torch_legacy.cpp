@@ -1,13 +1,14 @@
 #include "checkpoint/torch_legacy.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <map>
 
+#include "checkpoint/mapped_file.h"
 #include "checkpoint/torch_pickle.h"
 #include "checkpoint/unpickler.h"
 #include "core/error.h"
-#include "core/file.h"
 
 namespace bgv::checkpoint {
 
@@ -30,23 +31,29 @@ Unpickled next_pickle(std::span<const std::byte> bytes, std::size_t& offset,
     });
 }
 
+bool is_magic_number(const PickleValue& value) {
+    return value.kind == Kind::big_integer && value.text.size() == magic_number.size() &&
+           std::memcmp(value.text.data(), magic_number.data(), magic_number.size()) == 0;
+}
+
 }  // namespace
 
 bool is_torch_legacy(std::span<const std::byte> bytes) {
-    // PROTO n, LONG1 of 10 bytes, the magic number.
-    if (bytes.size() < 4 + magic_number.size())
+    // The first pickle is the magic number alone (framed under protocol 4, so not at a fixed byte).
+    if (bytes.empty() || bytes[0] != std::byte{0x80})
         return false;
-    if (bytes[0] != std::byte{0x80} || bytes[2] != std::byte{0x8a} || bytes[3] != std::byte{10})
+    try {
+        const Unpickled magic = unpickle(bytes.first(std::min<std::size_t>(bytes.size(), 64)));
+        return is_magic_number(magic.at(magic.root));
+    } catch (const Error&) {
         return false;
-    return std::memcmp(bytes.data() + 4, magic_number.data(), magic_number.size()) == 0;
+    }
 }
 
 StateDict parse_torch_legacy(std::span<const std::byte> bytes) {
     std::size_t offset = 0;
     const Unpickled magic = next_pickle(bytes, offset, "magic number");
-    const PickleValue& magic_value = magic.at(magic.root);
-    if (magic_value.kind != Kind::big_integer || magic_value.text.size() != magic_number.size() ||
-        std::memcmp(magic_value.text.data(), magic_number.data(), magic_number.size()) != 0)
+    if (!is_magic_number(magic.at(magic.root)))
         fail("not a legacy torch.save file (wrong magic number)");
 
     const Unpickled protocol = next_pickle(bytes, offset, "protocol version");
@@ -68,6 +75,7 @@ StateDict parse_torch_legacy(std::span<const std::byte> bytes) {
 
     const Unpickled object = next_pickle(bytes, offset, "state dict");
     const std::vector<TensorRecord> records = tensor_records(object);
+    check_total_elements(records, bytes.size());
 
     const Unpickled keys_pickle = next_pickle(bytes, offset, "storage keys");
     const PickleValue& key_list = keys_pickle.at(keys_pickle.root);
@@ -123,7 +131,8 @@ StateDict parse_torch_legacy(std::span<const std::byte> bytes) {
 }
 
 StateDict load_torch_legacy(const std::filesystem::path& path) {
-    return with_context(path.string(), [&] { return parse_torch_legacy(read_file_bytes(path)); });
+    const MappedFile file(path);
+    return with_context(path.string(), [&] { return parse_torch_legacy(file.bytes()); });
 }
 
 }  // namespace bgv::checkpoint

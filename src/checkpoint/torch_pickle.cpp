@@ -86,6 +86,23 @@ std::vector<TensorRecord> tensor_records(const Unpickled& pickle) {
     return records;
 }
 
+void check_total_elements(const std::vector<TensorRecord>& records, std::size_t file_size) {
+    // Without repeats every element takes at least one byte of the file.
+    constexpr std::int64_t allowance = std::int64_t{1} << 24;
+    const std::int64_t limit = static_cast<std::int64_t>(file_size) + allowance;
+    std::int64_t total = 0;
+    for (const TensorRecord& record : records) {
+        const std::int64_t count = with_context(fmt::format("tensor '{}'", printable(record.name)),
+                                                [&] { return element_count(record.shape); });
+        if (count > limit - total)
+            fail(
+                "the tensors hold more than {} elements, more than a {}-byte file can store; "
+                "refusing",
+                limit, file_size);
+        total += count;
+    }
+}
+
 Tensor rebuild_tensor(const TensorRecord& record, std::span<const std::byte> root_storage) {
     const std::size_t item = element_size(record.storage.type);
     const auto root_elements = static_cast<std::int64_t>(root_storage.size() / item);

@@ -33,6 +33,11 @@ struct TensorRecord {
 // Later duplicates of a key replace earlier ones, as in Python.
 std::vector<TensorRecord> tensor_records(const Unpickled& pickle);
 
+// Refuses a state dict whose tensors hold more elements in total than `file_size` bytes can
+// store (plus a small allowance): views that repeat their storage (stride 0) could otherwise make
+// a tiny hostile file allocate without bound.
+void check_total_elements(const std::vector<TensorRecord>& records, std::size_t file_size);
+
 // The record's tensor, read from the bytes of the root storage its persistent id names (which may
 // be longer than the record needs, never shorter: that is an error saying the file is truncated).
 Tensor rebuild_tensor(const TensorRecord& record, std::span<const std::byte> root_storage);

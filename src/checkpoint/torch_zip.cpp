@@ -1,10 +1,10 @@
 #include "checkpoint/torch_zip.h"
 
+#include "checkpoint/mapped_file.h"
 #include "checkpoint/torch_pickle.h"
 #include "checkpoint/unpickler.h"
 #include "checkpoint/zip_reader.h"
 #include "core/error.h"
-#include "core/file.h"
 
 namespace bgv::checkpoint {
 
@@ -50,6 +50,7 @@ StateDict parse_torch_zip(std::span<const std::byte> bytes) {
     const Unpickled pickle =
         with_context(folder + "/data.pkl", [&] { return unpickle(archive.data(*pickle_entry)); });
     const std::vector<TensorRecord> records = tensor_records(pickle);
+    check_total_elements(records, bytes.size());
 
     StateDict state;
     for (const TensorRecord& record : records) {
@@ -65,7 +66,8 @@ StateDict parse_torch_zip(std::span<const std::byte> bytes) {
 }
 
 StateDict load_torch_zip(const std::filesystem::path& path) {
-    return with_context(path.string(), [&] { return parse_torch_zip(read_file_bytes(path)); });
+    const MappedFile file(path);
+    return with_context(path.string(), [&] { return parse_torch_zip(file.bytes()); });
 }
 
 }  // namespace bgv::checkpoint
