@@ -71,9 +71,15 @@ class Config:
             ("eps", self.eps), ("n_stats", self.n_stats), ("output_dim", self.output_dim)])
 
     def save(self, path):
+        """Indented JSON with each [upsample, in, out] layer on one line."""
+        d = self.to_dict()
+        layers = d.pop("layers")
+        text = json.dumps(d, indent=2)
+        rows = ",\n".join("    " + json.dumps(layer) for layer in layers)
+        text = text[:-2] + ',\n  "layers": [\n' + rows + "\n  ]\n}\n"
+        assert Config.from_dict(json.loads(text)) == self
         with open(path, "w") as f:
-            json.dump(self.to_dict(), f, indent=2)
-            f.write("\n")
+            f.write(text)
 
     @property
     def cond_dim(self):
