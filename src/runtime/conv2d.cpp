@@ -22,20 +22,6 @@ using dt = dnnl::memory::data_type;
 
 std::atomic<std::int64_t> per_sample_min_pixels{256};
 
-dnnl::algorithm eltwise_algorithm(Activation activation) {
-    switch (activation) {
-        case Activation::relu:
-            return dnnl::algorithm::eltwise_relu;
-        case Activation::tanh:
-            return dnnl::algorithm::eltwise_tanh;
-        case Activation::gelu_erf:
-            return dnnl::algorithm::eltwise_gelu_erf;
-        case Activation::none:
-            break;
-    }
-    return dnnl::algorithm::undef;
-}
-
 // What a primitive was built for: batch and spatial size and which post-ops it carries.
 using PrimitiveKey = std::tuple<std::int64_t, std::int64_t, std::int64_t, bool, bool, int>;
 

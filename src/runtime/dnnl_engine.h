@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "runtime/activation.h"
 #include "runtime/engine.h"
 
 namespace bgv::runtime {
@@ -41,6 +42,21 @@ struct EngineImpl {
 // Logs the implementation oneDNN picked, and warns when it is a reference (ref:) one: those are
 // ~100x slower and mean a post-op or layout combination the optimised kernels do not cover.
 void report_implementation(const std::string& what, const std::string& impl_info);
+
+// oneDNN's eltwise algorithm for an activation (undef for none).
+inline dnnl::algorithm eltwise_algorithm(Activation activation) {
+    switch (activation) {
+        case Activation::relu:
+            return dnnl::algorithm::eltwise_relu;
+        case Activation::tanh:
+            return dnnl::algorithm::eltwise_tanh;
+        case Activation::gelu_erf:
+            return dnnl::algorithm::eltwise_gelu_erf;
+        case Activation::none:
+            break;
+    }
+    return dnnl::algorithm::undef;
+}
 
 inline dnnl::memory::dims dims_of(std::initializer_list<std::int64_t> d) {
     return dnnl::memory::dims(d.begin(), d.end());

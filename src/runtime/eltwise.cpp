@@ -15,13 +15,9 @@ void apply_activation(Engine& engine, std::span<float> values, Activation activa
     const std::string key = fmt::format("eltwise {} {}", static_cast<int>(activation), count);
     auto it = impl.primitives.find(key);
     if (it == impl.primitives.end()) {
-        dnnl::algorithm algorithm = dnnl::algorithm::eltwise_relu;
-        if (activation == Activation::tanh)
-            algorithm = dnnl::algorithm::eltwise_tanh;
-        else if (activation == Activation::gelu_erf)
-            algorithm = dnnl::algorithm::eltwise_gelu_erf;
         dnnl::eltwise_forward::primitive_desc pd(
-            {dnnl::prop_kind::forward_inference, algorithm, md, 0.0f, 0.0f}, impl.engine);
+            {dnnl::prop_kind::forward_inference, eltwise_algorithm(activation), md, 0.0f, 0.0f},
+            impl.engine);
         report_implementation(key, pd.impl_info_str());
         it = impl.primitives.emplace(key, CachedPrimitive{dnnl::eltwise_forward(pd), {}, {}}).first;
     }

@@ -33,20 +33,6 @@ Layouts layouts(const MatmulShape& s, bool with_bias) {
     return l;
 }
 
-dnnl::algorithm eltwise_algorithm(Activation activation) {
-    switch (activation) {
-        case Activation::relu:
-            return dnnl::algorithm::eltwise_relu;
-        case Activation::tanh:
-            return dnnl::algorithm::eltwise_tanh;
-        case Activation::gelu_erf:
-            return dnnl::algorithm::eltwise_gelu_erf;
-        case Activation::none:
-            break;
-    }
-    return dnnl::algorithm::undef;
-}
-
 }  // namespace
 
 void matmul(Engine& engine, const float* a, const float* b, float* c, const MatmulShape& shape,
