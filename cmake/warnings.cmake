@@ -28,6 +28,7 @@ function(bgv_test name)
     cmake_parse_arguments(ARG "" "" "SOURCES;USES" ${ARGN})
     add_executable(test_${name} ${ARG_SOURCES})
     target_link_libraries(test_${name} PRIVATE ${ARG_USES} GTest::gtest_main bgv_build_flags)
+    target_include_directories(test_${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # support/
     target_compile_definitions(test_${name} PRIVATE BGV_TEST_DATA="${PROJECT_SOURCE_DIR}/tests"
                                                     BGV_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                     BGV_BINARY_DIR="${PROJECT_BINARY_DIR}")

@@ -10,6 +10,7 @@
 
 #include "core/file.h"
 #include "core/npy.h"
+#include "support/process.h"
 
 namespace fs = std::filesystem;
 
@@ -18,28 +19,12 @@ namespace {
 const fs::path kData = fs::path(BGV_TEST_DATA) / "model/biggan/data/micro";
 const fs::path kProgram = fs::path(BGV_BINARY_DIR) / "src/cli/bigganviz";
 
-struct Result {
-    int code;
-    std::string output;
-};
-
-Result run(const std::string& arguments) {
-    const std::string command = kProgram.string() + " " + arguments + " 2>&1";
-    Result r{-1, {}};
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[512];
-        while (std::fgets(buffer, sizeof buffer, pipe))
-            r.output += buffer;
-        const int status = pclose(pipe);
-        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    return r;
+bgv::test::CommandResult run(const std::string& arguments) {
+    return bgv::test::run_command(kProgram.string() + " " + arguments + " 2>&1");
 }
 
 fs::path temp_dir() {
-    fs::path dir = fs::temp_directory_path() / ("bgv_test_generate_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    return dir;
+    return bgv::test::fresh_temp_dir("generate");
 }
 
 }  // namespace
@@ -52,7 +37,7 @@ TEST(Generate, NpyOutputMatchesGolden) {
                        (kData / "t0p37_b3_z.npy").string() + " --class-vector " +
                        (kData / "t0p37_b3_y.npy").string() +
                        " --truncation 0.37 --threads 1 --out " + out.string());
-    ASSERT_EQ(r.code, 0) << r.output;
+    ASSERT_EQ(r.exit_code, 0) << r.output;
     const auto got = bgv::read_npy_f32(out);
     const auto want = bgv::read_npy_f64(kData / "t0p37_b3_out.npy");
     ASSERT_EQ(got.shape, want.shape);
@@ -71,9 +56,9 @@ TEST(Generate, ClassesWithSeedWriteNumberedPngsReproducibly) {
         "generate --weights " + kData.string() +
         " --classes 3 7 --count 2 --seed 11 --truncation 0.5 --threads 1 --out ";
     auto r = run(args + (dir / "a.png").string());
-    ASSERT_EQ(r.code, 0) << r.output;
+    ASSERT_EQ(r.exit_code, 0) << r.output;
     r = run(args + (dir / "b.png").string());
-    ASSERT_EQ(r.code, 0) << r.output;
+    ASSERT_EQ(r.exit_code, 0) << r.output;
     for (int i = 0; i < 4; ++i) {
         const auto a = bgv::read_file_bytes(dir / fmt::format("a_{:03}.png", i));
         const auto b = bgv::read_file_bytes(dir / fmt::format("b_{:03}.png", i));
@@ -89,7 +74,7 @@ TEST(Generate, WrongNoiseShapeIsOneLine) {
     const auto r = run("generate --weights " + kData.string() + " --noise " +
                        (kData / "t0p37_b3_y.npy").string() + " --class-vector " +
                        (kData / "t0p37_b3_y.npy").string() + " --out /tmp/never.npy");
-    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(r.output, "bigganviz: error: " + (kData / "t0p37_b3_y.npy").string() +
                             ": noise must be (B, 32), got (3, 100)\n");
 }

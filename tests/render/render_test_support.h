@@ -8,29 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/process.h"
+
 namespace bgv::test {
 
 namespace fs = std::filesystem;
 
-inline std::string run_output(const std::string& command) {
-    std::string output;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        return output;
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        output.append(buffer, n);
-    ::pclose(pipe);
-    return output;
-}
-
 inline fs::path fresh_dir(const std::string& name) {
-    const fs::path dir =
-        fs::temp_directory_path() / ("bgv_test_render_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
+    return fresh_temp_dir("render_" + name);
 }
 
 inline fs::path render_data() {

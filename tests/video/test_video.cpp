@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/file.h"
+#include "support/process.h"
 #include "video/mp4_assembler.h"
 #include "video/segment_writer.h"
 
@@ -19,24 +20,11 @@ using namespace bgv::video;
 
 namespace {
 std::string run(const std::string& command) {
-    std::string output;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        return output;
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        output.append(buffer, n);
-    ::pclose(pipe);
-    return output;
+    return bgv::test::run_output(command);
 }
 
 fs::path temp_dir(const std::string& name) {
-    fs::path dir =
-        fs::temp_directory_path() / ("bgv_test_video_" + name + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
+    return bgv::test::fresh_temp_dir("video_" + name);
 }
 
 // A smooth picture that moves with the frame index: what a generator's frames look like to x264.

@@ -1,0 +1,46 @@
+// Test support: running a command (the bigganviz binary, ffprobe, ffmpeg) and capturing what it
+// prints, and fresh temporary folders. Header-only; tests include it as "support/process.h".
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+namespace bgv::test {
+
+struct CommandResult {
+    int exit_code = -1;  // -1 when the command did not exit normally (killed, not started)
+    std::string output;  // standard output; add "2>&1" to the command to capture errors too
+};
+
+inline CommandResult run_command(const std::string& command) {
+    CommandResult result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr)
+        return result;
+    char buffer[65536];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        result.output.append(buffer, n);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+inline std::string run_output(const std::string& command) {
+    return run_command(command).output;
+}
+
+// An empty folder unique to this test process: "<tmp>/bgv_test_<name>_<pid>".
+inline std::filesystem::path fresh_temp_dir(const std::string& name) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("bgv_test_" + name + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+}  // namespace bgv::test
