@@ -74,13 +74,12 @@ struct Song {
     features::Features features;
 };
 
+// audio/ names the song in its own errors; the rest gets the song's name as context.
 Song analyse_song(const RenderOptions& o) {
+    Song song;
+    const audio::Pcm pcm = audio::load_mono(o.song, kSampleRate, o.duration);
     return with_context(o.song.string(), [&] {
-        Song song;
-        if (!fs::is_regular_file(o.song))
-            fail("no such file");
         song.sha256 = store::sha256_file(o.song);
-        const audio::Pcm pcm = audio::load_mono(o.song, kSampleRate, o.duration);
         song.samples = static_cast<std::int64_t>(pcm.samples.size());
         if (song.samples == 0)
             fail("holds no audio samples");
@@ -296,8 +295,7 @@ void render_segments(FrameGenerator& generator, const choreo::Vectors& vectors,
 void write_video(const RenderOptions& o, const WorkFolder& work,
                  const video::EncoderSettings& encoder, std::int64_t frames,
                  const fs::path& output) {
-    const audio::NativeAudio native = with_context(
-        o.song.string(), [&] { return audio::decode_native(o.song, o.duration, true); });
+    const audio::NativeAudio native = audio::decode_native(o.song, o.duration, true);
     // The soundtrack stops with the last frame (it is at most one frame shorter than the video).
     const double seconds = static_cast<double>(frames) * o.choreo.frame_length / kSampleRate;
     const auto keep = std::min<std::size_t>(
@@ -329,7 +327,10 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) 
     check_flags(o);
     const fs::path output = o.output.value_or(default_output(o.song));
 
-    // The model first: without network this fails at once, in one line, before any work.
+    // A missing song is the most common mistake: say so before anything touches the network.
+    if (!fs::is_regular_file(o.song))
+        fail("{}: {}", o.song.string(), fs::exists(o.song) ? "is not a file" : "no such file");
+    // Then the model: without network this fails at once, in one line, before any work.
     fs::path weights;
     if (o.weights) {
         weights = *o.weights;

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "core/file.h"
 #include "core/npy.h"
 #include "model/biggan/generator.h"  // to_rgb8: pixels as the published tools make them
 #include "render_test_support.h"
@@ -191,5 +192,33 @@ TEST(RenderEndToEnd, ContradictingFlagsGetOneClearLine) {
         EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
         EXPECT_NE(log.find("bigganviz: error: " + message), std::string::npos) << log;
     }
+    fs::remove_all(dir);
+}
+
+// Bad songs are reported in one line naming the file, before the model store is asked for
+// anything (here offline with an empty cache, which would otherwise be the error).
+TEST(RenderEndToEnd, ABadSongIsOneLineBeforeTheModelIsFetched) {
+    const fs::path dir = fresh_dir("e2e_bad_song");
+    bgv::write_file_atomic(dir / "notes.mp3", "these are not sounds\n");
+    const std::string offline =
+        "BIGGANVIZ_OFFLINE=1 BIGGANVIZ_CACHE='" + (dir / "empty-cache").string() + "'";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"-s missing.mp3 -r 128", "bigganviz: error: missing.mp3: no such file\n"},
+        {"-s '" + dir.string() + "' -r 128",
+         "bigganviz: error: " + dir.string() + ": is not a file\n"},
+    };
+    for (const auto& [arguments, message] : cases) {
+        std::string log;
+        const int status = run_bigganviz(dir, arguments, &log, offline);
+        EXPECT_EQ(WEXITSTATUS(status), 1) << log;
+        EXPECT_EQ(log, message);
+    }
+    // A file that is no audio gets past the store only with --weights: one line naming it.
+    std::string log;
+    const int status = run_bigganviz(dir, "-s notes.mp3 --weights '" + kModel.string() + "'", &log);
+    EXPECT_EQ(WEXITSTATUS(status), 1) << log;
+    EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+    EXPECT_TRUE(log.starts_with("bigganviz: error: notes.mp3: ")) << log;
+    EXPECT_FALSE(fs::exists(dir / "output")) << "nothing may be written for a bad song";
     fs::remove_all(dir);
 }
