@@ -19,8 +19,8 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "model/biggan/generator.h"
-#include "runtime/conv2d.h"
 #include "random_model.h"
+#include "runtime/conv2d.h"
 
 namespace fs = std::filesystem;
 using namespace bgv;
