@@ -14,6 +14,7 @@
 #include "http_test_server.h"
 #include "store/sha256.h"
 #include "store/store.h"
+#include "support/errors.h"
 
 namespace {
 
@@ -47,14 +48,7 @@ std::string read_text(const fs::path& path) {
     return bgv::read_file_text(path);
 }
 
-std::string error_of(const std::function<void()>& body) {
-    try {
-        body();
-    } catch (const std::exception& error) {
-        return bgv::describe(error);
-    }
-    return "(no error)";
-}
+using bgv::test::error_of;
 
 class StoreTest : public ::testing::Test {
   protected:

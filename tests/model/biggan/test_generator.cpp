@@ -6,6 +6,7 @@
 #include "model/biggan/generator.h"
 #include "model/biggan/weights.h"
 #include "random_model.h"
+#include "support/errors.h"
 
 using namespace bgv;
 using biggan::Config;
@@ -41,14 +42,7 @@ double relative_error(std::span<const float> got, std::span<const float> want) {
     return std::sqrt(diff / norm);
 }
 
-std::string error_of(const std::function<void()>& body) {
-    try {
-        body();
-    } catch (const std::exception& e) {
-        return describe(e);
-    }
-    return "(no error)";
-}
+using bgv::test::error_of;
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/npy.h"
 #include "model/biggan/generator.h"
+#include "support/errors.h"
 
 namespace fs = std::filesystem;
 using namespace bgv;
@@ -48,14 +49,7 @@ std::vector<float> run(biggan::Generator& g, const nlohmann::json& c) {
     return out;
 }
 
-std::string error_of(const std::function<void()>& body) {
-    try {
-        body();
-    } catch (const std::exception& e) {
-        return describe(e);
-    }
-    return "(no error)";
-}
+using bgv::test::error_of;
 
 }  // namespace
 
