@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "core/log.h"
+
 namespace bgv {
 
 using Clock = std::chrono::steady_clock;
@@ -17,6 +19,7 @@ Progress::Progress(std::string label, std::int64_t total, Unit unit, std::string
       item_name_(std::move(item_name)),
       stream_(stream),
       terminal_(::isatty(::fileno(stream)) != 0),
+      enabled_(log::level() <= log::Level::info),
       start_(Clock::now()),
       last_print_(Clock::now()) {}
 
@@ -52,11 +55,14 @@ std::string Progress::line(std::int64_t done) const {
 
 void Progress::update(std::int64_t done) {
     last_done_ = done;
+    if (!enabled_)
+        return;
     const auto now = Clock::now();
     const auto interval = terminal_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5);
     if (now - last_print_ < interval)
         return;
     last_print_ = now;
+    printed_done_ = done;
     if (terminal_) {
         fmt::print(stream_, "\r{}\x1b[K", line(done));
     } else {
@@ -66,9 +72,11 @@ void Progress::update(std::int64_t done) {
 }
 
 void Progress::finish() {
-    if (finished_)
+    if (finished_ || !enabled_)
         return;
     finished_ = true;
+    if (!terminal_ && printed_done_ == last_done_)
+        return;  // the last plain line already said this
     if (terminal_) {
         fmt::print(stream_, "\r{}\x1b[K\n", line(last_done_));
     } else {

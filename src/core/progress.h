@@ -1,5 +1,6 @@
 // core/progress: progress of a long job on stderr: done/total, rate and ETA. On a terminal one
 // line is redrawn in place; otherwise (a log file, CI) a plain line is written every few seconds.
+// Nothing is shown when the log level is above info (--quiet).
 #pragma once
 
 #include <chrono>
@@ -33,8 +34,10 @@ class Progress {
     std::string item_name_;
     std::FILE* stream_;
     bool terminal_;
+    bool enabled_;  // false under --quiet (log level above info)
     std::int64_t offset_ = 0;
     std::int64_t last_done_ = 0;
+    std::int64_t printed_done_ = -1;  // `done` of the last line written
     bool finished_ = false;
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_print_;
