@@ -276,3 +276,47 @@ TEST(RenderPipeline, TimedLyricsLeadTheClassVectorsWhileSung) {
     ::unsetenv("BIGGANVIZ_CACHE");
     fs::remove_all(dir);
 }
+
+// Two timed lines: the class that leads the class vectors changes when the sung line changes.
+// At 22050/2048 fps, line one holds frames 6..18 and line two frames 19..32; the smoothing
+// windows of 5 frames [10, 15) and [25, 30) see only one line each, so their first frames (which
+// carry no weight of the next window) belong to one class each.
+TEST(RenderPipeline, TimedLyricsChangeTheLeadingClassWhenTheLineChanges) {
+    const fs::path dir = fresh_dir("timed_lyrics_two_lines");
+    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
+    auto o = options_in(dir, "chords_3s.wav");
+    o.lyrics = dir / "lyrics.lrc";
+    write_file_atomic(*o.lyrics,
+                      "[00:00.50]a golden retriever runs on the beach\n"
+                      "[00:01.70]the volcano erupts into the night sky\n");
+    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
+    o.num_classes = 3;
+    o.encoding_strategy = "best";
+    render::render(o, stand_in());
+    const auto saved = render::load_saved_vectors(o.vectors_dir);
+    const auto leading_class = [&](int frame) {
+        const auto row = saved.classes.begin() + frame * 1000;
+        return static_cast<int>(std::max_element(row, row + 1000) - row);
+    };
+    const std::vector<int> classes = render::load_saved_classes(o.vectors_dir);
+    const int first = leading_class(10);
+    const int second = leading_class(25);
+    EXPECT_NE(first, second) << "the leading class did not change with the line";
+    EXPECT_NE(std::find(classes.begin(), classes.end(), first), classes.end());
+    EXPECT_NE(std::find(classes.begin(), classes.end(), second), classes.end());
+    for (int f = 10; f < 13; ++f)
+        EXPECT_EQ(leading_class(f), first) << f;
+    for (int f = 25; f < 28; ++f)
+        EXPECT_EQ(leading_class(f), second) << f;
+    // Not the chroma's doing: at those frames the sung line's class has weight exactly 1 and every
+    // other class at most half of its (<= 1.01) weight, which only the cue rule produces.
+    for (const int f : {10, 25}) {
+        std::vector<double> row(saved.classes.begin() + f * 1000,
+                                saved.classes.begin() + (f + 1) * 1000);
+        std::sort(row.rbegin(), row.rend());
+        EXPECT_DOUBLE_EQ(row[0], 1.0) << f;
+        EXPECT_LE(row[1], 0.51) << f;
+    }
+    ::unsetenv("BIGGANVIZ_CACHE");
+    fs::remove_all(dir);
+}
