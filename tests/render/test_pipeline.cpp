@@ -98,6 +98,27 @@ void render_killed_after(const render::RenderOptions& o, int frames) {
     ::waitpid(child, &status, 0);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
 }
+// A render of chords_3s.wav whose three classes come from `lyrics` (written to dir/file), with the
+// tiny MiniLM test model of model/bert and a private class-name cache (unset by the test).
+render::RenderOptions lyrics_options_in(const fs::path& dir, const std::string& file,
+                                        const std::string& lyrics) {
+    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
+    auto o = options_in(dir, "chords_3s.wav");
+    o.lyrics = dir / file;
+    write_file_atomic(*o.lyrics, lyrics);
+    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
+    o.num_classes = 3;
+    return o;
+}
+
+// The 1000 class weights of one saved frame, largest first.
+std::vector<double> class_weights_largest_first(const choreo::Vectors& saved, int frame) {
+    std::vector<double> row(saved.classes.begin() + frame * 1000,
+                            saved.classes.begin() + (frame + 1) * 1000);
+    std::sort(row.rbegin(), row.rend());
+    return row;
+}
+
 }  // namespace
 
 TEST(RenderPipeline, ResumesAfterSigkillWithTheUninterruptedFrames) {
@@ -231,12 +252,8 @@ TEST(RenderPipeline, LyricsChooseTheClasses) {
     // With the tiny MiniLM test model of model/bert (text/ tests the choice itself): the render
     // takes its classes from the lyrics, records them, and makes a valid video.
     const fs::path dir = fresh_dir("lyrics");
-    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
-    auto o = options_in(dir, "chords_3s.wav");
-    o.lyrics = dir / "lyrics.txt";
-    write_file_atomic(*o.lyrics, "a dog on the beach\na car in the rain\nthe moon over the sea\n");
-    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
-    o.num_classes = 3;
+    auto o = lyrics_options_in(dir, "lyrics.txt",
+                               "a dog on the beach\na car in the rain\nthe moon over the sea\n");
     o.encoding_strategy = "best";
     render::render(o, stand_in());
     expect_valid_video(*o.output, expected_frames(o.song, 2048), 2048);
@@ -255,21 +272,14 @@ TEST(RenderPipeline, TimedLyricsLeadTheClassVectorsWhileSung) {
     // cue frames, so frames 15..19 give the line's class exactly 1 and every other class at most
     // half its (<= 1.01) weight.
     const fs::path dir = fresh_dir("timed_lyrics");
-    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
-    auto o = options_in(dir, "chords_3s.wav");
-    o.lyrics = dir / "lyrics.lrc";
-    write_file_atomic(*o.lyrics, "[00:01.00]a dog on the beach\n[00:02.50]\n");
-    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
-    o.num_classes = 3;
+    auto o = lyrics_options_in(dir, "lyrics.lrc", "[00:01.00]a dog on the beach\n[00:02.50]\n");
     testing::internal::CaptureStderr();
     render::render(o, stand_in());
     const std::string log = testing::internal::GetCapturedStderr();
     EXPECT_NE(log.find("timed lyrics: 1 lines lead"), std::string::npos) << log;
     const auto saved = render::load_saved_vectors(o.vectors_dir);
     for (int f = 15; f < 20; ++f) {
-        std::vector<double> row(saved.classes.begin() + f * 1000,
-                                saved.classes.begin() + (f + 1) * 1000);
-        std::sort(row.rbegin(), row.rend());
+        const std::vector<double> row = class_weights_largest_first(saved, f);
         EXPECT_DOUBLE_EQ(row[0], 1.0) << f;
         EXPECT_LE(row[1], 0.51) << f;
     }
@@ -283,14 +293,9 @@ TEST(RenderPipeline, TimedLyricsLeadTheClassVectorsWhileSung) {
 // carry no weight of the next window) belong to one class each.
 TEST(RenderPipeline, TimedLyricsChangeTheLeadingClassWhenTheLineChanges) {
     const fs::path dir = fresh_dir("timed_lyrics_two_lines");
-    ::setenv("BIGGANVIZ_CACHE", (dir / "cache").c_str(), 1);
-    auto o = options_in(dir, "chords_3s.wav");
-    o.lyrics = dir / "lyrics.lrc";
-    write_file_atomic(*o.lyrics,
-                      "[00:00.50]a golden retriever runs on the beach\n"
-                      "[00:01.70]the volcano erupts into the night sky\n");
-    o.text_weights = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
-    o.num_classes = 3;
+    auto o = lyrics_options_in(dir, "lyrics.lrc",
+                               "[00:00.50]a golden retriever runs on the beach\n"
+                               "[00:01.70]the volcano erupts into the night sky\n");
     o.encoding_strategy = "best";
     render::render(o, stand_in());
     const auto saved = render::load_saved_vectors(o.vectors_dir);
@@ -311,9 +316,7 @@ TEST(RenderPipeline, TimedLyricsChangeTheLeadingClassWhenTheLineChanges) {
     // Not the chroma's doing: at those frames the sung line's class has weight exactly 1 and every
     // other class at most half of its (<= 1.01) weight, which only the cue rule produces.
     for (const int f : {10, 25}) {
-        std::vector<double> row(saved.classes.begin() + f * 1000,
-                                saved.classes.begin() + (f + 1) * 1000);
-        std::sort(row.rbegin(), row.rend());
+        const std::vector<double> row = class_weights_largest_first(saved, f);
         EXPECT_DOUBLE_EQ(row[0], 1.0) << f;
         EXPECT_LE(row[1], 0.51) << f;
     }
