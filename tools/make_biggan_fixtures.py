@@ -20,7 +20,6 @@ Deterministic: fixed seeds.
 import argparse
 import json
 import os
-import struct
 import sys
 import time
 from collections import OrderedDict
@@ -30,6 +29,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import biggan_reference as br  # noqa: E402
+import safetensors_file  # noqa: E402
 
 MICRO = br.Config(z_dim=32, class_embed_dim=32, channel_width=4, num_classes=100,
                   eps=1e-4, n_stats=51, attention_layer_position=4, output_dim=32,
@@ -71,36 +71,14 @@ def module_metadata(state_dict):
 
 
 def write_safetensors(state_dict, path):
-    header, offset, blobs = OrderedDict(), 0, []
-    header["__metadata__"] = {"format": "pt"}
-    for name, tensor in state_dict.items():
-        data = tensor.detach().contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)  # the data starts 8-byte aligned, as the library writes it
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for data in blobs:
-            f.write(data)
+    safetensors_file.write_safetensors(
+        path, [(name, "F32", tensor.shape, tensor.detach().contiguous().numpy().astype("<f4").tobytes())
+               for name, tensor in state_dict.items()], metadata={"format": "pt"})
 
 
 def read_safetensors(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    out = OrderedDict()
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        b, e = info["data_offsets"]
-        arr = np.frombuffer(raw[8 + n + b:8 + n + e], dtype="<f4").reshape(info["shape"])
-        out[name] = torch.tensor(arr.copy())
-    return out
+    return OrderedDict((name, torch.tensor(array.copy()))
+                       for name, array in safetensors_file.read_safetensors(path).items())
 
 
 def save_weights(state_dict, directory, formats, metadata):

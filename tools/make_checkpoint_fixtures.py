@@ -19,6 +19,9 @@ import zipfile
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_file  # noqa: E402
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "checkpoint", "data")
 # The payload the hostile pickles would run; the tests check that this file never appears.
 PAYLOAD_FILE = "/tmp/bgv_checkpoint_payload_ran"
@@ -62,17 +65,9 @@ def raw_bytes(t):
 
 
 def write_safetensors(path, sd):
-    header, chunks, offset = {"__metadata__": {"format": "pt"}}, [], 0
-    for name, t in sd.items():
-        data = raw_bytes(t)
-        header[name] = {"dtype": SAFETENSORS_DTYPE[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)  # the reference writer pads the header to 8 bytes
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(chunks))
+    safetensors_file.write_safetensors(
+        path, [(name, SAFETENSORS_DTYPE[t.dtype], t.shape, raw_bytes(t)) for name, t in sd.items()],
+        metadata={"format": "pt"})
 
 
 def write_zip64(path, entries):

@@ -21,50 +21,27 @@ import argparse
 import json
 import math
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_file  # noqa: E402
+
 VOCAB = os.path.join(os.path.dirname(__file__), "..", "tests", "text", "data",
                      "bert-base-uncased-vocab.txt")
 
 
-# --- safetensors, written and read by hand (the format is an 8-byte header length, a JSON
-# header naming dtype, shape and byte range of each tensor, then the raw little-endian data).
+# --- safetensors through tools/safetensors_file.py (the package is not in Debian).
 def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, array in tensors.items():
-        dtype = {np.float32: "F32", np.int64: "I64"}[array.dtype.type]
-        raw = np.ascontiguousarray(array).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(array.shape),
-                        "data_offsets": [offset, offset + len(raw)]}
-        blobs.append(raw)
-        offset += len(raw)
-    header["__metadata__"] = {"format": "pt"}
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in blobs:
-            f.write(raw)
+    safetensors_file.write_safetensors(
+        path, [(name, {np.float32: "F32", np.int64: "I64"}[array.dtype.type], array.shape,
+                np.ascontiguousarray(array).tobytes()) for name, array in tensors.items()],
+        metadata={"format": "pt"})
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        size = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(size))
-        data = f.read()
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        dtype = {"F32": np.float32, "I64": np.int64}[info["dtype"]]
-        begin, end = info["data_offsets"]
-        out[name] = np.frombuffer(data[begin:end], dtype=dtype).reshape(info["shape"])
-    return out
+read_safetensors = safetensors_file.read_safetensors
 
 
 def make_model(args):
