@@ -9,8 +9,9 @@ packages=(
     # audio: decode, resample, FFT
     libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
     libsoxr-dev libfftw3-dev
-    # inference runtime
-    libdnnl-dev
+    # inference runtime; libdnnl-dev's CMake config calls find_package(OpenCL), whose headers and
+    # library Debian only recommends (and we install without recommends)
+    libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
     # model store
     libcurl4-openssl-dev libssl-dev
     # support libraries
