@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-constexpr int kSampleRate = 22050;  // the analysis rate of features/ and the original tool
+using features::kSampleRate;
 constexpr int kPlanFormat = 2;
 constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr const char* kPlanFile = "plan.json";
