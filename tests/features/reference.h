@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -46,6 +47,16 @@ inline nlohmann::json rhythm_manifest() {
 
 inline NpyArray<float> rhythm_reference(const std::string& name) {
     return read_npy_f32(data_dir() / "rhythm" / name);
+}
+
+// A parameterised test's name for a fixture file at a hop: "chords_120bpm_wav_hop512".
+inline std::string case_label(std::string file, int hop) {
+    for (auto& c : file) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
+            c = '_';
+        }
+    }
+    return file + "_hop" + std::to_string(hop);
 }
 
 // ‖ours − ref‖₂ / ‖ref‖₂ (0 when both are zero).

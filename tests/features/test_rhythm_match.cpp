@@ -31,13 +31,7 @@ struct Case {
 };
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-    auto name = info.param.file;
-    for (auto& c : name) {
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
-            c = '_';
-        }
-    }
-    return name + "_hop" + std::to_string(info.param.hop);
+    return testing::case_label(info.param.file, info.param.hop);
 }
 
 nlohmann::json expected_for(const Case& c) {
