@@ -1,4 +1,5 @@
-// bench/bench_timing: wall and CPU time of a piece of work, for the benchmarks' reports.
+// bench/bench_timing: wall and CPU time of a piece of work, for the benchmarks' reports (CPU time
+// is the steadier figure on a shared machine).
 #pragma once
 
 #include <time.h>

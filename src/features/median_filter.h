@@ -1,6 +1,5 @@
-// features/median_filter: running medians of odd width along the rows of a matrix, with the
-// "reflect" edges of scipy.ndimage.median_filter (d c b a | a b c d | d c b a) that librosa's
-// harmonic/percussive separation uses.
+// features/median_filter: running medians of odd width along a matrix's rows, with the "reflect"
+// edges of scipy.ndimage.median_filter that librosa's harmonic/percussive separation uses.
 #pragma once
 
 #include <cstdint>

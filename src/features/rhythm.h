@@ -1,6 +1,5 @@
 // features/rhythm: the rhythm analysis a beat-driven choreography follows (harmonic/percussive
-// separation, onsets, beats and tempo, pulse, loudness, harmonic chroma), as librosa 0.10.2 gives
-// it.
+// separation, onsets, beats, tempo, pulse, loudness, harmonic chroma) exactly as librosa 0.10.2.
 #pragma once
 
 #include <cstdint>

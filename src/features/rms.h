@@ -1,4 +1,5 @@
-// features/rms: librosa's root-mean-square loudness per frame (feature.rms of a signal).
+// features/rms: librosa's root-mean-square loudness per frame (feature.rms of a signal), the
+// energy curve of a song and of its harmonic and percussive parts.
 #pragma once
 
 #include <span>
