@@ -1,5 +1,6 @@
 // `bigganviz analyze`: the features the vectors will follow, saved for a user to look at before
-// rendering: mel and chroma as .npy, their summaries, a JSON summary and a picture.
+// rendering: mel and chroma as .npy, their summaries, the rhythm analysis (tempo, beats, onsets
+// and its curves), JSON summaries and a picture.
 #include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -9,11 +10,13 @@
 #include "cli/commands.h"
 #include "cli/feature_plot.h"
 #include "cli/output_folder.h"
+#include "core/assert.h"
 #include "core/error.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "core/npy.h"
 #include "features/features.h"
+#include "features/rhythm.h"
 
 namespace bgv::cli {
 
@@ -41,6 +44,30 @@ nlohmann::json summary(const std::filesystem::path& song, const features::Featur
     return json;
 }
 
+// Frame indices and the times librosa.frames_to_time gives them (frame · hop / sr).
+nlohmann::json frames_and_times(const std::vector<std::int64_t>& frames, int hop, int rate) {
+    std::vector<double> times;
+    times.reserve(frames.size());
+    for (const std::int64_t frame : frames)
+        times.push_back(static_cast<double>(frame * hop) / rate);
+    return {{"frames", frames}, {"times", times}};
+}
+
+nlohmann::json rhythm_summary(const features::Rhythm& rhythm, int rate) {
+    nlohmann::json json;
+    json["tempo"] = rhythm.tempo;
+    json["hop"] = rhythm.hop;
+    json["frames"] = rhythm.frames;
+    json["fps"] = static_cast<double>(rate) / rhythm.hop;
+    const auto beats = frames_and_times(rhythm.beats, rhythm.hop, rate);
+    const auto onsets = frames_and_times(rhythm.onsets, rhythm.hop, rate);
+    json["beats"] = beats["frames"];
+    json["beat_times"] = beats["times"];
+    json["onsets"] = onsets["frames"];
+    json["onset_times"] = onsets["times"];
+    return json;
+}
+
 }  // namespace
 
 int run_analyze(const Args& args) {
@@ -60,6 +87,10 @@ int run_analyze(const Args& args) {
     const features::Features features = with_context(song.string(), [&] {
         return features::compute_features(pcm.samples, pcm.sample_rate, hop);
     });
+    const features::Rhythm rhythm =
+        with_context(song.string(), [&] { return features::compute_rhythm(pcm.samples, hop); });
+    BGV_ASSERT(rhythm.frames == features.frames, "rhythm has {} frames, features {}", rhythm.frames,
+               features.frames);
 
     FeaturePlotData plot{.frames = features.frames,
                          .frames_per_second = static_cast<double>(features.sample_rate) / hop,
@@ -67,7 +98,10 @@ int run_analyze(const Args& args) {
                          .spec_mean = features.spec_mean,
                          .grad_mean = features.grad_mean,
                          .chromasort = features.chromasort,
-                         .tuning = features.tuning};
+                         .tuning = features.tuning,
+                         .beats = rhythm.beats,
+                         .percussive = rhythm.onset_env_percussive,
+                         .harmonic = rhythm.rms_h};
     const std::string png = encode_png(draw_feature_plot(plot));
     const std::string json = summary(song, features, pcm.samples.size()).dump(2) + "\n";
 
@@ -76,14 +110,25 @@ int run_analyze(const Args& args) {
     write_npy(folder.staged("chroma.npy"), std::span<const float>(features.chroma), {12, frames});
     write_npy(folder.staged("spec_mean.npy"), std::span<const float>(features.spec_mean), {frames});
     write_npy(folder.staged("grad_mean.npy"), std::span<const float>(features.grad_mean), {frames});
+    for (const auto& [name, curve] :
+         {std::pair{"onset_env.npy", &rhythm.onset_env},
+          std::pair{"onset_env_percussive.npy", &rhythm.onset_env_percussive},
+          std::pair{"plp.npy", &rhythm.plp}, std::pair{"rms.npy", &rhythm.rms},
+          std::pair{"rms_h.npy", &rhythm.rms_h}, std::pair{"rms_p.npy", &rhythm.rms_p}})
+        write_npy(folder.staged(name), std::span<const float>(*curve), {frames});
+    write_npy(folder.staged("chroma_h.npy"), std::span<const float>(rhythm.chroma_h), {12, frames});
+    write_file_atomic(folder.staged("rhythm.json"),
+                      rhythm_summary(rhythm, kSampleRate).dump(2) + "\n");
     write_file_atomic(folder.staged("features.json"), json);
     write_file_atomic(folder.staged("features.png"), png);
     folder.commit();
 
     log::info(
-        "{} frames at {:.2f} fps; wrote mel.npy, chroma.npy, spec_mean.npy, grad_mean.npy, "
-        "features.json and features.png to {}",
-        frames, static_cast<double>(features.sample_rate) / hop, out.string());
+        "{} frames at {:.2f} fps, tempo {:.1f} BPM, {} beats, {} onsets; wrote mel.npy, "
+        "chroma.npy, spec_mean.npy, grad_mean.npy, features.json, the rhythm curves (.npy), "
+        "rhythm.json and features.png to {}",
+        frames, static_cast<double>(features.sample_rate) / hop, rhythm.tempo, rhythm.beats.size(),
+        rhythm.onsets.size(), out.string());
     return 0;
 }
 
