@@ -13,7 +13,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "core/npy.h"
-#include "features/features.h"
+#include "features/frame_times.h"
 
 namespace bgv::cli {
 
@@ -24,13 +24,15 @@ constexpr std::array<const char*, 12> kPitchNames = {"C",  "C#", "D",  "D#", "E"
                                                      "F#", "G",  "G#", "A",  "A#", "B"};
 
 nlohmann::json summary(const std::filesystem::path& song, const features::Features& features,
-                       std::size_t samples) {
+                       std::size_t samples, const FrameRate& rate, double start) {
     nlohmann::json json;
     json["song"] = song.string();
     json["sample_rate"] = features.sample_rate;
     json["hop"] = features.hop;
     json["frames"] = features.frames;
-    json["fps"] = static_cast<double>(features.sample_rate) / features.hop;
+    json["fps"] = rate.per_second();
+    json["frame_rate"] = rate.text();
+    json["start"] = start;
     json["samples"] = samples;
     json["duration"] = static_cast<double>(samples) / features.sample_rate;
     json["chromasort"] = features.chromasort;
@@ -50,29 +52,33 @@ nlohmann::json summary(const std::filesystem::path& song, const features::Featur
 int run_analyze(const Args& args) {
     const std::filesystem::path song = args.text("song");
     const std::filesystem::path out = args.text("out");
-    const int hop = static_cast<int>(args.integer("frame_length"));
+    const auto fps = frame_rate_option(args);
+    const FrameRate rate = fps.value_or(
+        frame_rate_of_hop(kSampleRate, static_cast<int>(args.integer("frame_length"))));
     std::optional<double> duration;
     if (args.has("duration"))
         duration = args.number("duration");
+    const double start = args.number("start");
 
     // Created first so that an unusable --out fails before the work; removed again on failure.
     OutputFolder folder(out);
-    const audio::Pcm pcm = audio::load_mono(song, kSampleRate, duration);
+    const audio::Pcm pcm = audio::load_mono(song, kSampleRate, duration, start);
     log::info("{}: {:.2f} s of audio at {} Hz", song.string(),
               static_cast<double>(pcm.samples.size()) / kSampleRate, kSampleRate);
     const features::Features features = with_context(song.string(), [&] {
-        return features::compute_features(pcm.samples, pcm.sample_rate, hop);
+        return features::compute_features_at_rate(pcm.samples, pcm.sample_rate, rate);
     });
 
     FeaturePlotData plot{.frames = features.frames,
-                         .frames_per_second = static_cast<double>(features.sample_rate) / hop,
+                         .frames_per_second = rate.per_second(),
                          .chroma = features.chroma,
                          .spec_mean = features.spec_mean,
                          .grad_mean = features.grad_mean,
                          .chromasort = features.chromasort,
                          .tuning = features.tuning};
     const std::string png = encode_png(draw_feature_plot(plot));
-    const std::string json = summary(song, features, pcm.samples.size()).dump(2) + "\n";
+    const std::string json =
+        summary(song, features, pcm.samples.size(), rate, start).dump(2) + "\n";
 
     const std::int64_t frames = features.frames;
     write_npy(folder.staged("mel.npy"), std::span<const float>(features.mel), {128, frames});
@@ -86,7 +92,7 @@ int run_analyze(const Args& args) {
     log::info(
         "{} frames at {:.2f} fps; wrote mel.npy, chroma.npy, spec_mean.npy, grad_mean.npy, "
         "features.json and features.png to {}",
-        frames, static_cast<double>(features.sample_rate) / hop, out.string());
+        frames, rate.per_second(), out.string());
     return 0;
 }
 
