@@ -20,6 +20,9 @@ class PlanCache {
         for (auto& [n, plan] : r2c_) {
             fftw_destroy_plan(plan);
         }
+        for (auto& [n, plan] : c2r_) {
+            fftw_destroy_plan(plan);
+        }
         for (auto& [n, plan] : forward_) {
             fftw_destroy_plan(plan);
         }
@@ -43,6 +46,24 @@ class PlanCache {
         return plan;
     }
 
+    fftw_plan c2r(int n) {
+        std::lock_guard lock(mutex_);
+        auto found = c2r_.find(n);
+        if (found != c2r_.end()) {
+            return found->second;
+        }
+        auto* in = fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
+        auto* out = fftw_alloc_real(static_cast<std::size_t>(n));
+        fftw_plan plan = fftw_plan_dft_c2r_1d(n, in, out, FFTW_ESTIMATE);
+        fftw_free(in);
+        fftw_free(out);
+        if (plan == nullptr) {
+            fail("FFTW could not plan an inverse real FFT of length {}", n);
+        }
+        c2r_.emplace(n, plan);
+        return plan;
+    }
+
     // In-place complex forward transforms.
     fftw_plan forward(int n) {
         std::lock_guard lock(mutex_);
@@ -63,6 +84,7 @@ class PlanCache {
   private:
     std::mutex mutex_;
     std::map<int, fftw_plan> r2c_;
+    std::map<int, fftw_plan> c2r_;
     std::map<int, fftw_plan> forward_;
 };
 
@@ -109,6 +131,24 @@ void RealFft::execute() {
     // New-array execution is thread-safe; the buffers come from fftw_malloc, so they have the
     // alignment the shared plan was made for.
     fftw_execute_dft_r2c(static_cast<fftw_plan>(plan_), in_, reinterpret_cast<fftw_complex*>(out_));
+}
+
+InverseRealFft::InverseRealFft(int n) : n_(n) {
+    if (n < 1) {
+        fail("inverse real FFT length must be positive, not {}", n);
+    }
+    plan_ = plan_cache().c2r(n);
+    in_ = reinterpret_cast<double*>(fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1)));
+    out_ = fftw_alloc_real(static_cast<std::size_t>(n));
+}
+
+InverseRealFft::~InverseRealFft() {
+    fftw_free(in_);
+    fftw_free(out_);
+}
+
+void InverseRealFft::execute() {
+    fftw_execute_dft_c2r(static_cast<fftw_plan>(plan_), reinterpret_cast<fftw_complex*>(in_), out_);
 }
 
 void complex_fft(std::span<std::complex<double>> data) {

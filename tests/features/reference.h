@@ -1,5 +1,5 @@
-// Test helpers for features/: librosa 0.10.2 reference outputs (tests/features/data/librosa, copied
-// from the shared fixtures with their manifest) and error measures against them.
+// Test helpers for features/: librosa 0.10.2 reference outputs (tests/features/data/librosa and
+// data/rhythm, copied from the shared fixtures with their manifests) and error measures.
 #pragma once
 
 #include <algorithm>
@@ -36,6 +36,16 @@ inline nlohmann::json manifest() {
 
 inline NpyArray<float> reference(const std::string& name) {
     return read_npy_f32(data_dir() / "librosa" / name);
+}
+
+// The rhythm fixtures (data/rhythm, from make_rhythm_fixtures.py).
+inline nlohmann::json rhythm_manifest() {
+    std::ifstream in(data_dir() / "rhythm" / "manifest.json");
+    return nlohmann::json::parse(in);
+}
+
+inline NpyArray<float> rhythm_reference(const std::string& name) {
+    return read_npy_f32(data_dir() / "rhythm" / name);
 }
 
 // ‖ours − ref‖₂ / ‖ref‖₂ (0 when both are zero).
