@@ -68,6 +68,8 @@ BeatCurves beat_curves(const RhythmView& rhythm, const BeatParams& params) {
 
     // Kicks: every onset, as strong as the percussive part's onset strength there (relative to
     // its loudest onset), so that an onset of the harmonic part alone barely moves the picture.
+    // The pulse is the strongest decaying kick, not their sum: an onset found twice (at a fine
+    // hop, or a flam) kicks once, so the pulse is the same at every frame rate.
     const double env_max = max_of(rhythm.onset_env_percussive);
     const auto strength_at = [&](double seconds) {
         if (env_max <= 0 || frames == 0)
@@ -84,7 +86,8 @@ BeatCurves beat_curves(const RhythmView& rhythm, const BeatParams& params) {
         const double now = time_of(i);
         while (next_onset < rhythm.onset_times.size() && rhythm.onset_times[next_onset] <= now) {
             const double onset = rhythm.onset_times[next_onset++];
-            pulse += strength_at(onset) * std::exp(-(now - onset) / params.pulse_decay);
+            pulse =
+                std::max(pulse, strength_at(onset) * std::exp(-(now - onset) / params.pulse_decay));
         }
         curves.pulse[i] = pulse;
     }

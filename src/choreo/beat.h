@@ -13,7 +13,7 @@
 namespace bgv::choreo {
 
 struct BeatParams {
-    double pulse = 0.5;         // 0–1: kick size; 1 moves every noise unit by up to 1·truncation
+    double pulse = 0.8;         // 0–1: kick size; 1 moves every noise unit by up to 1·truncation
     double pulse_decay = 0.25;  // seconds for a kick to fall to 1/e
     double motion = 0.5;  // 0–1: drift speed; 1 crosses ±2·truncation in 4 s at full energy
     double class_smooth = 1.0;  // seconds: time constant of the class weights' smoothing
@@ -35,7 +35,7 @@ struct RhythmView {
 
 // Per-frame curves the vectors are made of (also drawn in docs/choreography.md).
 struct BeatCurves {
-    std::vector<double> pulse;     // sum of the kicks, each strength·exp(-age / pulse_decay)
+    std::vector<double> pulse;     // the largest kick, each strength·exp(-age / pulse_decay)
     std::vector<double> drive;     // rms_h / max(rms_h), in [0, 1]
     std::vector<double> distance;  // integral of motion·drive over time, in truncation units
     std::vector<int> rotation;     // how far the class order has rotated

@@ -184,7 +184,7 @@ const std::vector<OptionSpec>& option_table() {
          .spellings = {"--pulse"},
          .kind = K::number,
          .metavar = "X",
-         .default_text = "0.5",
+         .default_text = "0.8",
          .min = 0,
          .max = 1,
          .help = "beat: how hard percussive onsets kick the noise vector"},

@@ -50,6 +50,22 @@ std::vector<float> interpolate_to_frame_times(std::span<const float> curves, int
     return out;
 }
 
+namespace {
+// Chroma frames are each scaled to a maximum of 1; a blend of two such frames has a maximum of at
+// most 1, so it is scaled again.
+void rescale_chroma_frames(std::vector<float>& chroma, std::int64_t frames) {
+    for (std::int64_t f = 0; f < frames; ++f) {
+        float maximum = 0;
+        for (int c = 0; c < kPitchClasses; ++c)
+            maximum = std::max(maximum, chroma[c * frames + f]);
+        if (maximum > 0) {
+            for (int c = 0; c < kPitchClasses; ++c)
+                chroma[c * frames + f] /= maximum;
+        }
+    }
+}
+}  // namespace
+
 Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
                                   const FrameRate& rate) {
     const int hop = analysis_hop(rate, sample_rate);
@@ -70,22 +86,41 @@ Features compute_features_at_rate(std::span<const float> samples, int sample_rat
     chroma.tuning = fine.tuning;
     chroma.chroma = interpolate_to_frame_times(fine.chroma, kPitchClasses, fine.frames, hop,
                                                sample_rate, rate, frames);
-    // A blend of two frames each scaled to a maximum of 1 has a maximum of at most 1.
-    for (std::int64_t f = 0; f < frames; ++f) {
-        float maximum = 0;
-        for (int c = 0; c < kPitchClasses; ++c)
-            maximum = std::max(maximum, chroma.chroma[c * frames + f]);
-        if (maximum > 0) {
-            for (int c = 0; c < kPitchClasses; ++c)
-                chroma.chroma[c * frames + f] /= maximum;
-        }
-    }
+    rescale_chroma_frames(chroma.chroma, frames);
     out.chromasort = chroma_order(chroma);
     out.chroma = std::move(chroma.chroma);
     auto power = power_and_gradient(out.mel, kMelBands, frames);
     out.spec_mean = std::move(power.spec_mean);
     out.grad_mean = std::move(power.grad_mean);
     return out;
+}
+
+TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const FrameRate& rate) {
+    constexpr int kRate = kRhythmSampleRate;
+    const int hop = analysis_hop(rate, kRate);
+    TimedRhythm timed;
+    timed.rhythm = compute_rhythm(samples_22050, hop);
+    Rhythm& r = timed.rhythm;
+    const auto seconds = [&](std::int64_t frame) {
+        return static_cast<double>(frame) * hop / kRate;
+    };
+    for (const auto b : r.beats)
+        timed.beat_seconds.push_back(seconds(b));
+    for (const auto o : r.onsets)
+        timed.onset_seconds.push_back(seconds(o));
+    if (rate.whole_hop(kRate) > 0)
+        return timed;
+    const std::int64_t frames =
+        frames_at_rate(static_cast<std::int64_t>(samples_22050.size()), kRate, rate);
+    const auto at_frames = [&](std::vector<float>& curve, int rows) {
+        curve = interpolate_to_frame_times(curve, rows, r.frames, hop, kRate, rate, frames);
+    };
+    for (auto* curve : {&r.onset_env, &r.onset_env_percussive, &r.plp, &r.rms, &r.rms_h, &r.rms_p})
+        at_frames(*curve, 1);
+    at_frames(r.chroma_h, kPitchClasses);
+    rescale_chroma_frames(r.chroma_h, frames);
+    r.frames = frames;
+    return timed;
 }
 
 }  // namespace bgv::features

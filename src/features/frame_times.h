@@ -9,6 +9,7 @@
 
 #include "core/frame_rate.h"
 #include "features/features.h"
+#include "features/rhythm.h"
 
 namespace bgv::features {
 
@@ -31,5 +32,15 @@ std::vector<float> interpolate_to_frame_times(std::span<const float> curves, int
 // and chromasort are derived from them as at a whole hop. features.hop is the analysis hop.
 Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
                                   const FrameRate& rate);
+
+// compute_rhythm at the video's frames: its curves (chroma_h scaled per frame to a maximum of 1
+// again) at the frame times as above, and the beats and onsets as times in seconds (frame index
+// times analysis hop). rhythm.frames is the video's frame count, rhythm.hop the analysis hop, and
+// rhythm.beats / rhythm.onsets stay frame indices at that hop.
+struct TimedRhythm {
+    Rhythm rhythm;
+    std::vector<double> beat_seconds, onset_seconds;
+};
+TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const FrameRate& rate);
 
 }  // namespace bgv::features
