@@ -349,8 +349,14 @@ NativeAudio decode_native(const std::filesystem::path& path, std::optional<doubl
             fail("start must be 0 or later, not {}", start_seconds);
         check_is_nonempty_file(path);
         Decoder decoder(path, keep_channels);
-        const auto decoded_seconds =
-            max_seconds ? std::optional(start_seconds + *max_seconds) : std::nullopt;
+        // With a start, a little more than start + duration is decoded and cut_section keeps
+        // librosa's frames: int(start·rate) skipped, then int(duration·rate) (rounding the sum
+        // instead would lose a sample: int(1.4·22050) = 30869).
+        constexpr double kMarginSeconds = 0.05;
+        const auto decoded_seconds = max_seconds
+                                         ? std::optional(start_seconds + *max_seconds +
+                                                         (start_seconds > 0 ? kMarginSeconds : 0.0))
+                                         : std::nullopt;
         NativeAudio audio = decoder.run(decoded_seconds);
         if (start_seconds > 0)
             cut_section(audio, start_seconds, max_seconds);

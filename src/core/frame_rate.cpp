@@ -18,12 +18,6 @@ FrameRate reduced(std::int64_t num, std::int64_t den) {
 }
 }  // namespace
 
-std::int64_t FrameRate::frames_covering(std::int64_t samples, int sample_rate) const {
-    const std::int64_t scaled = samples * num;
-    const std::int64_t per_frame = static_cast<std::int64_t>(sample_rate) * den;
-    return (scaled + per_frame - 1) / per_frame;
-}
-
 int FrameRate::whole_hop(int sample_rate) const {
     const std::int64_t samples = static_cast<std::int64_t>(sample_rate) * den;
     return samples % num == 0 ? static_cast<int>(samples / num) : 0;

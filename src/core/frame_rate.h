@@ -13,11 +13,6 @@ struct FrameRate {
     std::int64_t den = 1;  // ... per this many seconds
 
     double per_second() const { return static_cast<double>(num) / static_cast<double>(den); }
-    double seconds_of(std::int64_t frame) const {
-        return static_cast<double>(frame) * static_cast<double>(den) / static_cast<double>(num);
-    }
-    // Frames whose start lies before `samples` at `sample_rate`: ceil(samples·num / (rate·den)).
-    std::int64_t frames_covering(std::int64_t samples, int sample_rate) const;
     // The hop in samples when a frame is a whole number of samples at `sample_rate`, else 0.
     int whole_hop(int sample_rate) const;
     std::string text() const;  // "30", "30000/1001"

@@ -232,6 +232,11 @@ TEST(LoadMono, StartCutsTheSectionAtTheNativeRate) {
     ASSERT_EQ(cut.interleaved.size(), 2 * cut.mono.size());
     EXPECT_TRUE(std::equal(cut.interleaved.begin(), cut.interleaved.end(),
                            whole.interleaved.begin() + 2 * 88200));
+    // int(1.4 * 22050) = 30869, yet --start 1 -d 0.4 keeps int(0.4 * 22050) = 8820 samples.
+    const Pcm exact = load_mono(kData / "chords_120bpm.wav", 22050, 0.4, 1.0);
+    ASSERT_EQ(exact.samples.size(), 8820u);
+    EXPECT_TRUE(
+        std::equal(exact.samples.begin(), exact.samples.end(), full.samples.begin() + 22050));
     // A start past the end says so.
     EXPECT_THROW(load_mono(kData / "chords_120bpm.wav", 22050, 1.0, 3600.0), bgv::Error);
 }
