@@ -14,6 +14,7 @@ namespace {
 // ±2·truncation range (4 units) is crossed in 4 s, slow against the pulses.
 constexpr double kDriftPerSecond = 1.0;
 constexpr int kBeatsPerBar = 4;
+constexpr double kSameInstant = 1e-6;  // seconds
 
 double max_of(std::span<const float> values) {
     double maximum = 0;
@@ -59,7 +60,11 @@ BeatCurves beat_curves(const RhythmView& rhythm, const BeatParams& params) {
     check_view(rhythm);
     const std::int64_t frames = rhythm.frames;
     const double dt = 1.0 / rhythm.frames_per_second;
-    const auto time_of = [&](std::int64_t i) { return static_cast<double>(i) * dt; };
+    // An event at a frame's own time (a beat found at that frame) belongs to it, whatever the
+    // rounding of i / fps against frame · hop / rate.
+    const auto time_of = [&](std::int64_t i) {
+        return static_cast<double>(i) / rhythm.frames_per_second + kSameInstant;
+    };
     BeatCurves curves;
     curves.pulse.assign(static_cast<std::size_t>(frames), 0.0);
     curves.drive.assign(static_cast<std::size_t>(frames), 0.0);

@@ -90,3 +90,61 @@ TEST(BeatChoreo, NoiseMovesAtLeastTwiceAsMuchOnTheBeats) {
                 on, off, on / off);
     EXPECT_GE(on / off, 2.0);
 }
+
+TEST(BeatChoreo, SeededBoundedAndRotating) {
+    const Rhythm rhythm = race1_at_30fps();
+    BeatParams params;
+    params.truncation = 0.4;
+    params.shuffle_bars = 1;
+    const Vectors a = make_beat_vectors(rhythm.view(), kClasses, params, 7);
+    const Vectors b = make_beat_vectors(rhythm.view(), kClasses, params, 7);
+    const Vectors c = make_beat_vectors(rhythm.view(), kClasses, params, 8);
+    EXPECT_EQ(a.noise, b.noise);
+    EXPECT_EQ(a.classes, b.classes);
+    EXPECT_NE(a.noise, c.noise);
+    for (const double z : a.noise)
+        ASSERT_LE(std::abs(z), 2 * 0.4 + 1e-12);  // the bounce keeps ±2·truncation
+    // The class order turns by one every 4 beats: the rotation counts the beats so far.
+    const BeatCurves curves = beat_curves(rhythm.view(), params);
+    for (std::size_t k = 0; k < rhythm.beat_frames.size(); ++k) {
+        const auto f = rhythm.beat_frames[k];
+        EXPECT_EQ(curves.rotation[f], static_cast<int>((k + 1) / 4)) << "beat " << k;
+    }
+    // The pulse jumps at once on an onset and decays by exp(-1/(fps·decay)) per frame after it.
+    const auto onset = static_cast<std::int64_t>(std::llround(rhythm.onsets[10] * rhythm.fps));
+    EXPECT_GT(curves.pulse[onset], curves.pulse[onset - 1]);
+}
+
+TEST(BeatChoreo, SilenceGivesValidVectorsAndCuesLead) {
+    const std::int64_t frames = 60;
+    const std::vector<float> zeros(frames, 0.0f), chroma(12 * frames, 0.0f);
+    const RhythmView silent{frames, 24.0, zeros, zeros, chroma, {}, {}, {}};
+    const std::vector<ClassCue> cues = {{10, 20, 555}};
+    const Vectors v = make_beat_vectors(silent, kClasses, BeatParams{}, 3, cues);
+    ASSERT_EQ(v.count, frames);
+    for (const double x : v.noise)
+        ASSERT_TRUE(std::isfinite(x));
+    for (std::int64_t f = 1; f < frames; ++f)  // no energy, no onsets: the noise stands still
+        EXPECT_EQ(distance(v.noise_row(f), v.noise_row(0)), 0.0);
+    for (std::int64_t f = 10; f < 20; ++f)
+        EXPECT_EQ(v.class_row(f)[555], 1.0);
+    EXPECT_THROW(make_beat_vectors(silent, kClasses, BeatParams{.pulse = 2}, 3), bgv::UsageError);
+}
+
+TEST(SeedChoreo, FrameBasedConstantsScaleWithTheFrameRate) {
+    Params original;  // 22050 / 512 = 43.07 fps
+    EXPECT_DOUBLE_EQ(pitch_rate(original), 80.0);
+    EXPECT_DOUBLE_EQ(tempo_step(original), 0.25);
+    EXPECT_EQ(smooth_window(original), 20);
+    EXPECT_EQ(jitter_period(original), 200);
+    Params at30 = original;
+    at30.frames_per_second = 30;  // 735 samples a frame
+    EXPECT_DOUBLE_EQ(pitch_rate(at30), 80.0 * 512 / 735);
+    EXPECT_DOUBLE_EQ(tempo_step(at30), 0.25 * 735 / 512);
+    EXPECT_EQ(smooth_window(at30), 13);   // int(20 · 512 / 735)
+    EXPECT_EQ(jitter_period(at30), 139);  // round(200 · 512 / 735): 4.64 s either way
+    Params at60 = original;
+    at60.frames_per_second = 60;
+    EXPECT_EQ(smooth_window(at60), 27);
+    EXPECT_EQ(jitter_period(at60), 279);
+}
