@@ -59,6 +59,15 @@ render::RenderOptions options_from(const Args& args) {
     o.choreo.frame_length = static_cast<int>(args.integer("frame_length"));
     o.choreo.truncation = args.number("truncation");
     o.choreo.smooth_factor = static_cast<int>(args.integer("smooth_factor"));
+    o.fps = frame_rate_option(args);
+    o.start = args.number("start");
+    o.choreography = args.text("choreography");
+    o.beat.pulse = args.number("pulse");
+    o.beat.pulse_decay = args.number("pulse_decay");
+    o.beat.motion = args.number("motion");
+    o.beat.class_smooth = args.number("class_smooth");
+    o.beat.shuffle_bars = static_cast<int>(args.integer("shuffle_bars"));
+    o.beat.truncation = o.choreo.truncation;
     if (args.has("classes")) {
         for (const auto id : args.integers("classes"))
             o.classes.push_back(static_cast<int>(id));

@@ -170,6 +170,25 @@ TEST_F(Analyze, FrameLengthAndDuration) {
     EXPECT_NE(result.err.find(out.string()), std::string::npos) << result.err;  // says where
 }
 
+TEST_F(Analyze, FpsAndStart) {
+    const fs::path out = dir_ / "a";
+    const CommandResult result =
+        run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() +
+                   "' --fps 24 --start 1 -d 2.5 --out '" + out.string() + "'");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    // 55125 samples from 1 s on; frames at 24 fps within them: 1 + floor(2.5 * 24) = 61.
+    EXPECT_EQ(read_npy_f32(out / "spec_mean.npy").shape, (std::vector<std::int64_t>{61}));
+    const auto json = nlohmann::json::parse(read_file_text(out / "features.json"));
+    EXPECT_EQ(json.at("frames"), 61);
+    EXPECT_EQ(json.at("frame_rate"), "24");
+    EXPECT_DOUBLE_EQ(json.at("fps").get<double>(), 24.0);
+    EXPECT_DOUBLE_EQ(json.at("start").get<double>(), 1.0);
+    EXPECT_EQ(json.at("samples"), 55125);
+    expect_one_line_error(run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() +
+                                     "' --fps 30 -fl 512 --out '" + (dir_ / "o").string() + "'"),
+                          2, "both set the frame rate");
+}
+
 TEST_F(Analyze, SilenceAndAShortClipWork) {
     for (const char* name : {"all_silence_2s.wav", "short_0p3s.wav"}) {
         SCOPED_TRACE(name);
