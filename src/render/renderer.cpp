@@ -221,7 +221,7 @@ std::int64_t kill_after_frames() {
 
 void render_segments(FrameGenerator& generator, const choreo::Vectors& vectors,
                      const WorkFolder& work, const video::EncoderSettings& encoder,
-                     const RenderOptions& o, std::int64_t first_segment) {
+                     const RenderOptions& o, std::int64_t first_segment, const RenderHooks& hooks) {
     const std::int64_t total = vectors.count;
     const std::int64_t segment_frames = o.segment_frames;
     const std::int64_t segments = (total + segment_frames - 1) / segment_frames;
@@ -281,6 +281,10 @@ void render_segments(FrameGenerator& generator, const choreo::Vectors& vectors,
                 }
             }
             progress.update(batch->first_frame + batch->count);
+            if (hooks.progress)
+                hooks.progress(batch->first_frame + batch->count, total);
+            if (hooks.cancel != nullptr && hooks.cancel->load())
+                throw Cancelled("render cancelled");
         }
         progress.finish();
     } catch (...) {
@@ -323,7 +327,8 @@ fs::path default_output(const fs::path& song) {
     return fs::path("output") / (song.stem().string() + ".mp4");
 }
 
-fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) {
+fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
+                const RenderHooks& hooks) {
     check_flags(o);
     const fs::path output = o.output.value_or(default_output(o.song));
 
@@ -422,8 +427,10 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator) 
         auto generator = make_generator(weights, o.choreo.truncation, o.threads);
         encoder.width = generator->resolution();
         encoder.height = generator->resolution();
-        render_segments(*generator, vectors, work, encoder, o, first_segment);
+        render_segments(*generator, vectors, work, encoder, o, first_segment, hooks);
     }
+    if (hooks.progress)
+        hooks.progress(vectors.count, vectors.count);
     write_video(o, work, encoder, vectors.count, output);
     work.remove();
     log::info("wrote {} ({} frames, {:.2f} s)", output.string(), vectors.count,

@@ -2,6 +2,7 @@
 // generator batches -> H.264 pieces -> mp4 with the song's audio, resumable after any interruption.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "choreo/vectors.h"
+#include "core/error.h"
 #include "render/frame_generator.h"
 
 namespace bgv::render {
@@ -44,8 +46,24 @@ struct RenderOptions {
 using GeneratorFactory = std::function<std::unique_ptr<FrameGenerator>(
     const std::filesystem::path& weights, double truncation, int threads)>;
 
+// What a caller other than the command line (the studio) follows and steers of a render.
+struct RenderHooks {
+    // Called from the rendering thread after each batch is encoded (and once when all are).
+    std::function<void(std::int64_t frames_done, std::int64_t frames_total)> progress;
+    // Set by another thread: the render stops after the current batch and throws Cancelled; the
+    // pieces already finished stay, so the same render resumes from there.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// Thrown by render() when RenderHooks::cancel was set.
+class Cancelled : public Error {
+  public:
+    using Error::Error;
+};
+
 // Renders (or resumes) and returns the output's path. Throws bgv::Error / UsageError.
-std::filesystem::path render(const RenderOptions& options, const GeneratorFactory& make_generator);
+std::filesystem::path render(const RenderOptions& options, const GeneratorFactory& make_generator,
+                             const RenderHooks& hooks = {});
 
 // The output a render writes when none is given: output/<song stem>.mp4.
 std::filesystem::path default_output(const std::filesystem::path& song);
