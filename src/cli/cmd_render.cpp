@@ -6,7 +6,7 @@
 
 namespace bgv::cli {
 
-int run_render(const Args& args) {
+render::RenderOptions render_options_from_args(const Args& args) {
     render::RenderOptions o;
     o.song = args.text("song");
     if (args.has("output_file"))
@@ -46,7 +46,11 @@ int run_render(const Args& args) {
     o.threads = static_cast<int>(args.integer("threads"));
     o.segment_frames = static_cast<int>(args.integer("segment_frames"));
     o.crf = static_cast<int>(args.integer("crf"));
-    render::render(o, render::load_biggan_frames);
+    return o;
+}
+
+int run_render(const Args& args) {
+    render::render(render_options_from_args(args), render::load_biggan_frames);
     return 0;
 }
 

@@ -323,6 +323,10 @@ void write_video(const RenderOptions& o, const WorkFolder& work,
 }
 }  // namespace
 
+void check_options(const RenderOptions& options) {
+    check_flags(options);
+}
+
 fs::path default_output(const fs::path& song) {
     return fs::path("output") / (song.stem().string() + ".mp4");
 }

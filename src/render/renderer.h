@@ -61,6 +61,11 @@ class Cancelled : public Error {
     using Error::Error;
 };
 
+// The checks render() makes of the options before it touches the song or the model (options that
+// contradict each other, class ids): throws UsageError. For callers that accept a render now and
+// run it later (the studio's queue).
+void check_options(const RenderOptions& options);
+
 // Renders (or resumes) and returns the output's path. Throws bgv::Error / UsageError.
 std::filesystem::path render(const RenderOptions& options, const GeneratorFactory& make_generator,
                              const RenderHooks& hooks = {});
