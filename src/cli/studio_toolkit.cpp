@@ -15,18 +15,6 @@ namespace bgv::cli {
 using nlohmann::json;
 
 namespace {
-// Render options that name files on the server or concern the process: never from a client.
-const std::vector<std::string> kNotForClients = {"song",
-                                                 "output_file",
-                                                 "weights",
-                                                 "text_weights",
-                                                 "lyrics",
-                                                 "use_last_vectors",
-                                                 "use_last_classes",
-                                                 "threads",
-                                                 "verbose",
-                                                 "quiet",
-                                                 "help"};
 
 const char* kind_name(ValueKind kind) {
     switch (kind) {
@@ -53,7 +41,8 @@ json bound(double value) {
 }
 
 bool for_clients(const std::string& key) {
-    return std::find(kNotForClients.begin(), kNotForClients.end(), key) == kNotForClients.end();
+    const auto& server_only = studio::server_only_options();
+    return std::find(server_only.begin(), server_only.end(), key) == server_only.end();
 }
 
 // A JSON value as the command line word it stands for.

@@ -22,18 +22,6 @@ namespace {
 constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr int kPreviewResolution = 128;
 constexpr double kPreviewSecondsMax = 15;
-// Options naming files on the server, or the server's own business: a client may not set them.
-const std::vector<std::string> kServerOnlyOptions = {"song",
-                                                     "output_file",
-                                                     "weights",
-                                                     "text_weights",
-                                                     "lyrics",
-                                                     "use_last_vectors",
-                                                     "use_last_classes",
-                                                     "threads",
-                                                     "verbose",
-                                                     "quiet",
-                                                     "help"};
 
 std::string quoted(const std::string& word) {
     if (!word.empty() &&
@@ -51,6 +39,21 @@ std::string quoted(const std::string& word) {
     return text;
 }
 }  // namespace
+
+const std::vector<std::string>& server_only_options() {
+    static const std::vector<std::string> keys = {"song",
+                                                  "output_file",
+                                                  "weights",
+                                                  "text_weights",
+                                                  "lyrics",
+                                                  "use_last_vectors",
+                                                  "use_last_classes",
+                                                  "threads",
+                                                  "verbose",
+                                                  "quiet",
+                                                  "help"};
+    return keys;
+}
 
 fs::path default_studio_dir() {
     if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data != '\0')
@@ -99,7 +102,7 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
     json options = body.value("options", json::object());
     if (!options.is_object())
         fail_usage("\"options\" must be an object of long option names");
-    for (const auto& key : kServerOnlyOptions) {
+    for (const auto& key : server_only_options()) {
         if (options.contains(key))
             fail_usage("option \"{}\" is set by the studio, not by a request", key);
     }

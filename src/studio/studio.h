@@ -46,6 +46,10 @@ struct StudioConfig {
     int threads = 0;
 };
 
+// Render options a request may not set: they name files on the server (song, output_file,
+// weights, text_weights, lyrics) or concern the server's process (threads, use_last_*, ...).
+const std::vector<std::string>& server_only_options();
+
 // $XDG_DATA_HOME/bigganviz/studio, else ~/.local/share/bigganviz/studio.
 std::filesystem::path default_studio_dir();
 
