@@ -10,6 +10,7 @@
 #include "render/biggan_frames.h"
 #include "store/model_table.h"
 #include "store/store.h"
+#include "studio/song_section.h"
 #include "studio/studio_impl.h"
 #include "text/class_names.h"
 
@@ -85,6 +86,12 @@ fs::path Studio::Impl::biggan_weights() const {
 render::RenderOptions Studio::Impl::render_options(const json& job, const fs::path& folder) const {
     render::RenderOptions o = toolkit.read_render_options(job.at("options")).options;
     o.song = songs.audio_path(job.at("song").get<std::string>());
+    if (const double start = job.value("start", 0.0); start > 0) {
+        const fs::path section = folder / "section.wav";
+        if (!fs::exists(section))
+            write_song_section(o.song, start, o.duration.value_or(0), section);
+        o.song = section;
+    }
     o.output = folder / "video.mp4";
     o.vectors_dir = folder / "saved_vectors";
     o.weights = config.weights;
@@ -106,6 +113,7 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
         if (options.contains(key))
             fail_usage("option \"{}\" is set by the studio, not by a request", key);
     }
+    double start = 0;  // a preview's section
     if (preview) {
         const double seconds = body.value("seconds", 4.0);
         if (!(seconds > 0 && seconds <= kPreviewSecondsMax))
@@ -113,13 +121,20 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
                        kPreviewSecondsMax);
         options["resolution"] = kPreviewResolution;
         options["duration"] = seconds;
+        start = body.value("start", 0.0);
+        const double length = songs.get(song)->value("duration", 0.0);
+        if (!(start >= 0 && start < length))
+            fail_usage("\"start\": {} not allowed, expected a number 0–{} (the song's length)",
+                       start, length);
     }
     // The seed is drawn now, so that the job, its resume and its command line agree.
     if (!options.contains("seed"))
         options["seed"] = draw_seed();
     const RenderRequest request = toolkit.read_render_options(options);
     render::check_options(request.options);
-    std::vector<std::string> words = {"bigganviz", "-s", songs.audio_path(song).string()};
+    // A section of the song is cut into the job's folder as section.wav when it runs.
+    std::vector<std::string> words = {"bigganviz", "-s",
+                                      start > 0 ? "section.wav" : songs.audio_path(song).string()};
     words.insert(words.end(), request.arguments.begin(), request.arguments.end());
     if (config.weights) {
         words.push_back("--weights");
@@ -135,6 +150,7 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
                          {"song", song},
                          {"song_name", name},
                          {"options", options},
+                         {"start", start},
                          {"command", command}});
 }
 

@@ -41,6 +41,11 @@ const std::string& command_line_frames() {
     return frames;
 }
 
+void expect_refused_start(const httplib::Result& result) {
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 400) << result->body;
+}
+
 std::string download(httplib::Client& client, const std::string& id, const fs::path& file) {
     const auto result = client.Get(("/api/renders/" + id + "/video.mp4").c_str());
     if (!result || result->status != 200)
@@ -207,6 +212,27 @@ TEST_F(StudioApi, RenderGivesTheCommandLinesFrames) {
     EXPECT_EQ(client.Delete(("/api/renders/" + id).c_str())->status, 200);
     EXPECT_EQ(client.Get(("/api/renders/" + id).c_str())->status, 404);
     EXPECT_FALSE(fs::exists(*dir_ / "renders" / id));
+}
+
+TEST_F(StudioApi, PreviewOfASectionOfTheSong) {
+    auto client = studio_->client();
+    const json options = {{"frame_length", 8192}, {"batch_size", 2}, {"seed", 4}};
+    const auto preview = [&](double start) {
+        const json job = json_of(post_json(
+            client, "/api/previews",
+            {{"song", *song_}, {"options", options}, {"seconds", 1.5}, {"start", start}}));
+        const json done = wait_for_render(client, job.at("id"));
+        EXPECT_EQ(done.at("state"), "done") << done.dump();
+        EXPECT_EQ(done.at("frames_total"), 5);  // 1.5 s at 22050/8192 fps
+        return download(client, job.at("id"), *dir_ / ("section.mp4"));
+    };
+    const std::string from_start = preview(0);
+    const std::string from_one = preview(1.2);
+    ASSERT_EQ(from_one.size(), 5u * 128 * 128 * 3);
+    // The same seed and options on another stretch of the music: other frames.
+    EXPECT_NE(from_one, from_start);
+    expect_refused_start(post_json(client, "/api/previews",
+                                   {{"song", *song_}, {"options", options}, {"start", 3.5}}));
 }
 
 TEST_F(StudioApi, EventsStreamProgressUntilTheEnd) {

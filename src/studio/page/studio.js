@@ -289,7 +289,8 @@ $('preview-go').addEventListener('click', async () => {
   if (!state.song) return setStatus(status, 'choose a song first', true);
   try {
     const job = await postJson('/api/previews', { song: state.song.id, options: chosenOptions(),
-                                                  seconds: Number($('preview-seconds').value) });
+                                                  seconds: Number($('preview-seconds').value),
+                                                  start: Number($('preview-start').value || 0) });
     setStatus(status, 'queued');
     follow(job.id, (update) => {
       if (update.state === 'done') {
