@@ -4,6 +4,8 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/file.h"
 
@@ -64,6 +66,8 @@ SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int
     frame_->height = settings.height;
     av::check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate a video frame");
     packet_.reset(av_packet_alloc());
+    input_.assign(static_cast<std::size_t>(settings.width) * settings.height * 3 + kInputPadding,
+                  0);
 }
 
 SegmentWriter::~SegmentWriter() {
@@ -79,7 +83,16 @@ void SegmentWriter::add_frame(std::span<const std::uint8_t> rgb) {
     if (rgb.size() != expected)
         fail("frame of {} bytes, expected {}", rgb.size(), expected);
     av::check(av_frame_make_writable(frame_.get()), "cannot write a video frame");
-    const std::uint8_t* source[1] = {rgb.data()};
+    // Same frames must give the same bytes: swscale's SIMD reads a little past the last pixel and
+    // x264 reads the planes' row padding, so both read only memory whose contents are fixed (the
+    // frame copied into a buffer with zeroed padding, the planes cleared before conversion).
+    std::copy(rgb.begin(), rgb.end(), input_.begin());
+    for (int plane = 0; plane < 3; ++plane) {
+        const int rows = plane == 0 ? settings_.height : (settings_.height + 1) / 2;
+        std::fill_n(frame_->data[plane], static_cast<std::size_t>(frame_->linesize[plane]) * rows,
+                    std::uint8_t{0});
+    }
+    const std::uint8_t* source[1] = {input_.data()};
     const int stride[1] = {settings_.width * 3};
     sws_scale(sws_.get(), source, stride, 0, settings_.height, frame_->data, frame_->linesize);
     frame_->pts = frames_++;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <vector>
 
 extern "C" {
 #include <libswscale/swscale.h>
@@ -53,12 +54,16 @@ class SegmentWriter {
         void operator()(SwsContext* s) const { sws_freeContext(s); }
     };
 
+    // Zero bytes after the frame in input_, more than swscale's widest read past a row's end.
+    static constexpr std::size_t kInputPadding = 64;
+
     av::OutputPtr output_;
     av::CodecContextPtr codec_;
     std::unique_ptr<SwsContext, SwsDeleter> sws_;
     av::FramePtr frame_;
     av::PacketPtr packet_;
     AVStream* stream_ = nullptr;
+    std::vector<std::uint8_t> input_;  // the frame being converted, then kInputPadding zeros
     std::int64_t frames_ = 0;
     bool finished_ = false;
 };
