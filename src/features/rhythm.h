@@ -6,10 +6,12 @@
 #include <span>
 #include <vector>
 
+#include "features/features.h"
+
 namespace bgv::features {
 
-// The sample rate compute_rhythm expects (librosa.load's default, the seed's rate).
-inline constexpr int kRhythmSampleRate = 22050;
+// The sample rate compute_rhythm expects: every feature's (librosa.load's default).
+inline constexpr int kRhythmSampleRate = kSampleRate;
 
 // Every curve has one value per frame: frames = 1 + samples / hop, frame t centred on sample
 // t * hop. Names are those of the fixture manifest (shared/fixtures/librosa/rhythm).
