@@ -4,36 +4,12 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "core/error.h"
+#include "core/file.h"
 
 namespace bgv::video {
 
 namespace fs = std::filesystem;
-
-namespace {
-// Data written before a rename must be on disk first, or a power cut can leave a complete-looking
-// name over an empty file.
-void sync_file(const fs::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0)
-        fail("{}: cannot open to sync", path.string());
-    const int status = ::fsync(fd);
-    ::close(fd);
-    if (status != 0)
-        fail("{}: cannot sync to disk", path.string());
-}
-// The rename itself is on disk only once the folder is synced.
-void sync_directory(const fs::path& dir) {
-    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return;  // best effort: some file systems refuse to open folders
-    ::fsync(fd);
-    ::close(fd);
-}
-}  // namespace
 
 SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int max_frames)
     : path_(std::move(path)), temp_(path_.string() + ".tmp"), settings_(settings) {
