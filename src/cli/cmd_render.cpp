@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "farm/launch.h"
 #include "render/biggan_frames.h"
 #include "render/renderer.h"
 
@@ -88,8 +89,12 @@ render::RenderOptions options_from(const Args& args) {
 }  // namespace
 
 int run_render(const Args& args) {
-    const render::RenderOptions o = options_from(args);
+    render::RenderOptions o = options_from(args);
     check_flags(o);
+    o.launch = farm::detect_launch(
+        args.has("shard") ? std::optional(farm::parse_shard(args.text("shard"))) : std::nullopt);
+    if (o.launch.stand_aside)
+        return 0;  // rank 0 renders alone and has said so
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     render::RenderHooks hooks;

@@ -38,7 +38,7 @@ const std::vector<Command>& commands() {
           "smooth_factor", "batch_size",  "output_file", "use_last_vectors",  "use_last_classes",
           "sort_by_power", "lyrics",      "encoding",    "encoding_strategy", "seed",
           "weights",       "threads",     "crf",         "segment_frames",    "text_weights",
-          "verbose",       "quiet",       "help"},
+          "shard",         "verbose",     "quiet",       "help"},
          run_render},
         {.name = "analyze",
          .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",

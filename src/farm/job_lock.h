@@ -10,9 +10,11 @@ namespace bgv::farm {
 
 class JobLock {
   public:
-    // Waits until the lock is held (asleep). `on_wait` is called once when another holds it.
-    static JobLock wait_for(const std::filesystem::path& path, void (*on_wait)() = nullptr);
-    // The lock if nobody holds it now.
+    // Waits until the lock is held (asleep). Nothing when, by then, the lock file is no longer
+    // at `path` (its folder was removed: the render finished meanwhile). Throws, in one line
+    // naming the path, when the folder cannot be reached.
+    static std::optional<JobLock> wait_for(const std::filesystem::path& path);
+    // The lock if nobody holds it now and its folder is still there.
     static std::optional<JobLock> try_take(const std::filesystem::path& path);
 
     ~JobLock();

@@ -146,6 +146,20 @@ std::string describe(const Launch& launch) {
     return "one process";
 }
 
+std::string launcher_name(Launcher launcher) {
+    switch (launcher) {
+        case Launcher::mpi:
+            return "mpi";
+        case Launcher::slurm_array:
+            return "slurm array";
+        case Launcher::shard:
+            return "shard";
+        case Launcher::single:
+            break;
+    }
+    return "single";
+}
+
 std::string worker_name(const Launch& launch) {
     switch (launch.launcher) {
         case Launcher::mpi:

@@ -49,6 +49,8 @@ bool built_with_mpi();
 
 // "rank 2 of 3", "array task 0 of 3", "shard 1/4", "one process".
 std::string describe(const Launch& launch);
+// The launcher's name for records: "mpi", "slurm array", "shard", "single".
+std::string launcher_name(Launcher launcher);
 // Short name for records: "rank 2", "task 0", "shard 1", "single".
 std::string worker_name(const Launch& launch);
 

@@ -13,24 +13,11 @@
 #include "core/assert.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "farm/lock_file.h"
 
 namespace bgv::farm {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// True while `fd` is still the file at `path`: a lock on a file that was removed or replaced
-// (the folder emptied by a fresh start, or removed after the video was assembled) guards nothing.
-bool still_at(int fd, const fs::path& path) {
-    struct stat held {
-    }, named{};
-    if (::fstat(fd, &held) != 0 || ::stat(path.c_str(), &named) != 0)
-        return false;
-    return held.st_ino == named.st_ino && held.st_dev == named.st_dev;
-}
-
-}  // namespace
 
 PieceClaims::PieceClaims(fs::path dir, std::int64_t pieces,
                          std::function<fs::path(std::int64_t)> piece_path)

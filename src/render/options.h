@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "choreo/vectors.h"
+#include "farm/launch.h"
 #include "render/frame_generator.h"
 
 namespace bgv::render {
@@ -38,6 +39,9 @@ struct RenderOptions {
     int segment_frames = 256;  // frames per resumable piece
     int crf = 17;
     std::filesystem::path vectors_dir = "saved_vectors";
+
+    // The processes sharing this render (render/shared_render); one process by default.
+    farm::Launch launch;
 };
 
 // Makes the generator for a weights file or folder at a truncation.
