@@ -133,3 +133,37 @@ TEST(FarmRender, ThreeArrayTasksStartedTogetherWithoutSeedMakeOneVideo) {
     }
     EXPECT_EQ(drawn, 1);
 }
+
+TEST(FarmRender, AFolderHoldingAnotherRendersPlanIsRefusedInOneLine) {
+    const fs::path dir = fresh_temp_dir("farm_other_plan");
+    // Shard 0 of 2 makes the plan, then dies (SIGKILL) with the plan in the folder.
+    const pid_t first = start_in(
+        dir, bigganviz_line(render_options() + " --seed 7 --shard 0/2") + " > first.log 2>&1");
+    const fs::path plan = dir / "out.mp4.partial/plan.json";
+    for (int wait = 0; wait < 1200 && !fs::exists(plan); ++wait)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ::kill(first, SIGKILL);
+    wait_exit_code(first);
+    ASSERT_TRUE(fs::exists(plan)) << bgv::read_file_text(dir / "first.log");
+
+    // Shard 1 of the same job, but asking for another seed.
+    const auto other = run_in(dir, bigganviz_line(render_options() + " --seed 8 --shard 1/2 -q"));
+    EXPECT_EQ(other.exit_code, 1);
+    EXPECT_NE(other.output.find("out.mp4.partial holds the plan of another render (seed changed "
+                                "(was 7, now 8)): remove it or choose another output"),
+              std::string::npos)
+        << other.output;
+    EXPECT_EQ(std::count(other.output.begin(), other.output.end(), '\n'), 1) << other.output;
+}
+
+TEST(FarmRender, AnUnreachableSharedFolderStopsInOneLine) {
+    const fs::path dir = fresh_temp_dir("farm_unreachable");
+    const auto result = run_in(
+        dir, bigganviz_line(render_options("/proc/no_such_folder/out.mp4") + " --shard 0/2 -q"));
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.output.find("/proc/no_such_folder/out.mp4.partial: cannot reach the shared "
+                                 "folder"),
+              std::string::npos)
+        << result.output;
+    EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+}
