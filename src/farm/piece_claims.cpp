@@ -21,7 +21,10 @@ namespace fs = std::filesystem;
 
 PieceClaims::PieceClaims(fs::path dir, std::int64_t pieces,
                          std::function<fs::path(std::int64_t)> piece_path)
-    : dir_(std::move(dir)), pieces_(pieces), piece_path_(std::move(piece_path)) {
+    : dir_(std::move(dir)),
+      pieces_(pieces),
+      piece_path_(std::move(piece_path)),
+      seen_finished_(static_cast<std::size_t>(pieces), false) {
     std::error_code error;
     fs::create_directories(dir_, error);
     if (error)
@@ -52,6 +55,11 @@ void PieceClaims::finish(std::int64_t piece, const std::string& host, const std:
                       report_json({piece, host, worker, seconds, bytes}) + "\n");
     ::close(held->second);
     held_.erase(held);
+}
+
+void PieceClaims::forget_finished() {
+    std::lock_guard lock(mutex_);
+    seen_finished_.assign(seen_finished_.size(), false);
 }
 
 void PieceClaims::release(std::int64_t piece) {
@@ -154,8 +162,13 @@ std::optional<std::int64_t> PieceClaims::claim_next() {
     while (!gone_) {
         std::optional<std::int64_t> held_elsewhere;
         for (std::int64_t p = 0; p < pieces_ && !gone_; ++p) {
-            if (held_here(p) || finished(p))
+            if (seen_finished_[static_cast<std::size_t>(p)] || held_here(p))
                 continue;
+            if (finished(p)) {
+                std::lock_guard lock(mutex_);
+                seen_finished_[static_cast<std::size_t>(p)] = true;
+                continue;
+            }
             const int fd = lock(p, false);
             if (fd >= 0 && take(p, fd))
                 return p;

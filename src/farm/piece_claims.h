@@ -47,6 +47,10 @@ class PieceClaims {
                 double seconds);
     // Gives a claimed piece up unfinished (its render failed or was cancelled).
     void release(std::int64_t piece);
+    // claim_next() remembers the pieces it saw finished and does not look at them again (a long
+    // render has hundreds of pieces on a networked filesystem); call this after removing a
+    // finished piece that failed its proof.
+    void forget_finished();
 
     // A piece is finished when its report exists and its file has the reported size.
     bool finished(std::int64_t piece) const;
@@ -72,6 +76,7 @@ class PieceClaims {
     std::function<std::filesystem::path(std::int64_t)> piece_path_;
     mutable std::mutex mutex_;
     std::map<std::int64_t, int> held_;  // piece -> its locked descriptor
+    std::vector<bool> seen_finished_;   // claim_next's memory of finished pieces
     bool gone_ = false;                 // the folder went away: the job is over for this process
 };
 

@@ -38,22 +38,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // What this process was asked for, in the identity's and the record's terms: a plan in the shared
 // folder must agree on every entry (the seed and classes only when they were given).
 json request_of(const RenderOptions& o, const fs::path& weights) {
-    json identity = {
-        {"song_sha256", store::sha256_file(o.song)},
-        {"frame_length", o.choreo.frame_length},
-        {"weights", fs::absolute(weights).lexically_normal().string()},
-        {"weights_files", weights_identity(weights)},
-        {"truncation", o.choreo.truncation},
-        {"sort_by_power", o.sort_by_power},
-        {"pitch_sensitivity", o.choreo.pitch_sensitivity},
-        {"tempo_sensitivity", o.choreo.tempo_sensitivity},
-        {"jitter", o.choreo.jitter},
-        {"smooth_factor", o.choreo.smooth_factor},
-        {"use_last_vectors", o.use_last_vectors},
-        {"batch_size", o.batch_size},
-        {"segment_frames", o.segment_frames},
-        {"crf", o.crf},
-    };
+    json identity = options_identity(o, weights);
+    identity["song_sha256"] = store::sha256_file(o.song);
     if (o.seed)
         identity["seed"] = *o.seed;
     if (!o.classes.empty() && !o.sort_by_power)
@@ -196,6 +182,8 @@ fs::path render_shared(const RenderOptions& o, const GeneratorFactory& make_gene
             return output;
         }
         verified = pieces_to_render(*plan, work).empty();
+        if (!verified)
+            claims.forget_finished();
         if (verified) {
             const auto start = std::chrono::steady_clock::now();
             assemble_video(*plan, work, output);
