@@ -34,8 +34,9 @@ void check_output(const fs::path& output, const RenderOptions& o) {
         std::error_code error;
         // equivalent() sees links and other spellings of an existing path; weakly_canonical
         // also "missing/../song.wav", which the output's folder would be created for.
+        const fs::path resolved = fs::weakly_canonical(output, error);
         if (fs::equivalent(output, input, error) ||
-            fs::weakly_canonical(output, error) == fs::weakly_canonical(input, error))
+            (!resolved.empty() && resolved == fs::weakly_canonical(input, error)))
             fail("{}: is the {} this render reads; the output must be another file",
                  output.string(), what);
     }

@@ -71,7 +71,12 @@ TEST(RenderSavedVectorSet, AFullDiskLeavesTheOldSetUsable) {
     again.use_last_vectors = true;
     again.seed.reset();
     render::render(again, stand_in());
-    EXPECT_TRUE(decode_rgb(*o.output) == old_video);
+    // The old vectors' video again (the bound: see test_piece_proof.cpp; seed 6's frames are over
+    // 15 levels off).
+    const std::string frames = decode_rgb(*o.output);
+    ASSERT_EQ(frames.size(), old_video.size());
+    for (std::size_t f = 0; f < 33; ++f)
+        EXPECT_LT(mean_difference(frames, old_video, f, 32 * 32 * 3), 5.0) << "frame " << f;
     fs::remove_all(dir);
 }
 
