@@ -16,6 +16,9 @@ packages=(
     libcurl4-openssl-dev libssl-dev
     # support libraries; cpp-httplib for `bigganviz studio` (its header wants OpenSSL, zlib, brotli)
     libfmt-dev nlohmann-json3-dev libpng-dev zlib1g-dev libcpp-httplib-dev libbrotli-dev
+    # farm: one render shared by MPI ranks (OpenMPI) or Slurm array tasks; the tests start a
+    # one-node Slurm (slurmctld, slurmd, munge for its authentication) and run mpirun
+    libopenmpi-dev openmpi-bin slurm-wlm munge
     # tests: GoogleTest, ffmpeg/ffprobe to check videos, python3 for the local HTTP server
     libgtest-dev ffmpeg python3
     # the studio's browser test: Debian's Chromium driven by puppeteer-core (tests/studio/browser)

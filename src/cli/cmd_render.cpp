@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "farm/launch.h"
 #include "render/biggan_frames.h"
 #include "render/renderer.h"
 
@@ -99,7 +100,11 @@ render::RenderOptions render_options_from_args(const Args& args) {
 }
 
 int run_render(const Args& args) {
-    const render::RenderOptions o = render_options_from_args(args);
+    render::RenderOptions o = render_options_from_args(args);
+    o.launch = farm::detect_launch(
+        args.has("shard") ? std::optional(farm::parse_shard(args.text("shard"))) : std::nullopt);
+    if (o.launch.stand_aside)
+        return 0;  // rank 0 renders alone and has said so
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     render::RenderHooks hooks;

@@ -66,6 +66,7 @@ const std::vector<Command>& commands() {
           "motion",
           "class_smooth",
           "shuffle_bars",
+          "shard",
           "verbose",
           "quiet",
           "help"},

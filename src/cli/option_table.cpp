@@ -281,6 +281,12 @@ const std::vector<OptionSpec>& option_table() {
          .min = 1,
          .max = 100000,
          .help = "frames per resumable piece of video (an interrupted render loses at most this)"},
+        {.key = "shard",
+         .spellings = {"--shard"},
+         .kind = K::text,
+         .metavar = "I/N",
+         .help = "this process is shard I of N sharing one render through the output's folder "
+                 "(mpirun and Slurm arrays are found without it; see docs/cluster.md)"},
         {.key = "json", .spellings = {"--json"}, .kind = K::flag, .help = "print JSON"},
         {.key = "dir",
          .spellings = {"--dir"},

@@ -13,6 +13,7 @@
 #include "choreo/beat.h"
 #include "choreo/vectors.h"
 #include "core/frame_rate.h"
+#include "farm/launch.h"
 #include "render/frame_generator.h"
 
 namespace bgv::render {
@@ -44,6 +45,9 @@ struct RenderOptions {
     int segment_frames = 256;  // frames per resumable piece
     int crf = 17;
     std::filesystem::path vectors_dir = "saved_vectors";
+
+    // The processes sharing this render (render/shared_render); one process by default.
+    farm::Launch launch;
 };
 
 // Makes the generator for a weights file or folder at a truncation.

@@ -21,6 +21,9 @@ class PieceSchedule {
     // `piece` is finished: its video and its record (render/piece_record) are in place. Called on
     // the encoding thread, in the order the pieces were handed out.
     virtual void piece_done(std::int64_t piece, const PieceRecord& record) = 0;
+    // Frames other processes sharing the render finished since this one began (for a progress
+    // line that shows the whole job). Called on the encoding thread after every batch.
+    virtual std::int64_t frames_done_elsewhere() { return 0; }
 };
 
 // The given pieces, in the given order, for one process.

@@ -113,9 +113,10 @@ void render_pieces(FrameGenerator& generator, const RenderPlan& plan, const Work
                                        plan.piece_frames(writing), plan.identity_digest);
                 schedule.piece_done(writing, record);
             }
-            progress.update(frames_done);
+            const std::int64_t job_done = frames_done + schedule.frames_done_elsewhere();
+            progress.update(job_done);
             if (hooks.progress)
-                hooks.progress(frames_done, plan.frames);
+                hooks.progress(job_done, plan.frames);
             if (hooks.cancelled())
                 throw Cancelled();
         }

@@ -167,36 +167,43 @@ std::uint64_t choose_seed(const RenderOptions& o, const std::optional<json>& pre
 
 json make_identity(const RenderOptions& o, const Song& song, const RenderPlan& plan) {
     const auto& e = plan.encoder;
-    return json{
+    json identity = options_identity(o, plan.weights);
+    identity.update(json{
         {"format", kPlanFormat},
         {"song_sha256", song.sha256},
         {"samples", song.samples},
         {"frames", plan.frames},
-        {"frame_length", o.choreo.frame_length},
         {"frame_rate", fmt::format("{}/{}", plan.frame_rate.num, plan.frame_rate.den)},
+        {"seed", plan.seed},
+        {"classes", plan.classes},
+        {"vectors_sha256", vectors_digest(plan.vectors)},
+        {"preset", e.preset},
+        {"encoder_threads", e.threads},
+    });
+    return identity;
+}
+}  // namespace
+
+json options_identity(const RenderOptions& o, const fs::path& weights) {
+    return json{
+        {"frame_length", o.choreo.frame_length},
         {"start", o.start},
         {"choreography", o.choreography},
         {"beat", beat_parameters(o)},
-        {"weights", fs::absolute(plan.weights).lexically_normal().string()},
-        {"weights_files", weights_identity(plan.weights)},
+        {"weights", fs::absolute(weights).lexically_normal().string()},
+        {"weights_files", weights_identity(weights)},
         {"truncation", o.choreo.truncation},
-        {"seed", plan.seed},
-        {"classes", plan.classes},
         {"sort_by_power", o.sort_by_power},
         {"pitch_sensitivity", o.choreo.pitch_sensitivity},
         {"tempo_sensitivity", o.choreo.tempo_sensitivity},
         {"jitter", o.choreo.jitter},
         {"smooth_factor", o.choreo.smooth_factor},
         {"use_last_vectors", o.use_last_vectors},
-        {"vectors_sha256", vectors_digest(plan.vectors)},
-        {"batch_size", plan.batch_size},
-        {"segment_frames", plan.segment_frames},
-        {"crf", e.crf},
-        {"preset", e.preset},
-        {"encoder_threads", e.threads},
+        {"batch_size", o.batch_size},
+        {"segment_frames", o.segment_frames},
+        {"crf", o.crf},
     };
 }
-}  // namespace
 
 FrameRate frame_rate_for(const RenderOptions& options) {
     return options.fps.value_or(FrameRate{kSampleRate, options.choreo.frame_length});

@@ -48,6 +48,10 @@ struct RenderPlan {
     std::int64_t piece_frames(std::int64_t piece) const;
 };
 
+// The entries of a run identity that come from the options and the weights alone (no song, seed
+// or vectors): what a process can check against a plan someone else made.
+nlohmann::json options_identity(const RenderOptions& options, const std::filesystem::path& weights);
+
 // Plans a render: reads the song (and lyrics, saved vectors, the text model as the options ask),
 // writes nothing. `weights` is the resolved generator; `previous_identity` (an unfinished render's)
 // gives the seed when none is asked for.

@@ -10,6 +10,7 @@
 #include "render/pieces.h"
 #include "render/plan.h"
 #include "render/saved_vectors.h"
+#include "render/shared_render.h"
 #include "render/work_folder.h"
 #include "store/model_table.h"
 #include "store/store.h"
@@ -86,6 +87,8 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
     // Then the model: without network this fails at once, in one line, before any work.
     const fs::path weights = resolve_weights(o);
     stop_if_cancelled(hooks);
+    if (o.launch.shared())
+        return render_shared(o, make_generator, hooks, output, weights);
 
     const WorkFolder work(output);
     const RenderPlan plan = make_plan(o, weights, read_plan_identity(work.dir()));

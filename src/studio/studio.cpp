@@ -50,6 +50,7 @@ const std::vector<std::string>& server_only_options() {
                                                   "use_last_vectors",
                                                   "use_last_classes",
                                                   "threads",
+                                                  "shard",
                                                   "verbose",
                                                   "quiet",
                                                   "help"};
