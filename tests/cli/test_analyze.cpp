@@ -13,6 +13,7 @@
 
 #include "core/file.h"
 #include "core/npy.h"
+#include "support/process.h"
 
 namespace bgv::cli {
 namespace {
@@ -22,11 +23,7 @@ namespace fs = std::filesystem;
 const fs::path kBinary = fs::path(BGV_BINARY_DIR) / "src" / "cli" / "bigganviz";
 const fs::path kAudio = fs::path(BGV_TEST_DATA) / "audio" / "data";
 const fs::path kCliData = fs::path(BGV_TEST_DATA) / "cli" / "data";
-
-struct CommandResult {
-    int exit_code = -1;
-    std::string out, err;
-};
+const fs::path kRhythmData = fs::path(BGV_TEST_DATA) / "features" / "data" / "rhythm";
 
 class Analyze : public testing::Test {
   protected:
@@ -37,18 +34,8 @@ class Analyze : public testing::Test {
     }
     void TearDown() override { fs::remove_all(dir_); }
 
-    CommandResult run_binary(const std::string& arguments) {
-        const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-        const std::string command = "'" + kBinary.string() + "' " + arguments + " > '" +
-                                    out.string() + "' 2> '" + err.string() + "'";
-        const int status = std::system(command.c_str());
-        CommandResult result;
-        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        result.out = read_file_text(out);
-        result.err = read_file_text(err);
-        fs::remove(out);
-        fs::remove(err);
-        return result;
+    test::SeparateOutputs run_binary(const std::string& arguments) {
+        return test::run_command_separately("'" + kBinary.string() + "' " + arguments, dir_);
     }
 
     static std::set<std::string> listing(const fs::path& folder) {
@@ -59,7 +46,7 @@ class Analyze : public testing::Test {
     }
 
     // A failure: the exit code, one "bigganviz: error: ..." line mentioning `needle`.
-    static void expect_one_line_error(const CommandResult& result, int exit_code,
+    static void expect_one_line_error(const test::SeparateOutputs& result, int exit_code,
                                       const std::string& needle) {
         EXPECT_EQ(result.exit_code, exit_code) << result.err;
         EXPECT_TRUE(result.err.starts_with("bigganviz: error: ")) << result.err;
@@ -70,13 +57,17 @@ class Analyze : public testing::Test {
     fs::path dir_;
 };
 
-const std::set<std::string> kOutputs = {"mel.npy",       "chroma.npy",    "spec_mean.npy",
-                                        "grad_mean.npy", "features.json", "features.png"};
+const std::set<std::string> kOutputs = {
+    "mel.npy",       "chroma.npy",    "spec_mean.npy",
+    "grad_mean.npy", "features.json", "features.png",
+    "rhythm.json",   "onset_env.npy", "onset_env_percussive.npy",
+    "plp.npy",       "rms.npy",       "rms_h.npy",
+    "rms_p.npy",     "chroma_h.npy"};
 
 TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
     // 44.1 kHz stereo: decoding, mono mixing and soxr resampling all feed this comparison.
     const fs::path out = dir_ / "analysis";
-    const CommandResult result =
+    const test::SeparateOutputs result =
         run_binary("analyze -s '" + (kAudio / "stereo_sweep_noise_44k.flac").string() +
                    "' --out '" + out.string() + "' -q");
     ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -118,9 +109,56 @@ TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
     png_image_free(&image);
 }
 
+// The rhythm outputs of the chords at hop 512 against librosa 0.10.2 (features/data/rhythm): the
+// same tempo, beats and onsets, their times, and every curve with its manifest name and shape.
+TEST_F(Analyze, RhythmOutputsMatchLibrosa) {
+    const fs::path out = dir_ / "rhythm";
+    const CommandResult result =
+        run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() + "' --out '" +
+                   out.string() + "' -q");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(listing(out), kOutputs);
+    const auto manifest = nlohmann::json::parse(read_file_text(kRhythmData / "manifest.json"));
+    const auto expected = manifest["files"]["chords_120bpm.wav"]["hops"]["512"];
+    const std::int64_t frames = expected["frames"].get<std::int64_t>();
+
+    const auto json = nlohmann::json::parse(read_file_text(out / "rhythm.json"));
+    EXPECT_DOUBLE_EQ(json.at("tempo").get<double>(), expected["tempo"].get<double>());
+    EXPECT_EQ(json.at("hop"), 512);
+    EXPECT_EQ(json.at("frames"), frames);
+    EXPECT_EQ(json.at("beats"), expected["beats"]);
+    EXPECT_EQ(json.at("onsets"), expected["onsets"]);
+    for (const auto& [frames_key, times_key] :
+         {std::pair{"beats", "beat_times"}, std::pair{"onsets", "onset_times"}}) {
+        const auto indices = json.at(frames_key).get<std::vector<std::int64_t>>();
+        const auto times = json.at(times_key).get<std::vector<double>>();
+        ASSERT_EQ(times.size(), indices.size()) << times_key;
+        for (std::size_t i = 0; i < times.size(); ++i)
+            EXPECT_DOUBLE_EQ(times[i], static_cast<double>(indices[i]) * 512 / 22050) << i;
+    }
+    EXPECT_FALSE(json.at("beats").empty());
+
+    for (const char* curve :
+         {"onset_env", "onset_env_percussive", "plp", "rms", "rms_h", "rms_p", "chroma_h"}) {
+        SCOPED_TRACE(curve);
+        const auto ours = read_npy_f32(out / (std::string(curve) + ".npy"));
+        const auto reference =
+            read_npy_f32(kRhythmData / expected["arrays"][curve].get<std::string>());
+        ASSERT_EQ(ours.shape, reference.shape);
+        EXPECT_EQ(ours.shape.back(), frames);
+        double diff = 0, norm = 0;
+        for (std::size_t i = 0; i < ours.data.size(); ++i) {
+            diff += std::pow(double(ours.data[i]) - reference.data[i], 2);
+            norm += std::pow(double(reference.data[i]), 2);
+        }
+        // The features tests measure <= 3e-7 on this file; 1e-4 is the bound.
+        EXPECT_LE(std::sqrt(diff / norm), 1e-4);
+    }
+}
+
 TEST_F(Analyze, FrameLengthAndDuration) {
     const fs::path out = dir_ / "a";
-    const CommandResult result =
+    const test::SeparateOutputs result =
         run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() +
                    "' -fl 1024 -d 2.5 --out '" + out.string() + "'");
     ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -132,22 +170,47 @@ TEST_F(Analyze, FrameLengthAndDuration) {
     EXPECT_NE(result.err.find(out.string()), std::string::npos) << result.err;  // says where
 }
 
+TEST_F(Analyze, FpsAndStart) {
+    const fs::path out = dir_ / "a";
+    const CommandResult result =
+        run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() +
+                   "' --fps 24 --start 1 -d 2.5 --out '" + out.string() + "'");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    // 55125 samples from 1 s on; frames at 24 fps within them: 1 + floor(2.5 * 24) = 61.
+    EXPECT_EQ(read_npy_f32(out / "spec_mean.npy").shape, (std::vector<std::int64_t>{61}));
+    const auto json = nlohmann::json::parse(read_file_text(out / "features.json"));
+    EXPECT_EQ(json.at("frames"), 61);
+    EXPECT_EQ(json.at("frame_rate"), "24");
+    EXPECT_DOUBLE_EQ(json.at("fps").get<double>(), 24.0);
+    EXPECT_DOUBLE_EQ(json.at("start").get<double>(), 1.0);
+    EXPECT_EQ(json.at("samples"), 55125);
+    expect_one_line_error(run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() +
+                                     "' --fps 30 -fl 512 --out '" + (dir_ / "o").string() + "'"),
+                          2, "both set the frame rate");
+}
+
 TEST_F(Analyze, SilenceAndAShortClipWork) {
     for (const char* name : {"all_silence_2s.wav", "short_0p3s.wav"}) {
         SCOPED_TRACE(name);
         const fs::path out = dir_ / name;
-        const CommandResult result = run_binary("analyze -s '" + (kAudio / name).string() +
-                                                "' --out '" + out.string() + "' -q");
+        const test::SeparateOutputs result = run_binary("analyze -s '" + (kAudio / name).string() +
+                                                        "' --out '" + out.string() + "' -q");
         EXPECT_EQ(result.exit_code, 0) << result.err;
         EXPECT_EQ(listing(out), kOutputs);
         EXPECT_NO_THROW(nlohmann::json::parse(read_file_text(out / "features.json")));
+        const auto rhythm = nlohmann::json::parse(read_file_text(out / "rhythm.json"));
+        EXPECT_TRUE(rhythm.at("tempo").is_number());
+        for (const char* curve : {"onset_env.npy", "plp.npy", "rms_p.npy", "chroma_h.npy"}) {
+            for (const float v : read_npy_f32(out / curve).data)
+                ASSERT_TRUE(std::isfinite(v)) << curve;
+        }
     }
 }
 
 TEST_F(Analyze, MissingSongFailsAndCreatesNothing) {
     const fs::path out = dir_ / "never";
-    const CommandResult result = run_binary("analyze -s '" + (dir_ / "nope.mp3").string() +
-                                            "' --out '" + out.string() + "'");
+    const test::SeparateOutputs result = run_binary("analyze -s '" + (dir_ / "nope.mp3").string() +
+                                                    "' --out '" + out.string() + "'");
     expect_one_line_error(result, 1, "nope.mp3: no such file");
     EXPECT_FALSE(fs::exists(out));
 }
@@ -159,7 +222,7 @@ TEST_F(Analyze, NotAudioLeavesAnExistingFolderAsItWas) {
     std::ofstream(dir_ / "notes.mp3") << std::string(3000, 'x');
     for (const fs::path& song : {dir_ / "notes.mp3", kAudio / "video_only.mp4", dir_}) {
         SCOPED_TRACE(song.string());
-        const CommandResult result =
+        const test::SeparateOutputs result =
             run_binary("analyze -s '" + song.string() + "' --out '" + out.string() + "'");
         expect_one_line_error(result, 1, song.filename().string());
         EXPECT_EQ(listing(out), std::set<std::string>{"keep.txt"});
@@ -168,8 +231,9 @@ TEST_F(Analyze, NotAudioLeavesAnExistingFolderAsItWas) {
 
 TEST_F(Analyze, OutputThatIsAFileIsAnError) {
     std::ofstream(dir_ / "taken") << "x";
-    const CommandResult result = run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() +
-                                            "' --out '" + (dir_ / "taken").string() + "' -q");
+    const test::SeparateOutputs result =
+        run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() + "' --out '" +
+                   (dir_ / "taken").string() + "' -q");
     expect_one_line_error(result, 1, "not a folder");
     EXPECT_EQ(read_file_text(dir_ / "taken"), "x");
 }

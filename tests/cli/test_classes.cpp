@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/file.h"
+#include "support/process.h"
 
 namespace bgv {
 namespace {
@@ -16,11 +17,6 @@ namespace fs = std::filesystem;
 
 const fs::path kBinary = fs::path(BGV_BINARY_DIR) / "src" / "cli" / "bigganviz";
 const fs::path kTinyModel = fs::path(BGV_TEST_DATA) / "model" / "bert" / "data" / "tiny_minilm";
-
-struct CommandResult {
-    int exit_code = -1;
-    std::string out, err;
-};
 
 class Classes : public testing::Test {
   protected:
@@ -36,18 +32,12 @@ class Classes : public testing::Test {
         return dir_ / name;
     }
 
-    CommandResult run(const std::string& arguments) {
-        const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    test::SeparateOutputs run(const std::string& arguments) {
         // A private cache folder, so the test neither reads nor fills the user's.
-        const std::string command = "BIGGANVIZ_CACHE='" + (dir_ / "cache").string() + "' '" +
-                                    kBinary.string() + "' classes --threads 1 " + arguments +
-                                    " > '" + out.string() + "' 2> '" + err.string() + "'";
-        const int status = std::system(command.c_str());
-        CommandResult result;
-        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        result.out = read_file_text(out);
-        result.err = read_file_text(err);
-        return result;
+        return test::run_command_separately("BIGGANVIZ_CACHE='" + (dir_ / "cache").string() +
+                                                "' '" + kBinary.string() +
+                                                "' classes --threads 1 " + arguments,
+                                            dir_);
     }
 
     fs::path dir_;

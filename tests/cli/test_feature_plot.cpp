@@ -1,18 +1,17 @@
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "cli/feature_plot.h"
-#include "cli/png_image.h"
+#include "image/png.h"
 
 namespace bgv::cli {
 namespace {
 
-constexpr Rgb kPowerLine{255, 166, 64};
-constexpr Rgb kGradientLine{90, 200, 255};
+constexpr image::Rgb kPowerLine{255, 166, 64};
+constexpr image::Rgb kGradientLine{90, 200, 255};
 
 struct Synthetic {
     std::int64_t frames = 1200;
@@ -49,15 +48,15 @@ int chroma_row_middle(int pitch) {
 }
 
 TEST(FeaturePlot, ColourMapEnds) {
-    EXPECT_EQ(chroma_colour(0.0f), (Rgb{68, 1, 84}));
-    EXPECT_EQ(chroma_colour(1.0f), (Rgb{253, 231, 37}));
+    EXPECT_EQ(chroma_colour(0.0f), (image::Rgb{68, 1, 84}));
+    EXPECT_EQ(chroma_colour(1.0f), (image::Rgb{253, 231, 37}));
     EXPECT_EQ(chroma_colour(std::numeric_limits<float>::quiet_NaN()), chroma_colour(0.0f));
     EXPECT_EQ(chroma_colour(2.0f), chroma_colour(1.0f));
 }
 
 TEST(FeaturePlot, ChromaRowsShowTheirPitchAtTheirTime) {
     const Synthetic s = make_synthetic();
-    const RgbImage image = draw_feature_plot(s.data());
+    const image::RgbImage image = draw_feature_plot(s.data());
     ASSERT_EQ(feature_plot_width(s.frames), 1200);  // one column per frame
     for (int pitch = 0; pitch < 12; ++pitch) {
         const int x = kPlotLeft + pitch * 100 + 50;
@@ -68,7 +67,7 @@ TEST(FeaturePlot, ChromaRowsShowTheirPitchAtTheirTime) {
 
 TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
     const Synthetic s = make_synthetic();
-    const RgbImage image = draw_feature_plot(s.data());
+    const image::RgbImage image = draw_feature_plot(s.data());
     const int power_bottom = curve_panel_top(0) + kCurveHeight - 1;
     // The power ramp: frame f is drawn at height f / (F - 1) of the panel.
     for (const int f : {0, 300, 900, 1199}) {
@@ -85,6 +84,51 @@ TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
     EXPECT_EQ(image.at(kPlotLeft + 300, gradient_top + kCurveHeight - 1), kGradientLine);
 }
 
+// The rhythm panels: the percussive curve scaled to its maximum (a spike of 5 at frame 300 reaches
+// the top), the harmonic one likewise (a ramp to 0.25 becomes a ramp to 1), and a tick at the top
+// of the percussive panel at each beat.
+TEST(FeaturePlot, RhythmPanelsShowBeatsAndScaledCurves) {
+    constexpr Rgb kPercussiveLine{255, 92, 120};
+    constexpr Rgb kHarmonicLine{140, 220, 120};
+    constexpr Rgb kBeatTick{250, 250, 250};
+    const Synthetic s = make_synthetic();
+    const auto frames = static_cast<std::size_t>(s.frames);
+    std::vector<float> percussive(frames, 0.0f);
+    percussive[300] = 5.0f;
+    std::vector<float> harmonic;
+    for (std::size_t f = 0; f < frames; ++f)
+        harmonic.push_back(0.25f * static_cast<float>(f) / static_cast<float>(frames - 1));
+    const std::vector<std::int64_t> beats = {450, 900};
+    FeaturePlotData data = s.data();
+    const int plain_height = draw_feature_plot(data).height();
+    data.beats = beats;
+    data.percussive = percussive;
+    data.harmonic = harmonic;
+    const RgbImage image = draw_feature_plot(data);
+    EXPECT_EQ(image.height(), plain_height + 2 * (curve_panel_top(1) - curve_panel_top(0)));
+
+    const int percussive_top = curve_panel_top(2);
+    EXPECT_EQ(image.at(kPlotLeft + 300, percussive_top), kPercussiveLine);
+    EXPECT_EQ(image.at(kPlotLeft + 700, percussive_top + kCurveHeight - 1), kPercussiveLine);
+    for (const std::int64_t beat : beats) {
+        const int x = kPlotLeft + static_cast<int>(beat);
+        EXPECT_EQ(image.at(x, percussive_top), kBeatTick) << beat;
+        EXPECT_EQ(image.at(x, percussive_top + kBeatTickHeight - 1), kBeatTick) << beat;
+        EXPECT_NE(image.at(x, percussive_top + kBeatTickHeight), kBeatTick) << beat;
+        EXPECT_NE(image.at(x + 1, percussive_top), kBeatTick) << beat;
+    }
+    const int harmonic_bottom = curve_panel_top(3) + kCurveHeight - 1;
+    for (const int f : {0, 600, 1199}) {
+        const double value = f / 1199.0;
+        const int y = harmonic_bottom - static_cast<int>(std::lround(value * (kCurveHeight - 1)));
+        EXPECT_EQ(image.at(kPlotLeft + f, y), kHarmonicLine) << f;
+    }
+
+    harmonic.pop_back();
+    data.harmonic = harmonic;
+    EXPECT_THROW(draw_feature_plot(data), std::exception);
+}
+
 TEST(FeaturePlot, ShortAndLongInputsFitTheWidthLimits) {
     EXPECT_EQ(feature_plot_width(13), 600);
     EXPECT_EQ(feature_plot_width(100000), 1600);
@@ -93,7 +137,7 @@ TEST(FeaturePlot, ShortAndLongInputsFitTheWidthLimits) {
     s.chroma.assign(12 * 13, 0.5f);
     s.spec.assign(13, std::numeric_limits<float>::quiet_NaN());  // silent input
     s.grad.assign(13, 0.0f);
-    const RgbImage image = draw_feature_plot(s.data());
+    const image::RgbImage image = draw_feature_plot(s.data());
     EXPECT_EQ(image.width(), kPlotLeft + 600 + 12);
     EXPECT_EQ(image.at(kPlotLeft + 599, chroma_row_middle(3)), chroma_colour(0.5f));
 }
@@ -102,27 +146,6 @@ TEST(FeaturePlot, MismatchedSizesAreErrors) {
     Synthetic s = make_synthetic();
     s.grad.pop_back();
     EXPECT_THROW(draw_feature_plot(s.data()), std::exception);
-}
-
-TEST(PngImage, EncodesPixelsThatDecodeBackExactly) {
-    RgbImage image(37, 11, Rgb{1, 2, 3});
-    image.fill_rect(5, 2, 10, 4, Rgb{200, 100, 50});
-    image.draw_text(0, 3, "C#", Rgb{255, 255, 255});
-    const std::string png = encode_png(image);
-    ASSERT_GT(png.size(), 8u);
-    EXPECT_EQ(png.substr(1, 3), "PNG");
-
-    png_image decoded{};
-    decoded.version = PNG_IMAGE_VERSION;
-    ASSERT_TRUE(png_image_begin_read_from_memory(&decoded, png.data(), png.size()));
-    decoded.format = PNG_FORMAT_RGB;
-    EXPECT_EQ(decoded.width, 37u);
-    EXPECT_EQ(decoded.height, 11u);
-    std::vector<std::uint8_t> pixels(PNG_IMAGE_SIZE(decoded));
-    ASSERT_TRUE(png_image_finish_read(&decoded, nullptr, pixels.data(), 0, nullptr));
-    EXPECT_EQ(pixels, image.pixels());
-    // The text drew something: '#' has pixels in row 3+2 of the glyph at x = 6..10.
-    EXPECT_EQ(image.at(7, 3 + 2), (Rgb{255, 255, 255}));
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
-// Test helpers for features/: librosa 0.10.2 reference outputs (tests/features/data/librosa, copied
-// from the shared fixtures with their manifest) and error measures against them.
+// Test helpers for features/: librosa 0.10.2 reference outputs (tests/features/data/librosa and
+// data/rhythm, copied from the shared fixtures with their manifests) and error measures.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include "core/npy.h"
 #include "features/cqt.h"
 #include "features/stft.h"
+#include "support/numeric.h"
 
 namespace bgv::features::testing {
 
@@ -38,25 +40,28 @@ inline NpyArray<float> reference(const std::string& name) {
     return read_npy_f32(data_dir() / "librosa" / name);
 }
 
-// ‖ours − ref‖₂ / ‖ref‖₂ (0 when both are zero).
-inline double relative_error(std::span<const float> ours, std::span<const float> ref) {
-    double diff = 0;
-    double norm = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        const double d = static_cast<double>(ours[i]) - ref[i];
-        diff += d * d;
-        norm += static_cast<double>(ref[i]) * ref[i];
-    }
-    return norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff);
+// The rhythm fixtures (data/rhythm, from make_rhythm_fixtures.py).
+inline nlohmann::json rhythm_manifest() {
+    std::ifstream in(data_dir() / "rhythm" / "manifest.json");
+    return nlohmann::json::parse(in);
 }
 
-inline double max_abs_error(std::span<const float> ours, std::span<const float> ref) {
-    double worst = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        worst = std::max(worst, std::abs(static_cast<double>(ours[i]) - ref[i]));
-    }
-    return worst;
+inline NpyArray<float> rhythm_reference(const std::string& name) {
+    return read_npy_f32(data_dir() / "rhythm" / name);
 }
+
+// A parameterised test's name for a fixture file at a hop: "chords_120bpm_wav_hop512".
+inline std::string case_label(std::string file, int hop) {
+    for (auto& c : file) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
+            c = '_';
+        }
+    }
+    return file + "_hop" + std::to_string(hop);
+}
+
+using bgv::test::max_abs_error;
+using bgv::test::relative_error;
 
 inline bool all_finite(std::span<const float> values) {
     for (const float v : values) {
