@@ -11,13 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include "choreo/beat.h"
-#include "cli/png_image.h"
+#include "image/png.h"
 #include "core/file.h"
 #include "core/npy.h"
 
 namespace {
-using bgv::cli::Rgb;
-using bgv::cli::RgbImage;
+using bgv::image::Rgb;
+using bgv::image::RgbImage;
 
 constexpr double kFps = 30;
 constexpr std::int64_t kFirst = 300, kLast = 660;  // 10 s to 22 s
@@ -106,6 +106,6 @@ int main(int argc, char** argv) {
         image.vertical_line(x, axis - kGap, axis - 2, kText);
         image.draw_text(x - 10, axis + 4, fmt::format("{}s", second), kText, 2);
     }
-    bgv::cli::write_png_rgb(argv[2], image.pixels(), image.width(), image.height());
+    bgv::image::write_png_rgb(argv[2], image.pixels(), image.width(), image.height());
     return 0;
 }

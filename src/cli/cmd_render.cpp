@@ -43,7 +43,9 @@ void check_flags(const render::RenderOptions& o) {
             "--use_last_classes would be ignored");
 }
 
-render::RenderOptions options_from(const Args& args) {
+}  // namespace
+
+render::RenderOptions render_options_from_args(const Args& args) {
     render::RenderOptions o;
     o.song = args.text("song");
     if (args.has("output_file"))
@@ -92,13 +94,12 @@ render::RenderOptions options_from(const Args& args) {
     o.threads = static_cast<int>(args.integer("threads"));
     o.segment_frames = static_cast<int>(args.integer("segment_frames"));
     o.crf = static_cast<int>(args.integer("crf"));
+    check_flags(o);
     return o;
 }
-}  // namespace
 
 int run_render(const Args& args) {
-    const render::RenderOptions o = options_from(args);
-    check_flags(o);
+    const render::RenderOptions o = render_options_from_args(args);
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     render::RenderHooks hooks;

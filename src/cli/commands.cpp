@@ -92,8 +92,22 @@ const std::vector<Command>& commands() {
          {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
           "out", "threads", "verbose", "quiet", "help"},
          run_generate},
+        {.name = "studio",
+         .summary = "a web page on this machine to try songs, classes and looks, preview, and "
+                    "queue renders (prints its address)",
+         .options = {"dir", "host", "port", "token", "max_upload", "weights", "text_weights",
+                     "threads", "verbose", "quiet", "help"},
+         .run = run_studio},
     };
     return table;
+}
+
+const Command& command_named(std::string_view name) {
+    for (const auto& command : commands()) {
+        if (command.name == name)
+            return command;
+    }
+    throw Error(fmt::format("internal: no command named '{}'", name));
 }
 
 int dispatch(std::span<const std::string> arguments) {

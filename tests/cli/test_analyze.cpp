@@ -113,7 +113,7 @@ TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
 // same tempo, beats and onsets, their times, and every curve with its manifest name and shape.
 TEST_F(Analyze, RhythmOutputsMatchLibrosa) {
     const fs::path out = dir_ / "rhythm";
-    const CommandResult result =
+    const test::SeparateOutputs result =
         run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() + "' --out '" +
                    out.string() + "' -q");
     ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -172,7 +172,7 @@ TEST_F(Analyze, FrameLengthAndDuration) {
 
 TEST_F(Analyze, FpsAndStart) {
     const fs::path out = dir_ / "a";
-    const CommandResult result =
+    const test::SeparateOutputs result =
         run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() +
                    "' --fps 24 --start 1 -d 2.5 --out '" + out.string() + "'");
     ASSERT_EQ(result.exit_code, 0) << result.err;

@@ -88,9 +88,9 @@ TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
 // the top), the harmonic one likewise (a ramp to 0.25 becomes a ramp to 1), and a tick at the top
 // of the percussive panel at each beat.
 TEST(FeaturePlot, RhythmPanelsShowBeatsAndScaledCurves) {
-    constexpr Rgb kPercussiveLine{255, 92, 120};
-    constexpr Rgb kHarmonicLine{140, 220, 120};
-    constexpr Rgb kBeatTick{250, 250, 250};
+    constexpr image::Rgb kPercussiveLine{255, 92, 120};
+    constexpr image::Rgb kHarmonicLine{140, 220, 120};
+    constexpr image::Rgb kBeatTick{250, 250, 250};
     const Synthetic s = make_synthetic();
     const auto frames = static_cast<std::size_t>(s.frames);
     std::vector<float> percussive(frames, 0.0f);
@@ -104,7 +104,7 @@ TEST(FeaturePlot, RhythmPanelsShowBeatsAndScaledCurves) {
     data.beats = beats;
     data.percussive = percussive;
     data.harmonic = harmonic;
-    const RgbImage image = draw_feature_plot(data);
+    const image::RgbImage image = draw_feature_plot(data);
     EXPECT_EQ(image.height(), plain_height + 2 * (curve_panel_top(1) - curve_panel_top(0)));
 
     const int percussive_top = curve_panel_top(2);
