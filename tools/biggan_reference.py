@@ -17,6 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from biggan_layout import parameter_shapes  # noqa: F401 (part of this module's interface)
+
 # ---------------------------------------------------------------------------
 # Configuration
 # ---------------------------------------------------------------------------
@@ -118,54 +120,6 @@ class Config:
 # ---------------------------------------------------------------------------
 # State dict layout (names and shapes of the doc)
 # ---------------------------------------------------------------------------
-
-def parameter_shapes(config):
-    """OrderedDict name -> shape, in the order a PyTorch state dict lists them."""
-    cd, ch, ns = config.cond_dim, config.channel_width, config.n_stats
-    shapes = OrderedDict()
-
-    def sn(prefix, out_features, in_shape, bias):
-        if bias:
-            shapes[prefix + ".bias"] = (out_features,)
-        shapes[prefix + ".weight_orig"] = (out_features,) + tuple(in_shape)
-        shapes[prefix + ".weight_u"] = (out_features,)
-        shapes[prefix + ".weight_v"] = (int(np.prod(in_shape)),)
-
-    def cbn(prefix, n):
-        shapes[prefix + ".running_means"] = (ns, n)
-        shapes[prefix + ".running_vars"] = (ns, n)
-        sn(prefix + ".scale", n, (cd,), False)
-        sn(prefix + ".offset", n, (cd,), False)
-
-    shapes["embeddings.weight"] = (config.z_dim, config.num_classes)
-    sn("generator.gen_z", 4 * 4 * 16 * ch, (cd,), True)
-    for kind, index, *rest in config.entries():
-        p = f"generator.layers.{index}"
-        if kind == "attention":
-            c = rest[0]
-            shapes[p + ".gamma"] = (1,)
-            sn(p + ".snconv1x1_theta", c // 8, (c, 1, 1), False)
-            sn(p + ".snconv1x1_phi", c // 8, (c, 1, 1), False)
-            sn(p + ".snconv1x1_g", c // 2, (c, 1, 1), False)
-            sn(p + ".snconv1x1_o_conv", c, (c // 2, 1, 1), False)
-        else:
-            _, cin, cout = rest
-            m = cin // 4
-            cbn(p + ".bn_0", cin)
-            sn(p + ".conv_0", m, (cin, 1, 1), True)
-            cbn(p + ".bn_1", m)
-            sn(p + ".conv_1", m, (m, 3, 3), True)
-            cbn(p + ".bn_2", m)
-            sn(p + ".conv_2", m, (m, 3, 3), True)
-            cbn(p + ".bn_3", m)
-            sn(p + ".conv_3", cout, (m, 1, 1), True)
-    shapes["generator.bn.weight"] = (ch,)
-    shapes["generator.bn.bias"] = (ch,)
-    shapes["generator.bn.running_means"] = (ns, ch)
-    shapes["generator.bn.running_vars"] = (ns, ch)
-    sn("generator.conv_to_rgb", ch, (ch, 3, 3), True)
-    return shapes
-
 
 # ---------------------------------------------------------------------------
 # Forward pass

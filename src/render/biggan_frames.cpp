@@ -1,8 +1,10 @@
 #include "render/biggan_frames.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "model/biggan/generator.h"
 
 namespace bgv::render {
@@ -10,27 +12,60 @@ namespace bgv::render {
 namespace {
 class BigganFrames : public FrameGenerator {
   public:
-    explicit BigganFrames(biggan::Generator generator) : generator_(std::move(generator)) {}
+    explicit BigganFrames(biggan::Generator generator)
+        : generator_(std::move(generator)), sub_batch_(sub_batch_for(generator_.config())) {}
 
     int resolution() const override { return generator_.resolution(); }
 
+    // Sub-batches of the same size whatever the requested batch, so that a render with -bs 20
+    // runs exactly the generator calls of one with -bs 4 (and makes the same frames).
     void generate(std::span<const float> z, std::span<const float> y, int batch,
                   std::span<std::uint8_t> rgb) override {
         const auto r = static_cast<std::size_t>(generator_.resolution());
         const std::size_t image = 3 * r * r;
-        output_.resize(image * static_cast<std::size_t>(batch));
-        generator_.generate(z, y, batch, output_);
-        for (int b = 0; b < batch; ++b) {
-            biggan::to_rgb8(std::span<const float>(output_).subspan(b * image, image),
-                            static_cast<int>(r), rgb.subspan(b * image, image));
+        const std::size_t z_size = z.size() / static_cast<std::size_t>(batch);
+        const std::size_t y_size = y.size() / static_cast<std::size_t>(batch);
+        for (int first = 0; first < batch; first += sub_batch_) {
+            const int count = std::min(sub_batch_, batch - first);
+            const auto offset = static_cast<std::size_t>(first),
+                       n = static_cast<std::size_t>(count);
+            output_.resize(image * n);
+            generator_.generate(z.subspan(offset * z_size, n * z_size),
+                                y.subspan(offset * y_size, n * y_size), count, output_);
+            for (std::size_t b = 0; b < n; ++b)
+                biggan::to_rgb8(std::span<const float>(output_).subspan(b * image, image),
+                                static_cast<int>(r), rgb.subspan((offset + b) * image, image));
         }
     }
 
   private:
     biggan::Generator generator_;
+    int sub_batch_;
     std::vector<float> output_;
 };
 }  // namespace
+
+std::int64_t batch_bytes_per_sample(const biggan::Config& c) {
+    constexpr std::int64_t kOneSampleAtATime = 128 * 128;  // Generator's default
+    std::int64_t size = 4, floats = 0;
+    for (const auto& layer : c.layers) {
+        const std::int64_t in = layer.in_multiplier * c.channel_width;
+        const std::int64_t out = layer.out_multiplier * c.channel_width, mid = in / 4;
+        const std::int64_t next = layer.up ? 2 * size : size;
+        if (size * size >= kOneSampleAtATime)
+            break;
+        // Input, its normalised copy, the three inner activations, the skip and the output.
+        floats = std::max(floats, size * size * (2 * in + mid) + next * next * (2 * mid + 2 * out));
+        size = next;
+    }
+    const std::int64_t image = 3 * static_cast<std::int64_t>(c.resolution()) * c.resolution();
+    return 4 * floats + 4 * image + image;
+}
+
+int sub_batch_for(const biggan::Config& config, std::int64_t budget) {
+    const std::int64_t fits = budget / batch_bytes_per_sample(config);
+    return static_cast<int>(std::clamp<std::int64_t>(fits, 1, kMaxUsefulBatch));
+}
 
 std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& weights,
                                                    double truncation, int threads) {
@@ -40,6 +75,8 @@ std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& 
     if (config.z_dim != 128 || config.num_classes != 1000)
         fail("{}: a generator for z of {} and {} classes; the choreography needs 128 and 1000",
              weights.string(), config.z_dim, config.num_classes);
+    log::debug("generator: batches run as sub-batches of at most {} ({} MB per sample)",
+               sub_batch_for(config), batch_bytes_per_sample(config) >> 20);
     return std::make_unique<BigganFrames>(std::move(generator));
 }
 

@@ -169,6 +169,7 @@ void Conv2d::set_per_sample_min_pixels(std::int64_t pixels) {
 
 void Conv2d::run(const Tensor& in, Tensor& out, const ConvEpilogue& epilogue) {
     auto& s = *state_;
+    s.engine->use_on_this_thread();
     BGV_ASSERT(in.rank() == 4 && in.dim(3) == s.in_channels,
                "conv2d: input {} is not (N, H, W, {})", in.shape_string(), s.in_channels);
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2);

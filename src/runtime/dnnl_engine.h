@@ -2,6 +2,8 @@
 // (other modules never include oneDNN).
 #pragma once
 
+#include <omp.h>
+
 #include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
@@ -21,6 +23,11 @@ struct EngineImpl {
     dnnl::engine engine{dnnl::engine::kind::cpu, 0};
     dnnl::stream stream{engine};
     int threads = 1;
+    // OpenMP's thread count belongs to the calling thread: set before every operation.
+    void use_on_this_thread() const {
+        if (omp_get_max_threads() != threads)
+            omp_set_num_threads(threads);
+    }
     // Shape-keyed primitives for the free functions (matmul); objects holding weights keep their
     // own.
     std::unordered_map<std::string, CachedPrimitive> primitives;

@@ -10,6 +10,7 @@ void apply_activation(Engine& engine, std::span<float> values, Activation activa
     if (activation == Activation::none || values.empty())
         return;
     auto& impl = engine.impl();
+    impl.use_on_this_thread();
     const auto count = static_cast<dnnl::memory::dim>(values.size());
     const dnnl::memory::desc md({count}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::a);
     const std::string key = fmt::format("eltwise {} {}", static_cast<int>(activation), count);

@@ -8,9 +8,10 @@
 namespace bgv::runtime {
 
 Engine::Engine(int threads) : impl_(std::make_unique<EngineImpl>()) {
-    if (threads > 0)
-        omp_set_num_threads(threads);
-    impl_->threads = omp_get_max_threads();
+    // OpenMP's default (OMP_NUM_THREADS, else the cores), read before any engine changed it.
+    static const int default_threads = omp_get_max_threads();
+    impl_->threads = threads > 0 ? threads : default_threads;
+    impl_->use_on_this_thread();
     log::debug("runtime: oneDNN {}.{}.{} on {} threads", dnnl::version()->major,
                dnnl::version()->minor, dnnl::version()->patch, impl_->threads);
 }
@@ -21,6 +22,10 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 
 int Engine::threads() const {
     return impl_->threads;
+}
+
+void Engine::use_on_this_thread() const {
+    impl_->use_on_this_thread();
 }
 
 void Engine::wait() {

@@ -10,7 +10,10 @@ struct EngineImpl;  // runtime/dnnl_engine.h, seen only by the runtime's own sou
 
 class Engine {
   public:
-    // threads <= 0: all cores (OpenMP's default). The count applies process-wide to oneDNN.
+    // threads <= 0: all cores (OpenMP's default). The count holds on every thread that runs this
+    // engine's work: OpenMP keeps it per thread, so each operation taking an Engine sets it on
+    // the calling thread (a worker thread would otherwise use the default, and two engines
+    // would overwrite each other's).
     explicit Engine(int threads = 0);
     ~Engine();
     Engine(Engine&&) noexcept;
@@ -19,6 +22,9 @@ class Engine {
     Engine& operator=(const Engine&) = delete;
 
     int threads() const;
+    // Sets this engine's thread count on the calling thread, for the runtime's own loops that
+    // run between engine operations (the models call it at the start of a forward pass).
+    void use_on_this_thread() const;
     // Waits for submitted work (oneDNN's CPU stream is in-order and synchronous; kept for cuda).
     void wait();
 

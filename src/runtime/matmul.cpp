@@ -41,6 +41,7 @@ void matmul(Engine& engine, const float* a, const float* b, float* c, const Matm
     BGV_ASSERT(shape.batch > 0 && shape.m > 0 && shape.k > 0 && shape.n > 0,
                "matmul: bad shape batch {} m {} k {} n {}", shape.batch, shape.m, shape.k, shape.n);
     auto& impl = engine.impl();
+    impl.use_on_this_thread();
     const bool with_bias = epilogue.bias != nullptr;
     const Layouts l = layouts(shape, with_bias);
     const std::string key =

@@ -8,6 +8,7 @@ namespace bgv::runtime {
 
 void softmax_rows(Engine& engine, float* x, std::int64_t rows, std::int64_t cols) {
     auto& impl = engine.impl();
+    impl.use_on_this_thread();
     const dnnl::memory::desc md({rows, cols}, dnnl::memory::data_type::f32,
                                 dnnl::memory::format_tag::ab);
     const std::string key = fmt::format("softmax {} {}", rows, cols);

@@ -166,6 +166,7 @@ void SentenceEncoder::encode_batch(const std::vector<const std::vector<std::int3
                                    std::int64_t length, float* const* out_rows,
                                    Workspace& work) const {
     runtime::Engine& engine = *engine_;
+    engine.use_on_this_thread();  // also for the runtime's own loops between oneDNN calls
     const std::int64_t h = config_.hidden, heads = config_.heads, d = config_.head_size();
     const std::int64_t inner = config_.intermediate;
     const auto b_count = static_cast<std::int64_t>(batch.size());

@@ -285,6 +285,7 @@ struct Generator::Impl {
         if (out.size() != static_cast<std::size_t>(batch) * 3 * r * r)
             fail("generate: output holds {} values, a batch of {} × 3 × {} × {} needs {}",
                  out.size(), batch, r, r, static_cast<std::size_t>(batch) * 3 * r * r);
+        engine.use_on_this_thread();  // also for the runtime's own loops between oneDNN calls
         const int cd = c.condition_dim();
         cond.resize({batch, cd});
         for (int i = 0; i < batch; ++i)
