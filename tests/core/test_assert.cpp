@@ -21,7 +21,7 @@ TEST(AssertDeathTest, NamesFileLineConditionAndMessage) {
 
 TEST(AssertDeathTest, WithoutMessage) {
     const auto check = [](bool ok) { BGV_ASSERT(ok); };
-    EXPECT_DEATH(check(false), "test_assert\\.cpp:21: internal error: ok");
+    EXPECT_DEATH(check(false), "test_assert\\.cpp:23: internal error: ok");
 }
 
 }  // namespace
