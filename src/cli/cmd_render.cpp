@@ -1,10 +1,24 @@
 // bigganviz render (the default command): the original tool's command line, made resumable.
+#include "choreo/checks.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "render/biggan_frames.h"
 #include "render/renderer.h"
+#include "render/saved_vectors.h"
 
 namespace bgv::cli {
+
+namespace {
+// --use_last_classes: a damaged run record fails at once, in one line and with exit code 1 (a bad
+// file, not a bad command line), before the song or the model are loaded.
+void check_saved_classes(const std::filesystem::path& vectors_dir) {
+    const std::filesystem::path record = vectors_dir / render::kSavedRecordFile;
+    if (!std::filesystem::exists(record))
+        return;  // the saved vectors alone tell the classes; render reads them
+    with_context(record.string(), [&] { choreo::classes_of_record(read_json_file(record)); });
+}
+}  // namespace
 
 int run_render(const Args& args) {
     render::RenderOptions o;
@@ -46,6 +60,8 @@ int run_render(const Args& args) {
     o.threads = static_cast<int>(args.integer("threads"));
     o.segment_frames = static_cast<int>(args.integer("segment_frames"));
     o.crf = static_cast<int>(args.integer("crf"));
+    if (o.use_last_classes)
+        check_saved_classes(o.vectors_dir);
     render::render(o, render::load_biggan_frames);
     return 0;
 }
