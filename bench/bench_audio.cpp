@@ -14,7 +14,7 @@
 
 #include "audio/decode.h"
 #include "audio/load.h"
-#include "audio/resample.h"
+#include "resample/soxr_hq.h"
 
 namespace {
 
@@ -84,7 +84,7 @@ int main() {
         bgv::audio::NativeAudio native;
         const Timing decode = median_timing([&] { native = bgv::audio::decode_native(song); });
         const Timing resample =
-            median_timing([&] { bgv::audio::resample(native.mono, native.sample_rate, 22050); });
+            median_timing([&] { bgv::resample::resample(native.mono, native.sample_rate, 22050); });
         std::size_t samples = 0;
         const Timing load =
             median_timing([&] { samples = bgv::audio::load_mono(song).samples.size(); });

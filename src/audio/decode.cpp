@@ -4,8 +4,6 @@ extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/avutil.h>
-#include <libavutil/error.h>
-#include <libavutil/log.h>
 #include <libavutil/samplefmt.h>
 }
 
@@ -16,31 +14,18 @@ extern "C" {
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
 
+#include "av/ffmpeg.h"
 #include "core/error.h"
 #include "core/log.h"
 
 namespace bgv::audio {
 
 namespace {
-
-// libav prints its own diagnostics to stderr; bigganviz reports failures itself, once.
-void silence_libav_logging() {
-    static std::once_flag once;
-    std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
-}
-
-std::string libav_error_text(int code) {
-    std::array<char, AV_ERROR_MAX_STRING_SIZE> text{};
-    if (av_strerror(code, text.data(), text.size()) < 0)
-        return fmt::format("libav error {}", code);
-    return std::string(text.data());
-}
 
 // Containers librosa 0.10 reads through soundfile (libsndfile); everything else goes through
 // audioread, which pipes 16-bit samples out of the ffmpeg command line tool.
@@ -51,19 +36,6 @@ bool libsndfile_reads(std::string_view demuxer_names) {
     const std::string_view first = demuxer_names.substr(0, demuxer_names.find(','));
     return std::find(kNames.begin(), kNames.end(), first) != kNames.end();
 }
-
-struct FormatCloser {
-    void operator()(AVFormatContext* context) const { avformat_close_input(&context); }
-};
-struct CodecFreer {
-    void operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
-};
-struct PacketFreer {
-    void operator()(AVPacket* packet) const { av_packet_free(&packet); }
-};
-struct FrameFreer {
-    void operator()(AVFrame* frame) const { av_frame_free(&frame); }
-};
 
 // Samples as librosa's readers produce them: libsndfile's float conversion (integer scaled by
 // 2^-(bits-1)), or, on the audioread path, ffmpeg's conversion to s16 then x / 32768.
@@ -144,19 +116,19 @@ void add_channel(const AVFrame& frame, int channel, bool quantise, float* sums) 
 class Decoder {
   public:
     Decoder(const std::filesystem::path& path, bool keep_channels) : keep_channels_(keep_channels) {
-        silence_libav_logging();
+        av::quiet_logs();
         // "file:" keeps a name with a colon in it from being taken for a URL.
         const std::string url = "file:" + path.string();
         AVFormatContext* raw = nullptr;
         if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0) {
             // FFmpeg answers EINVAL when no demuxer recognises the bytes.
             if (code == AVERROR_INVALIDDATA || code == AVERROR(EINVAL))
-                fail("is not an audio or video file FFmpeg can read ({})", libav_error_text(code));
-            fail("cannot open: {}", libav_error_text(code));
+                fail("is not an audio or video file FFmpeg can read ({})", av::error_text(code));
+            fail("cannot open: {}", av::error_text(code));
         }
         format_.reset(raw);
         if (const int code = avformat_find_stream_info(format_.get(), nullptr); code < 0)
-            fail("cannot read stream information: {}", libav_error_text(code));
+            fail("cannot read stream information: {}", av::error_text(code));
 
         const AVCodec* codec = nullptr;
         stream_ = av_find_best_stream(format_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
@@ -165,7 +137,7 @@ class Decoder {
         if (stream_ == AVERROR_DECODER_NOT_FOUND || codec == nullptr)
             fail("no decoder for its audio stream");
         if (stream_ < 0)
-            fail("cannot select its audio stream: {}", libav_error_text(stream_));
+            fail("cannot select its audio stream: {}", av::error_text(stream_));
 
         codec_.reset(avcodec_alloc_context3(codec));
         if (!codec_)
@@ -173,9 +145,9 @@ class Decoder {
         if (const int code =
                 avcodec_parameters_to_context(codec_.get(), format_->streams[stream_]->codecpar);
             code < 0)
-            fail("cannot configure the {} decoder: {}", codec->name, libav_error_text(code));
+            fail("cannot configure the {} decoder: {}", codec->name, av::error_text(code));
         if (const int code = avcodec_open2(codec_.get(), codec, nullptr); code < 0)
-            fail("cannot open the {} decoder: {}", codec->name, libav_error_text(code));
+            fail("cannot open the {} decoder: {}", codec->name, av::error_text(code));
         audioread_path_ = !libsndfile_reads(format_->iformat->name);
         // Video, subtitles and cover art need not be parsed.
         for (unsigned i = 0; i < format_->nb_streams; ++i) {
@@ -188,8 +160,8 @@ class Decoder {
     NativeAudio run(std::optional<double> max_seconds) {
         NativeAudio audio;
         audio.quantised_to_16_bits = audioread_path_;
-        std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
-        std::unique_ptr<AVFrame, FrameFreer> frame(av_frame_alloc());
+        av::PacketPtr packet(av_packet_alloc());
+        av::FramePtr frame(av_frame_alloc());
         if (!packet || !frame)
             fail("out of memory");
 
@@ -225,7 +197,7 @@ class Decoder {
             if (code == AVERROR_EOF)
                 break;
             if (code < 0) {  // a truncated or damaged container: keep what came before
-                read_error = libav_error_text(code);
+                read_error = av::error_text(code);
                 break;
             }
             if (packet->stream_index == stream_) {
@@ -304,8 +276,8 @@ class Decoder {
         }
     }
 
-    std::unique_ptr<AVFormatContext, FormatCloser> format_;
-    std::unique_ptr<AVCodecContext, CodecFreer> codec_;
+    av::InputPtr format_;
+    av::CodecContextPtr codec_;
     int stream_ = -1;
     bool audioread_path_ = false;
     bool keep_channels_ = false;

@@ -13,8 +13,9 @@ Pcm load_mono(const std::filesystem::path& path, int sample_rate,
     if (native.sample_rate == sample_rate) {
         pcm.samples = std::move(native.mono);
     } else {
-        pcm.samples = with_context(
-            path.string(), [&] { return resample(native.mono, native.sample_rate, sample_rate); });
+        pcm.samples = with_context(path.string(), [&] {
+            return resample::resample(native.mono, native.sample_rate, sample_rate);
+        });
     }
     return pcm;
 }

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "audio/resample.h"
+#include "resample/soxr_hq.h"
 
 namespace bgv::audio {
 

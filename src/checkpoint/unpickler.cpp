@@ -14,22 +14,6 @@ namespace {
 
 using Kind = PickleValue::Kind;
 
-struct AllowedGlobal {
-    std::string_view module;
-    std::string_view name;
-    Kind kind;
-    Callable callable;
-};
-
-constexpr AllowedGlobal allowed_callables[] = {
-    {"collections", "OrderedDict", Kind::callable, Callable::ordered_dict},
-    {"torch._utils", "_rebuild_tensor", Kind::callable, Callable::rebuild_tensor},
-    {"torch._utils", "_rebuild_tensor_v2", Kind::callable, Callable::rebuild_tensor_v2},
-    {"torch._utils", "_rebuild_parameter", Kind::callable, Callable::rebuild_parameter},
-    {"torch._utils", "_rebuild_parameter_with_state", Kind::callable,
-     Callable::rebuild_parameter_with_state},
-};
-
 // Longest module or attribute name GLOBAL may carry; real ones are under 40 characters.
 constexpr std::size_t max_global_name = 256;
 
@@ -177,21 +161,8 @@ class Machine {
     }
 
     void push_global(const std::string& module, const std::string& name) {
-        PickleValue v;
-        for (const AllowedGlobal& allowed : allowed_callables) {
-            if (allowed.module == module && allowed.name == name) {
-                v.kind = allowed.kind;
-                v.callable = allowed.callable;
-                return push_new(std::move(v));
-            }
-        }
-        if (module == "torch") {
-            if (auto type = element_type_from_torch_storage(name)) {
-                v.kind = Kind::storage_type;
-                v.storage_type = *type;
-                return push_new(std::move(v));
-            }
-        }
+        if (auto v = allowed_global(module, name))
+            return push_new(std::move(*v));
         error(
             "global '{}.{}' is not allowed: a state dict needs only collections.OrderedDict, "
             "torch._utils._rebuild_tensor_v2/_rebuild_parameter and torch.*Storage; refusing to "
@@ -453,56 +424,6 @@ class Machine {
 };
 
 }  // namespace
-
-std::string_view kind_name(PickleValue::Kind kind) {
-    switch (kind) {
-        case Kind::none:
-            return "None";
-        case Kind::boolean:
-            return "bool";
-        case Kind::integer:
-            return "int";
-        case Kind::big_integer:
-            return "big int";
-        case Kind::floating:
-            return "float";
-        case Kind::text:
-            return "str";
-        case Kind::bytes:
-            return "bytes";
-        case Kind::tuple:
-            return "tuple";
-        case Kind::list:
-            return "list";
-        case Kind::dict:
-            return "dict";
-        case Kind::callable:
-            return "callable";
-        case Kind::storage_type:
-            return "storage type";
-        case Kind::persistent_id:
-            return "persistent id";
-        case Kind::tensor:
-            return "tensor";
-    }
-    return "?";
-}
-
-std::string printable(std::string_view text, std::size_t max_length) {
-    std::string result;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (result.size() >= max_length) {
-            result += "...";
-            break;
-        }
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c < 0x7f && c != '\\')
-            result += static_cast<char>(c);
-        else
-            result += fmt::format("\\x{:02x}", c);
-    }
-    return result;
-}
 
 Unpickled unpickle(std::span<const std::byte> bytes) {
     return Machine(bytes).run();

@@ -19,10 +19,6 @@ namespace bgv::cli {
 
 namespace {
 
-constexpr int kSampleRate = 22050;  // the original tool's librosa.load default
-constexpr std::array<const char*, 12> kPitchNames = {"C",  "C#", "D",  "D#", "E",  "F",
-                                                     "F#", "G",  "G#", "A",  "A#", "B"};
-
 nlohmann::json summary(const std::filesystem::path& song, const features::Features& features,
                        std::size_t samples) {
     nlohmann::json json;
@@ -36,7 +32,7 @@ nlohmann::json summary(const std::filesystem::path& song, const features::Featur
     json["chromasort"] = features.chromasort;
     std::vector<std::string> names;
     for (const int pitch : features.chromasort)
-        names.emplace_back(kPitchNames.at(static_cast<std::size_t>(pitch)));
+        names.emplace_back(features::kPitchNames.at(static_cast<std::size_t>(pitch)));
     json["chromasort_names"] = names;
     // JSON has no NaN: an undefined tuning (no pitched frames) is written as null.
     json["tuning"] = std::isfinite(features.tuning) ? nlohmann::json(features.tuning) : nullptr;
@@ -57,9 +53,10 @@ int run_analyze(const Args& args) {
 
     // Created first so that an unusable --out fails before the work; removed again on failure.
     OutputFolder folder(out);
-    const audio::Pcm pcm = audio::load_mono(song, kSampleRate, duration);
+    const audio::Pcm pcm = audio::load_mono(song, features::kSampleRate, duration);
     log::info("{}: {:.2f} s of audio at {} Hz", song.string(),
-              static_cast<double>(pcm.samples.size()) / kSampleRate, kSampleRate);
+              static_cast<double>(pcm.samples.size()) / features::kSampleRate,
+              features::kSampleRate);
     const features::Features features = with_context(song.string(), [&] {
         return features::compute_features(pcm.samples, pcm.sample_rate, hop);
     });

@@ -2,15 +2,13 @@
 // class vectors, or for classes with seeded truncated noise.
 #include <fmt/format.h>
 
-#include <random>
-
 #include "choreo/checks.h"
 #include "cli/commands.h"
-#include "cli/png_image.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/npy.h"
 #include "core/random.h"
+#include "image/png.h"
 #include "model/biggan/generator.h"
 #include "store/model_table.h"
 #include "store/store.h"
@@ -58,8 +56,7 @@ Inputs inputs_from_args(const Args& args, const biggan::Config& config, double t
     if (args.has("seed")) {
         seed = static_cast<std::uint64_t>(args.integer("seed"));
     } else {
-        seed = (static_cast<std::uint64_t>(std::random_device{}()) << 20) ^ std::random_device{}();
-        seed &= (1ULL << 53) - 1;
+        seed = draw_seed();
         log::info("seed {}", seed);
     }
     Random random(seed);
@@ -127,7 +124,7 @@ int run_generate(const Args& args) {
         std::filesystem::path path = out;
         if (in.count > 1)
             path.replace_filename(fmt::format("{}_{:03}.png", out.stem().string(), i));
-        write_png_rgb(path, rgb, r, r);
+        image::write_png_rgb(path, rgb, r, r);
     }
     log::info("wrote {} image{} of {}×{}", in.count, in.count > 1 ? "s" : "", r, r);
     return 0;

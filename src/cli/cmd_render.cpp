@@ -1,4 +1,11 @@
-// bigganviz render (the default command): the original tool's command line, made resumable.
+// bigganviz render (the default command): the original tool's command line, made resumable, and
+// stopped cleanly by SIGINT (exit 130) or SIGTERM (exit 143).
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
 #include "choreo/checks.h"
 #include "cli/commands.h"
 #include "core/error.h"
@@ -10,6 +17,35 @@
 namespace bgv::cli {
 
 namespace {
+// Set by the signal handler (only lock-free atomics there); the render stops at its next check.
+std::atomic<bool> interrupted{false};
+std::atomic<int> interrupting_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int signal) {
+    if (interrupted.exchange(true))
+        ::_exit(128 + signal);  // a second signal: stop at once, the pieces stay as they are
+    interrupting_signal.store(signal);
+}
+
+// The command line's own words for options that contradict each other (render/ checks again in
+// words of the options, for callers other than the command line).
+void check_flags(const render::RenderOptions& o) {
+    if (!o.classes.empty() && o.lyrics)
+        fail_usage("-c/--classes and -l/--lyrics both choose the classes: give one of them");
+    if (!o.classes.empty() && o.use_last_classes)
+        fail_usage("-c/--classes and --use_last_classes both choose the classes: give one of them");
+    if (o.lyrics && o.use_last_classes)
+        fail_usage("-l/--lyrics and --use_last_classes both choose the classes: give one of them");
+    if (!o.classes.empty() && static_cast<int>(o.classes.size()) != o.num_classes)
+        fail_usage("-c/--classes lists {} classes but -n/--num_classes is {}: they must agree",
+                   o.classes.size(), o.num_classes);
+    if (o.use_last_vectors && (!o.classes.empty() || o.lyrics || o.use_last_classes))
+        fail_usage(
+            "--use_last_vectors reuses the saved class vectors: -c, -l and "
+            "--use_last_classes would be ignored");
+}
+
 // --use_last_classes: a damaged run record fails at once, in one line and with exit code 1 (a bad
 // file, not a bad command line), before the song or the model are loaded.
 void check_saved_classes(const std::filesystem::path& vectors_dir) {
@@ -18,9 +54,8 @@ void check_saved_classes(const std::filesystem::path& vectors_dir) {
         return;  // the saved vectors alone tell the classes; render reads them
     with_context(record.string(), [&] { choreo::classes_of_record(read_json_file(record)); });
 }
-}  // namespace
 
-int run_render(const Args& args) {
+render::RenderOptions options_from(const Args& args) {
     render::RenderOptions o;
     o.song = args.text("song");
     if (args.has("output_file"))
@@ -60,9 +95,25 @@ int run_render(const Args& args) {
     o.threads = static_cast<int>(args.integer("threads"));
     o.segment_frames = static_cast<int>(args.integer("segment_frames"));
     o.crf = static_cast<int>(args.integer("crf"));
+    return o;
+}
+}  // namespace
+
+int run_render(const Args& args) {
+    const render::RenderOptions o = options_from(args);
+    check_flags(o);
     if (o.use_last_classes)
         check_saved_classes(o.vectors_dir);
-    render::render(o, render::load_biggan_frames);
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    render::RenderHooks hooks;
+    hooks.cancel = &interrupted;
+    try {
+        render::render(o, render::load_biggan_frames, hooks);
+    } catch (const render::Cancelled&) {
+        std::fputs("bigganviz: interrupted; run the same command again to resume\n", stderr);
+        return 128 + interrupting_signal.load();
+    }
     return 0;
 }
 

@@ -7,26 +7,25 @@
 #include <string>
 
 #include "core/error.h"
+#include "features/features.h"
 
 namespace bgv::cli {
 
 namespace {
 
-constexpr std::array<const char*, 12> kPitchNames = {"C",  "C#", "D",  "D#", "E",  "F",
-                                                     "F#", "G",  "G#", "A",  "A#", "B"};
 constexpr int kRightMargin = 12;
 constexpr int kPanelLabelHeight = 26;
 constexpr int kAxisHeight = 32;
 constexpr int kFontScale = 2;
 
-constexpr Rgb kBackground{22, 22, 28};
-constexpr Rgb kPanel{36, 36, 44};
-constexpr Rgb kGrid{62, 62, 74};
-constexpr Rgb kText{228, 228, 232};
-constexpr Rgb kPowerLine{255, 166, 64};
-constexpr Rgb kPowerFill{110, 72, 36};
-constexpr Rgb kGradientLine{90, 200, 255};
-constexpr Rgb kGradientFill{40, 86, 112};
+constexpr image::Rgb kBackground{22, 22, 28};
+constexpr image::Rgb kPanel{36, 36, 44};
+constexpr image::Rgb kGrid{62, 62, 74};
+constexpr image::Rgb kText{228, 228, 232};
+constexpr image::Rgb kPowerLine{255, 166, 64};
+constexpr image::Rgb kPowerFill{110, 72, 36};
+constexpr image::Rgb kGradientLine{90, 200, 255};
+constexpr image::Rgb kGradientFill{40, 86, 112};
 
 int chroma_bottom() {
     return kChromaTop + 12 * kChromaRowHeight;
@@ -50,8 +49,8 @@ std::string time_label(double seconds) {
     return fmt::format("{}s", whole);
 }
 
-void draw_curve(RgbImage& image, int top, int width, std::span<const float> values,
-                std::int64_t frames, Rgb line, Rgb fill) {
+void draw_curve(image::RgbImage& image, int top, int width, std::span<const float> values,
+                std::int64_t frames, image::Rgb line, image::Rgb fill) {
     const int bottom = top + kCurveHeight - 1;
     image.fill_rect(kPlotLeft, top, width, kCurveHeight, kPanel);
     for (int quarter = 1; quarter < 4; ++quarter) {
@@ -89,7 +88,7 @@ int curve_panel_top(int panel) {
     return chroma_bottom() + kPanelLabelHeight + panel * (kCurveHeight + kPanelLabelHeight);
 }
 
-Rgb chroma_colour(float value) {
+image::Rgb chroma_colour(float value) {
     // Five stops of matplotlib's viridis, interpolated linearly.
     constexpr std::array<std::array<float, 3>, 5> kStops = {
         {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}}};
@@ -104,7 +103,7 @@ Rgb chroma_colour(float value) {
     return {channel(0), channel(1), channel(2)};
 }
 
-RgbImage draw_feature_plot(const FeaturePlotData& data) {
+image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
     const std::int64_t frames = data.frames;
     if (frames <= 0)
         fail("no frames to draw");
@@ -115,12 +114,13 @@ RgbImage draw_feature_plot(const FeaturePlotData& data) {
 
     const int width = feature_plot_width(frames);
     const int height = curve_panel_top(1) + kCurveHeight + kAxisHeight;
-    RgbImage image(kPlotLeft + width + kRightMargin, height, kBackground);
+    image::RgbImage image(kPlotLeft + width + kRightMargin, height, kBackground);
 
     // Title line: what the chroma rows show and the numbers a user tunes against.
     std::string loudest;
     for (int i = 0; i < 3; ++i)
-        loudest += fmt::format(" {}", kPitchNames[static_cast<std::size_t>(data.chromasort[i])]);
+        loudest +=
+            fmt::format(" {}", features::kPitchNames[static_cast<std::size_t>(data.chromasort[i])]);
     const std::string tuning =
         std::isfinite(data.tuning) ? fmt::format("{:+.2f}", data.tuning) : std::string("-");
     // Fits the narrowest plot (600 pixels, 50 characters).
@@ -132,16 +132,16 @@ RgbImage draw_feature_plot(const FeaturePlotData& data) {
     // Chromagram, C at the bottom as librosa's specshow draws it.
     for (int pitch = 0; pitch < 12; ++pitch) {
         const int top = kChromaTop + (11 - pitch) * kChromaRowHeight;
-        const char* name = kPitchNames[static_cast<std::size_t>(pitch)];
-        image.draw_text(kPlotLeft - 6 - RgbImage::text_width(name, kFontScale), top + 2, name,
-                        kText, kFontScale);
+        const char* name = features::kPitchNames[static_cast<std::size_t>(pitch)];
+        image.draw_text(kPlotLeft - 6 - image::RgbImage::text_width(name, kFontScale), top + 2,
+                        name, kText, kFontScale);
         const float* row = data.chroma.data() + pitch * frames;
         for (int column = 0; column < width; ++column) {
             const auto [first, last] = column_frames(column, width, frames);
             float sum = 0;
             for (std::int64_t f = first; f < last; ++f)
                 sum += finite_or_zero(row[f]);
-            const Rgb colour = chroma_colour(sum / static_cast<float>(last - first));
+            const image::Rgb colour = chroma_colour(sum / static_cast<float>(last - first));
             image.fill_rect(kPlotLeft + column, top, 1, kChromaRowHeight, colour);
         }
     }
@@ -171,8 +171,9 @@ RgbImage draw_feature_plot(const FeaturePlotData& data) {
         const int x = kPlotLeft + static_cast<int>(std::lround(t * pixels_per_second));
         image.vertical_line(x, axis_top, axis_top + 5, kText);
         const std::string label = step < 1 ? fmt::format("{:.1f}s", t) : time_label(t);
-        const int label_x = std::min(x - RgbImage::text_width(label, kFontScale) / 2,
-                                     image.width() - RgbImage::text_width(label, kFontScale));
+        const int label_x =
+            std::min(x - image::RgbImage::text_width(label, kFontScale) / 2,
+                     image.width() - image::RgbImage::text_width(label, kFontScale));
         image.draw_text(std::max(label_x, 0), axis_top + 9, label, kText, kFontScale);
     }
     return image;

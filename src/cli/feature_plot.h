@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <span>
 
-#include "cli/png_image.h"
+#include "image/png.h"
 
 namespace bgv::cli {
 
@@ -33,9 +33,9 @@ int feature_plot_width(std::int64_t frames);
 int curve_panel_top(int panel);
 
 // Throws bgv::Error when the spans do not match `frames`.
-RgbImage draw_feature_plot(const FeaturePlotData& data);
+image::RgbImage draw_feature_plot(const FeaturePlotData& data);
 
 // The colour map of the chromagram (viridis-like): 0 is dark blue-violet, 1 bright yellow.
-Rgb chroma_colour(float value);
+image::Rgb chroma_colour(float value);
 
 }  // namespace bgv::cli

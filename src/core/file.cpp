@@ -1,5 +1,6 @@
 #include "core/file.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -130,6 +131,24 @@ void write_file_atomic(const fs::path& path, std::string_view text) {
     AtomicFile file(path);
     file.write(text);
     file.commit();
+}
+
+void sync_file(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0)
+        fail("{}: cannot open to sync", path.string());
+    const int status = ::fsync(fd);
+    ::close(fd);
+    if (status != 0)
+        fail("{}: cannot sync to disk", path.string());
+}
+
+void sync_directory(const fs::path& dir) {
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return;
+    ::fsync(fd);
+    ::close(fd);
 }
 
 }  // namespace bgv

@@ -49,4 +49,11 @@ class AtomicFile {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view text);
 
+// Data written before a rename must be on disk first, or a power cut can leave a complete-looking
+// name over an empty file (fails when the file cannot be synced).
+void sync_file(const std::filesystem::path& path);
+// A rename is on disk only once its folder is synced (best effort: some file systems refuse to
+// open folders).
+void sync_directory(const std::filesystem::path& dir);
+
 }  // namespace bgv

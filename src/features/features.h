@@ -11,6 +11,13 @@
 
 namespace bgv::features {
 
+// The rate every feature is computed at: librosa.load's default, which the original tool used.
+inline constexpr int kSampleRate = 22050;
+
+// Pitch-class names in chroma row order.
+inline constexpr std::array<const char*, 12> kPitchNames = {"C",  "C#", "D",  "D#", "E",  "F",
+                                                            "F#", "G",  "G#", "A",  "A#", "B"};
+
 struct Features {
     int sample_rate = 0;
     int hop = 0;

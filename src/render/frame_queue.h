@@ -14,6 +14,7 @@
 namespace bgv::render {
 
 struct FrameBatch {
+    std::int64_t piece = 0;
     std::int64_t first_frame = 0;
     int count = 0;
     std::vector<std::uint8_t> rgb;  // count x R x R x 3

@@ -1,53 +1,21 @@
-// render/renderer: the whole pipeline of `bigganviz render`: song -> features -> vectors ->
-// generator batches -> H.264 pieces -> mp4 with the song's audio, resumable after any interruption.
+// render/renderer: `bigganviz render` as one call: plan the render (render/plan), claim the output
+// (render/owner), render the missing pieces (render/pieces) and assemble the video
+// (render/assemble).
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
-#include <functional>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
 
-#include "choreo/vectors.h"
-#include "render/frame_generator.h"
+#include "render/hooks.h"
+#include "render/options.h"
 
 namespace bgv::render {
 
-struct RenderOptions {
-    std::filesystem::path song;
-    std::optional<std::filesystem::path> output;   // default: output/<song stem>.mp4
-    int resolution = 512;                          // picks biggan-deep-<resolution> in the store
-    std::optional<std::filesystem::path> weights;  // instead of the store
-    std::optional<double> duration;                // seconds from the start
-
-    choreo::Params choreo;
-    int num_classes = 12;
-    std::vector<int> classes;  // empty: random
-    bool sort_by_power = false;
-    bool use_last_vectors = false;
-    bool use_last_classes = false;
-    std::optional<std::filesystem::path> lyrics;        // classes by meaning (text/)
-    std::string encoding_strategy = "random";           // best | random
-    std::optional<std::filesystem::path> text_weights;  // MiniLM folder instead of the store
-    std::optional<std::uint64_t> seed;                  // drawn, printed and recorded when absent
-
-    int batch_size = 20;
-    int threads = 0;           // generator threads, 0 = all cores
-    int segment_frames = 256;  // frames per resumable piece
-    int crf = 17;
-    std::filesystem::path vectors_dir = "saved_vectors";
-};
-
-// Makes the generator for a weights file or folder at a truncation.
-using GeneratorFactory = std::function<std::unique_ptr<FrameGenerator>(
-    const std::filesystem::path& weights, double truncation, int threads)>;
-
-// Renders (or resumes) and returns the output's path. Throws bgv::Error / UsageError.
-std::filesystem::path render(const RenderOptions& options, const GeneratorFactory& make_generator);
-
-// The output a render writes when none is given: output/<song stem>.mp4.
-std::filesystem::path default_output(const std::filesystem::path& song);
+// Renders (or resumes) and returns the output's path. Before any work it refuses, in one line, an
+// output that is a folder or one of the inputs, a missing song, and an output another live render
+// owns. Pieces of an earlier identical render that prove they belong are kept; others are made
+// again. Throws bgv::Error / UsageError, or Cancelled when hooks.cancel was set (finished pieces
+// are kept, so the same call resumes). Thread-safe for different outputs and vectors folders.
+std::filesystem::path render(const RenderOptions& options, const GeneratorFactory& make_generator,
+                             const RenderHooks& hooks = {});
 
 }  // namespace bgv::render

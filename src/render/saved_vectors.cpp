@@ -1,5 +1,12 @@
 #include "render/saved_vectors.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -11,12 +18,62 @@ namespace bgv::render {
 
 namespace fs = std::filesystem;
 
-void save_vectors(const fs::path& dir, const choreo::Vectors& vectors) {
-    fs::create_directories(dir);
-    write_npy(dir / kClassVectorsFile, std::span<const double>(vectors.classes),
-              {vectors.count, choreo::kImageNetClasses});
-    write_npy(dir / kNoiseVectorsFile, std::span<const double>(vectors.noise),
-              {vectors.count, choreo::kNoiseSize});
+namespace {
+// Moves `from` onto `to` in one step: swapped with an existing folder, or named when there is none.
+// Returns true when an old set was swapped out to `from`.
+bool switch_folders(const fs::path& from, const fs::path& to) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0)
+            return false;
+        if (errno != EEXIST)
+            break;
+        if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE) == 0)
+            return true;
+        if (errno != ENOENT)  // ENOENT: the old set went away in between; name ours again
+            break;
+    }
+    if (errno == EINVAL || errno == ENOSYS) {
+        // A file system without renameat2's flags: rename over an emptied name, not atomic.
+        std::error_code ignored;
+        const fs::path old = from.string() + ".old";
+        fs::rename(to, old, ignored);
+        fs::rename(from, to);
+        fs::rename(old, from, ignored);
+        return fs::exists(from);
+    }
+    fail("{}: cannot switch in the new set: {}", to.string(), std::strerror(errno));
+}
+}  // namespace
+
+void save_vector_set(const fs::path& dir, const choreo::Vectors& vectors,
+                     const nlohmann::json& record) {
+    const fs::path target = dir.lexically_normal().has_filename()
+                                ? dir.lexically_normal()
+                                : dir.lexically_normal().parent_path();
+    if (fs::exists(target) && !fs::is_directory(target))
+        fail("{}: is not a folder; the saved vectors go into a folder", target.string());
+    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    fs::create_directories(parent);
+    const fs::path fresh =
+        parent / fmt::format(".{}.new-{}", target.filename().string(), ::getpid());
+    fs::remove_all(fresh);
+    fs::create_directory(fresh);
+    try {
+        write_npy(fresh / kClassVectorsFile, std::span<const double>(vectors.classes),
+                  {vectors.count, choreo::kImageNetClasses});
+        write_npy(fresh / kNoiseVectorsFile, std::span<const double>(vectors.noise),
+                  {vectors.count, choreo::kNoiseSize});
+        write_file_atomic(fresh / kSavedRecordFile, record.dump(1) + "\n");
+        sync_directory(fresh);
+        const bool swapped = switch_folders(fresh, target);
+        sync_directory(parent);
+        if (swapped)
+            fs::remove_all(fresh);
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove_all(fresh, ignored);
+        throw;
+    }
 }
 
 choreo::Vectors load_saved_vectors(const fs::path& dir) {

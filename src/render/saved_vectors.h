@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
@@ -15,8 +16,13 @@ inline constexpr const char* kClassVectorsFile = "class_vectors.npy";
 inline constexpr const char* kNoiseVectorsFile = "noise_vectors.npy";
 inline constexpr const char* kSavedRecordFile = "run.json";
 
-// Writes both .npy files atomically.
-void save_vectors(const std::filesystem::path& dir, const choreo::Vectors& vectors);
+// Replaces the set in `dir` (both .npy files and the record) as ONE set or not at all: the new set
+// is written and synced in a sibling folder, then switched with the old one in one rename
+// (renameat2 RENAME_EXCHANGE, or RENAME_NOREPLACE when there is none), then the old is deleted.
+// A failure on the way (disk full) leaves the old set as it was; two renders saving into the same
+// folder at once leave one whole set, never files of both.
+void save_vector_set(const std::filesystem::path& dir, const choreo::Vectors& vectors,
+                     const nlohmann::json& record);
 
 // Reads both files and checks their shapes agree (UsageError naming the folder when missing).
 choreo::Vectors load_saved_vectors(const std::filesystem::path& dir);

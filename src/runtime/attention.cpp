@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/assert.h"
 #include "core/error.h"
 
 namespace bgv::runtime {
@@ -11,11 +12,12 @@ namespace bgv::runtime {
 void masked_multi_head_attention(const float* qkv, float* context, std::int64_t batch,
                                  std::int64_t length, std::int64_t heads, std::int64_t head_size,
                                  std::span<const std::int64_t> real_lengths) {
-    if (static_cast<std::int64_t>(real_lengths.size()) != batch)
-        fail("attention: {} sequence lengths for a batch of {}", real_lengths.size(), batch);
+    BGV_ASSERT(static_cast<std::int64_t>(real_lengths.size()) == batch,
+               "attention: {} sequence lengths for a batch of {}", real_lengths.size(), batch);
     for (std::int64_t real : real_lengths) {
-        if (real < 1 || real > length)
-            fail("attention: a sequence of {} real tokens in a padded length of {}", real, length);
+        BGV_ASSERT(real >= 1 && real <= length,
+                   "attention: a sequence of {} real tokens in a padded length of {}", real,
+                   length);
     }
     const std::int64_t hidden = heads * head_size;
     const std::int64_t row_stride = 3 * hidden;

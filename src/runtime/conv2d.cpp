@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include "core/assert.h"
 #include "core/error.h"
 #include "core/npy.h"
 #include "runtime/dnnl_engine.h"
@@ -140,11 +141,10 @@ Conv2d::Conv2d(Engine& engine, std::span<const float> weights, std::span<const f
     s.kernel = kernel;
     s.padding = padding;
     const auto expected = static_cast<std::size_t>(out_channels) * in_channels * kernel * kernel;
-    if (weights.size() != expected)
-        fail("conv2d: {} weights given for ({}, {}, {}, {})", weights.size(), out_channels,
-             in_channels, kernel, kernel);
-    if (!bias.empty() && bias.size() != static_cast<std::size_t>(out_channels))
-        fail("conv2d: {} bias values given for {} output channels", bias.size(), out_channels);
+    BGV_ASSERT(weights.size() == expected, "conv2d: {} weights given for ({}, {}, {}, {})",
+               weights.size(), out_channels, in_channels, kernel, kernel);
+    BGV_ASSERT(bias.empty() || bias.size() == static_cast<std::size_t>(out_channels),
+               "conv2d: {} bias values given for {} output channels", bias.size(), out_channels);
     s.weights.assign(weights.begin(), weights.end());
     s.bias.assign(bias.begin(), bias.end());
     if (!s.bias.empty())
@@ -169,19 +169,18 @@ void Conv2d::set_per_sample_min_pixels(std::int64_t pixels) {
 
 void Conv2d::run(const Tensor& in, Tensor& out, const ConvEpilogue& epilogue) {
     auto& s = *state_;
-    if (in.rank() != 4 || in.dim(3) != s.in_channels)
-        fail("conv2d: input {} is not (N, H, W, {})", in.shape_string(), s.in_channels);
+    BGV_ASSERT(in.rank() == 4 && in.dim(3) == s.in_channels,
+               "conv2d: input {} is not (N, H, W, {})", in.shape_string(), s.in_channels);
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2);
     const std::vector<std::int64_t> out_shape{n, s.out_size(h), s.out_size(w), s.out_channels};
     if (epilogue.accumulate) {
-        if (out.shape() != out_shape)
-            fail("conv2d: accumulating into {} but the result is {}", out.shape_string(),
-                 bgv::shape_string(out_shape));
+        BGV_ASSERT(out.shape() == out_shape, "conv2d: accumulating into {} but the result is {}",
+                   out.shape_string(), bgv::shape_string(out_shape));
     } else {
         out.resize(out_shape);
     }
-    if ((epilogue.scale == nullptr) != (epilogue.shift == nullptr))
-        fail("conv2d: a per-channel affine needs both scale and shift");
+    BGV_ASSERT((epilogue.scale == nullptr) == (epilogue.shift == nullptr),
+               "conv2d: a per-channel affine needs both scale and shift");
     const bool affine = epilogue.scale != nullptr;
 
     if (!affine) {

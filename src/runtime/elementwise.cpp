@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/assert.h"
 #include "core/error.h"
 
 namespace bgv::runtime {
@@ -64,23 +65,20 @@ void affine_dispatch(const float* in, float* out, std::int64_t n, std::int64_t p
 }
 
 void require_nhwc(const Tensor& t, const char* what) {
-    if (t.rank() != 4)
-        fail("{}: expected an NHWC tensor, got shape {}", what, t.shape_string());
+    BGV_ASSERT(t.rank() == 4, "{}: expected an NHWC tensor, got shape {}", what, t.shape_string());
 }
 
 }  // namespace
 
 void channel_affine(Tensor& x, const float* scale, const float* shift, Activation activation) {
-    if (x.rank() < 2)
-        fail("channel_affine: tensor {} has no channel axis", x.shape_string());
+    BGV_ASSERT(x.rank() >= 2, "channel_affine: tensor {} has no channel axis", x.shape_string());
     const std::int64_t n = x.dim(0), c = x.shape().back();
     affine_dispatch(x.data(), x.data(), n, x.size() / (n * c), c, scale, shift, activation);
 }
 
 void channel_affine(const Tensor& in, Tensor& out, const float* scale, const float* shift,
                     Activation activation) {
-    if (in.rank() < 2)
-        fail("channel_affine: tensor {} has no channel axis", in.shape_string());
+    BGV_ASSERT(in.rank() >= 2, "channel_affine: tensor {} has no channel axis", in.shape_string());
     out.resize(in.shape());
     const std::int64_t n = in.dim(0), c = in.shape().back();
     affine_dispatch(in.data(), out.data(), n, in.size() / (n * c), c, scale, shift, activation);
@@ -90,8 +88,7 @@ void upsample_nearest2x(const Tensor& in, Tensor& out, std::int64_t channels) {
     require_nhwc(in, "upsample_nearest2x");
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
     const std::int64_t k = channels > 0 ? channels : c;
-    if (k > c)
-        fail("upsample_nearest2x: {} channels asked of {}", k, in.shape_string());
+    BGV_ASSERT(k <= c, "upsample_nearest2x: {} channels asked of {}", k, in.shape_string());
     out.resize({n, 2 * h, 2 * w, k});
     const float* src = in.data();
     float* dst = out.data();
@@ -109,8 +106,8 @@ void upsample_nearest2x(const Tensor& in, Tensor& out, std::int64_t channels) {
 void copy_channels(const Tensor& in, Tensor& out, std::int64_t channels) {
     require_nhwc(in, "copy_channels");
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
-    if (channels > c || channels <= 0)
-        fail("copy_channels: {} channels asked of {}", channels, in.shape_string());
+    BGV_ASSERT(channels > 0 && channels <= c, "copy_channels: {} channels asked of {}", channels,
+               in.shape_string());
     out.resize({n, h, w, channels});
     const std::int64_t pixels = n * h * w;
     const float* src = in.data();
@@ -123,8 +120,7 @@ void copy_channels(const Tensor& in, Tensor& out, std::int64_t channels) {
 void maxpool2x2(const Tensor& in, Tensor& out) {
     require_nhwc(in, "maxpool2x2");
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
-    if (h % 2 != 0 || w % 2 != 0)
-        fail("maxpool2x2: odd spatial size in {}", in.shape_string());
+    BGV_ASSERT(h % 2 == 0 && w % 2 == 0, "maxpool2x2: odd spatial size in {}", in.shape_string());
     out.resize({n, h / 2, w / 2, c});
     const float* src = in.data();
     float* dst = out.data();
@@ -148,8 +144,8 @@ void maxpool2x2(const Tensor& in, Tensor& out) {
 void nhwc_to_nchw(const Tensor& in, std::span<float> out) {
     require_nhwc(in, "nhwc_to_nchw");
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
-    if (static_cast<std::int64_t>(out.size()) != in.size())
-        fail("nhwc_to_nchw: {} values for {}", out.size(), in.shape_string());
+    BGV_ASSERT(static_cast<std::int64_t>(out.size()) == in.size(), "nhwc_to_nchw: {} values for {}",
+               out.size(), in.shape_string());
     const float* src = in.data();
     float* dst = out.data();
 #pragma omp parallel for collapse(2) schedule(static)
@@ -210,8 +206,8 @@ void apply_activation(std::span<float> x, Activation activation) {
 }
 
 void add(std::span<const float> a, std::span<const float> b, std::span<float> out) {
-    if (a.size() != b.size() || a.size() != out.size())
-        fail("add: sizes {}, {} and {} differ", a.size(), b.size(), out.size());
+    BGV_ASSERT(a.size() == b.size() && a.size() == out.size(), "add: sizes {}, {} and {} differ",
+               a.size(), b.size(), out.size());
     const auto size = static_cast<std::int64_t>(a.size());
     const float* pa = a.data();
     const float* pb = b.data();

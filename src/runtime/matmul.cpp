@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/assert.h"
 #include "core/error.h"
 #include "runtime/dnnl_engine.h"
 
@@ -37,8 +38,8 @@ Layouts layouts(const MatmulShape& s, bool with_bias) {
 
 void matmul(Engine& engine, const float* a, const float* b, float* c, const MatmulShape& shape,
             const MatmulEpilogue& epilogue) {
-    if (shape.batch <= 0 || shape.m <= 0 || shape.k <= 0 || shape.n <= 0)
-        fail("matmul: bad shape batch {} m {} k {} n {}", shape.batch, shape.m, shape.k, shape.n);
+    BGV_ASSERT(shape.batch > 0 && shape.m > 0 && shape.k > 0 && shape.n > 0,
+               "matmul: bad shape batch {} m {} k {} n {}", shape.batch, shape.m, shape.k, shape.n);
     auto& impl = engine.impl();
     const bool with_bias = epilogue.bias != nullptr;
     const Layouts l = layouts(shape, with_bias);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/assert.h"
 #include "core/error.h"
 
 namespace bgv::runtime {
@@ -109,13 +110,13 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void narrow_row(
 NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const float> bias,
                              int out_channels, int in_channels)
     : out_channels_(out_channels), in_channels_(in_channels) {
-    if (out_channels < 1 || out_channels > 4)
-        fail("narrow conv: {} output channels (1 to 4 supported)", out_channels);
-    if (weights.size() != static_cast<std::size_t>(out_channels) * in_channels * 9)
-        fail("narrow conv: {} weights given for ({}, {}, 3, 3)", weights.size(), out_channels,
-             in_channels);
-    if (!bias.empty() && bias.size() != static_cast<std::size_t>(out_channels))
-        fail("narrow conv: {} bias values for {} outputs", bias.size(), out_channels);
+    BGV_ASSERT(out_channels >= 1 && out_channels <= 4,
+               "narrow conv: {} output channels (1 to 4 supported)", out_channels);
+    BGV_ASSERT(weights.size() == static_cast<std::size_t>(out_channels) * in_channels * 9,
+               "narrow conv: {} weights given for ({}, {}, 3, 3)", weights.size(), out_channels,
+               in_channels);
+    BGV_ASSERT(bias.empty() || bias.size() == static_cast<std::size_t>(out_channels),
+               "narrow conv: {} bias values for {} outputs", bias.size(), out_channels);
     weights_.assign(static_cast<std::size_t>(9) * 4 * in_channels, 0.0f);
     for (int o = 0; o < out_channels; ++o)
         for (int i = 0; i < in_channels; ++i)
@@ -127,12 +128,12 @@ NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const flo
 }
 
 void NarrowConv3x3::run(const Tensor& in, std::span<float> out) const {
-    if (in.rank() != 4 || in.dim(3) != in_channels_)
-        fail("narrow conv: input {} is not (N, H, W, {})", in.shape_string(), in_channels_);
+    BGV_ASSERT(in.rank() == 4 && in.dim(3) == in_channels_,
+               "narrow conv: input {} is not (N, H, W, {})", in.shape_string(), in_channels_);
     const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2);
-    if (static_cast<std::int64_t>(out.size()) != n * out_channels_ * h * w)
-        fail("narrow conv: {} output values for {} × {} × {} × {}", out.size(), n, out_channels_, h,
-             w);
+    BGV_ASSERT(static_cast<std::int64_t>(out.size()) == n * out_channels_ * h * w,
+               "narrow conv: {} output values for {} × {} × {} × {}", out.size(), n, out_channels_,
+               h, w);
     const float* src = in.data();
     float* dst = out.data();
     const float* weights = weights_.data();

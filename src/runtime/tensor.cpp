@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "core/assert.h"
 #include "core/error.h"
 #include "core/npy.h"
 
@@ -17,8 +18,7 @@ constexpr std::size_t kAlignment = 64;  // one cache line, the widest SIMD load
 std::int64_t element_count(const std::vector<std::int64_t>& shape) {
     std::int64_t count = 1;
     for (auto d : shape) {
-        if (d < 0)
-            fail("tensor shape {} has a negative dimension", bgv::shape_string(shape));
+        BGV_ASSERT(d >= 0, "tensor shape {} has a negative dimension", bgv::shape_string(shape));
         count *= d;
     }
     return count;
@@ -36,8 +36,8 @@ Tensor::Tensor(std::vector<std::int64_t> shape) {
 
 Tensor::Tensor(std::vector<std::int64_t> shape, std::span<const float> values) {
     resize(std::move(shape));
-    if (static_cast<std::int64_t>(values.size()) != size_)
-        fail("tensor of shape {} given {} values", shape_string(), values.size());
+    BGV_ASSERT(static_cast<std::int64_t>(values.size()) == size_,
+               "tensor of shape {} given {} values", shape_string(), values.size());
     std::copy(values.begin(), values.end(), data_.get());
 }
 
@@ -67,8 +67,8 @@ void Tensor::resize(std::vector<std::int64_t> shape) {
 }
 
 void Tensor::reshape(std::vector<std::int64_t> shape) {
-    if (element_count(shape) != size_)
-        fail("cannot reshape tensor of shape {} to {}", shape_string(), bgv::shape_string(shape));
+    BGV_ASSERT(element_count(shape) == size_, "cannot reshape tensor of shape {} to {}",
+               shape_string(), bgv::shape_string(shape));
     shape_ = std::move(shape);
 }
 

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "core/assert.h"
 #include "core/error.h"
 
 namespace bgv::runtime {
@@ -55,9 +56,9 @@ UpsampledConv3x3::UpsampledConv3x3(Engine& engine, std::span<const float> weight
       phases_(
           engine,
           [&] {
-              if (weights.size() != static_cast<std::size_t>(out_channels) * in_channels * 9)
-                  fail("upsampled conv: {} weights given for ({}, {}, 3, 3)", weights.size(),
-                       out_channels, in_channels);
+              BGV_ASSERT(weights.size() == static_cast<std::size_t>(out_channels) * in_channels * 9,
+                         "upsampled conv: {} weights given for ({}, {}, 3, 3)", weights.size(),
+                         out_channels, in_channels);
               return phase_weights(weights, out_channels, in_channels);
           }(),
           phase_bias(bias), 4 * out_channels, in_channels, 2, 1) {}
@@ -70,8 +71,7 @@ void UpsampledConv3x3::run(const Tensor& in, Tensor& out, const float* scale, co
     const float* src = phase_out_.data();
     float* dst = out.data();
     const bool relu = activation == Activation::relu;
-    if (activation != Activation::none && !relu)
-        fail("upsampled conv: only ReLU is fused");
+    BGV_ASSERT(activation == Activation::none || relu, "upsampled conv: only ReLU is fused");
 #pragma omp parallel for collapse(2) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
         for (std::int64_t y = 0; y < 2 * h; ++y) {

@@ -31,12 +31,12 @@ class AacWriter {
         codec_->bit_rate = audio.channels == 1 ? 128000 : 192000;
         codec_->time_base = {1, audio.sample_rate};
         codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_BITEXACT;
-        av_check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open the AAC encoder");
+        av::check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open the AAC encoder");
         stream_ = avformat_new_stream(output, nullptr);
         if (stream_ == nullptr)
             fail("cannot add an audio stream");
-        av_check(avcodec_parameters_from_context(stream_->codecpar, codec_.get()),
-                 "cannot describe the audio stream");
+        av::check(avcodec_parameters_from_context(stream_->codecpar, codec_.get()),
+                  "cannot describe the audio stream");
         stream_->time_base = codec_->time_base;
         small_last_frame_ = (codec->capabilities & AV_CODEC_CAP_SMALL_LAST_FRAME) != 0;
         frame_.reset(av_frame_alloc());
@@ -51,8 +51,9 @@ class AacWriter {
     // Encodes the next frame of samples, or flushes the encoder after the last one.
     void step() {
         if (position_ >= total_) {
-            av_check(avcodec_send_frame(codec_.get(), nullptr), "AAC encoding failed");
-            drain(true);
+            av::check(avcodec_send_frame(codec_.get(), nullptr), "AAC encoding failed");
+            av::write_encoded_packets(codec_.get(), packet_.get(), output_, stream_, true,
+                                      "the AAC audio");
             flushed_ = true;
             return;
         }
@@ -63,8 +64,8 @@ class AacWriter {
         frame_->format = AV_SAMPLE_FMT_FLTP;
         frame_->sample_rate = audio_.sample_rate;
         frame_->nb_samples = small_last_frame_ ? count : frame_size;
-        av_check(av_channel_layout_copy(&frame_->ch_layout, &codec_->ch_layout), "audio layout");
-        av_check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate an audio frame");
+        av::check(av_channel_layout_copy(&frame_->ch_layout, &codec_->ch_layout), "audio layout");
+        av::check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate an audio frame");
         for (int c = 0; c < audio_.channels; ++c) {
             auto* plane = reinterpret_cast<float*>(frame_->data[c]);
             for (int i = 0; i < frame_->nb_samples; ++i) {
@@ -73,41 +74,30 @@ class AacWriter {
         }
         frame_->pts = position_;
         position_ += count;
-        av_check(avcodec_send_frame(codec_.get(), frame_.get()), "AAC encoding failed");
-        drain(false);
+        av::check(avcodec_send_frame(codec_.get(), frame_.get()), "AAC encoding failed");
+        av::write_encoded_packets(codec_.get(), packet_.get(), output_, stream_, false,
+                                  "the AAC audio");
     }
 
   private:
-    void drain(bool flushing) {
-        for (;;) {
-            const int status = avcodec_receive_packet(codec_.get(), packet_.get());
-            if (status == AVERROR(EAGAIN) || (flushing && status == AVERROR_EOF))
-                return;
-            av_check(status, "AAC encoding failed");
-            av_packet_rescale_ts(packet_.get(), codec_->time_base, stream_->time_base);
-            packet_->stream_index = stream_->index;
-            av_check(av_interleaved_write_frame(output_, packet_.get()), "cannot write audio");
-        }
-    }
-
     AVFormatContext* output_;
     AudioTrack audio_;
-    CodecContextPtr codec_;
+    av::CodecContextPtr codec_;
     AVStream* stream_ = nullptr;
-    FramePtr frame_;
-    PacketPtr packet_;
+    av::FramePtr frame_;
+    av::PacketPtr packet_;
     std::int64_t total_ = 0;
     std::int64_t position_ = 0;
     bool small_last_frame_ = false;
     bool flushed_ = false;
 };
 
-InputPtr open_segment(const fs::path& path) {
+av::InputPtr open_segment(const fs::path& path) {
     AVFormatContext* raw = nullptr;
-    av_check(avformat_open_input(&raw, path.c_str(), nullptr, nullptr),
-             "cannot open " + path.string());
-    InputPtr input(raw);
-    av_check(avformat_find_stream_info(input.get(), nullptr), "cannot read " + path.string());
+    av::check(avformat_open_input(&raw, path.c_str(), nullptr, nullptr),
+              "cannot open " + path.string());
+    av::InputPtr input(raw);
+    av::check(avformat_find_stream_info(input.get(), nullptr), "cannot read " + path.string());
     if (input->nb_streams != 1 || input->streams[0]->codecpar->codec_id != AV_CODEC_ID_H264)
         fail("{}: not a video piece written by bigganviz", path.string());
     return input;
@@ -129,14 +119,14 @@ void assemble_mp4(std::span<const fs::path> segments, const EncoderSettings& set
         fail("no video pieces to join");
     if (audio.channels < 1 || audio.sample_rate <= 0)
         fail("audio track needs channels and a sample rate");
-    OutputPtr output = open_mp4_output(path.c_str());
+    av::OutputPtr output = av::open_mp4_output(path.c_str());
 
-    InputPtr first = open_segment(segments[0]);
+    av::InputPtr first = open_segment(segments[0]);
     AVStream* video = avformat_new_stream(output.get(), nullptr);
     if (video == nullptr)
         fail("cannot add a video stream");
-    av_check(avcodec_parameters_copy(video->codecpar, first->streams[0]->codecpar),
-             "cannot copy the video stream's parameters");
+    av::check(avcodec_parameters_copy(video->codecpar, first->streams[0]->codecpar),
+              "cannot copy the video stream's parameters");
     video->codecpar->codec_tag = 0;
     const AVRational frame_time{settings.frame_rate_den, settings.frame_rate_num};
     video->time_base = frame_time;
@@ -144,12 +134,12 @@ void assemble_mp4(std::span<const fs::path> segments, const EncoderSettings& set
     video->r_frame_rate = video->avg_frame_rate;
 
     AacWriter aac(output.get(), audio);
-    av_check(avformat_write_header(output.get(), nullptr), "cannot write " + path.string());
+    av::check(avformat_write_header(output.get(), nullptr), "cannot write " + path.string());
 
-    PacketPtr packet(av_packet_alloc());
+    av::PacketPtr packet(av_packet_alloc());
     std::int64_t frame = 0;
     for (std::size_t s = 0; s < segments.size(); ++s) {
-        InputPtr input = s == 0 ? std::move(first) : open_segment(segments[s]);
+        av::InputPtr input = s == 0 ? std::move(first) : open_segment(segments[s]);
         if (!same_headers(input->streams[0]->codecpar, video->codecpar))
             fail("{}: encoded with other settings than the first piece", segments[s].string());
         while (av_read_frame(input.get(), packet.get()) >= 0) {
@@ -163,8 +153,8 @@ void assemble_mp4(std::span<const fs::path> segments, const EncoderSettings& set
             packet->pos = -1;
             packet->stream_index = video->index;
             av_packet_rescale_ts(packet.get(), frame_time, video->time_base);
-            av_check(av_interleaved_write_frame(output.get(), packet.get()),
-                     "cannot write " + path.string());
+            av::check(av_interleaved_write_frame(output.get(), packet.get()),
+                      "cannot write " + path.string());
             ++frame;
         }
     }
@@ -172,7 +162,7 @@ void assemble_mp4(std::span<const fs::path> segments, const EncoderSettings& set
         fail("the video pieces hold {} frames, expected {}", frame, expected_frames);
     while (!aac.done())
         aac.step();
-    av_check(av_write_trailer(output.get()), "cannot finish " + path.string());
+    av::check(av_write_trailer(output.get()), "cannot finish " + path.string());
 }
 
 }  // namespace bgv::video

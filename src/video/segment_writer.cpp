@@ -4,36 +4,12 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "core/error.h"
+#include "core/file.h"
 
 namespace bgv::video {
 
 namespace fs = std::filesystem;
-
-namespace {
-// Data written before a rename must be on disk first, or a power cut can leave a complete-looking
-// name over an empty file.
-void sync_file(const fs::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0)
-        fail("{}: cannot open to sync", path.string());
-    const int status = ::fsync(fd);
-    ::close(fd);
-    if (status != 0)
-        fail("{}: cannot sync to disk", path.string());
-}
-// The rename itself is on disk only once the folder is synced.
-void sync_directory(const fs::path& dir) {
-    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
-    if (fd < 0)
-        return;  // best effort: some file systems refuse to open folders
-    ::fsync(fd);
-    ::close(fd);
-}
-}  // namespace
 
 SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int max_frames)
     : path_(std::move(path)), temp_(path_.string() + ".tmp"), settings_(settings) {
@@ -43,7 +19,7 @@ SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int
     if (codec == nullptr)
         fail("this FFmpeg has no libx264 encoder (install libavcodec with x264 support)");
 
-    output_ = open_mp4_output(temp_.c_str());
+    output_ = av::open_mp4_output(temp_.c_str());
     codec_.reset(avcodec_alloc_context3(codec));
     const AVRational time_base{settings.frame_rate_den, settings.frame_rate_num};
     codec_->width = settings.width;
@@ -61,16 +37,16 @@ SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int
     codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_BITEXACT;
     av_opt_set(codec_->priv_data, "preset", settings.preset.c_str(), 0);
     av_opt_set_double(codec_->priv_data, "crf", settings.crf, 0);
-    av_check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open the H.264 encoder");
+    av::check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open the H.264 encoder");
 
     stream_ = avformat_new_stream(output_.get(), nullptr);
     if (stream_ == nullptr)
         fail("cannot add a video stream");
-    av_check(avcodec_parameters_from_context(stream_->codecpar, codec_.get()),
-             "cannot describe the video stream");
+    av::check(avcodec_parameters_from_context(stream_->codecpar, codec_.get()),
+              "cannot describe the video stream");
     stream_->time_base = time_base;
     stream_->avg_frame_rate = codec_->framerate;
-    av_check(avformat_write_header(output_.get(), nullptr), "cannot write the mp4 header");
+    av::check(avformat_write_header(output_.get(), nullptr), "cannot write the mp4 header");
 
     sws_.reset(sws_getContext(settings.width, settings.height, AV_PIX_FMT_RGB24, settings.width,
                               settings.height, AV_PIX_FMT_YUV420P,
@@ -86,7 +62,7 @@ SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int
     frame_->format = AV_PIX_FMT_YUV420P;
     frame_->width = settings.width;
     frame_->height = settings.height;
-    av_check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate a video frame");
+    av::check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate a video frame");
     packet_.reset(av_packet_alloc());
 }
 
@@ -102,32 +78,21 @@ void SegmentWriter::add_frame(std::span<const std::uint8_t> rgb) {
     const auto expected = static_cast<std::size_t>(settings_.width) * settings_.height * 3;
     if (rgb.size() != expected)
         fail("frame of {} bytes, expected {}", rgb.size(), expected);
-    av_check(av_frame_make_writable(frame_.get()), "cannot write a video frame");
+    av::check(av_frame_make_writable(frame_.get()), "cannot write a video frame");
     const std::uint8_t* source[1] = {rgb.data()};
     const int stride[1] = {settings_.width * 3};
     sws_scale(sws_.get(), source, stride, 0, settings_.height, frame_->data, frame_->linesize);
     frame_->pts = frames_++;
-    av_check(avcodec_send_frame(codec_.get(), frame_.get()), "H.264 encoding failed");
-    drain(false);
-}
-
-void SegmentWriter::drain(bool flushing) {
-    for (;;) {
-        const int status = avcodec_receive_packet(codec_.get(), packet_.get());
-        if (status == AVERROR(EAGAIN) || (flushing && status == AVERROR_EOF))
-            return;
-        av_check(status, "H.264 encoding failed");
-        av_packet_rescale_ts(packet_.get(), codec_->time_base, stream_->time_base);
-        packet_->stream_index = stream_->index;
-        av_check(av_interleaved_write_frame(output_.get(), packet_.get()),
-                 "cannot write " + temp_.string());
-    }
+    av::check(avcodec_send_frame(codec_.get(), frame_.get()), "H.264 encoding failed");
+    av::write_encoded_packets(codec_.get(), packet_.get(), output_.get(), stream_, false,
+                              "the H.264 video");
 }
 
 void SegmentWriter::finish() {
-    av_check(avcodec_send_frame(codec_.get(), nullptr), "H.264 encoding failed");
-    drain(true);
-    av_check(av_write_trailer(output_.get()), "cannot finish " + temp_.string());
+    av::check(avcodec_send_frame(codec_.get(), nullptr), "H.264 encoding failed");
+    av::write_encoded_packets(codec_.get(), packet_.get(), output_.get(), stream_, true,
+                              "the H.264 video");
+    av::check(av_write_trailer(output_.get()), "cannot finish " + temp_.string());
     output_.reset();
     sync_file(temp_);
     std::error_code error;

@@ -9,7 +9,13 @@
 #include <span>
 #include <string>
 
-#include "video/av_check.h"
+extern "C" {
+#include <libswscale/swscale.h>
+}
+
+#include <memory>
+
+#include "av/ffmpeg.h"
 
 namespace bgv::video {
 
@@ -40,16 +46,18 @@ class SegmentWriter {
     std::int64_t frames() const { return frames_; }
 
   private:
-    void drain(bool flushing);
-
     std::filesystem::path path_;
     std::filesystem::path temp_;
     EncoderSettings settings_;
-    OutputPtr output_;
-    CodecContextPtr codec_;
-    SwsPtr sws_;
-    FramePtr frame_;
-    PacketPtr packet_;
+    struct SwsDeleter {
+        void operator()(SwsContext* s) const { sws_freeContext(s); }
+    };
+
+    av::OutputPtr output_;
+    av::CodecContextPtr codec_;
+    std::unique_ptr<SwsContext, SwsDeleter> sws_;
+    av::FramePtr frame_;
+    av::PacketPtr packet_;
     AVStream* stream_ = nullptr;
     std::int64_t frames_ = 0;
     bool finished_ = false;

@@ -13,6 +13,7 @@
 
 #include "core/file.h"
 #include "core/npy.h"
+#include "support/process.h"
 
 namespace bgv::cli {
 namespace {
@@ -23,11 +24,6 @@ const fs::path kBinary = fs::path(BGV_BINARY_DIR) / "src" / "cli" / "bigganviz";
 const fs::path kAudio = fs::path(BGV_TEST_DATA) / "audio" / "data";
 const fs::path kCliData = fs::path(BGV_TEST_DATA) / "cli" / "data";
 
-struct CommandResult {
-    int exit_code = -1;
-    std::string out, err;
-};
-
 class Analyze : public testing::Test {
   protected:
     void SetUp() override {
@@ -37,18 +33,8 @@ class Analyze : public testing::Test {
     }
     void TearDown() override { fs::remove_all(dir_); }
 
-    CommandResult run_binary(const std::string& arguments) {
-        const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-        const std::string command = "'" + kBinary.string() + "' " + arguments + " > '" +
-                                    out.string() + "' 2> '" + err.string() + "'";
-        const int status = std::system(command.c_str());
-        CommandResult result;
-        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        result.out = read_file_text(out);
-        result.err = read_file_text(err);
-        fs::remove(out);
-        fs::remove(err);
-        return result;
+    test::SeparateOutputs run_binary(const std::string& arguments) {
+        return test::run_command_separately("'" + kBinary.string() + "' " + arguments, dir_);
     }
 
     static std::set<std::string> listing(const fs::path& folder) {
@@ -59,7 +45,7 @@ class Analyze : public testing::Test {
     }
 
     // A failure: the exit code, one "bigganviz: error: ..." line mentioning `needle`.
-    static void expect_one_line_error(const CommandResult& result, int exit_code,
+    static void expect_one_line_error(const test::SeparateOutputs& result, int exit_code,
                                       const std::string& needle) {
         EXPECT_EQ(result.exit_code, exit_code) << result.err;
         EXPECT_TRUE(result.err.starts_with("bigganviz: error: ")) << result.err;
@@ -76,7 +62,7 @@ const std::set<std::string> kOutputs = {"mel.npy",       "chroma.npy",    "spec_
 TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
     // 44.1 kHz stereo: decoding, mono mixing and soxr resampling all feed this comparison.
     const fs::path out = dir_ / "analysis";
-    const CommandResult result =
+    const test::SeparateOutputs result =
         run_binary("analyze -s '" + (kAudio / "stereo_sweep_noise_44k.flac").string() +
                    "' --out '" + out.string() + "' -q");
     ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -120,7 +106,7 @@ TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
 
 TEST_F(Analyze, FrameLengthAndDuration) {
     const fs::path out = dir_ / "a";
-    const CommandResult result =
+    const test::SeparateOutputs result =
         run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() +
                    "' -fl 1024 -d 2.5 --out '" + out.string() + "'");
     ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -136,8 +122,8 @@ TEST_F(Analyze, SilenceAndAShortClipWork) {
     for (const char* name : {"all_silence_2s.wav", "short_0p3s.wav"}) {
         SCOPED_TRACE(name);
         const fs::path out = dir_ / name;
-        const CommandResult result = run_binary("analyze -s '" + (kAudio / name).string() +
-                                                "' --out '" + out.string() + "' -q");
+        const test::SeparateOutputs result = run_binary("analyze -s '" + (kAudio / name).string() +
+                                                        "' --out '" + out.string() + "' -q");
         EXPECT_EQ(result.exit_code, 0) << result.err;
         EXPECT_EQ(listing(out), kOutputs);
         EXPECT_NO_THROW(nlohmann::json::parse(read_file_text(out / "features.json")));
@@ -146,8 +132,8 @@ TEST_F(Analyze, SilenceAndAShortClipWork) {
 
 TEST_F(Analyze, MissingSongFailsAndCreatesNothing) {
     const fs::path out = dir_ / "never";
-    const CommandResult result = run_binary("analyze -s '" + (dir_ / "nope.mp3").string() +
-                                            "' --out '" + out.string() + "'");
+    const test::SeparateOutputs result = run_binary("analyze -s '" + (dir_ / "nope.mp3").string() +
+                                                    "' --out '" + out.string() + "'");
     expect_one_line_error(result, 1, "nope.mp3: no such file");
     EXPECT_FALSE(fs::exists(out));
 }
@@ -159,7 +145,7 @@ TEST_F(Analyze, NotAudioLeavesAnExistingFolderAsItWas) {
     std::ofstream(dir_ / "notes.mp3") << std::string(3000, 'x');
     for (const fs::path& song : {dir_ / "notes.mp3", kAudio / "video_only.mp4", dir_}) {
         SCOPED_TRACE(song.string());
-        const CommandResult result =
+        const test::SeparateOutputs result =
             run_binary("analyze -s '" + song.string() + "' --out '" + out.string() + "'");
         expect_one_line_error(result, 1, song.filename().string());
         EXPECT_EQ(listing(out), std::set<std::string>{"keep.txt"});
@@ -168,8 +154,9 @@ TEST_F(Analyze, NotAudioLeavesAnExistingFolderAsItWas) {
 
 TEST_F(Analyze, OutputThatIsAFileIsAnError) {
     std::ofstream(dir_ / "taken") << "x";
-    const CommandResult result = run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() +
-                                            "' --out '" + (dir_ / "taken").string() + "' -q");
+    const test::SeparateOutputs result =
+        run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() + "' --out '" +
+                   (dir_ / "taken").string() + "' -q");
     expect_one_line_error(result, 1, "not a folder");
     EXPECT_EQ(read_file_text(dir_ / "taken"), "x");
 }

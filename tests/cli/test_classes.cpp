@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/file.h"
+#include "support/process.h"
 
 namespace bgv {
 namespace {
@@ -16,11 +17,6 @@ namespace fs = std::filesystem;
 
 const fs::path kBinary = fs::path(BGV_BINARY_DIR) / "src" / "cli" / "bigganviz";
 const fs::path kTinyModel = fs::path(BGV_TEST_DATA) / "model" / "bert" / "data" / "tiny_minilm";
-
-struct CommandResult {
-    int exit_code = -1;
-    std::string out, err;
-};
 
 class Classes : public testing::Test {
   protected:
@@ -36,21 +32,13 @@ class Classes : public testing::Test {
         return dir_ / name;
     }
 
-    // `stdout_to` replaces the file standard output goes to (e.g. "/dev/full").
-    CommandResult run(const std::string& arguments, const std::string& stdout_to = "") {
-        const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-        write_file_atomic(out, "");
+    // `stdout_to` sends the program's standard output to that file instead (e.g. "/dev/full").
+    test::SeparateOutputs run(const std::string& arguments, const std::string& stdout_to = "") {
         // A private cache folder, so the test neither reads nor fills the user's.
         const std::string command = "BIGGANVIZ_CACHE='" + (dir_ / "cache").string() + "' '" +
-                                    kBinary.string() + "' classes --threads 1 " + arguments +
-                                    " > '" + (stdout_to.empty() ? out.string() : stdout_to) +
-                                    "' 2> '" + err.string() + "'";
-        const int status = std::system(command.c_str());
-        CommandResult result;
-        result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        result.out = read_file_text(out);
-        result.err = read_file_text(err);
-        return result;
+                                    kBinary.string() + "' classes --threads 1 " + arguments;
+        return test::run_command_separately(
+            stdout_to.empty() ? command : "(" + command + " > '" + stdout_to + "')", dir_);
     }
 
     fs::path dir_;

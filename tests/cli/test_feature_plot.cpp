@@ -1,18 +1,17 @@
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "cli/feature_plot.h"
-#include "cli/png_image.h"
+#include "image/png.h"
 
 namespace bgv::cli {
 namespace {
 
-constexpr Rgb kPowerLine{255, 166, 64};
-constexpr Rgb kGradientLine{90, 200, 255};
+constexpr image::Rgb kPowerLine{255, 166, 64};
+constexpr image::Rgb kGradientLine{90, 200, 255};
 
 struct Synthetic {
     std::int64_t frames = 1200;
@@ -49,15 +48,15 @@ int chroma_row_middle(int pitch) {
 }
 
 TEST(FeaturePlot, ColourMapEnds) {
-    EXPECT_EQ(chroma_colour(0.0f), (Rgb{68, 1, 84}));
-    EXPECT_EQ(chroma_colour(1.0f), (Rgb{253, 231, 37}));
+    EXPECT_EQ(chroma_colour(0.0f), (image::Rgb{68, 1, 84}));
+    EXPECT_EQ(chroma_colour(1.0f), (image::Rgb{253, 231, 37}));
     EXPECT_EQ(chroma_colour(std::numeric_limits<float>::quiet_NaN()), chroma_colour(0.0f));
     EXPECT_EQ(chroma_colour(2.0f), chroma_colour(1.0f));
 }
 
 TEST(FeaturePlot, ChromaRowsShowTheirPitchAtTheirTime) {
     const Synthetic s = make_synthetic();
-    const RgbImage image = draw_feature_plot(s.data());
+    const image::RgbImage image = draw_feature_plot(s.data());
     ASSERT_EQ(feature_plot_width(s.frames), 1200);  // one column per frame
     for (int pitch = 0; pitch < 12; ++pitch) {
         const int x = kPlotLeft + pitch * 100 + 50;
@@ -68,7 +67,7 @@ TEST(FeaturePlot, ChromaRowsShowTheirPitchAtTheirTime) {
 
 TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
     const Synthetic s = make_synthetic();
-    const RgbImage image = draw_feature_plot(s.data());
+    const image::RgbImage image = draw_feature_plot(s.data());
     const int power_bottom = curve_panel_top(0) + kCurveHeight - 1;
     // The power ramp: frame f is drawn at height f / (F - 1) of the panel.
     for (const int f : {0, 300, 900, 1199}) {
@@ -93,7 +92,7 @@ TEST(FeaturePlot, ShortAndLongInputsFitTheWidthLimits) {
     s.chroma.assign(12 * 13, 0.5f);
     s.spec.assign(13, std::numeric_limits<float>::quiet_NaN());  // silent input
     s.grad.assign(13, 0.0f);
-    const RgbImage image = draw_feature_plot(s.data());
+    const image::RgbImage image = draw_feature_plot(s.data());
     EXPECT_EQ(image.width(), kPlotLeft + 600 + 12);
     EXPECT_EQ(image.at(kPlotLeft + 599, chroma_row_middle(3)), chroma_colour(0.5f));
 }
@@ -102,27 +101,6 @@ TEST(FeaturePlot, MismatchedSizesAreErrors) {
     Synthetic s = make_synthetic();
     s.grad.pop_back();
     EXPECT_THROW(draw_feature_plot(s.data()), std::exception);
-}
-
-TEST(PngImage, EncodesPixelsThatDecodeBackExactly) {
-    RgbImage image(37, 11, Rgb{1, 2, 3});
-    image.fill_rect(5, 2, 10, 4, Rgb{200, 100, 50});
-    image.draw_text(0, 3, "C#", Rgb{255, 255, 255});
-    const std::string png = encode_png(image);
-    ASSERT_GT(png.size(), 8u);
-    EXPECT_EQ(png.substr(1, 3), "PNG");
-
-    png_image decoded{};
-    decoded.version = PNG_IMAGE_VERSION;
-    ASSERT_TRUE(png_image_begin_read_from_memory(&decoded, png.data(), png.size()));
-    decoded.format = PNG_FORMAT_RGB;
-    EXPECT_EQ(decoded.width, 37u);
-    EXPECT_EQ(decoded.height, 11u);
-    std::vector<std::uint8_t> pixels(PNG_IMAGE_SIZE(decoded));
-    ASSERT_TRUE(png_image_finish_read(&decoded, nullptr, pixels.data(), 0, nullptr));
-    EXPECT_EQ(pixels, image.pixels());
-    // The text drew something: '#' has pixels in row 3+2 of the glyph at x = 6..10.
-    EXPECT_EQ(image.at(7, 3 + 2), (Rgb{255, 255, 255}));
 }
 
 }  // namespace

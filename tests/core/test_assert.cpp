@@ -15,13 +15,13 @@ TEST(Assert, HoldsSilently) {
 
 TEST(AssertDeathTest, NamesFileLineConditionAndMessage) {
     EXPECT_DEATH(checked_index(5, 3),
-                 "test_assert\\.cpp:8: internal error: index >= 0 && index < size: index 5 "
+                 "test_assert\\.cpp:[0-9]+: internal error: index >= 0 && index < size: index 5 "
                  "outside \\[0, 3\\)");
 }
 
 TEST(AssertDeathTest, WithoutMessage) {
     const auto check = [](bool ok) { BGV_ASSERT(ok); };
-    EXPECT_DEATH(check(false), "test_assert\\.cpp:23: internal error: ok");
+    EXPECT_DEATH(check(false), "test_assert\\.cpp:[0-9]+: internal error: ok");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "core/npy.h"
 #include "features/cqt.h"
 #include "features/stft.h"
+#include "support/numeric.h"
 
 namespace bgv::features::testing {
 
@@ -38,25 +39,8 @@ inline NpyArray<float> reference(const std::string& name) {
     return read_npy_f32(data_dir() / "librosa" / name);
 }
 
-// ‖ours − ref‖₂ / ‖ref‖₂ (0 when both are zero).
-inline double relative_error(std::span<const float> ours, std::span<const float> ref) {
-    double diff = 0;
-    double norm = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        const double d = static_cast<double>(ours[i]) - ref[i];
-        diff += d * d;
-        norm += static_cast<double>(ref[i]) * ref[i];
-    }
-    return norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff);
-}
-
-inline double max_abs_error(std::span<const float> ours, std::span<const float> ref) {
-    double worst = 0;
-    for (std::size_t i = 0; i < ref.size(); ++i) {
-        worst = std::max(worst, std::abs(static_cast<double>(ours[i]) - ref[i]));
-    }
-    return worst;
-}
+using bgv::test::max_abs_error;
+using bgv::test::relative_error;
 
 inline bool all_finite(std::span<const float> values) {
     for (const float v : values) {

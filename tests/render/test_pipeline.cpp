@@ -82,21 +82,43 @@ void expect_valid_video(const fs::path& file, std::int64_t frames, int hop) {
     EXPECT_NEAR(seconds(p.video), seconds(p.audio), hop / 22050.0);
 }
 
-// Runs a render in a child process that SIGKILLs itself after `frames` frames were encoded.
-void render_killed_after(const render::RenderOptions& o, int frames) {
+// A stand-in that stops forever once it has made `frames` frames: the render it serves hangs
+// there, with the pieces before finished, until the test kills it.
+class HangingGenerator : public StandInGenerator {
+  public:
+    explicit HangingGenerator(int frames) : left_(frames) {}
+    void generate(std::span<const float> z, std::span<const float> y, int batch,
+                  std::span<std::uint8_t> rgb) override {
+        while (left_ <= 0)
+            ::pause();
+        StandInGenerator::generate(z, y, batch, rgb);
+        left_ -= batch;
+    }
+
+  private:
+    int left_;
+};
+
+// Runs a render in a child process that hangs after `frames` frames; kills it with SIGKILL from
+// outside once `pieces` pieces are finished (their proofs written).
+void render_killed_after(const render::RenderOptions& o, int frames, int pieces) {
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        ::setenv("BGV_TEST_KILL_AFTER_FRAMES", std::to_string(frames).c_str(), 1);
         try {
-            render::render(o, stand_in());
+            render::render(o, [frames](const fs::path&, double, int) {
+                return std::make_unique<HangingGenerator>(frames);
+            });
         } catch (...) {
         }
-        ::_exit(3);  // only reached when the kill did not happen
+        ::_exit(3);  // only reached when the render did not hang
     }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
+    const fs::path partial = o.output->string() + ".partial";
+    const bool finished = wait_for_file(partial / fmt::format("segment_{:06d}.json", pieces - 1));
+    ::kill(child, SIGKILL);
+    const int code = wait_exit_code(child);
+    ASSERT_TRUE(finished);
+    ASSERT_EQ(code, 128 + SIGKILL);
 }
 // A render of chords_3s.wav whose three classes come from `lyrics` (written to dir/file), with the
 // tiny MiniLM test model of model/bert and a private class-name cache (unset by the test).
@@ -130,8 +152,8 @@ TEST(RenderPipeline, ResumesAfterSigkillWithTheUninterruptedFrames) {
     expect_valid_video(*clean.output, frames, 2048);
 
     const auto killed = options_in(killed_dir, "chords_3s.wav");
-    // 10 frames: pieces 0-3 and 4-7 finished, 8-9 in an unfinished piece.
-    render_killed_after(killed, 10);
+    // Killed after 2 pieces: pieces 0-3 and 4-7 finished, 8-10 in an unfinished piece.
+    render_killed_after(killed, 11, 2);
     EXPECT_FALSE(fs::exists(*killed.output));
     const fs::path partial = killed.output->string() + ".partial";
     EXPECT_TRUE(fs::exists(partial / "segment_000001.mp4"));
@@ -154,7 +176,7 @@ TEST(RenderPipeline, ResumesAfterSigkillWithTheUninterruptedFrames) {
 TEST(RenderPipeline, AChangedParameterStartsAfreshAndSaysWhy) {
     const fs::path dir = fresh_dir("changed");
     auto o = options_in(dir, "chords_3s.wav");
-    render_killed_after(o, 6);
+    render_killed_after(o, 6, 1);
     o.choreo.truncation = 0.5;
     testing::internal::CaptureStderr();
     render::render(o, stand_in());

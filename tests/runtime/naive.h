@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "support/numeric.h"
+
 namespace bgv::test {
 
 inline std::vector<float> random_values(std::size_t count, unsigned seed, float scale = 1.0f) {
@@ -15,18 +17,6 @@ inline std::vector<float> random_values(std::size_t count, unsigned seed, float 
     for (auto& x : v)
         x = dist(rng);
     return v;
-}
-
-// Relative L2 error of `got` against `want`.
-template <typename A, typename B>
-double relative_error(const A& got, const B& want) {
-    double diff = 0.0, norm = 0.0;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        const double d = static_cast<double>(got[i]) - static_cast<double>(want[i]);
-        diff += d * d;
-        norm += static_cast<double>(want[i]) * static_cast<double>(want[i]);
-    }
-    return std::sqrt(diff / std::max(norm, 1e-300));
 }
 
 // NHWC input (n, h, w, ci), OIHW weights, zero padding, stride 1 → NHWC (n, h, w, co).

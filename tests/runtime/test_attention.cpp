@@ -58,13 +58,15 @@ TEST(Attention, MatchesSoftmaxAttentionWithPaddedKeysMasked) {
     }
 }
 
-TEST(Attention, RejectsLengthsOutsideThePaddedLength) {
+// Lengths come from the tokenizer, never from the user: a bad one is a program error.
+TEST(AttentionDeathTest, LengthsOutsideThePaddedLengthAreInvariantFailures) {
     std::vector<float> qkv(2 * 3 * 4), context(2 * 4);
     const std::vector<std::int64_t> too_long = {3};
-    EXPECT_THROW(masked_multi_head_attention(qkv.data(), context.data(), 1, 2, 2, 2, too_long),
-                 Error);
+    EXPECT_DEATH(masked_multi_head_attention(qkv.data(), context.data(), 1, 2, 2, 2, too_long),
+                 "attention\\.cpp:[0-9]+: internal error: .*3 real tokens in a padded length of 2");
     const std::vector<std::int64_t> empty = {0};
-    EXPECT_THROW(masked_multi_head_attention(qkv.data(), context.data(), 1, 2, 2, 2, empty), Error);
+    EXPECT_DEATH(masked_multi_head_attention(qkv.data(), context.data(), 1, 2, 2, 2, empty),
+                 "0 real tokens");
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace bgv::test {
@@ -32,6 +35,33 @@ inline CommandResult run_command(const std::string& command) {
 
 inline std::string run_output(const std::string& command) {
     return run_command(command).output;
+}
+
+struct SeparateOutputs {
+    int exit_code = -1;  // -1 when the command did not exit normally
+    std::string out;     // standard output
+    std::string err;     // standard error
+};
+
+// Runs `command` (a shell command line) with its standard output and standard error captured
+// apart, through two files in `scratch` that are removed afterwards.
+inline SeparateOutputs run_command_separately(const std::string& command,
+                                              const std::filesystem::path& scratch) {
+    const auto out = scratch / "stdout.txt";
+    const auto err = scratch / "stderr.txt";
+    const int status =
+        std::system((command + " > '" + out.string() + "' 2> '" + err.string() + "'").c_str());
+    const auto slurp = [](const std::filesystem::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    SeparateOutputs result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = slurp(out);
+    result.err = slurp(err);
+    std::filesystem::remove(out);
+    std::filesystem::remove(err);
+    return result;
 }
 
 // An empty folder unique to this test process: "<tmp>/bgv_test_<name>_<pid>".

@@ -7,6 +7,7 @@
 #include "model/biggan/weights.h"
 #include "random_model.h"
 #include "support/errors.h"
+#include "support/numeric.h"
 
 using namespace bgv;
 using biggan::Config;
@@ -33,16 +34,8 @@ std::vector<float> random_vector(std::size_t n, unsigned seed, bool one_hot_rows
     return v;
 }
 
-double relative_error(std::span<const float> got, std::span<const float> want) {
-    double diff = 0.0, norm = 0.0;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        diff += (static_cast<double>(got[i]) - want[i]) * (static_cast<double>(got[i]) - want[i]);
-        norm += static_cast<double>(want[i]) * want[i];
-    }
-    return std::sqrt(diff / norm);
-}
-
 using bgv::test::error_of;
+using bgv::test::relative_error;
 
 }  // namespace
 

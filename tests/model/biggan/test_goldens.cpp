@@ -13,6 +13,7 @@
 #include "core/npy.h"
 #include "model/biggan/generator.h"
 #include "support/errors.h"
+#include "support/numeric.h"
 
 namespace fs = std::filesystem;
 using namespace bgv;
@@ -30,15 +31,7 @@ nlohmann::json goldens() {
     return nlohmann::json::parse(in);
 }
 
-double relative_error(std::span<const float> got, std::span<const double> want) {
-    double diff = 0.0, norm = 0.0;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-        diff += (got[i] - want[i]) * (got[i] - want[i]);
-        norm += want[i] * want[i];
-    }
-    return std::sqrt(diff / norm);
-}
-
+using bgv::test::relative_error;
 std::vector<float> run(biggan::Generator& g, const nlohmann::json& c) {
     const auto z = read_npy_f32(kData / c["z"].get<std::string>());
     const auto y = read_npy_f32(kData / c["y"].get<std::string>());

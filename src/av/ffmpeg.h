@@ -1,23 +1,27 @@
-// video/av_check: FFmpeg return codes turned into bgv::Error with FFmpeg's own message, and owners
-// for the FFmpeg objects the video module allocates (internal to video/).
+// av/ffmpeg: the FFmpeg glue shared by audio/ (decoding) and video/ (encoding, muxing): FFmpeg's
+// return codes as bgv::Error, owners for FFmpeg objects, and the one log level bigganviz sets.
 #pragma once
 
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
-#include <libswscale/swscale.h>
 }
 
 #include <memory>
+#include <string>
 #include <string_view>
 
-namespace bgv::video {
+namespace bgv::av {
 
-// FFmpeg's own chatter (x264's statistics, AAC's Qavg) is not for our users: errors only.
-void quiet_ffmpeg_logs();
+// FFmpeg's own chatter (x264's statistics, decoder complaints) is not for our users: bigganviz
+// reports every failure itself, once, from the return codes. Called by every opener below.
+void quiet_logs();
+
+// FFmpeg's message for a negative return code.
+std::string error_text(int code);
 
 // Returns `code` when it is >= 0; otherwise throws "<what>: <FFmpeg's message>".
-int av_check(int code, std::string_view what);
+int check(int code, std::string_view what);
 
 struct CodecContextDeleter {
     void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
@@ -27,9 +31,6 @@ struct FrameDeleter {
 };
 struct PacketDeleter {
     void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsDeleter {
-    void operator()(SwsContext* s) const { sws_freeContext(s); }
 };
 struct InputDeleter {
     void operator()(AVFormatContext* f) const { avformat_close_input(&f); }
@@ -46,11 +47,16 @@ struct OutputDeleter {
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
-using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
 using OutputPtr = std::unique_ptr<AVFormatContext, OutputDeleter>;
 
 // An mp4 output context for `path` with its file opened, bit-exact (no encoder version or time).
 OutputPtr open_mp4_output(const char* path);
 
-}  // namespace bgv::video
+// Writes every packet `encoder` has ready to `stream` of `output`; with `flushing` (after a null
+// frame was sent) until the encoder is empty. `what` names the stream in errors ("the H.264
+// video").
+void write_encoded_packets(AVCodecContext* encoder, AVPacket* packet, AVFormatContext* output,
+                           AVStream* stream, bool flushing, std::string_view what);
+
+}  // namespace bgv::av

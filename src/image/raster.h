@@ -1,15 +1,12 @@
-// cli/png_image: an 8-bit RGB raster with the few drawing operations the analysis picture needs,
-// and its encoding as PNG bytes (libpng), so that the caller decides how the file is written.
+// image/raster: an 8-bit RGB raster with the few drawing operations bigganviz's pictures need
+// (rectangles, lines, a 5x7 bitmap font), for the analysis picture and the studio.
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
-#include <span>
-#include <string>
 #include <string_view>
 #include <vector>
 
-namespace bgv::cli {
+namespace bgv::image {
 
 struct Rgb {
     std::uint8_t r = 0, g = 0, b = 0;
@@ -40,12 +37,4 @@ class RgbImage {
     std::vector<std::uint8_t> pixels_;  // row-major RGB
 };
 
-// The image as a PNG file's bytes. Throws bgv::Error if libpng fails.
-std::string encode_png(const RgbImage& image);
-// rgb: height rows of width·3 bytes, RGB interleaved.
-std::string encode_png_rgb(std::span<const std::uint8_t> rgb, int width, int height);
-// encode_png_rgb written atomically (core/file).
-void write_png_rgb(const std::filesystem::path& path, std::span<const std::uint8_t> rgb, int width,
-                   int height);
-
-}  // namespace bgv::cli
+}  // namespace bgv::image

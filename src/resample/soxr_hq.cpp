@@ -1,4 +1,4 @@
-#include "audio/resample.h"
+#include "resample/soxr_hq.h"
 
 #include <soxr.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 
-namespace bgv::audio {
+namespace bgv::resample {
 
 namespace {
 struct SoxrDeleter {
@@ -68,4 +68,4 @@ std::vector<float> resample(std::span<const float> samples, int from_rate, int t
     return output;
 }
 
-}  // namespace bgv::audio
+}  // namespace bgv::resample

@@ -4,9 +4,9 @@
 #include <numbers>
 #include <vector>
 
-#include "audio/resample.h"
+#include "resample/soxr_hq.h"
 
-namespace bgv::audio {
+namespace bgv::resample {
 namespace {
 
 std::vector<float> sine(double frequency, int rate, std::size_t length, double amplitude) {
@@ -73,4 +73,4 @@ TEST(Resample, BadRatesAreErrors) {
 }
 
 }  // namespace
-}  // namespace bgv::audio
+}  // namespace bgv::resample

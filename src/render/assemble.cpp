@@ -1,0 +1,41 @@
+#include "render/assemble.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include "audio/decode.h"
+#include "core/error.h"
+#include "video/mp4_assembler.h"
+
+namespace bgv::render {
+
+namespace fs = std::filesystem;
+
+void assemble_video(const RenderPlan& plan, const WorkFolder& work, const fs::path& output) {
+    const fs::path song = plan.record.at("song").get<std::string>();
+    const auto& duration = plan.record.at("duration");
+    const audio::NativeAudio native = audio::decode_native(
+        song, duration.is_null() ? std::nullopt : std::optional(duration.get<double>()), true);
+    // The soundtrack stops with the last frame (it is at most one frame shorter than the video).
+    const double seconds = seconds_at_frame(plan.frames, plan.frame_rate);
+    const auto keep = std::min<std::size_t>(
+        native.mono.size(), static_cast<std::size_t>(std::llround(seconds * native.sample_rate)));
+    std::vector<fs::path> pieces;
+    for (std::int64_t piece = 0; piece < plan.pieces(); ++piece)
+        pieces.push_back(work.piece_path(piece));
+    const auto channels = static_cast<std::size_t>(native.channels);
+    video::assemble_mp4(
+        pieces, plan.encoder, plan.frames,
+        {std::span(native.interleaved).first(keep * channels), native.sample_rate, native.channels},
+        work.assembled_path());
+    if (!output.parent_path().empty())
+        fs::create_directories(output.parent_path());
+    std::error_code error;
+    fs::rename(work.assembled_path(), output, error);
+    if (error)
+        fail("{}: cannot rename into place: {}", output.string(), error.message());
+}
+
+}  // namespace bgv::render
