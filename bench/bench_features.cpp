@@ -1,61 +1,41 @@
 // Speed of the analysis for a 3-minute song: decode + resample (audio::load_mono), then the mel
 // spectrogram and chroma_cqt (with tuning estimation) as compute_features runs them, against
-// librosa 0.10.2's 2.2 s for mel + chroma of 3 minutes measured on this project's 2-core machine.
+// librosa 0.10.2's 2.2 s for mel + chroma of 3 minutes measured on this project's 2-core machine;
+// then the rhythm analysis (compute_rhythm and its steps) against librosa's same calls timed in
+// the same run (bench/librosa_rhythm_time.py) when LIBROSA_ORACLE names a librosa 0.10.2 oracle
+// (shared/fixtures/librosa/scripts/setup_librosa.sh) that /usr/bin/python3 can import.
 //
 // Usage: bench_features [audio file] [hop]. The file's decoded samples are looped to 3 minutes
 // for the features; decoding is timed over as many loads of the file as make 3 minutes.
 #include <fmt/format.h>
-#include <time.h>
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <string>
 
 #include "audio/load.h"
+#include "bench_rhythm.h"
+#include "bench_timing.h"
 #include "features/chroma.h"
 #include "features/features.h"
 #include "features/mel.h"
 #include "features/power.h"
 #include "features/stft.h"
 
+using bgv::bench::time_it;
+using bgv::bench::Timing;
+
 namespace {
 
 constexpr double kSongSeconds = 180;
 constexpr double kLibrosaMelChromaSeconds = 2.2;  // librosa 0.10.2, 3 min, hop 512, 2 cores
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// CPU seconds of the whole process (all threads): on a machine shared with other jobs, wall time
-// measures the load; CPU time divided by the threads bounds what a quiet machine would take.
-double cpu_seconds() {
-    timespec now{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-    return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-
-struct Timing {
-    double wall = 0;
-    double cpu = 0;
-};
-
-template <typename Body>
-Timing time_it(Body&& body) {
-    const auto wall_start = std::chrono::steady_clock::now();
-    const double cpu_start = cpu_seconds();
-    body();
-    return {seconds_since(wall_start), cpu_seconds() - cpu_start};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::filesystem::path file = argc > 1
-                                           ? std::filesystem::path(argv[1])
-                                           : std::filesystem::path(BGV_SOURCE_DIR) /
-                                                 "tests/audio/data/stereo_sweep_noise_44k.flac";
+    const std::filesystem::path file =
+        argc > 1 ? std::filesystem::path(argv[1])
+                 : std::filesystem::path(BGV_SOURCE_DIR) / "tests/audio/data/race1-jt.ogg";
     const int hop = argc > 2 ? std::stoi(argv[2]) : 512;
     constexpr int kRate = 22050;
     using bgv::features::feature_threads;
@@ -110,5 +90,6 @@ int main(int argc, char** argv) {
         "(target 5x)\n",
         kLibrosaMelChromaSeconds, kLibrosaMelChromaSeconds / all_time.wall,
         kLibrosaMelChromaSeconds / (all_time.cpu / threads), threads);
-    return features.frames > 0 ? 0 : 1;
+    const bool rhythm_ok = bgv::bench::bench_rhythm(song, hop);
+    return features.frames > 0 && rhythm_ok ? 0 : 1;
 }

@@ -14,11 +14,15 @@ packages=(
     libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
     # model store
     libcurl4-openssl-dev libssl-dev
-    # support libraries
-    libfmt-dev nlohmann-json3-dev libpng-dev zlib1g-dev
+    # support libraries; cpp-httplib for `bigganviz studio` (its header wants OpenSSL, zlib, brotli)
+    libfmt-dev nlohmann-json3-dev libpng-dev zlib1g-dev libcpp-httplib-dev libbrotli-dev
     # tests: GoogleTest, ffmpeg/ffprobe to check videos, python3 for the local HTTP server
     libgtest-dev ffmpeg python3
+    # the studio's browser test: Debian's Chromium driven by puppeteer-core (tests/studio/browser)
+    chromium nodejs
 )
+# Debian 12 packages npm apart from nodejs; a nodejs from elsewhere (NodeSource) brings its own.
+command -v npm >/dev/null || packages+=(npm)
 
 if [[ ${BIGGANVIZ_WITH_TORCH:-0} == 1 ]]; then
     # Only for tools/ (reference scripts that regenerate test fixtures) and the PyTorch comparison
@@ -51,3 +55,4 @@ if ((${#missing[@]})); then
     run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}"
 fi
+

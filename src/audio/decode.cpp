@@ -297,6 +297,28 @@ void check_is_nonempty_file(const std::filesystem::path& path) {
         fail("file is empty");
 }
 
+// librosa.load(offset=start, duration=d): skip the first frames of `start`, keep those of d.
+void cut_section(NativeAudio& audio, double start_seconds, std::optional<double> max_seconds) {
+    const auto skip =
+        frames_for_duration(start_seconds, audio.sample_rate, audio.quantised_to_16_bits);
+    const auto total = static_cast<std::int64_t>(audio.mono.size());
+    if (skip >= total)
+        fail("--start {} is at or past the end of the song ({:.2f} s)", start_seconds,
+             static_cast<double>(total) / audio.sample_rate);
+    std::int64_t keep = total - skip;
+    if (max_seconds)
+        keep = std::min(
+            keep, frames_for_duration(*max_seconds, audio.sample_rate, audio.quantised_to_16_bits));
+    const auto channels = static_cast<std::int64_t>(audio.channels);
+    audio.mono.erase(audio.mono.begin(), audio.mono.begin() + skip);
+    audio.mono.resize(static_cast<std::size_t>(keep));
+    if (!audio.interleaved.empty()) {
+        audio.interleaved.erase(audio.interleaved.begin(),
+                                audio.interleaved.begin() + skip * channels);
+        audio.interleaved.resize(static_cast<std::size_t>(keep * channels));
+    }
+}
+
 }  // namespace
 
 std::int64_t frames_for_duration(double seconds, int sample_rate, bool audioread_path) {
@@ -306,28 +328,42 @@ std::int64_t frames_for_duration(double seconds, int sample_rate, bool audioread
 }
 
 NativeAudio decode_native(const std::filesystem::path& path, std::optional<double> max_seconds,
-                          bool keep_channels) {
+                          bool keep_channels, double start_seconds) {
     try {
         if (max_seconds && !(*max_seconds > 0))
             fail("duration must be positive, not {}", *max_seconds);
+        if (!(start_seconds >= 0))
+            fail("start must be 0 or later, not {}", start_seconds);
         check_is_nonempty_file(path);
         Decoder decoder(path, keep_channels);
-        NativeAudio audio = decoder.run(max_seconds);
-        const double decoded_seconds = static_cast<double>(audio.mono.size()) / audio.sample_rate;
+        // With a start, a little more than start + duration is decoded and cut_section keeps
+        // librosa's frames: int(start·rate) skipped, then int(duration·rate) (rounding the sum
+        // instead would lose a sample: int(1.4·22050) = 30869).
+        constexpr double kMarginSeconds = 0.05;
+        const auto decoded_seconds = max_seconds
+                                         ? std::optional(start_seconds + *max_seconds +
+                                                         (start_seconds > 0 ? kMarginSeconds : 0.0))
+                                         : std::nullopt;
+        NativeAudio audio = decoder.run(decoded_seconds);
         // One warning for a damaged file, however it shows: packets the decoder refused, or
         // audio ending well before the stated duration (a cut at a packet boundary leaves no
-        // damaged packet). The tolerance covers encoder delay and padding.
-        const double missing_seconds = audio.declared_seconds - decoded_seconds;
+        // damaged packet). The tolerance covers encoder delay and padding. Measured before a
+        // section is cut out.
+        const double decoded_length = static_cast<double>(audio.mono.size()) / audio.sample_rate;
+        const double missing_seconds = audio.declared_seconds - decoded_length;
+        if (start_seconds > 0)
+            cut_section(audio, start_seconds, max_seconds);
+        const double used_seconds = static_cast<double>(audio.mono.size()) / audio.sample_rate;
         if (audio.damaged_packets > 0) {
             log::warn(
                 "{}: {} damaged or truncated packet(s) skipped; using the {:.2f} s that "
                 "decoded",
-                path.string(), audio.damaged_packets, decoded_seconds);
+                path.string(), audio.damaged_packets, used_seconds);
         } else if (missing_seconds > std::max(0.1, 0.01 * audio.declared_seconds)) {
             log::warn(
                 "{}: the audio ends after {:.2f} s but the file states {:.2f} s (cut "
                 "short?); using the {:.2f} s that decoded",
-                path.string(), decoded_seconds, audio.declared_seconds, decoded_seconds);
+                path.string(), decoded_length, audio.declared_seconds, used_seconds);
         }
         return audio;
     } catch (const UsageError&) {

@@ -29,10 +29,12 @@ struct NativeAudio {
 
 // Throws bgv::Error naming the file for a missing, empty, unreadable or audio-less file. With
 // max_seconds, keeps only the first max_seconds at the native rate, rounded as librosa does
-// (truncated for files libsndfile reads, rounded for the audioread path).
+// (truncated for files libsndfile reads, rounded for the audioread path). With start_seconds
+// (librosa's offset), the frames of start_seconds are skipped first; a start at or past the end
+// is an error.
 NativeAudio decode_native(const std::filesystem::path& path,
                           std::optional<double> max_seconds = std::nullopt,
-                          bool keep_channels = false);
+                          bool keep_channels = false, double start_seconds = 0);
 
 // Frames librosa keeps for `seconds` of a stream at `sample_rate` (see decode_native).
 std::int64_t frames_for_duration(double seconds, int sample_rate, bool audioread_path);

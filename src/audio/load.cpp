@@ -5,9 +5,9 @@
 
 namespace bgv::audio {
 
-Pcm load_mono(const std::filesystem::path& path, int sample_rate,
-              std::optional<double> max_seconds) {
-    NativeAudio native = decode_native(path, max_seconds);
+Pcm load_mono(const std::filesystem::path& path, int sample_rate, std::optional<double> max_seconds,
+              double start_seconds) {
+    NativeAudio native = decode_native(path, max_seconds, false, start_seconds);
     Pcm pcm;
     pcm.sample_rate = sample_rate;
     if (native.sample_rate == sample_rate) {

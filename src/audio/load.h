@@ -16,10 +16,11 @@ struct Pcm {
 };
 
 // Decodes the first audio stream, mixes to mono (mean of the channels, before resampling), keeps
-// the first max_seconds at the native rate when given, then resamples to sample_rate (soxr HQ,
-// librosa's output length). Throws bgv::Error naming the file for unusable input; a damaged or
-// truncated file yields the audio before the damage and one warning.
+// the first max_seconds at the native rate when given (from start_seconds on: librosa's offset),
+// then resamples to sample_rate (soxr HQ, librosa's output length). Throws bgv::Error naming the
+// file for unusable input; a damaged or truncated file yields the audio before the damage and one
+// warning.
 Pcm load_mono(const std::filesystem::path& path, int sample_rate = 22050,
-              std::optional<double> max_seconds = std::nullopt);
+              std::optional<double> max_seconds = std::nullopt, double start_seconds = 0);
 
 }  // namespace bgv::audio

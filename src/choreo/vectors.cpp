@@ -11,6 +11,7 @@ namespace bgv::choreo {
 
 namespace {
 constexpr int kJitterPeriod = 200;
+constexpr double kOriginalSampleRate = 22050;
 
 // Population standard deviation of the nonzero entries (0 when there are none).
 double std_of_nonzero(std::span<const double> row) {
@@ -32,6 +33,8 @@ double std_of_nonzero(std::span<const double> row) {
     }
     return std::sqrt(squares / count);
 }
+
+}  // namespace
 
 void normalise_class_vector(std::span<double> cv, std::span<const int> classes) {
     const auto num_classes = classes.size();
@@ -65,7 +68,6 @@ void normalise_class_vector(std::span<double> cv, std::span<const int> classes) 
     if (std_of_nonzero(cv) < 1e-7)
         cv[classes[0]] += 0.01;
 }
-}  // namespace
 
 void Vectors::truncate(std::int64_t new_count) {
     count = std::min(count, new_count);
@@ -73,14 +75,24 @@ void Vectors::truncate(std::int64_t new_count) {
     classes.resize(count * kImageNetClasses);
 }
 
+double frame_samples(const Params& params) {
+    return params.frames_per_second > 0 ? kOriginalSampleRate / params.frames_per_second
+                                        : static_cast<double>(params.frame_length);
+}
 double pitch_rate(const Params& params) {
-    return (300.0 - params.pitch_sensitivity) * 512.0 / params.frame_length;
+    return (300.0 - params.pitch_sensitivity) * 512.0 / frame_samples(params);
 }
 double tempo_step(const Params& params) {
-    return params.tempo_sensitivity * params.frame_length / 512.0;
+    return params.tempo_sensitivity * frame_samples(params) / 512.0;
 }
 int smooth_window(const Params& params) {
-    return static_cast<int>(params.smooth_factor * 512.0 / params.frame_length);
+    return static_cast<int>(params.smooth_factor * 512.0 / frame_samples(params));
+}
+int jitter_period(const Params& params) {
+    if (params.frames_per_second <= 0)
+        return kJitterPeriod;
+    return std::max(1,
+                    static_cast<int>(std::lround(kJitterPeriod * 512.0 / frame_samples(params))));
 }
 
 Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
@@ -99,6 +111,7 @@ Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
     const double pitch = pitch_rate(params);
     const double tempo = tempo_step(params);
     const double truncation = params.truncation;
+    const int jitter_frames = jitter_period(params);
 
     Vectors out;
     out.count = frames + 1;
@@ -136,7 +149,7 @@ Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
     std::array<double, kNoiseSize> jitter{};
     std::array<double, kNoiseSize> last{};
     for (std::int64_t f = 0; f < frames; ++f) {
-        if (f % kJitterPeriod == 0) {
+        if (f % jitter_frames == 0) {
             for (double& j : jitter)
                 j = jitter_rng.uniform() < 0.5 ? 1.0 : 1.0 - params.jitter;
         }

@@ -20,6 +20,9 @@ struct Params {
     int frame_length = 512;
     double truncation = 1.0;
     int smooth_factor = 20;
+    // --fps: the video's rate when it is not 22050 / frame_length. The frame-based constants
+    // below then scale so that the motion keeps its speed in seconds; 0 keeps the original's.
+    double frames_per_second = 0;
 };
 
 // The audio features the choreography reads, F frames each (features/ computes them).
@@ -53,15 +56,19 @@ struct ClassCue {
     int class_id = 0;
 };
 
-// Derived values of seed-behaviour.md.
-double pitch_rate(const Params& params);  // (300 - pitch_sensitivity) * 512 / frame_length
-double tempo_step(const Params& params);  // tempo_sensitivity * frame_length / 512
-int smooth_window(const Params& params);  // int(smooth_factor * 512 / frame_length)
+// Derived values of seed-behaviour.md, with L = frame_length, or 22050 / frames_per_second when
+// that is given (the samples one frame lasts).
+double frame_samples(const Params& params);
+double pitch_rate(const Params& params);  // (300 - pitch_sensitivity) * 512 / L
+double tempo_step(const Params& params);  // tempo_sensitivity * L / 512
+int smooth_window(const Params& params);  // int(smooth_factor * 512 / L)
+int jitter_period(const Params& params);  // round(200 * 512 / L): 200 frames at 43.07 fps
 
 // F + 1 vectors for F feature frames: the first noise vector is truncation * truncnorm(-2, 2)
 // from Random(seed, kNoiseStream); the jitter is redrawn every 200 frames from Random(seed,
-// kJitterStream) (uniform < 0.5 gives 1, else 1 - jitter). `classes` are already ordered (see
-// sort_by_power). Class vectors are smoothed (smooth_class_vectors) before they are returned.
+// kJitterStream) (uniform < 0.5 gives 1, else 1 - jitter; every jitter_period frames with --fps).
+// `classes` are already ordered (see sort_by_power). Class vectors are smoothed
+// (smooth_class_vectors) before they are returned.
 //
 // Fixed defects of the original: silent audio (no chroma > 0) gives a valid sequence (class
 // vector all zeros before the "+0.01 on the first class" rule, rather than 0/0); equal class
@@ -70,6 +77,11 @@ int smooth_window(const Params& params);  // int(smooth_factor * 512 / frame_len
 // `cues` (timed lyrics; none in the seed's algorithm) are applied before smoothing: see apply_cues.
 Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
                      const Params& params, std::uint64_t seed, std::span<const ClassCue> cues = {});
+
+// The original's per-frame normalisation of a class vector: with more than 6 classes the nonzero
+// entries are stretched to [0, 1] (zeros take the minimum), else divided by the maximum; a vector
+// whose nonzero entries are all equal gets +0.01 on classes[0].
+void normalise_class_vector(std::span<double> cv, std::span<const int> classes);
 
 // In each cue's frames the cue's class gets weight 1 and every other class half its weight, so
 // the sung line's class leads while pitch still moves the others. Rows are count x 1000.

@@ -1,5 +1,6 @@
 // `bigganviz analyze`: the features the vectors will follow, saved for a user to look at before
-// rendering: mel and chroma as .npy, their summaries, a JSON summary and a picture.
+// rendering: mel and chroma as .npy, their summaries, the rhythm analysis (tempo, beats, onsets
+// and its curves), JSON summaries and a picture.
 #include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -9,24 +10,28 @@
 #include "cli/commands.h"
 #include "cli/feature_plot.h"
 #include "cli/output_folder.h"
+#include "core/assert.h"
 #include "core/error.h"
 #include "core/file.h"
 #include "core/log.h"
 #include "core/npy.h"
 #include "features/features.h"
+#include "features/frame_times.h"
 
 namespace bgv::cli {
 
 namespace {
 
 nlohmann::json summary(const std::filesystem::path& song, const features::Features& features,
-                       std::size_t samples) {
+                       std::size_t samples, const FrameRate& rate, double start) {
     nlohmann::json json;
     json["song"] = song.string();
     json["sample_rate"] = features.sample_rate;
     json["hop"] = features.hop;
     json["frames"] = features.frames;
-    json["fps"] = static_cast<double>(features.sample_rate) / features.hop;
+    json["fps"] = rate.per_second();
+    json["frame_rate"] = rate.text();
+    json["start"] = start;
     json["samples"] = samples;
     json["duration"] = static_cast<double>(samples) / features.sample_rate;
     json["chromasort"] = features.chromasort;
@@ -41,49 +46,99 @@ nlohmann::json summary(const std::filesystem::path& song, const features::Featur
     return json;
 }
 
+// Beats or onsets as video frame indices (the frame nearest each time; at a whole hop exactly
+// librosa's frame indices) and their times in seconds (librosa.frames_to_time).
+nlohmann::json frames_and_times(const std::vector<double>& seconds, const FrameRate& rate) {
+    std::vector<std::int64_t> frames;
+    frames.reserve(seconds.size());
+    for (const double t : seconds)
+        frames.push_back(std::llround(t * rate.per_second()));
+    return {{"frames", frames}, {"times", seconds}};
+}
+
+nlohmann::json rhythm_summary(const features::TimedRhythm& timed, const FrameRate& rate) {
+    nlohmann::json json;
+    json["tempo"] = timed.rhythm.tempo;
+    json["hop"] = timed.rhythm.hop;  // the analysis hop (the frame length when it is whole)
+    json["frames"] = timed.rhythm.frames;
+    json["fps"] = rate.per_second();
+    json["frame_rate"] = rate.text();
+    const auto beats = frames_and_times(timed.beat_seconds, rate);
+    const auto onsets = frames_and_times(timed.onset_seconds, rate);
+    json["beats"] = beats["frames"];
+    json["beat_times"] = beats["times"];
+    json["onsets"] = onsets["frames"];
+    json["onset_times"] = onsets["times"];
+    return json;
+}
+
 }  // namespace
 
 int run_analyze(const Args& args) {
     const std::filesystem::path song = args.text("song");
     const std::filesystem::path out = args.text("out");
-    const int hop = static_cast<int>(args.integer("frame_length"));
+    const auto fps = frame_rate_option(args);
+    const FrameRate rate = fps.value_or(
+        frame_rate_of_hop(features::kSampleRate, static_cast<int>(args.integer("frame_length"))));
     std::optional<double> duration;
     if (args.has("duration"))
         duration = args.number("duration");
+    const double start = args.number("start");
 
     // Created first so that an unusable --out fails before the work; removed again on failure.
     OutputFolder folder(out);
-    const audio::Pcm pcm = audio::load_mono(song, features::kSampleRate, duration);
+    const audio::Pcm pcm = audio::load_mono(song, features::kSampleRate, duration, start);
     log::info("{}: {:.2f} s of audio at {} Hz", song.string(),
               static_cast<double>(pcm.samples.size()) / features::kSampleRate,
               features::kSampleRate);
     const features::Features features = with_context(song.string(), [&] {
-        return features::compute_features(pcm.samples, pcm.sample_rate, hop);
+        return features::compute_features_at_rate(pcm.samples, pcm.sample_rate, rate);
     });
+    const features::TimedRhythm timed = with_context(
+        song.string(), [&] { return features::compute_rhythm_at_rate(pcm.samples, rate); });
+    const features::Rhythm& rhythm = timed.rhythm;
+    const nlohmann::json rhythm_json = rhythm_summary(timed, rate);
+    BGV_ASSERT(rhythm.frames == features.frames, "rhythm has {} frames, features {}", rhythm.frames,
+               features.frames);
 
+    const auto beat_frames = rhythm_json["beats"].get<std::vector<std::int64_t>>();
     FeaturePlotData plot{.frames = features.frames,
-                         .frames_per_second = static_cast<double>(features.sample_rate) / hop,
+                         .frames_per_second = rate.per_second(),
                          .chroma = features.chroma,
                          .spec_mean = features.spec_mean,
                          .grad_mean = features.grad_mean,
                          .chromasort = features.chromasort,
-                         .tuning = features.tuning};
+                         .tuning = features.tuning,
+                         .beats = beat_frames,
+                         .percussive = rhythm.onset_env_percussive,
+                         .harmonic = rhythm.rms_h};
     const std::string png = encode_png(draw_feature_plot(plot));
-    const std::string json = summary(song, features, pcm.samples.size()).dump(2) + "\n";
+    const std::string json =
+        summary(song, features, pcm.samples.size(), rate, start).dump(2) + "\n";
 
     const std::int64_t frames = features.frames;
     write_npy(folder.staged("mel.npy"), std::span<const float>(features.mel), {128, frames});
     write_npy(folder.staged("chroma.npy"), std::span<const float>(features.chroma), {12, frames});
     write_npy(folder.staged("spec_mean.npy"), std::span<const float>(features.spec_mean), {frames});
     write_npy(folder.staged("grad_mean.npy"), std::span<const float>(features.grad_mean), {frames});
+    for (const auto& [name, curve] :
+         {std::pair{"onset_env.npy", &rhythm.onset_env},
+          std::pair{"onset_env_percussive.npy", &rhythm.onset_env_percussive},
+          std::pair{"plp.npy", &rhythm.plp}, std::pair{"rms.npy", &rhythm.rms},
+          std::pair{"rms_h.npy", &rhythm.rms_h}, std::pair{"rms_p.npy", &rhythm.rms_p}})
+        write_npy(folder.staged(name), std::span<const float>(*curve), {frames});
+    write_npy(folder.staged("chroma_h.npy"), std::span<const float>(rhythm.chroma_h), {12, frames});
+    write_file_atomic(folder.staged("rhythm.json"), rhythm_json.dump(2) + "\n");
     write_file_atomic(folder.staged("features.json"), json);
     write_file_atomic(folder.staged("features.png"), png);
     folder.commit();
 
     log::info(
-        "{} frames at {:.2f} fps; wrote mel.npy, chroma.npy, spec_mean.npy, grad_mean.npy, "
-        "features.json and features.png to {}",
-        frames, static_cast<double>(features.sample_rate) / hop, out.string());
+        "{} frames at {:.2f} fps, tempo {:.1f} BPM, {} beats, {} onsets; wrote mel.npy, "
+        "chroma.npy, spec_mean.npy, grad_mean.npy, features.json, the rhythm curves (.npy), "
+        "rhythm.json and features.png to {}",
+        frames, rate.per_second(), rhythm.tempo, rhythm.beats.size(), rhythm.onsets.size(),
+        out.string());
     return 0;
 }
 

@@ -54,8 +54,9 @@ void check_saved_classes(const std::filesystem::path& vectors_dir) {
         return;  // the saved vectors alone tell the classes; render reads them
     with_context(record.string(), [&] { choreo::classes_of_record(read_json_file(record)); });
 }
+}  // namespace
 
-render::RenderOptions options_from(const Args& args) {
+render::RenderOptions render_options_from_args(const Args& args) {
     render::RenderOptions o;
     o.song = args.text("song");
     if (args.has("output_file"))
@@ -71,6 +72,15 @@ render::RenderOptions options_from(const Args& args) {
     o.choreo.frame_length = static_cast<int>(args.integer("frame_length"));
     o.choreo.truncation = args.number("truncation");
     o.choreo.smooth_factor = static_cast<int>(args.integer("smooth_factor"));
+    o.fps = frame_rate_option(args);
+    o.start = args.number("start");
+    o.choreography = args.text("choreography");
+    o.beat.pulse = args.number("pulse");
+    o.beat.pulse_decay = args.number("pulse_decay");
+    o.beat.motion = args.number("motion");
+    o.beat.class_smooth = args.number("class_smooth");
+    o.beat.shuffle_bars = static_cast<int>(args.integer("shuffle_bars"));
+    o.beat.truncation = o.choreo.truncation;
     if (args.has("classes")) {
         for (const auto id : args.integers("classes"))
             o.classes.push_back(static_cast<int>(id));
@@ -95,13 +105,12 @@ render::RenderOptions options_from(const Args& args) {
     o.threads = static_cast<int>(args.integer("threads"));
     o.segment_frames = static_cast<int>(args.integer("segment_frames"));
     o.crf = static_cast<int>(args.integer("crf"));
+    check_flags(o);
     return o;
 }
-}  // namespace
 
 int run_render(const Args& args) {
-    const render::RenderOptions o = options_from(args);
-    check_flags(o);
+    const render::RenderOptions o = render_options_from_args(args);
     if (o.use_last_classes)
         check_saved_classes(o.vectors_dir);
     std::signal(SIGINT, on_stop_signal);

@@ -33,16 +33,47 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> table = {
         {"render",
          "make a music video from a song (the default command)",
-         {"song",          "resolution",  "duration",    "pitch_sensitivity", "tempo_sensitivity",
-          "classes",       "num_classes", "jitter",      "frame_length",      "truncation",
-          "smooth_factor", "batch_size",  "output_file", "use_last_vectors",  "use_last_classes",
-          "sort_by_power", "lyrics",      "encoding",    "encoding_strategy", "seed",
-          "weights",       "threads",     "crf",         "segment_frames",    "text_weights",
-          "verbose",       "quiet",       "help"},
+         {"song",
+          "resolution",
+          "duration",
+          "pitch_sensitivity",
+          "tempo_sensitivity",
+          "classes",
+          "num_classes",
+          "jitter",
+          "frame_length",
+          "truncation",
+          "smooth_factor",
+          "batch_size",
+          "output_file",
+          "use_last_vectors",
+          "use_last_classes",
+          "sort_by_power",
+          "lyrics",
+          "encoding",
+          "encoding_strategy",
+          "seed",
+          "weights",
+          "threads",
+          "crf",
+          "segment_frames",
+          "text_weights",
+          "fps",
+          "start",
+          "choreography",
+          "pulse",
+          "pulse_decay",
+          "motion",
+          "class_smooth",
+          "shuffle_bars",
+          "verbose",
+          "quiet",
+          "help"},
          run_render},
         {.name = "analyze",
          .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
-         .options = {"song", "frame_length", "duration", "out", "verbose", "quiet", "help"},
+         .options = {"song", "frame_length", "duration", "fps", "start", "out", "verbose", "quiet",
+                     "help"},
          .run = run_analyze},
         {.name = "classes",
          .summary = "the ImageNet classes a lyrics file picks (plain, LRC or SRT), with their "
@@ -61,8 +92,22 @@ const std::vector<Command>& commands() {
          {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
           "out", "threads", "verbose", "quiet", "help"},
          run_generate},
+        {.name = "studio",
+         .summary = "a web page on this machine to try songs, classes and looks, preview, and "
+                    "queue renders (prints its address)",
+         .options = {"dir", "host", "port", "token", "max_upload", "weights", "text_weights",
+                     "threads", "verbose", "quiet", "help"},
+         .run = run_studio},
     };
     return table;
+}
+
+const Command& command_named(std::string_view name) {
+    for (const auto& command : commands()) {
+        if (command.name == name)
+            return command;
+    }
+    throw Error(fmt::format("internal: no command named '{}'", name));
 }
 
 int dispatch(std::span<const std::string> arguments) {

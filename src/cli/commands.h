@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/options.h"
+#include "render/renderer.h"
 
 namespace bgv::cli {
 
@@ -29,5 +30,12 @@ int run_analyze(const Args& args);
 int run_classes(const Args& args);
 int run_models(const Args& args);
 int run_generate(const Args& args);
+int run_studio(const Args& args);
+
+// The render a checked command line asks for, contradictions refused in the command line's words
+// (what run_render runs; the studio reads its JSON options through it too).
+render::RenderOptions render_options_from_args(const Args& args);
+// The command named `name` (an internal error if there is none).
+const Command& command_named(std::string_view name);
 
 }  // namespace bgv::cli

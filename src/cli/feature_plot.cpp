@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "features/features.h"
@@ -26,6 +27,11 @@ constexpr image::Rgb kPowerLine{255, 166, 64};
 constexpr image::Rgb kPowerFill{110, 72, 36};
 constexpr image::Rgb kGradientLine{90, 200, 255};
 constexpr image::Rgb kGradientFill{40, 86, 112};
+constexpr image::Rgb kPercussiveLine{255, 92, 120};
+constexpr image::Rgb kPercussiveFill{112, 40, 56};
+constexpr image::Rgb kHarmonicLine{140, 220, 120};
+constexpr image::Rgb kHarmonicFill{52, 96, 48};
+constexpr image::Rgb kBeatTick{250, 250, 250};
 
 int chroma_bottom() {
     return kChromaTop + 12 * kChromaRowHeight;
@@ -78,6 +84,18 @@ void draw_curve(image::RgbImage& image, int top, int width, std::span<const floa
     }
 }
 
+// The curve divided by its maximum (all zeros stay zeros), for panels drawn in [0, 1].
+std::vector<float> scaled_to_peak(std::span<const float> values) {
+    float peak = 0;
+    for (const float v : values)
+        peak = std::max(peak, finite_or_zero(v));
+    std::vector<float> scaled(values.size(), 0.0f);
+    if (peak > 0)
+        for (std::size_t i = 0; i < values.size(); ++i)
+            scaled[i] = finite_or_zero(values[i]) / peak;
+    return scaled;
+}
+
 }  // namespace
 
 int feature_plot_width(std::int64_t frames) {
@@ -111,9 +129,14 @@ image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
         static_cast<std::int64_t>(data.spec_mean.size()) != frames ||
         static_cast<std::int64_t>(data.grad_mean.size()) != frames)
         fail("feature sizes do not match {} frames", frames);
+    const bool rhythm = !data.percussive.empty();
+    if (rhythm && (static_cast<std::int64_t>(data.percussive.size()) != frames ||
+                   static_cast<std::int64_t>(data.harmonic.size()) != frames))
+        fail("rhythm curve sizes do not match {} frames", frames);
+    const int last_panel = rhythm ? 3 : 1;
 
     const int width = feature_plot_width(frames);
-    const int height = curve_panel_top(1) + kCurveHeight + kAxisHeight;
+    const int height = curve_panel_top(last_panel) + kCurveHeight + kAxisHeight;
     image::RgbImage image(kPlotLeft + width + kRightMargin, height, kBackground);
 
     // Title line: what the chroma rows show and the numbers a user tunes against.
@@ -154,6 +177,23 @@ image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
                     "gradient (grad_mean)", kGradientLine, kFontScale);
     draw_curve(image, curve_panel_top(1), width, data.grad_mean, frames, kGradientLine,
                kGradientFill);
+    if (rhythm) {
+        image.draw_text(kPlotLeft, curve_panel_top(1) + kCurveHeight + label_offset,
+                        "percussive onsets, beats", kPercussiveLine, kFontScale);
+        draw_curve(image, curve_panel_top(2), width, scaled_to_peak(data.percussive), frames,
+                   kPercussiveLine, kPercussiveFill);
+        for (const std::int64_t beat : data.beats) {
+            if (beat < 0 || beat >= frames)
+                continue;
+            const int x = kPlotLeft + static_cast<int>(beat * width / frames);
+            image.vertical_line(x, curve_panel_top(2), curve_panel_top(2) + kBeatTickHeight - 1,
+                                kBeatTick);
+        }
+        image.draw_text(kPlotLeft, curve_panel_top(2) + kCurveHeight + label_offset,
+                        "harmonic energy", kHarmonicLine, kFontScale);
+        draw_curve(image, curve_panel_top(3), width, scaled_to_peak(data.harmonic), frames,
+                   kHarmonicLine, kHarmonicFill);
+    }
 
     // Time axis: ticks at a round step at least ~110 pixels apart.
     const double seconds = static_cast<double>(frames) / data.frames_per_second;
@@ -166,7 +206,7 @@ image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
             break;
         }
     }
-    const int axis_top = curve_panel_top(1) + kCurveHeight;
+    const int axis_top = curve_panel_top(last_panel) + kCurveHeight;
     for (double t = 0; t <= seconds; t += step) {
         const int x = kPlotLeft + static_cast<int>(std::lround(t * pixels_per_second));
         image.vertical_line(x, axis_top, axis_top + 5, kText);

@@ -1,5 +1,6 @@
 // cli/feature_plot: the picture `bigganviz analyze` draws so a user can choose sensitivities and
-// classes: the chromagram (12 labelled pitch rows) above the power and gradient curves, over time.
+// classes: the chromagram (12 labelled pitch rows) above the power and gradient curves and, when
+// given, the percussive and harmonic curves with the beats as ticks, over time.
 #pragma once
 
 #include <array>
@@ -18,6 +19,11 @@ struct FeaturePlotData {
     std::span<const float> grad_mean;  // frames, in [0, 1]
     std::array<int, 12> chromasort{};  // pitch classes, loudest first
     double tuning = 0;
+    // Rhythm, drawn when `percussive` is not empty: two more panels, each curve scaled to its
+    // maximum, and a tick above them at every beat.
+    std::span<const std::int64_t> beats;  // frame indices
+    std::span<const float> percussive;    // frames, >= 0 (onset strength of the percussive part)
+    std::span<const float> harmonic;      // frames, >= 0 (RMS of the harmonic part)
 };
 
 // Layout, exposed for tests: the plot area starts at kPlotLeft; the chroma row of pitch class
@@ -26,10 +32,11 @@ inline constexpr int kPlotLeft = 48;
 inline constexpr int kChromaTop = 34;
 inline constexpr int kChromaRowHeight = 18;
 inline constexpr int kCurveHeight = 100;
+inline constexpr int kBeatTickHeight = 8;  // beat ticks: the top rows of the percussive panel
 
 // Plot width in pixels for `frames` frames (one column per frame, within 600..1600 columns).
 int feature_plot_width(std::int64_t frames);
-// Top of the power (0) and gradient (1) panels.
+// Top of the power (0), gradient (1), percussive (2) and harmonic (3) panels.
 int curve_panel_top(int panel);
 
 // Throws bgv::Error when the spans do not match `frames`.

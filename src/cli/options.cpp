@@ -238,28 +238,48 @@ std::vector<double> Args::numbers(std::string_view key) const {
     return out;
 }
 
+std::optional<FrameRate> frame_rate_option(const Args& args) {
+    if (!args.has("fps"))
+        return std::nullopt;
+    if (args.has("frame_length"))
+        fail_usage("-fl/--frame_length and --fps both set the frame rate: give one of them");
+    return parse_frame_rate(args.raw("fps").front());
+}
+
+namespace {
+std::string help_line(const OptionSpec& spec) {
+    std::string names;
+    for (const auto& s : spec.spellings)
+        names += (names.empty() ? "" : ", ") + s;
+    if (spec.kind != ValueKind::flag) {
+        names += " " + spec.metavar;
+        if (spec.kind == ValueKind::integer_list || spec.kind == ValueKind::number_list)
+            names += " ...";
+    }
+    std::string details = spec.help;
+    if (!spec.default_text.empty())
+        details += fmt::format(" [default: {}]", spec.default_text);
+    if (spec.kind != ValueKind::flag && spec.kind != ValueKind::text)
+        details += fmt::format(" [{}]", allowed_text(spec));
+    return fmt::format("  {:<32} {}\n", names, details);
+}
+}  // namespace
+
 std::string help_text(std::string_view command, std::string_view summary,
                       std::span<const std::string> accepted, std::string_view words) {
-    std::string text = fmt::format("usage: bigganviz {}{}{} [options]\n\n{}\n\noptions:\n", command,
+    std::string text = fmt::format("usage: bigganviz {}{}{} [options]\n\n{}\n", command,
                                    words.empty() ? "" : " ", words, summary);
+    // The original tool's flags first, as its users know them, then bigganviz's own.
+    std::string original, own;
     for (const auto& key : accepted) {
         const OptionSpec& spec = option_spec(key);
-        std::string names;
-        for (const auto& s : spec.spellings)
-            names += (names.empty() ? "" : ", ") + s;
-        if (spec.kind != ValueKind::flag) {
-            names += " " + spec.metavar;
-            if (spec.kind == ValueKind::integer_list || spec.kind == ValueKind::number_list) {
-                names += " ...";
-            }
-        }
-        std::string details = spec.help;
-        if (!spec.default_text.empty())
-            details += fmt::format(" [default: {}]", spec.default_text);
-        if (spec.kind != ValueKind::flag && spec.kind != ValueKind::text) {
-            details += fmt::format(" [{}]", allowed_text(spec));
-        }
-        text += fmt::format("  {:<32} {}\n", names, details);
+        (spec.original_tool ? original : own) += help_line(spec);
+    }
+    if (!original.empty()) {
+        text += "\noptions of the original tool (same spellings and defaults):\n" + original;
+        text += "\nbigganviz's own options:\n" + own;
+    } else {
+        text += "\noptions:\n" + own;
     }
     text += "\nLong options also take dashes (--pitch-sensitivity) and NAME=VALUE.\n";
     return text;

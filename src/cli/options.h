@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/frame_rate.h"
+
 namespace bgv::cli {
 
 enum class ValueKind { flag, integer, number, text, integer_list, number_list, choice };
@@ -27,6 +29,7 @@ struct OptionSpec {
     std::int64_t multiple_of = 0;      // integers only; 0 = any
     std::vector<std::string> choices;  // kind == choice
     std::string help;
+    bool original_tool = false;  // a flag of the tool bigganviz grows from (listed first by --help)
 };
 
 // Every option any subcommand accepts.
@@ -67,6 +70,10 @@ class Args {
 // flag or a flag's value is an error unless `accepts_words`, when it goes to Args::words().
 Args parse_args(std::span<const std::string> arguments, std::span<const std::string> accepted,
                 std::string_view command, bool accepts_words = false);
+
+// --fps as an exact rate, or none when it is not given. -fl with --fps is a UsageError: both set
+// the frame rate.
+std::optional<FrameRate> frame_rate_option(const Args& args);
 
 // Usage and options of one subcommand, each option with its spellings, default and range.
 // `words` describes the positional words of a command that takes them ("list | fetch NAME").

@@ -175,11 +175,36 @@ void convert(const std::byte* raw, std::size_t count, std::vector<T>& out) {
     }
 }
 
+// Values stored with the first index varying fastest (numpy's fortran_order), reordered to C order.
+template <typename T>
+std::vector<T> to_c_order(const std::vector<T>& fortran, const std::vector<std::int64_t>& shape) {
+    const std::size_t dims = shape.size();
+    if (dims < 2)
+        return fortran;
+    std::vector<std::size_t> stride(dims, 1);  // of each index in the Fortran layout
+    for (std::size_t d = 1; d < dims; ++d)
+        stride[d] = stride[d - 1] * static_cast<std::size_t>(shape[d - 1]);
+    std::vector<T> c_order(fortran.size());
+    std::vector<std::int64_t> index(dims, 0);
+    std::size_t from = 0;
+    for (std::size_t to = 0; to < c_order.size(); ++to) {
+        c_order[to] = fortran[from];
+        // Advance the last index first, carrying into earlier ones.
+        for (std::size_t d = dims; d-- > 0;) {
+            if (++index[d] < shape[d]) {
+                from += stride[d];
+                break;
+            }
+            from -= stride[d] * static_cast<std::size_t>(shape[d] - 1);
+            index[d] = 0;
+        }
+    }
+    return c_order;
+}
+
 template <typename T>
 NpyArray<T> parse_npy(std::span<const std::byte> bytes, std::string_view name) {
     const Header header = parse_header(bytes, name);
-    if (header.fortran_order)
-        fail("{}: Fortran-ordered arrays are not supported", name);
 
     const std::string& d = header.dtype;
     if (d.size() < 3 || (d[0] != '<' && d[0] != '|' && d[0] != '=')) {
@@ -237,6 +262,8 @@ NpyArray<T> parse_npy(std::span<const std::byte> bytes, std::string_view name) {
         convert<std::int8_t>(raw, count, array.data);
     else
         convert<std::uint8_t>(raw, count, array.data);
+    if (header.fortran_order)
+        array.data = to_c_order(array.data, header.shape);
     return array;
 }
 

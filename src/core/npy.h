@@ -19,7 +19,8 @@ struct NpyArray {
     std::int64_t size() const { return static_cast<std::int64_t>(data.size()); }
 };
 
-// Reads float32, float64, int8-64, uint8-64 or bool arrays, converting the values to T.
+// Reads float32, float64, int8-64, uint8-64 or bool arrays, converting the values to T; arrays
+// stored in Fortran order come back in C order.
 NpyArray<float> read_npy_f32(const std::filesystem::path& path);
 NpyArray<double> read_npy_f64(const std::filesystem::path& path);
 // The same from bytes in memory; `name` is used in messages. The header is parsed strictly and

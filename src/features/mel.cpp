@@ -86,8 +86,8 @@ std::vector<MelBand> mel_filter_bank(double sample_rate, int n_fft, int n_mels, 
 }
 
 MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, int hop,
-                               int threads, const SpectrumVisitor& also) {
-    const auto bank = mel_filter_bank(sample_rate, kMelFftSize, kMelBands, 0.0, kMelFmax);
+                               int threads, const SpectrumVisitor& also, double fmax) {
+    const auto bank = mel_filter_bank(sample_rate, kMelFftSize, kMelBands, 0.0, fmax);
     MelSpectrogram mel;
     mel.n_mels = kMelBands;
     mel.frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);

@@ -34,9 +34,10 @@ struct MelSpectrogram {
 inline constexpr int kMelFftSize = 2048;
 inline constexpr double kMelFmax = 8000.0;
 
-// librosa.feature.melspectrogram(y, sr, n_fft=2048, hop_length=hop, n_mels=128, fmax=8000).
+// librosa.feature.melspectrogram(y, sr, n_fft=2048, hop_length=hop, n_mels=128, fmax=fmax).
 // `also`, when given, sees every frame's Hann STFT too (another feature sharing the pass).
 MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, int hop,
-                               int threads, const SpectrumVisitor& also = {});
+                               int threads, const SpectrumVisitor& also = {},
+                               double fmax = kMelFmax);
 
 }  // namespace bgv::features

@@ -16,54 +16,56 @@ namespace {
 // until the program ends, when they are destroyed (so that leak checkers see no leak).
 class PlanCache {
   public:
+    enum class Kind { kRealToComplex, kComplexToReal, kComplexForward };
+
     ~PlanCache() {
-        for (auto& [n, plan] : r2c_) {
-            fftw_destroy_plan(plan);
-        }
-        for (auto& [n, plan] : forward_) {
+        for (auto& [key, plan] : plans_) {
             fftw_destroy_plan(plan);
         }
     }
 
-    fftw_plan r2c(int n) {
+    // The plan of one kind and length, made on first use (with scratch buffers of FFTW's
+    // alignment, which every buffer executed later has too).
+    fftw_plan get(Kind kind, int n) {
         std::lock_guard lock(mutex_);
-        auto found = r2c_.find(n);
-        if (found != r2c_.end()) {
+        const auto found = plans_.find({kind, n});
+        if (found != plans_.end()) {
             return found->second;
         }
-        auto* in = fftw_alloc_real(static_cast<std::size_t>(n));
-        auto* out = fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1));
-        fftw_plan plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
-        fftw_free(in);
-        fftw_free(out);
+        const auto reals = static_cast<std::size_t>(n);
+        const auto bins = static_cast<std::size_t>(n / 2 + 1);
+        fftw_plan plan = nullptr;
+        const char* what = "";
+        if (kind == Kind::kRealToComplex) {
+            auto* in = fftw_alloc_real(reals);
+            auto* out = fftw_alloc_complex(bins);
+            plan = fftw_plan_dft_r2c_1d(n, in, out, FFTW_ESTIMATE);
+            fftw_free(in);
+            fftw_free(out);
+            what = "a real FFT";
+        } else if (kind == Kind::kComplexToReal) {
+            auto* in = fftw_alloc_complex(bins);
+            auto* out = fftw_alloc_real(reals);
+            plan = fftw_plan_dft_c2r_1d(n, in, out, FFTW_ESTIMATE);
+            fftw_free(in);
+            fftw_free(out);
+            what = "an inverse real FFT";
+        } else {  // in place
+            auto* scratch = fftw_alloc_complex(reals);
+            plan = fftw_plan_dft_1d(n, scratch, scratch, FFTW_FORWARD, FFTW_ESTIMATE);
+            fftw_free(scratch);
+            what = "a complex FFT";
+        }
         if (plan == nullptr) {
-            fail("FFTW could not plan a real FFT of length {}", n);
+            fail("FFTW could not plan {} of length {}", what, n);
         }
-        r2c_.emplace(n, plan);
-        return plan;
-    }
-
-    // In-place complex forward transforms.
-    fftw_plan forward(int n) {
-        std::lock_guard lock(mutex_);
-        auto found = forward_.find(n);
-        if (found != forward_.end()) {
-            return found->second;
-        }
-        auto* scratch = fftw_alloc_complex(static_cast<std::size_t>(n));
-        fftw_plan plan = fftw_plan_dft_1d(n, scratch, scratch, FFTW_FORWARD, FFTW_ESTIMATE);
-        fftw_free(scratch);
-        if (plan == nullptr) {
-            fail("FFTW could not plan a complex FFT of length {}", n);
-        }
-        forward_.emplace(n, plan);
+        plans_.emplace(std::pair{kind, n}, plan);
         return plan;
     }
 
   private:
     std::mutex mutex_;
-    std::map<int, fftw_plan> r2c_;
-    std::map<int, fftw_plan> forward_;
+    std::map<std::pair<Kind, int>, fftw_plan> plans_;
 };
 
 PlanCache& plan_cache() {
@@ -77,7 +79,7 @@ RealFft::RealFft(int n) : n_(n) {
     if (n < 2 || n % 2 != 0) {
         fail("real FFT length must be even and at least 2, not {}", n);
     }
-    plan_ = plan_cache().r2c(n);
+    plan_ = plan_cache().get(PlanCache::Kind::kRealToComplex, n);
     in_ = fftw_alloc_real(static_cast<std::size_t>(n));
     out_ = reinterpret_cast<double*>(fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1)));
 }
@@ -111,8 +113,27 @@ void RealFft::execute() {
     fftw_execute_dft_r2c(static_cast<fftw_plan>(plan_), in_, reinterpret_cast<fftw_complex*>(out_));
 }
 
+InverseRealFft::InverseRealFft(int n) : n_(n) {
+    if (n < 1) {
+        fail("inverse real FFT length must be positive, not {}", n);
+    }
+    plan_ = plan_cache().get(PlanCache::Kind::kComplexToReal, n);
+    in_ = reinterpret_cast<double*>(fftw_alloc_complex(static_cast<std::size_t>(n / 2 + 1)));
+    out_ = fftw_alloc_real(static_cast<std::size_t>(n));
+}
+
+InverseRealFft::~InverseRealFft() {
+    fftw_free(in_);
+    fftw_free(out_);
+}
+
+void InverseRealFft::execute() {
+    fftw_execute_dft_c2r(static_cast<fftw_plan>(plan_), reinterpret_cast<fftw_complex*>(in_), out_);
+}
+
 void complex_fft(std::span<std::complex<double>> data) {
-    const fftw_plan plan = plan_cache().forward(static_cast<int>(data.size()));
+    const fftw_plan plan =
+        plan_cache().get(PlanCache::Kind::kComplexForward, static_cast<int>(data.size()));
     auto* buffer = fftw_alloc_complex(data.size());
     std::copy(data.begin(), data.end(), reinterpret_cast<std::complex<double>*>(buffer));
     fftw_execute_dft(plan, buffer, buffer);

@@ -1,5 +1,6 @@
-// features/real_fft: real-to-complex FFTs of one length on FFTW plans made once per length and
-// shared by every thread (FFTW's planner is not thread-safe; its execute functions are).
+// features/real_fft: real-to-complex FFTs (and their inverses) of one length on FFTW plans made
+// once per length and shared by every thread (FFTW's planner is not thread-safe; its execute
+// functions are).
 #pragma once
 
 #include <complex>
@@ -34,6 +35,30 @@ class RealFft {
     void* plan_ = nullptr;  // fftw_plan, owned by the shared cache
     double* in_ = nullptr;
     double* out_ = nullptr;  // interleaved complex
+};
+
+// The inverse of RealFft without the 1/n factor (FFTW's c2r, numpy.fft.irfft times n): n/2 + 1
+// bins in (the imaginary parts of bin 0 and, for even n, bin n/2 are ignored), n real values out.
+// One per thread, like RealFft; execute() overwrites the input.
+class InverseRealFft {
+  public:
+    explicit InverseRealFft(int n);
+    ~InverseRealFft();
+    InverseRealFft(const InverseRealFft&) = delete;
+    InverseRealFft& operator=(const InverseRealFft&) = delete;
+
+    int size() const { return n_; }
+    std::span<std::complex<double>> input() {
+        return {reinterpret_cast<std::complex<double>*>(in_), static_cast<std::size_t>(n_ / 2 + 1)};
+    }
+    void execute();
+    std::span<const double> output() const { return {out_, static_cast<std::size_t>(n_)}; }
+
+  private:
+    int n_ = 0;
+    void* plan_ = nullptr;  // fftw_plan, owned by the shared cache
+    double* in_ = nullptr;  // interleaved complex
+    double* out_ = nullptr;
 };
 
 // A complex-to-complex forward FFT of length n, used to build filter banks (not on hot paths).

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "features/parallel.h"
 #include "features/real_fft.h"
 
 namespace bgv::features {
@@ -82,31 +83,31 @@ void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
         return;
     }
     const int workers = static_cast<int>(std::clamp<std::int64_t>(threads, 1, frames));
-    if (workers == 1) {
-        visit_frame_range(samples, n_fft, hop, window, visit, 0, 0, frames);
-        return;
-    }
-    std::vector<std::thread> pool;
-    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
-    for (int w = 0; w < workers; ++w) {
-        const std::int64_t first = frames * w / workers;
-        const std::int64_t last = frames * (w + 1) / workers;
-        pool.emplace_back([&, w, first, last] {
-            try {
-                visit_frame_range(samples, n_fft, hop, window, visit, w, first, last);
-            } catch (...) {
-                errors[static_cast<std::size_t>(w)] = std::current_exception();
+    run_workers(workers, [&](int w) {
+        visit_frame_range(samples, n_fft, hop, window, visit, w, frames * w / workers,
+                          frames * (w + 1) / workers);
+    });
+}
+
+ComplexStft stft_matrix(std::span<const float> samples, int n_fft, int hop, int threads) {
+    ComplexStft stft;
+    stft.n_fft = n_fft;
+    stft.hop = hop;
+    stft.bins = n_fft / 2 + 1;
+    stft.frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);
+    stft.values.resize(static_cast<std::size_t>(stft.frames * stft.bins));
+    const auto window = periodic_hann(n_fft);
+    for_each_stft_frame(
+        samples, n_fft, hop, window,
+        [&](int /*worker*/, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
+            auto* out = stft.values.data() + frame * stft.bins;
+            for (int k = 0; k < stft.bins; ++k) {
+                const auto z = spectrum[static_cast<std::size_t>(k)];
+                out[k] = {static_cast<float>(z.real()), static_cast<float>(z.imag())};
             }
-        });
-    }
-    for (auto& thread : pool) {
-        thread.join();
-    }
-    for (const auto& error : errors) {
-        if (error) {
-            std::rethrow_exception(error);
-        }
-    }
+        },
+        threads);
+    return stft;
 }
 
 }  // namespace bgv::features

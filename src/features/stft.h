@@ -41,4 +41,18 @@ void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
                          std::span<const double> window, const SpectrumVisitor& visit, int threads,
                          std::int64_t max_frames = -1);
 
+// A whole complex STFT as librosa keeps it (complex64), frame-major: frame t's n_fft/2 + 1 bins
+// are values[t * bins, (t + 1) * bins).
+struct ComplexStft {
+    int n_fft = 0;
+    int hop = 0;
+    int bins = 0;
+    std::int64_t frames = 0;
+    std::vector<std::complex<float>> values;
+};
+
+// librosa.stft(y, n_fft, hop_length=hop) with its defaults (periodic Hann window, centred,
+// zero padding).
+ComplexStft stft_matrix(std::span<const float> samples, int n_fft, int hop, int threads);
+
 }  // namespace bgv::features

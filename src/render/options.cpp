@@ -22,6 +22,10 @@ void check_options(const RenderOptions& o) {
     if (o.segment_frames < 1 || o.batch_size < 1)
         fail_usage("batch size and frames per piece must be at least 1");
     choreo::check_classes(o.classes.empty() ? std::vector<int>{0} : o.classes);
+    if (o.choreography != "seed" && o.choreography != "beat")
+        fail_usage("no choreography named '{}': seed or beat", o.choreography);
+    if (o.choreography == "beat")
+        choreo::check_beat_params(o.beat);
     if (o.lyrics) {
         // A bad lyrics file fails at once, before the model store or the song are touched.
         with_context(o.lyrics->string(), [&] { text::read_lyrics_file(*o.lyrics); });

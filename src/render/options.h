@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "choreo/beat.h"
 #include "choreo/vectors.h"
+#include "core/frame_rate.h"
 #include "render/frame_generator.h"
 
 namespace bgv::render {
@@ -20,9 +22,13 @@ struct RenderOptions {
     std::optional<std::filesystem::path> output;   // default: output/<song stem>.mp4
     int resolution = 512;                          // picks biggan-deep-<resolution> in the store
     std::optional<std::filesystem::path> weights;  // instead of the store
-    std::optional<double> duration;                // seconds from the start
+    std::optional<double> duration;                // seconds from `start`
+    double start = 0;                              // seconds: the section [start, start+duration)
+    std::optional<FrameRate> fps;                  // --fps; else one frame per frame_length
 
-    choreo::Params choreo;
+    std::string choreography = "seed";  // seed (the original's) | beat
+    choreo::Params choreo;              // the seed choreography's, and truncation for both
+    choreo::BeatParams beat;            // the beat choreography's (truncation: choreo's)
     int num_classes = 12;
     std::vector<int> classes;  // empty: random
     bool sort_by_power = false;

@@ -13,7 +13,8 @@
 #include "core/log.h"
 #include "core/npy.h"
 #include "core/random.h"
-#include "features/features.h"
+#include "features/chroma.h"
+#include "features/frame_times.h"
 #include "render/identity.h"
 #include "render/saved_vectors.h"
 #include "runtime/engine.h"
@@ -35,26 +36,69 @@ constexpr const char* kPlanFile = "plan.json";
 constexpr const char* kPlanNoiseFile = "plan_noise.npy";
 constexpr const char* kPlanClassesFile = "plan_classes.npy";
 
+// The features the chosen choreography follows, at the video's frame times: the seed's (mel power
+// and chroma), or the rhythm for the beat choreography.
 struct Song {
     std::string sha256;
     std::int64_t samples = 0;
     std::int64_t frames = 0;
     features::Features features;
+    features::TimedRhythm rhythm;
+    std::array<int, 12> chromasort{};  // of the chroma the classes follow
 };
 
 // audio/ names the song in its own errors; the rest gets the song's name as context.
 Song analyse_song(const RenderOptions& o, FrameRate rate) {
     Song song;
-    const audio::Pcm pcm = audio::load_mono(o.song, kSampleRate, o.duration);
+    const audio::Pcm pcm = audio::load_mono(o.song, kSampleRate, o.duration, o.start);
     return with_context(o.song.string(), [&] {
         song.sha256 = store::sha256_file(o.song);
         song.samples = static_cast<std::int64_t>(pcm.samples.size());
         if (song.samples == 0)
             fail("holds no audio samples");
         song.frames = frames_covering(song.samples, kSampleRate, rate);
-        song.features = features::compute_features(pcm.samples, kSampleRate, o.choreo.frame_length);
+        if (o.choreography == "beat") {
+            song.rhythm = features::compute_rhythm_at_rate(pcm.samples, rate);
+            const auto& r = song.rhythm.rhythm;
+            song.chromasort = features::chroma_order({r.frames, r.chroma_h, 0.0});
+        } else {
+            song.features = features::compute_features_at_rate(pcm.samples, kSampleRate, rate);
+            song.chromasort = song.features.chromasort;
+        }
         return song;
     });
+}
+
+choreo::Vectors choreograph(const RenderOptions& o, const Song& song, FrameRate rate,
+                            std::span<const int> classes, std::uint64_t seed,
+                            std::span<const choreo::ClassCue> cues) {
+    if (o.choreography == "beat") {
+        const auto& r = song.rhythm.rhythm;
+        choreo::BeatParams params = o.beat;
+        params.truncation = o.choreo.truncation;
+        const choreo::RhythmView view{
+            r.frames,   rate.per_second(),        r.onset_env_percussive,    r.rms_h,
+            r.chroma_h, song.rhythm.beat_seconds, song.rhythm.onset_seconds, song.chromasort};
+        return choreo::make_beat_vectors(view, classes, params, seed, cues);
+    }
+    choreo::Params params = o.choreo;
+    // With --fps the frame-based constants follow the rate; without, they are the original's.
+    params.frames_per_second = o.fps ? rate.per_second() : 0.0;
+    const auto& f = song.features;
+    return choreo::make_vectors({f.frames, f.chroma, f.spec_mean, f.grad_mean, f.chromasort},
+                                classes, params, seed, cues);
+}
+
+// The beat choreography's parameters for the identity and run.json (the seed's are entries of
+// their own there, as before).
+json beat_parameters(const RenderOptions& o) {
+    if (o.choreography != "beat")
+        return json::object();
+    return {{"pulse", o.beat.pulse},
+            {"pulse_decay", o.beat.pulse_decay},
+            {"motion", o.beat.motion},
+            {"class_smooth", o.beat.class_smooth},
+            {"shuffle_bars", o.beat.shuffle_bars}};
 }
 
 struct LyricsChoice {
@@ -130,6 +174,9 @@ json make_identity(const RenderOptions& o, const Song& song, const RenderPlan& p
         {"frames", plan.frames},
         {"frame_length", o.choreo.frame_length},
         {"frame_rate", fmt::format("{}/{}", plan.frame_rate.num, plan.frame_rate.den)},
+        {"start", o.start},
+        {"choreography", o.choreography},
+        {"beat", beat_parameters(o)},
         {"weights", fs::absolute(plan.weights).lexically_normal().string()},
         {"weights_files", weights_identity(plan.weights)},
         {"truncation", o.choreo.truncation},
@@ -152,7 +199,7 @@ json make_identity(const RenderOptions& o, const Song& song, const RenderPlan& p
 }  // namespace
 
 FrameRate frame_rate_for(const RenderOptions& options) {
-    return {kSampleRate, options.choreo.frame_length};
+    return options.fps.value_or(FrameRate{kSampleRate, options.choreo.frame_length});
 }
 
 std::int64_t frames_covering(std::int64_t samples, int sample_rate, FrameRate rate) {
@@ -194,12 +241,8 @@ RenderPlan make_plan(const RenderOptions& o, const fs::path& weights,
         }
     } else {
         std::vector<choreo::ClassCue> cues;
-        plan.classes =
-            choose_classes(o, plan.seed, plan.frame_rate, song.features.chromasort, cues);
-        const auto& f = song.features;
-        plan.vectors =
-            choreo::make_vectors({f.frames, f.chroma, f.spec_mean, f.grad_mean, f.chromasort},
-                                 plan.classes, o.choreo, plan.seed, cues);
+        plan.classes = choose_classes(o, plan.seed, plan.frame_rate, song.chromasort, cues);
+        plan.vectors = choreograph(o, song, plan.frame_rate, plan.classes, plan.seed, cues);
     }
     plan.vectors.truncate(song.frames);
     log::info("classes {}", fmt::join(plan.classes, " "));
@@ -219,6 +262,7 @@ RenderPlan make_plan(const RenderOptions& o, const fs::path& weights,
         {"identity", plan.identity},
         {"song", fs::absolute(o.song).string()},
         {"duration", o.duration ? json(*o.duration) : json(nullptr)},
+        {"start", o.start},
         {"model", o.weights ? "--weights" : store::biggan_model_for_resolution(o.resolution)},
         {"seed", plan.seed},
         {"classes", plan.classes},
@@ -274,7 +318,7 @@ std::optional<RenderPlan> load_plan(const fs::path& dir) {
         plan.threads = file.at("threads").get<int>();
         const auto rate = id.at("frame_rate").get<std::string>();
         const auto slash = rate.find('/');
-        plan.frame_rate = {std::stoi(rate.substr(0, slash)), std::stoi(rate.substr(slash + 1))};
+        plan.frame_rate = {std::stoll(rate.substr(0, slash)), std::stoll(rate.substr(slash + 1))};
         plan.frames = id.at("frames").get<std::int64_t>();
         plan.batch_size = id.at("batch_size").get<int>();
         plan.segment_frames = id.at("segment_frames").get<int>();

@@ -11,19 +11,14 @@
 #include <vector>
 
 #include "choreo/vectors.h"
+#include "core/frame_rate.h"
 #include "render/options.h"
 #include "video/segment_writer.h"
 
 namespace bgv::render {
 
-// Video frames per second as an exact fraction.
-struct FrameRate {
-    int num = 22050;
-    int den = 512;
-    double per_second() const { return static_cast<double>(num) / den; }
-};
-
-// The frame rate a render's options ask for (today 22050 / frame_length: one frame per hop).
+// The frame rate a render's options ask for: --fps, else 22050 / frame_length (one frame per hop,
+// written unreduced as the original's).
 FrameRate frame_rate_for(const RenderOptions& options);
 // The one place that says how many frames cover `samples` at `sample_rate`: the last frame may run
 // past the end by less than one frame.

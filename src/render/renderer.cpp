@@ -31,7 +31,10 @@ void check_output(const fs::path& output, const RenderOptions& o) {
         inputs.emplace_back("weights", *o.weights);
     for (const auto& [what, input] : inputs) {
         std::error_code error;
-        if (fs::equivalent(output, input, error))
+        // equivalent() sees links and other spellings of an existing path; weakly_canonical
+        // also "missing/../song.wav", which the output's folder would be created for.
+        if (fs::equivalent(output, input, error) ||
+            fs::weakly_canonical(output, error) == fs::weakly_canonical(input, error))
             fail("{}: is the {} this render reads; the output must be another file",
                  output.string(), what);
     }

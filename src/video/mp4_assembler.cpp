@@ -134,7 +134,13 @@ void assemble_mp4(std::span<const fs::path> segments, const EncoderSettings& set
     video->r_frame_rate = video->avg_frame_rate;
 
     AacWriter aac(output.get(), audio);
-    av::check(avformat_write_header(output.get(), nullptr), "cannot write " + path.string());
+    // "Fast start": the muxer moves the index (moov) in front of the media data (mdat) when it
+    // finishes, so a web player can start before the whole file has arrived.
+    AVDictionary* muxer_options = nullptr;
+    av_dict_set(&muxer_options, "movflags", "+faststart", 0);
+    const int header = avformat_write_header(output.get(), &muxer_options);
+    av_dict_free(&muxer_options);
+    av::check(header, "cannot write " + path.string());
 
     av::PacketPtr packet(av_packet_alloc());
     std::int64_t frame = 0;

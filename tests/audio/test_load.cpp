@@ -7,6 +7,7 @@
 
 #include "audio/decode.h"
 #include "audio/load.h"
+#include "core/error.h"
 #include "core/file.h"
 #include "wav_writer.h"
 
@@ -212,6 +213,32 @@ TEST(LoadMono, OpusAndTheSoundOfAVideo) {
     EXPECT_GE(video_sound.samples.size(), 6615u);
     EXPECT_LE(video_sound.samples.size(), 6615u + 1024u);
     EXPECT_GT(correlation(wav.samples, video_sound.samples), 0.9);
+}
+
+TEST(LoadMono, StartCutsTheSectionAtTheNativeRate) {
+    // --start 1.1 -d 0.5 on a 22050 Hz file: samples [int(1.1·22050), +int(0.5·22050)) exactly.
+    const Pcm full = load_mono(kData / "chords_120bpm.wav");
+    const Pcm section = load_mono(kData / "chords_120bpm.wav", 22050, 0.5, 1.1);
+    ASSERT_EQ(section.samples.size(), 11025u);
+    EXPECT_TRUE(
+        std::equal(section.samples.begin(), section.samples.end(), full.samples.begin() + 24255));
+    // Without -d the section runs to the end; the soundtrack's channels are cut alike.
+    const Pcm tail = load_mono(kData / "chords_120bpm.wav", 22050, std::nullopt, 7.5);
+    EXPECT_EQ(tail.samples.size(), full.samples.size() - 165375);
+    const auto path = kData / "stereo_sweep_noise_44k.flac";
+    const NativeAudio whole = decode_native(path, std::nullopt, true);
+    const NativeAudio cut = decode_native(path, 0.25, true, 2.0);
+    ASSERT_EQ(cut.mono.size(), 11025u);
+    ASSERT_EQ(cut.interleaved.size(), 2 * cut.mono.size());
+    EXPECT_TRUE(std::equal(cut.interleaved.begin(), cut.interleaved.end(),
+                           whole.interleaved.begin() + 2 * 88200));
+    // int(1.4 * 22050) = 30869, yet --start 1 -d 0.4 keeps int(0.4 * 22050) = 8820 samples.
+    const Pcm exact = load_mono(kData / "chords_120bpm.wav", 22050, 0.4, 1.0);
+    ASSERT_EQ(exact.samples.size(), 8820u);
+    EXPECT_TRUE(
+        std::equal(exact.samples.begin(), exact.samples.end(), full.samples.begin() + 22050));
+    // A start past the end says so.
+    EXPECT_THROW(load_mono(kData / "chords_120bpm.wav", 22050, 1.0, 3600.0), bgv::Error);
 }
 
 }  // namespace

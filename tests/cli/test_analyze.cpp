@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 const fs::path kBinary = fs::path(BGV_BINARY_DIR) / "src" / "cli" / "bigganviz";
 const fs::path kAudio = fs::path(BGV_TEST_DATA) / "audio" / "data";
 const fs::path kCliData = fs::path(BGV_TEST_DATA) / "cli" / "data";
+const fs::path kRhythmData = fs::path(BGV_TEST_DATA) / "features" / "data" / "rhythm";
 
 class Analyze : public testing::Test {
   protected:
@@ -56,8 +57,12 @@ class Analyze : public testing::Test {
     fs::path dir_;
 };
 
-const std::set<std::string> kOutputs = {"mel.npy",       "chroma.npy",    "spec_mean.npy",
-                                        "grad_mean.npy", "features.json", "features.png"};
+const std::set<std::string> kOutputs = {
+    "mel.npy",       "chroma.npy",    "spec_mean.npy",
+    "grad_mean.npy", "features.json", "features.png",
+    "rhythm.json",   "onset_env.npy", "onset_env_percussive.npy",
+    "plp.npy",       "rms.npy",       "rms_h.npy",
+    "rms_p.npy",     "chroma_h.npy"};
 
 TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
     // 44.1 kHz stereo: decoding, mono mixing and soxr resampling all feed this comparison.
@@ -104,6 +109,53 @@ TEST_F(Analyze, StereoFlacMatchesLibrosaEndToEnd) {
     png_image_free(&image);
 }
 
+// The rhythm outputs of the chords at hop 512 against librosa 0.10.2 (features/data/rhythm): the
+// same tempo, beats and onsets, their times, and every curve with its manifest name and shape.
+TEST_F(Analyze, RhythmOutputsMatchLibrosa) {
+    const fs::path out = dir_ / "rhythm";
+    const test::SeparateOutputs result =
+        run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() + "' --out '" +
+                   out.string() + "' -q");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(listing(out), kOutputs);
+    const auto manifest = nlohmann::json::parse(read_file_text(kRhythmData / "manifest.json"));
+    const auto expected = manifest["files"]["chords_120bpm.wav"]["hops"]["512"];
+    const std::int64_t frames = expected["frames"].get<std::int64_t>();
+
+    const auto json = nlohmann::json::parse(read_file_text(out / "rhythm.json"));
+    EXPECT_DOUBLE_EQ(json.at("tempo").get<double>(), expected["tempo"].get<double>());
+    EXPECT_EQ(json.at("hop"), 512);
+    EXPECT_EQ(json.at("frames"), frames);
+    EXPECT_EQ(json.at("beats"), expected["beats"]);
+    EXPECT_EQ(json.at("onsets"), expected["onsets"]);
+    for (const auto& [frames_key, times_key] :
+         {std::pair{"beats", "beat_times"}, std::pair{"onsets", "onset_times"}}) {
+        const auto indices = json.at(frames_key).get<std::vector<std::int64_t>>();
+        const auto times = json.at(times_key).get<std::vector<double>>();
+        ASSERT_EQ(times.size(), indices.size()) << times_key;
+        for (std::size_t i = 0; i < times.size(); ++i)
+            EXPECT_DOUBLE_EQ(times[i], static_cast<double>(indices[i]) * 512 / 22050) << i;
+    }
+    EXPECT_FALSE(json.at("beats").empty());
+
+    for (const char* curve :
+         {"onset_env", "onset_env_percussive", "plp", "rms", "rms_h", "rms_p", "chroma_h"}) {
+        SCOPED_TRACE(curve);
+        const auto ours = read_npy_f32(out / (std::string(curve) + ".npy"));
+        const auto reference =
+            read_npy_f32(kRhythmData / expected["arrays"][curve].get<std::string>());
+        ASSERT_EQ(ours.shape, reference.shape);
+        EXPECT_EQ(ours.shape.back(), frames);
+        double diff = 0, norm = 0;
+        for (std::size_t i = 0; i < ours.data.size(); ++i) {
+            diff += std::pow(double(ours.data[i]) - reference.data[i], 2);
+            norm += std::pow(double(reference.data[i]), 2);
+        }
+        // The features tests measure <= 3e-7 on this file; 1e-4 is the bound.
+        EXPECT_LE(std::sqrt(diff / norm), 1e-4);
+    }
+}
+
 TEST_F(Analyze, FrameLengthAndDuration) {
     const fs::path out = dir_ / "a";
     const test::SeparateOutputs result =
@@ -118,6 +170,25 @@ TEST_F(Analyze, FrameLengthAndDuration) {
     EXPECT_NE(result.err.find(out.string()), std::string::npos) << result.err;  // says where
 }
 
+TEST_F(Analyze, FpsAndStart) {
+    const fs::path out = dir_ / "a";
+    const test::SeparateOutputs result =
+        run_binary("analyze -s '" + (kAudio / "chords_120bpm.wav").string() +
+                   "' --fps 24 --start 1 -d 2.5 --out '" + out.string() + "'");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    // 55125 samples from 1 s on; frames at 24 fps within them: 1 + floor(2.5 * 24) = 61.
+    EXPECT_EQ(read_npy_f32(out / "spec_mean.npy").shape, (std::vector<std::int64_t>{61}));
+    const auto json = nlohmann::json::parse(read_file_text(out / "features.json"));
+    EXPECT_EQ(json.at("frames"), 61);
+    EXPECT_EQ(json.at("frame_rate"), "24");
+    EXPECT_DOUBLE_EQ(json.at("fps").get<double>(), 24.0);
+    EXPECT_DOUBLE_EQ(json.at("start").get<double>(), 1.0);
+    EXPECT_EQ(json.at("samples"), 55125);
+    expect_one_line_error(run_binary("analyze -s '" + (kAudio / "short_0p3s.wav").string() +
+                                     "' --fps 30 -fl 512 --out '" + (dir_ / "o").string() + "'"),
+                          2, "both set the frame rate");
+}
+
 TEST_F(Analyze, SilenceAndAShortClipWork) {
     for (const char* name : {"all_silence_2s.wav", "short_0p3s.wav"}) {
         SCOPED_TRACE(name);
@@ -127,6 +198,12 @@ TEST_F(Analyze, SilenceAndAShortClipWork) {
         EXPECT_EQ(result.exit_code, 0) << result.err;
         EXPECT_EQ(listing(out), kOutputs);
         EXPECT_NO_THROW(nlohmann::json::parse(read_file_text(out / "features.json")));
+        const auto rhythm = nlohmann::json::parse(read_file_text(out / "rhythm.json"));
+        EXPECT_TRUE(rhythm.at("tempo").is_number());
+        for (const char* curve : {"onset_env.npy", "plp.npy", "rms_p.npy", "chroma_h.npy"}) {
+            for (const float v : read_npy_f32(out / curve).data)
+                ASSERT_TRUE(std::isfinite(v)) << curve;
+        }
     }
 }
 

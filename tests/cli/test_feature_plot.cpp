@@ -84,6 +84,51 @@ TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
     EXPECT_EQ(image.at(kPlotLeft + 300, gradient_top + kCurveHeight - 1), kGradientLine);
 }
 
+// The rhythm panels: the percussive curve scaled to its maximum (a spike of 5 at frame 300 reaches
+// the top), the harmonic one likewise (a ramp to 0.25 becomes a ramp to 1), and a tick at the top
+// of the percussive panel at each beat.
+TEST(FeaturePlot, RhythmPanelsShowBeatsAndScaledCurves) {
+    constexpr image::Rgb kPercussiveLine{255, 92, 120};
+    constexpr image::Rgb kHarmonicLine{140, 220, 120};
+    constexpr image::Rgb kBeatTick{250, 250, 250};
+    const Synthetic s = make_synthetic();
+    const auto frames = static_cast<std::size_t>(s.frames);
+    std::vector<float> percussive(frames, 0.0f);
+    percussive[300] = 5.0f;
+    std::vector<float> harmonic;
+    for (std::size_t f = 0; f < frames; ++f)
+        harmonic.push_back(0.25f * static_cast<float>(f) / static_cast<float>(frames - 1));
+    const std::vector<std::int64_t> beats = {450, 900};
+    FeaturePlotData data = s.data();
+    const int plain_height = draw_feature_plot(data).height();
+    data.beats = beats;
+    data.percussive = percussive;
+    data.harmonic = harmonic;
+    const image::RgbImage image = draw_feature_plot(data);
+    EXPECT_EQ(image.height(), plain_height + 2 * (curve_panel_top(1) - curve_panel_top(0)));
+
+    const int percussive_top = curve_panel_top(2);
+    EXPECT_EQ(image.at(kPlotLeft + 300, percussive_top), kPercussiveLine);
+    EXPECT_EQ(image.at(kPlotLeft + 700, percussive_top + kCurveHeight - 1), kPercussiveLine);
+    for (const std::int64_t beat : beats) {
+        const int x = kPlotLeft + static_cast<int>(beat);
+        EXPECT_EQ(image.at(x, percussive_top), kBeatTick) << beat;
+        EXPECT_EQ(image.at(x, percussive_top + kBeatTickHeight - 1), kBeatTick) << beat;
+        EXPECT_NE(image.at(x, percussive_top + kBeatTickHeight), kBeatTick) << beat;
+        EXPECT_NE(image.at(x + 1, percussive_top), kBeatTick) << beat;
+    }
+    const int harmonic_bottom = curve_panel_top(3) + kCurveHeight - 1;
+    for (const int f : {0, 600, 1199}) {
+        const double value = f / 1199.0;
+        const int y = harmonic_bottom - static_cast<int>(std::lround(value * (kCurveHeight - 1)));
+        EXPECT_EQ(image.at(kPlotLeft + f, y), kHarmonicLine) << f;
+    }
+
+    harmonic.pop_back();
+    data.harmonic = harmonic;
+    EXPECT_THROW(draw_feature_plot(data), std::exception);
+}
+
 TEST(FeaturePlot, ShortAndLongInputsFitTheWidthLimits) {
     EXPECT_EQ(feature_plot_width(13), 600);
     EXPECT_EQ(feature_plot_width(100000), 1600);

@@ -100,3 +100,47 @@ TEST(Options, PositionalWordsOnlyForCommandsThatTakeThem) {
         bgv::cli::help_text("models", "the store", accepted, "list | path NAME");
     EXPECT_TRUE(help.starts_with("usage: bigganviz models list | path NAME [options]")) << help;
 }
+
+TEST(Options, HelpListsTheOriginalToolsFlagsFirst) {
+    std::vector<std::string> accepted = kRenderLike;
+    accepted.insert(accepted.begin() + 3, {"fps", "choreography", "pulse"});
+    const std::string help = bgv::cli::help_text("render", "make a video", accepted);
+    const auto original = help.find("options of the original tool");
+    const auto own = help.find("bigganviz's own options:");
+    ASSERT_NE(original, std::string::npos) << help;
+    ASSERT_NE(own, std::string::npos) << help;
+    EXPECT_LT(original, own);
+    // Every original flag comes before the own header, every new one after it.
+    for (const std::string flag : {"--song", "--frame_length", "--encoding_strategy"})
+        EXPECT_LT(help.find(flag), own) << flag;
+    for (const std::string flag : {"--fps", "--choreography", "--pulse", "--seed"})
+        EXPECT_GT(help.find(flag), own) << flag;
+    // A command with only bigganviz's own options has one plain list.
+    const std::vector<std::string> own_only = {"json", "threads"};
+    const std::string plain = bgv::cli::help_text("models", "the store", own_only);
+    EXPECT_NE(plain.find("\noptions:\n"), std::string::npos) << plain;
+    EXPECT_EQ(plain.find("original tool"), std::string::npos) << plain;
+}
+
+TEST(Options, FrameRateIsExactAndExcludesFrameLength) {
+    const std::vector<std::string> accepted = {"fps", "frame_length"};
+    const auto rate = [&](std::vector<std::string> argv) {
+        return bgv::cli::frame_rate_option(bgv::cli::parse_args(argv, accepted, "render"));
+    };
+    EXPECT_FALSE(rate({"-fl", "1024"}).has_value());
+    EXPECT_EQ(rate({"--fps", "30"}), (bgv::FrameRate{30, 1}));
+    EXPECT_EQ(rate({"--fps", "24"}), (bgv::FrameRate{24, 1}));
+    EXPECT_EQ(rate({"--fps", "23.976"}), (bgv::FrameRate{24000, 1001}));
+    EXPECT_EQ(rate({"--fps", "29.97"}), (bgv::FrameRate{30000, 1001}));
+    EXPECT_EQ(rate({"--fps", "12.5"}), (bgv::FrameRate{25, 2}));
+    EXPECT_EQ(rate({"--fps", "120"}), (bgv::FrameRate{120, 1}));
+    EXPECT_THROW(rate({"--fps", "0.5"}), bgv::UsageError);
+    EXPECT_THROW(rate({"--fps", "121"}), bgv::UsageError);
+    try {
+        rate({"--fps", "30", "-fl", "512"});
+        ADD_FAILURE() << "no error";
+    } catch (const bgv::UsageError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "-fl/--frame_length and --fps both set the frame rate: give one of them");
+    }
+}

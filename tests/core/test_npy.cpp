@@ -65,6 +65,32 @@ TEST(Npy, RefusesWrongShapeAndBrokenFiles) {
     fs::remove_all(dir);
 }
 
+// numpy.save(np.asfortranarray(a)) for a = arange(24).reshape(2, 3, 4): the header says
+// fortran_order True and the values run with the first index fastest.
+TEST(Npy, ReadsFortranOrderIntoCOrder) {
+    const fs::path dir = temp_dir();
+    std::string dict = "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3, 4), }";
+    dict.append(128 - 10 - dict.size() - 1, ' ');  // data on a 64-byte boundary
+    dict.push_back('\n');
+    std::string bytes("\x93NUMPY\x01\x00", 8);
+    bytes.push_back(static_cast<char>(dict.size()));
+    bytes.push_back('\0');
+    bytes += dict;
+    for (int k = 0; k < 4; ++k)
+        for (int j = 0; j < 3; ++j)
+            for (int i = 0; i < 2; ++i) {
+                const auto value = static_cast<float>(i * 12 + j * 4 + k);
+                bytes.append(reinterpret_cast<const char*>(&value), sizeof value);
+            }
+    std::ofstream(dir / "fortran.npy", std::ios::binary) << bytes;
+    const auto array = bgv::read_npy_f32(dir / "fortran.npy");
+    EXPECT_EQ(array.shape, (std::vector<std::int64_t>{2, 3, 4}));
+    ASSERT_EQ(array.size(), 24);
+    for (int i = 0; i < 24; ++i)
+        EXPECT_EQ(array.data[static_cast<std::size_t>(i)], static_cast<float>(i));
+    fs::remove_all(dir);
+}
+
 TEST(Npy, ShapeStringMatchesNumpy) {
     EXPECT_EQ(bgv::shape_string(std::vector<std::int64_t>{}), "()");
     EXPECT_EQ(bgv::shape_string(std::vector<std::int64_t>{5}), "(5,)");

@@ -1,9 +1,10 @@
-// Test helpers for features/: librosa 0.10.2 reference outputs (tests/features/data/librosa, copied
-// from the shared fixtures with their manifest) and error measures against them.
+// Test helpers for features/: librosa 0.10.2 reference outputs (tests/features/data/librosa and
+// data/rhythm, copied from the shared fixtures with their manifests) and error measures.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -37,6 +38,26 @@ inline nlohmann::json manifest() {
 
 inline NpyArray<float> reference(const std::string& name) {
     return read_npy_f32(data_dir() / "librosa" / name);
+}
+
+// The rhythm fixtures (data/rhythm, from make_rhythm_fixtures.py).
+inline nlohmann::json rhythm_manifest() {
+    std::ifstream in(data_dir() / "rhythm" / "manifest.json");
+    return nlohmann::json::parse(in);
+}
+
+inline NpyArray<float> rhythm_reference(const std::string& name) {
+    return read_npy_f32(data_dir() / "rhythm" / name);
+}
+
+// A parameterised test's name for a fixture file at a hop: "chords_120bpm_wav_hop512".
+inline std::string case_label(std::string file, int hop) {
+    for (auto& c : file) {
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
+            c = '_';
+        }
+    }
+    return file + "_hop" + std::to_string(hop);
 }
 
 using bgv::test::max_abs_error;

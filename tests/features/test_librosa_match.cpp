@@ -37,13 +37,7 @@ struct Case {
 const Bounds kLossless{1e-4, 1e-3, 1e-4, true};
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
-    auto name = info.param.file;
-    for (auto& c : name) {
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0) {
-            c = '_';
-        }
-    }
-    return name + "_hop" + std::to_string(info.param.hop);
+    return testing::case_label(info.param.file, info.param.hop);
 }
 
 class LibrosaMatch : public ::testing::TestWithParam<Case> {};

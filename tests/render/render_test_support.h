@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -49,6 +50,27 @@ inline Probe probe(const fs::path& file) {
 // Every frame decoded to RGB24, concatenated.
 inline std::string decode_rgb(const fs::path& file) {
     return run_output("ffmpeg -v error -i '" + file.string() + "' -f rawvideo -pix_fmt rgb24 -");
+}
+
+// Where two decoded videos of `frame_bytes` per frame part, for failure messages.
+inline std::string first_difference(const std::string& a, const std::string& b,
+                                    std::size_t frame_bytes) {
+    std::size_t at = 0;
+    while (at < a.size() && at < b.size() && a[at] == b[at])
+        ++at;
+    return "sizes " + std::to_string(a.size() / frame_bytes) + " and " +
+           std::to_string(b.size() / frame_bytes) + " frames, first difference in frame " +
+           std::to_string(at / frame_bytes);
+}
+
+// Mean absolute difference of frame `frame` of two decoded videos, in levels of 255.
+inline double mean_difference(const std::string& a, const std::string& b, std::size_t frame,
+                              std::size_t frame_bytes) {
+    double sum = 0;
+    for (std::size_t i = frame * frame_bytes; i < (frame + 1) * frame_bytes; ++i)
+        sum += std::abs(static_cast<int>(static_cast<unsigned char>(a[i])) -
+                        static_cast<int>(static_cast<unsigned char>(b[i])));
+    return sum / static_cast<double>(frame_bytes);
 }
 
 inline double seconds(const nlohmann::json& stream) {

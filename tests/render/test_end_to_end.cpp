@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "core/file.h"
 #include "core/npy.h"
@@ -67,11 +68,12 @@ pid_t start_bigganviz(const fs::path& dir, const std::string& arguments) {
     return start_process(dir, kBinary, words, dir / "stderr.txt");
 }
 
-std::string render_arguments(double truncation = kTruncation) {
+std::string render_arguments(double truncation = kTruncation, int piece_frames = 2) {
     return fmt::format(
-        "-s '{}' --weights '{}' -fl {} -d 2 -t {} --seed 3 -bs 2 --segment_frames 2 "
+        "-s '{}' --weights '{}' -fl {} -d 2 -t {} --seed 3 -bs {} --segment_frames {} "
         "--threads 1 -o out.mp4",
-        (render_data() / "chords_3s.wav").string(), kModel.string(), kHop, truncation);
+        (render_data() / "chords_3s.wav").string(), kModel.string(), kHop, truncation, piece_frames,
+        piece_frames);
 }
 }  // namespace
 
@@ -235,4 +237,37 @@ TEST(RenderEndToEnd, ABadSongIsOneLineBeforeTheModelIsFetched) {
     EXPECT_TRUE(log.starts_with("bigganviz: error: notes.mp3: ")) << log;
     EXPECT_FALSE(fs::exists(dir / "output")) << "nothing may be written for a bad song";
     fs::remove_all(dir);
+}
+
+// SIGTERM (exit 143) and SIGINT (exit 130) stop the render cleanly between batches with one line;
+// the same command then resumes to the frames of an uninterrupted render. Before: SIGTERM exited
+// 130.
+TEST(RenderEndToEnd, SigtermAndSigintStopCleanlyAndResume) {
+    const fs::path clean = fresh_dir("e2e_signal_clean");
+    const fs::path stopped = fresh_dir("e2e_signal_stopped");
+    const std::string arguments = render_arguments(kTruncation, 1);
+    std::string log;
+    ASSERT_EQ(run_bigganviz(clean, arguments, &log), 0) << log;
+    const std::string message = "bigganviz: interrupted; run the same command again to resume\n";
+    for (const auto& [signal, piece, code] : {std::tuple{SIGTERM, 0, 143}, {SIGINT, 2, 130}}) {
+        SCOPED_TRACE(signal);
+        const pid_t pid = start_bigganviz(stopped, arguments);
+        const bool started =
+            wait_for_file(stopped / fmt::format("out.mp4.partial/segment_{:06d}.json", piece));
+        ::kill(pid, signal);
+        EXPECT_EQ(wait_exit_code(pid), code);
+        ASSERT_TRUE(started);
+        log = bgv::read_file_text(stopped / "stderr.txt");
+        EXPECT_NE(log.find(message), std::string::npos) << log;
+        EXPECT_EQ(log.find(message), log.rfind(message)) << log;
+        EXPECT_EQ(log.find("error"), std::string::npos) << log;
+        EXPECT_FALSE(fs::exists(stopped / "out.mp4"));
+    }
+    ASSERT_EQ(run_bigganviz(stopped, arguments, &log), 0) << log;
+    EXPECT_NE(log.find("resuming from frame "), std::string::npos) << log;
+    const std::string a = decode_rgb(clean / "out.mp4"), b = decode_rgb(stopped / "out.mp4");
+    ASSERT_EQ(a.size(), kFrames * 128 * 128 * 3);
+    EXPECT_TRUE(a == b) << "decoded frames differ after resume";
+    fs::remove_all(clean);
+    fs::remove_all(stopped);
 }

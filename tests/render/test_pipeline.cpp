@@ -14,51 +14,12 @@
 #include "render/renderer.h"
 #include "render/saved_vectors.h"
 #include "render_test_support.h"
+#include "stand_in.h"
 
 using namespace bgv;
 using namespace bgv::test;
 
 namespace {
-// A picture that depends on every input the real generator reads, so that wrong vectors or a
-// frame out of place show in the decoded video.
-class StandInGenerator : public render::FrameGenerator {
-  public:
-    int resolution() const override { return 32; }
-    void generate(std::span<const float> z, std::span<const float> y, int batch,
-                  std::span<std::uint8_t> rgb) override {
-        for (int b = 0; b < batch; ++b) {
-            int best = 0;
-            for (int c = 1; c < 1000; ++c)
-                best = y[b * 1000 + c] > y[b * 1000 + best] ? c : best;
-            for (int p = 0; p < 32 * 32; ++p) {
-                const float noise = z[b * 128 + p % 128];
-                auto* px = &rgb[(static_cast<std::size_t>(b) * 32 * 32 + p) * 3];
-                px[0] = static_cast<std::uint8_t>(128 + 60 * std::tanh(noise));
-                px[1] = static_cast<std::uint8_t>(best % 256);
-                px[2] = static_cast<std::uint8_t>(128 + 100 * y[b * 1000 + best]);
-            }
-        }
-    }
-};
-
-render::GeneratorFactory stand_in() {
-    return [](const fs::path&, double, int) { return std::make_unique<StandInGenerator>(); };
-}
-
-render::RenderOptions options_in(const fs::path& dir, const std::string& song) {
-    render::RenderOptions o;
-    o.song = render_data() / song;
-    o.output = dir / "out.mp4";
-    o.weights = dir / "weights.bin";
-    bgv::write_file_atomic(*o.weights, "stand-in");
-    o.vectors_dir = dir / "saved_vectors";
-    o.choreo.frame_length = 2048;  // ~10.8 frames per second: few frames, same code paths
-    o.seed = 5;
-    o.batch_size = 3;
-    o.segment_frames = 4;
-    return o;
-}
-
 std::int64_t expected_frames(const fs::path& song, std::int64_t hop) {
     // Frames = ceil(samples at 22050 / hop); the fixtures are 22050 Hz WAVs or resample exactly.
     const auto probe_json = nlohmann::json::parse(
@@ -82,44 +43,6 @@ void expect_valid_video(const fs::path& file, std::int64_t frames, int hop) {
     EXPECT_NEAR(seconds(p.video), seconds(p.audio), hop / 22050.0);
 }
 
-// A stand-in that stops forever once it has made `frames` frames: the render it serves hangs
-// there, with the pieces before finished, until the test kills it.
-class HangingGenerator : public StandInGenerator {
-  public:
-    explicit HangingGenerator(int frames) : left_(frames) {}
-    void generate(std::span<const float> z, std::span<const float> y, int batch,
-                  std::span<std::uint8_t> rgb) override {
-        while (left_ <= 0)
-            ::pause();
-        StandInGenerator::generate(z, y, batch, rgb);
-        left_ -= batch;
-    }
-
-  private:
-    int left_;
-};
-
-// Runs a render in a child process that hangs after `frames` frames; kills it with SIGKILL from
-// outside once `pieces` pieces are finished (their proofs written).
-void render_killed_after(const render::RenderOptions& o, int frames, int pieces) {
-    const pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-        try {
-            render::render(o, [frames](const fs::path&, double, int) {
-                return std::make_unique<HangingGenerator>(frames);
-            });
-        } catch (...) {
-        }
-        ::_exit(3);  // only reached when the render did not hang
-    }
-    const fs::path partial = o.output->string() + ".partial";
-    const bool finished = wait_for_file(partial / fmt::format("segment_{:06d}.json", pieces - 1));
-    ::kill(child, SIGKILL);
-    const int code = wait_exit_code(child);
-    ASSERT_TRUE(finished);
-    ASSERT_EQ(code, 128 + SIGKILL);
-}
 // A render of chords_3s.wav whose three classes come from `lyrics` (written to dir/file), with the
 // tiny MiniLM test model of model/bert and a private class-name cache (unset by the test).
 render::RenderOptions lyrics_options_in(const fs::path& dir, const std::string& file,

@@ -50,6 +50,33 @@ EncoderSettings settings_for(int size) {
     return settings;
 }
 
+// Where the top-level atom `type` starts in an MP4 file (the file is a sequence of boxes, each a
+// 32-bit big-endian size and a 4-letter type; size 1 means a 64-bit size follows); -1 if absent.
+std::int64_t top_level_atom_offset(const fs::path& file, const std::string& type) {
+    const auto bytes = bgv::read_file_bytes(file);
+    auto byte_at = [&](std::size_t i) { return std::to_integer<std::uint64_t>(bytes[i]); };
+    std::size_t offset = 0;
+    while (offset + 8 <= bytes.size()) {
+        std::uint64_t size = 0;
+        for (int i = 0; i < 4; ++i)
+            size = size << 8 | byte_at(offset + i);
+        std::string name;
+        for (int i = 4; i < 8; ++i)
+            name += static_cast<char>(byte_at(offset + i));
+        if (size == 1 && offset + 16 <= bytes.size()) {
+            size = 0;
+            for (int i = 8; i < 16; ++i)
+                size = size << 8 | byte_at(offset + i);
+        }
+        if (name == type)
+            return static_cast<std::int64_t>(offset);
+        if (size < 8)
+            return -1;
+        offset += size;
+    }
+    return -1;
+}
+
 void write_segment(const fs::path& path, int size, int first, int count) {
     SegmentWriter writer(path, settings_for(size), 8);
     for (int i = 0; i < count; ++i)
@@ -112,6 +139,10 @@ TEST(Video, PiecesJoinIntoAnMp4WithTheRightStreamsAndFrames) {
                          expected[i]);
         EXPECT_LT(error / expected.size(), 3.0) << "frame " << f;
     }
+    const auto moov = top_level_atom_offset(out, "moov");
+    EXPECT_GE(moov, 0);
+    EXPECT_LT(moov, top_level_atom_offset(out, "mdat"))
+        << "the index (moov) must come before the media data (mdat): MP4 fast start";
     if (!HasFailure())
         fs::remove_all(dir);
 }

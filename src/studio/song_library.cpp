@@ -1,0 +1,129 @@
+#include "studio/song_library.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "audio/load.h"
+#include "core/error.h"
+#include "core/file.h"
+#include "studio/render_queue.h"
+
+namespace bgv::studio {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+constexpr int kSampleRate = 22050;
+constexpr int kHop = 512;  // the default frame length: the picture the default render follows
+constexpr const char* kAudioFile = "audio";
+constexpr const char* kSongFile = "song.json";
+constexpr const char* kPictureFile = "features.png";
+
+std::string media_type_for(const std::string& name) {
+    std::string extension = fs::path(name).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (extension == ".mp3")
+        return "audio/mpeg";
+    if (extension == ".wav")
+        return "audio/wav";
+    if (extension == ".flac")
+        return "audio/flac";
+    if (extension == ".ogg" || extension == ".oga" || extension == ".opus")
+        return "audio/ogg";
+    if (extension == ".m4a" || extension == ".aac" || extension == ".mp4")
+        return "audio/mp4";
+    return "application/octet-stream";
+}
+}  // namespace
+
+void check_client_file_name(const std::string& name) {
+    const bool has_control = std::any_of(name.begin(), name.end(),
+                                         [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+    if (name.empty() || name.size() > 255 || has_control || name == "." ||
+        name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
+        name.find("..") != std::string::npos)
+        fail_usage("file name '{}' is not allowed: give a plain file name without folders",
+                   has_control ? std::string("(control characters)") : name);
+}
+
+SongLibrary::SongLibrary(fs::path songs_dir, const Toolkit& toolkit)
+    : dir_(std::move(songs_dir)), toolkit_(toolkit) {
+    fs::create_directories(dir_);
+}
+
+json SongLibrary::add(std::string_view bytes, const std::string& client_name) {
+    check_client_file_name(client_name);
+    if (bytes.empty())
+        fail_usage("the upload is empty");
+    const std::string id = new_id();
+    // Staged under a name no reader looks at, renamed into place once decoded and analysed.
+    const fs::path staging = dir_ / (".upload-" + id);
+    fs::create_directories(staging);
+    try {
+        {
+            AtomicFile file(staging / kAudioFile);
+            file.write(bytes);
+            file.commit();
+        }
+        const audio::Pcm pcm = with_context(client_name + " is not audio bigganviz can read", [&] {
+            return audio::load_mono(staging / kAudioFile, kSampleRate);
+        });
+        if (pcm.samples.empty())
+            fail("{} holds no audio samples", client_name);
+        const features::Features features = with_context(client_name, [&] {
+            return features::compute_features(pcm.samples, kSampleRate, kHop);
+        });
+        write_file_atomic(staging / kPictureFile, toolkit_.features_png(features));
+        json song = {
+            {"id", id},
+            {"name", client_name},
+            {"media_type", media_type_for(client_name)},
+            {"bytes", bytes.size()},
+            {"duration", static_cast<double>(pcm.samples.size()) / kSampleRate},
+            {"frames", features.frames},
+            {"fps", static_cast<double>(kSampleRate) / kHop},
+            {"chromasort", features.chromasort},
+            {"tuning", std::isfinite(features.tuning) ? json(features.tuning) : json(nullptr)},
+            // The rhythm analysis (beats, tempo) is not part of features/ yet.
+            {"tempo", nullptr},
+            {"created", unix_now()},
+        };
+        write_file_atomic(staging / kSongFile, song.dump(1) + "\n");
+        fs::rename(staging, dir_ / id);
+        return song;
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove_all(staging, ignored);
+        throw;
+    }
+}
+
+std::optional<json> SongLibrary::get(const std::string& id) const {
+    if (!is_valid_id(id) || !fs::is_regular_file(dir_ / id / kSongFile))
+        return std::nullopt;
+    return json::parse(read_file_text(dir_ / id / kSongFile));
+}
+
+json SongLibrary::list() const {
+    std::vector<json> songs;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        if (auto song = get(entry.path().filename().string()))
+            songs.push_back(std::move(*song));
+    }
+    std::sort(songs.begin(), songs.end(), [](const json& a, const json& b) {
+        return a.value("created", 0.0) > b.value("created", 0.0);
+    });
+    return json(songs);
+}
+
+fs::path SongLibrary::audio_path(const std::string& id) const {
+    return dir_ / id / kAudioFile;
+}
+
+fs::path SongLibrary::picture_path(const std::string& id) const {
+    return dir_ / id / kPictureFile;
+}
+
+}  // namespace bgv::studio

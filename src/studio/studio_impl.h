@@ -1,0 +1,46 @@
+// studio/studio_impl: the parts of a running studio (server, songs, thumbnails, render queue)
+// that the API routes (api_routes.cpp) and the life cycle (studio.cpp) share.
+#pragma once
+
+#include <httplib.h>
+
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "studio/http_guard.h"
+#include "studio/render_queue.h"
+#include "studio/song_library.h"
+#include "studio/studio.h"
+#include "studio/thumbnails.h"
+#include "text/lyrics_classes.h"
+
+namespace bgv::studio {
+
+struct Studio::Impl {
+    Impl(StudioConfig config_, Toolkit toolkit_);
+
+    void add_routes();
+    // The render a job describes, as render/ runs it.
+    render::RenderOptions render_options(const nlohmann::json& job,
+                                         const std::filesystem::path& folder) const;
+    // Checks a POST /api/renders or /api/previews body and queues it; returns the job's id.
+    std::string queue_render(const nlohmann::json& body, bool preview);
+    std::filesystem::path biggan_weights() const;
+    nlohmann::json lyrics_classes(const nlohmann::json& body);
+
+    StudioConfig config;
+    Toolkit toolkit;
+    httplib::Server server;
+    HttpGuard guard;
+    SongLibrary songs;
+    Thumbnails thumbnails;
+    RenderQueue queue;
+    std::thread listener;
+    int port = 0;
+    std::mutex lyrics_mutex;  // the text model is loaded once, on first use
+    std::unique_ptr<runtime::Engine> text_engine;
+    std::unique_ptr<text::LyricsClassMatcher> matcher;
+};
+
+}  // namespace bgv::studio

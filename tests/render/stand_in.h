@@ -1,0 +1,137 @@
+// Helpers of the in-process render tests: a stand-in generator (cheap pictures computed from z
+// and y), options for a small render in a test folder, and a render killed from outside.
+#pragma once
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "core/error.h"
+#include "core/file.h"
+#include "render/renderer.h"
+#include "render_test_support.h"
+
+namespace bgv::test {
+
+// A picture that depends on every input the real generator reads, so that wrong vectors or a
+// frame out of place show in the decoded video.
+class StandInGenerator : public bgv::render::FrameGenerator {
+  public:
+    int resolution() const override { return 32; }
+    void generate(std::span<const float> z, std::span<const float> y, int batch,
+                  std::span<std::uint8_t> rgb) override {
+        for (int b = 0; b < batch; ++b) {
+            int best = 0;
+            for (int c = 1; c < 1000; ++c)
+                best = y[b * 1000 + c] > y[b * 1000 + best] ? c : best;
+            for (int p = 0; p < 32 * 32; ++p) {
+                const float noise = z[b * 128 + p % 128];
+                auto* px = &rgb[(static_cast<std::size_t>(b) * 32 * 32 + p) * 3];
+                px[0] = static_cast<std::uint8_t>(128 + 60 * std::tanh(noise));
+                px[1] = static_cast<std::uint8_t>(best % 256);
+                px[2] = static_cast<std::uint8_t>(128 + 100 * y[b * 1000 + best]);
+            }
+        }
+    }
+};
+
+inline bgv::render::GeneratorFactory stand_in() {
+    return [](const fs::path&, double, int) { return std::make_unique<StandInGenerator>(); };
+}
+
+inline bgv::render::RenderOptions options_in(const fs::path& dir, const std::string& song) {
+    bgv::render::RenderOptions o;
+    o.song = render_data() / song;
+    o.output = dir / "out.mp4";
+    o.weights = dir / "weights.bin";
+    bgv::write_file_atomic(*o.weights, "stand-in");
+    o.vectors_dir = dir / "saved_vectors";
+    o.choreo.frame_length = 2048;  // ~10.8 frames per second: few frames, same code paths
+    o.seed = 5;
+    o.batch_size = 3;
+    o.segment_frames = 4;
+    return o;
+}
+
+// A stand-in that stops forever once it has made `frames` frames: the render it serves hangs
+// there, with the pieces before finished, until the test kills it.
+class HangingGenerator : public StandInGenerator {
+  public:
+    explicit HangingGenerator(int frames) : left_(frames) {}
+    void generate(std::span<const float> z, std::span<const float> y, int batch,
+                  std::span<std::uint8_t> rgb) override {
+        while (left_ <= 0)
+            ::pause();
+        StandInGenerator::generate(z, y, batch, rgb);
+        left_ -= batch;
+    }
+
+  private:
+    int left_;
+};
+
+// Runs a render in a child process that hangs after `frames` frames; kills it with SIGKILL from
+// outside once `pieces` pieces are finished (their proofs written).
+inline void render_killed_after(const bgv::render::RenderOptions& o, int frames, int pieces) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        try {
+            bgv::render::render(o, [frames](const fs::path&, double, int) {
+                return std::make_unique<HangingGenerator>(frames);
+            });
+        } catch (...) {
+        }
+        ::_exit(3);  // only reached when the render did not hang
+    }
+    const fs::path partial = o.output->string() + ".partial";
+    const bool finished = wait_for_file(partial / fmt::format("segment_{:06d}.json", pieces - 1));
+    ::kill(child, SIGKILL);
+    const int code = wait_exit_code(child);
+    ASSERT_TRUE(finished);
+    ASSERT_EQ(code, 128 + SIGKILL);
+}
+
+// A stand-in that takes `milliseconds` per batch, so that concurrent renders overlap.
+class SlowGenerator : public StandInGenerator {
+  public:
+    explicit SlowGenerator(int milliseconds) : pause_(milliseconds) {}
+    void generate(std::span<const float> z, std::span<const float> y, int batch,
+                  std::span<std::uint8_t> rgb) override {
+        std::this_thread::sleep_for(std::chrono::milliseconds(pause_));
+        StandInGenerator::generate(z, y, batch, rgb);
+    }
+
+  private:
+    int pause_;
+};
+
+// Runs `body` in a child process, its stderr into `log`; the pid. The child exits 0 when `body`
+// returns and 1 on an error, whose message it writes as main does.
+template <typename Body>
+pid_t start_child(const fs::path& log, Body body) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+        const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(err, 2);
+        int code = 0;
+        try {
+            body();
+        } catch (const std::exception& error) {
+            std::fprintf(stderr, "bigganviz: error: %s\n", bgv::describe(error).c_str());
+            code = 1;
+        }
+        std::fflush(stderr);
+        ::_exit(code);
+    }
+    return child;
+}
+
+}  // namespace bgv::test

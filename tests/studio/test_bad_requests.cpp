@@ -1,0 +1,156 @@
+// Bad requests to the studio each get a JSON error and a 4xx, and the server keeps serving:
+// uploads over the limit, not audio, or with a path for a name; a class id of 1000; options out
+// of range or not a client's to set; foreign Origin and Host headers; a missing or wrong token.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "core/file.h"
+#include "studio_process.h"
+#include "support/process.h"
+
+using namespace bgv::test;
+using nlohmann::json;
+
+namespace {
+// Expects a 4xx answer carrying {"error": ...}.
+void expect_refused(const httplib::Result& result, int status, const std::string& what) {
+    ASSERT_TRUE(result) << what << ": no answer (did the server crash?)";
+    EXPECT_EQ(result->status, status) << what << ": " << result->body;
+    const json body = json::parse(result->body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << what << ": not JSON: " << result->body;
+    EXPECT_TRUE(body.contains("error")) << what;
+}
+
+class StudioBadRequests : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() {
+        dir_ = new fs::path(fresh_temp_dir("studio_bad"));
+        studio_ = new StudioProcess(*dir_, {"--max_upload", "100KB"});
+    }
+    static void TearDownTestSuite() {
+        delete studio_;
+        fs::remove_all(*dir_);
+        delete dir_;
+    }
+    static fs::path* dir_;
+    static StudioProcess* studio_;
+};
+fs::path* StudioBadRequests::dir_ = nullptr;
+StudioProcess* StudioBadRequests::studio_ = nullptr;
+
+std::size_t songs_on_disk(const fs::path& dir) {
+    std::size_t count = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir / "songs"))
+        ++count;
+    return count;
+}
+}  // namespace
+
+TEST_F(StudioBadRequests, UploadOverTheLimit) {
+    auto client = studio_->client();
+    // chords_3s.wav is 132 kB, over --max_upload 100KB.
+    expect_refused(upload(client, bgv::read_file_text(kSong), "chords.wav"), 413, "too large");
+    EXPECT_EQ(songs_on_disk(*dir_), 0u);
+}
+
+TEST_F(StudioBadRequests, UploadThatIsNotAudio) {
+    auto client = studio_->client();
+    expect_refused(upload(client, std::string(5000, 'x') + "not a song", "song.mp3"), 422,
+                   "not audio");
+    EXPECT_EQ(songs_on_disk(*dir_), 0u);
+}
+
+TEST_F(StudioBadRequests, UploadWithAPathForAName) {
+    auto client = studio_->client();
+    const std::string short_song =
+        bgv::read_file_text(fs::path(BGV_TEST_DATA) / "render/data/short_0p3s.wav");
+    expect_refused(upload(client, short_song, "../../x"), 400, "path in the name");
+    expect_refused(upload(client, short_song, "/etc/passwd"), 400, "absolute path");
+    EXPECT_FALSE(fs::exists(*dir_ / "x"));
+    EXPECT_FALSE(fs::exists(dir_->parent_path().parent_path() / "x"));
+    EXPECT_EQ(songs_on_disk(*dir_), 0u);
+    // The same bytes under a plain name are welcome.
+    EXPECT_EQ(upload(client, short_song, "x.wav")->status, 201);
+}
+
+TEST_F(StudioBadRequests, UploadWithoutTheFileField) {
+    auto client = studio_->client();
+    expect_refused(client.Post("/api/songs", "{}", "application/json"), 400, "no multipart");
+}
+
+TEST_F(StudioBadRequests, ClassIdOutOfRange) {
+    auto client = studio_->client();
+    expect_refused(client.Get("/api/classes/1000/thumbnail.png"), 400, "class 1000");
+    expect_refused(client.Get("/api/classes/-1/thumbnail.png"), 400, "class -1");
+    expect_refused(client.Get("/api/classes/dog/thumbnail.png"), 400, "class dog");
+    expect_refused(client.Get("/api/classes/random?n=13"), 400, "13 random classes");
+}
+
+TEST_F(StudioBadRequests, RenderOptionsOutOfRangeOrNotTheClients) {
+    auto client = studio_->client();
+    const std::string short_song =
+        bgv::read_file_text(fs::path(BGV_TEST_DATA) / "render/data/short_0p3s.wav");
+    const std::string song = json_of(upload(client, short_song, "short.wav")).at("id");
+    const auto render = [&](const json& options) {
+        return post_json(client, "/api/renders", {{"song", song}, {"options", options}});
+    };
+    expect_refused(render({{"pitch_sensitivity", 500}}), 400, "pitch_sensitivity 500");
+    expect_refused(render({{"resolution", 100}}), 400, "resolution 100");
+    expect_refused(render({{"classes", {207, 1000}}, {"num_classes", 2}}), 400, "class 1000");
+    expect_refused(render({{"classes", {207, 980}}, {"num_classes", 3}}), 400,
+                   "-c and -n disagree");
+    expect_refused(render({{"frame_length", 500}}), 400, "frame_length not a multiple of 64");
+    expect_refused(render({{"sort_by_power", "yes"}}), 400, "flag as text");
+    expect_refused(render({{"no_such_option", 1}}), 400, "unknown option");
+    expect_refused(render({{"output_file", "/tmp/evil.mp4"}}), 400, "server path");
+    expect_refused(render({{"weights", "/etc"}}), 400, "server path");
+    expect_refused(post_json(client, "/api/renders", {{"song", "0123456789abcdef"}}), 400,
+                   "unknown song");
+    expect_refused(client.Post("/api/renders", "{not json", "application/json"), 400, "bad JSON");
+    expect_refused(post_json(client, "/api/previews", {{"song", song}, {"seconds", 999}}), 400,
+                   "preview too long");
+    expect_refused(client.Get("/api/renders/0123456789abcdef"), 404, "unknown render");
+    EXPECT_EQ(json_of(client.Get("/api/renders")).size(), 0u);
+}
+
+TEST_F(StudioBadRequests, ForeignOriginAndHost) {
+    auto client = studio_->client();
+    expect_refused(client.Get("/api/options", {{"Origin", "http://evil.example"}}), 403,
+                   "foreign Origin");
+    expect_refused(
+        client.Post("/api/renders", {{"Origin", "http://evil.example"}}, "{}", "application/json"),
+        403, "foreign Origin on a POST");
+    // DNS rebinding: a foreign name that resolves to 127.0.0.1 arrives with its own Host.
+    expect_refused(client.Get("/api/options", {{"Host", "evil.example:80"}}), 421, "foreign Host");
+    const std::string own = "http://127.0.0.1:" + std::to_string(studio_->port());
+    EXPECT_EQ(client.Get("/api/options", {{"Origin", own}})->status, 200);
+    EXPECT_EQ(client.Get("/api/options")->status, 200);  // the server still serves
+}
+
+TEST(StudioToken, EveryApiCallNeedsTheToken) {
+    const fs::path dir = fresh_temp_dir("studio_token");
+    StudioProcess studio(dir, {"--token", "s3cret-token"});
+    auto client = studio.client();
+    expect_refused(client.Get("/api/options"), 401, "missing token");
+    expect_refused(client.Get("/api/options", {{"Authorization", "Bearer wrong"}}), 401,
+                   "wrong token");
+    expect_refused(client.Get("/api/renders?token=s3cret-tokeX"), 401,
+                   "wrong token in the address");
+    expect_refused(upload(client, "x", "x.wav"), 401, "upload without token");
+    EXPECT_EQ(client.Get("/api/options", {{"Authorization", "Bearer s3cret-token"}})->status, 200);
+    EXPECT_EQ(client.Get("/api/renders?token=s3cret-token")->status, 200);
+    EXPECT_EQ(client.Get("/")->status, 200);  // the page itself holds no data
+    fs::remove_all(dir);
+}
+
+TEST(StudioToken, AnotherHostWithoutATokenGetsAGeneratedOne) {
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine: the token is generated and printed,
+    // then listening fails in one line; nothing listens beyond loopback during the test.
+    const auto result =
+        run_command(fmt::format("'{}' studio --host 192.0.2.1 --port 0 --dir '{}' 2>&1",
+                                kStudioBinary.string(), fresh_temp_dir("studio_host").string()));
+    EXPECT_EQ(result.exit_code, 1) << result.output;
+    EXPECT_NE(result.output.find("reachable from other machines; token "), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("cannot listen on 192.0.2.1"), std::string::npos) << result.output;
+}
