@@ -220,10 +220,23 @@ class Decoder {
         }
         if (!read_error.empty() && audio.damaged_packets == 0)
             audio.damaged_packets = 1;
+        if (!full)
+            audio.declared_seconds = declared_seconds();
         return audio;
     }
 
   private:
+    double declared_seconds() const {
+        if (format_->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE)
+            return 0;  // derived from the file's size: a cut file states its cut length
+        const AVStream* stream = format_->streams[stream_];
+        if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0)
+            return static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+        if (format_->duration != AV_NOPTS_VALUE && format_->duration > 0)
+            return static_cast<double>(format_->duration) / AV_TIME_BASE;
+        return 0;
+    }
+
     void append(const AVFrame& frame, NativeAudio& audio) const {
         const int channels = frame.ch_layout.nb_channels;
         if (audio.sample_rate == 0) {
@@ -277,6 +290,8 @@ void check_is_nonempty_file(const std::filesystem::path& path) {
         fail("no such file");
     if (std::filesystem::is_directory(status))
         fail("is a directory, not an audio file");
+    if (!std::filesystem::is_regular_file(status))
+        fail("is not a regular file (a device or a pipe), expected an audio file");
     const auto size = std::filesystem::file_size(path, error);
     if (!error && size == 0)
         fail("file is empty");
@@ -330,14 +345,25 @@ NativeAudio decode_native(const std::filesystem::path& path, std::optional<doubl
                                                          (start_seconds > 0 ? kMarginSeconds : 0.0))
                                          : std::nullopt;
         NativeAudio audio = decoder.run(decoded_seconds);
+        // One warning for a damaged file, however it shows: packets the decoder refused, or
+        // audio ending well before the stated duration (a cut at a packet boundary leaves no
+        // damaged packet). The tolerance covers encoder delay and padding. Measured before a
+        // section is cut out.
+        const double decoded_length = static_cast<double>(audio.mono.size()) / audio.sample_rate;
+        const double missing_seconds = audio.declared_seconds - decoded_length;
         if (start_seconds > 0)
             cut_section(audio, start_seconds, max_seconds);
+        const double used_seconds = static_cast<double>(audio.mono.size()) / audio.sample_rate;
         if (audio.damaged_packets > 0) {
             log::warn(
                 "{}: {} damaged or truncated packet(s) skipped; using the {:.2f} s that "
                 "decoded",
-                path.string(), audio.damaged_packets,
-                static_cast<double>(audio.mono.size()) / audio.sample_rate);
+                path.string(), audio.damaged_packets, used_seconds);
+        } else if (missing_seconds > std::max(0.1, 0.01 * audio.declared_seconds)) {
+            log::warn(
+                "{}: the audio ends after {:.2f} s but the file states {:.2f} s (cut "
+                "short?); using the {:.2f} s that decoded",
+                path.string(), decoded_length, audio.declared_seconds, used_seconds);
         }
         return audio;
     } catch (const UsageError&) {

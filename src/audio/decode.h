@@ -21,6 +21,10 @@ struct NativeAudio {
     bool quantised_to_16_bits = false;
     // Packets the decoder rejected (a damaged or truncated file); the rest was decoded.
     int damaged_packets = 0;
+    // The duration the container states (a WAV header's data size, an mp3's Xing frame count);
+    // 0 when it states none or FFmpeg only estimated it from the bit rate. Decoding stopping
+    // well short of it means the file was cut (a partial download).
+    double declared_seconds = 0;
 };
 
 // Throws bgv::Error naming the file for a missing, empty, unreadable or audio-less file. With

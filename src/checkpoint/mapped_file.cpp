@@ -13,7 +13,8 @@
 namespace bgv::checkpoint {
 
 MappedFile::MappedFile(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO given as a checkpoint must fail below, not wait for a writer.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         fail("{}: cannot open: {}", path.string(), std::strerror(errno));
     struct stat info {};

@@ -97,7 +97,7 @@ int run_classes(const Args& args) {
                                      .strategy = text::parse_strategy(strategy),
                                      .seed = seed};
     // Read the lyrics before the model, so that a bad lyrics file fails fast and offline.
-    text::read_lyrics_file(request.lyrics_file);
+    request.lyrics = text::read_lyrics_file(request.lyrics_file);
     request.model_dir = store::weights_or_model(args.optional_text("text_weights"), kTextModel);
     request.class_cache_file = store::cache_file_for(request.model_dir / "model.safetensors",
                                                      "class-names-minilm", ".npy");

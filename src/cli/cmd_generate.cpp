@@ -2,6 +2,7 @@
 // class vectors, or for classes with seeded truncated noise.
 #include <fmt/format.h>
 
+#include "choreo/checks.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -23,11 +24,12 @@ struct Inputs {
     std::vector<float> z, y;
 };
 
+// A file's contents are not the command line: a bad shape or value is exit code 1, not 2.
 std::vector<float> read_matrix(const std::string& path, int columns, const char* what) {
     const auto array = read_npy_f32(path);
-    if (array.shape.size() != 2 || array.shape[1] != columns)
-        fail_usage("{}: {} must be (B, {}), got {}", path, what, columns,
-                   shape_string(array.shape));
+    if (array.shape.size() != 2 || array.shape[1] != columns || array.shape[0] < 1)
+        fail("{}: {}s must be (B, {}), got {}", path, what, columns, shape_string(array.shape));
+    choreo::check_vector_values(array.data, columns, what, path);
     return array.data;
 }
 
@@ -38,11 +40,11 @@ Inputs inputs_from_args(const Args& args, const biggan::Config& config, double t
             fail_usage("--noise and --class-vector go together");
         if (args.has("classes"))
             fail_usage("give either --noise/--class-vector or --classes, not both");
-        in.z = read_matrix(args.text("noise"), config.z_dim, "noise");
-        in.y = read_matrix(args.text("class_vector"), config.num_classes, "class vectors");
+        in.z = read_matrix(args.text("noise"), config.z_dim, "noise vector");
+        in.y = read_matrix(args.text("class_vector"), config.num_classes, "class vector");
         const auto rows_z = in.z.size() / config.z_dim, rows_y = in.y.size() / config.num_classes;
         if (rows_z != rows_y)
-            fail_usage("{} noise vectors but {} class vectors", rows_z, rows_y);
+            fail("{} noise vectors but {} class vectors", rows_z, rows_y);
         in.count = static_cast<int>(rows_z);
         return in;
     }

@@ -182,6 +182,10 @@ int run_models(const Args& args) {
             fail("{} is not complete in {} (missing {}): `bigganviz models fetch {}` gets it",
                  names[0], models.model_dir(names[0]).string(), join(missing), names[0]);
         }
+        if (const auto damaged = models.damaged_files(names[0]); !damaged.empty()) {
+            fail("{} in {} is damaged: {} (delete it and run `bigganviz models fetch {}`)",
+                 names[0], models.model_dir(names[0]).string(), join(damaged), names[0]);
+        }
         fmt::print("{}\n", models.model_dir(names[0]).string());
         return 0;
     }

@@ -6,11 +6,14 @@
 #include <csignal>
 #include <cstdio>
 
+#include "choreo/checks.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "farm/launch.h"
 #include "render/biggan_frames.h"
 #include "render/renderer.h"
+#include "render/saved_vectors.h"
 
 namespace bgv::cli {
 
@@ -44,6 +47,14 @@ void check_flags(const render::RenderOptions& o) {
             "--use_last_classes would be ignored");
 }
 
+// --use_last_classes: a damaged run record fails at once, in one line and with exit code 1 (a bad
+// file, not a bad command line), before the song or the model are loaded.
+void check_saved_classes(const std::filesystem::path& vectors_dir) {
+    const std::filesystem::path record = vectors_dir / render::kSavedRecordFile;
+    if (!std::filesystem::exists(record))
+        return;  // the saved vectors alone tell the classes; render reads them
+    with_context(record.string(), [&] { choreo::classes_of_record(read_json_file(record)); });
+}
 }  // namespace
 
 render::RenderOptions render_options_from_args(const Args& args) {
@@ -105,6 +116,8 @@ int run_render(const Args& args) {
         args.has("shard") ? std::optional(farm::parse_shard(args.text("shard"))) : std::nullopt);
     if (o.launch.stand_aside)
         return 0;  // rank 0 renders alone and has said so
+    if (o.use_last_classes)
+        check_saved_classes(o.vectors_dir);
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     render::RenderHooks hooks;

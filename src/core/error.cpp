@@ -8,7 +8,9 @@ std::string describe(const std::exception& error) {
         std::rethrow_if_nested(error);
     } catch (const std::exception& inner) {
         std::string rest = describe(inner);
-        if (text.empty())
+        // Context added twice on the way out (a file's name by the reader and again by its
+        // caller) is said once: "song.mp3: song.mp3: no audio" reads "song.mp3: no audio".
+        if (text.empty() || rest == text || rest.starts_with(text + ": "))
             return rest;
         if (!rest.empty())
             text += ": " + rest;

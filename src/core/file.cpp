@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 #include "core/error.h"
 
@@ -15,32 +14,66 @@ namespace bgv {
 namespace fs = std::filesystem;
 
 namespace {
-std::ifstream open_for_reading(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec))
-        fail("{}: is a directory, expected a file", path.string());
+std::string file_kind(fs::file_type type) {
+    switch (type) {
+        case fs::file_type::directory:
+            return "a directory";
+        case fs::file_type::character:
+            return "a character device";
+        case fs::file_type::block:
+            return "a block device";
+        case fs::file_type::fifo:
+            return "a pipe";
+        case fs::file_type::socket:
+            return "a socket";
+        default:
+            return "not a regular file";
+    }
+}
+
+// Reads at most `size` + 1 bytes, so that a file that grew since it was measured is noticed.
+template <typename Buffer>
+Buffer read_whole(const fs::path& path, std::uint64_t max_bytes) {
+    const std::uint64_t size = check_readable_file(path, max_bytes);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         fail("{}: cannot open: {}", path.string(), std::strerror(errno));
-    return in;
+    Buffer buffer(static_cast<std::size_t>(size), {});
+    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(size));
+    if (static_cast<std::uint64_t>(in.gcount()) != size)
+        fail("{}: read failed after {} of {} bytes (did the file shrink?)", path.string(),
+             in.gcount(), size);
+    if (in.peek() != std::ifstream::traits_type::eof())
+        fail("{}: the file grew while it was read", path.string());
+    return buffer;
 }
 }  // namespace
 
-std::vector<std::byte> read_file_bytes(const fs::path& path) {
-    std::ifstream in = open_for_reading(path);
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<std::size_t>(in.tellg());
-    in.seekg(0);
-    std::vector<std::byte> bytes(size);
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
-        fail("{}: read failed", path.string());
+std::uint64_t check_readable_file(const fs::path& path, std::uint64_t max_bytes,
+                                  std::string_view what) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+        fail("{}: cannot open: {}", path.string(),
+             ec ? ec.message() : std::string("No such file or directory"));
     }
-    return bytes;
+    if (!fs::is_regular_file(status))
+        fail("{}: is {}, expected a {}", path.string(), file_kind(status.type()), what);
+    const std::uint64_t size = fs::file_size(path, ec);
+    if (ec)
+        fail("{}: cannot read its size: {}", path.string(), ec.message());
+    if (size > max_bytes)
+        fail("{}: is {} bytes, more than the {} bytes a {} may have", path.string(), size,
+             max_bytes, what);
+    return size;
 }
 
-std::string read_file_text(const fs::path& path) {
-    std::ifstream in = open_for_reading(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+std::vector<std::byte> read_file_bytes(const fs::path& path, std::uint64_t max_bytes) {
+    return read_whole<std::vector<std::byte>>(path, max_bytes);
+}
+
+std::string read_file_text(const fs::path& path, std::uint64_t max_bytes) {
+    return read_whole<std::string>(path, max_bytes);
 }
 
 AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <span>
@@ -12,8 +13,19 @@
 
 namespace bgv {
 
-std::vector<std::byte> read_file_bytes(const std::filesystem::path& path);
-std::string read_file_text(const std::filesystem::path& path);
+// Files the user hands us are read whole, so each read has a size bound: a device such as
+// /dev/zero, a FIFO or a file above `max_bytes` is refused with one line before any is read.
+inline constexpr std::uint64_t kMaxReadBytes = std::uint64_t{64} << 20;
+
+std::vector<std::byte> read_file_bytes(const std::filesystem::path& path,
+                                       std::uint64_t max_bytes = kMaxReadBytes);
+std::string read_file_text(const std::filesystem::path& path,
+                           std::uint64_t max_bytes = kMaxReadBytes);
+
+// Throws unless `path` is a regular file of at most `max_bytes` bytes; returns its size. `what`
+// names the file's role in the message ("lyrics file"; "file" when empty).
+std::uint64_t check_readable_file(const std::filesystem::path& path, std::uint64_t max_bytes,
+                                  std::string_view what = "file");
 
 // Writes to "<name>.tmp-<pid>" beside the target; commit() flushes, fsyncs and renames it into
 // place. Destroyed without commit() (an exception on the way), the temporary file is removed.

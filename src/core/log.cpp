@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <string>
 
 namespace bgv::log {
 namespace {
@@ -22,8 +23,15 @@ void write(Level message_level, std::string_view message) {
     const char* prefix = message_level == Level::warn    ? "warning: "
                          : message_level == Level::error ? "error: "
                                                          : "";
-    std::fprintf(stderr, "%s%.*s\n", prefix, static_cast<int>(message.size()), message.data());
-    std::fflush(stderr);
+    write_ignoring_errors(stderr, std::string(prefix) + std::string(message) + "\n");
+}
+
+void write_ignoring_errors(std::FILE* stream, std::string_view text) {
+    if (stream == nullptr)
+        return;
+    std::fwrite(text.data(), 1, text.size(), stream);
+    std::fflush(stream);
+    std::clearerr(stream);
 }
 
 }  // namespace bgv::log

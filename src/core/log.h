@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <string_view>
 #include <utility>
 
@@ -13,7 +14,10 @@ enum class Level { debug = 0, info = 1, warn = 2, error = 3, quiet = 4 };
 
 void set_level(Level level);
 Level level();
+// Messages go out even when the stream cannot take them: a full disk or a closed stderr loses
+// the message, never the job, so write errors are cleared and ignored.
 void write(Level level, std::string_view message);
+void write_ignoring_errors(std::FILE* stream, std::string_view text);
 
 template <typename... Args>
 void debug(fmt::format_string<Args...> format, Args&&... args) {

@@ -1,8 +1,10 @@
 #include "core/npy.h"
 
 #include <bit>
-#include <cctype>
+#include <charconv>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 #include "core/error.h"
 #include "core/file.h"
@@ -22,21 +24,119 @@ struct Header {
     std::size_t data_offset = 0;
 };
 
-// The text after "'key':" in the header dict, with leading spaces removed.
-std::string dict_value(const std::string& text, const std::string& key, const std::string& name) {
-    const auto at = text.find("'" + key + "'");
-    if (at == std::string::npos)
-        fail("{}: .npy header has no '{}'", name, key);
-    auto colon = text.find(':', at);
-    if (colon == std::string::npos)
-        fail("{}: .npy header has a malformed '{}'", name, key);
-    ++colon;
-    while (colon < text.size() && text[colon] == ' ')
-        ++colon;
-    return text.substr(colon);
-}
+// Bounds that no real array reaches but that keep every product below 2^63.
+constexpr std::size_t kMaxHeaderBytes = 1 << 20;
+constexpr std::size_t kMaxDimensions = 32;  // NumPy's own limit (NPY_MAXDIMS)
+constexpr std::uint64_t kMaxFileBytes = std::uint64_t{16} << 30;
 
-Header parse_header(std::span<const std::byte> bytes, const std::string& name) {
+// The header is a Python dict literal as numpy writes it:
+//   {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
+// parsed strictly: each of the three keys once, nothing else, no expression in the shape.
+class HeaderParser {
+  public:
+    HeaderParser(std::string_view text, std::string_view name) : text_(text), name_(name) {}
+
+    Header parse() {
+        Header header;
+        bool seen_descr = false, seen_order = false, seen_shape = false;
+        expect('{');
+        while (!accept('}')) {
+            const std::string key = quoted_string();
+            expect(':');
+            if (key == "descr" && !seen_descr) {
+                header.dtype = quoted_string();
+                seen_descr = true;
+            } else if (key == "fortran_order" && !seen_order) {
+                header.fortran_order = boolean();
+                seen_order = true;
+            } else if (key == "shape" && !seen_shape) {
+                header.shape = shape();
+                seen_shape = true;
+            } else {
+                bad(fmt::format("unexpected or repeated key '{}'", key));
+            }
+            if (!accept(',')) {
+                expect('}');
+                break;
+            }
+        }
+        skip_spaces();
+        if (pos_ != text_.size())
+            bad("text after the dict");
+        if (!seen_descr || !seen_order || !seen_shape)
+            bad("it needs 'descr', 'fortran_order' and 'shape'");
+        return header;
+    }
+
+  private:
+    [[noreturn]] void bad(const std::string& why) const {
+        fail("{}: malformed .npy header at byte {}: {}", name_, pos_, why);
+    }
+    void skip_spaces() {
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n'))
+            ++pos_;
+    }
+    bool accept(char c) {
+        skip_spaces();
+        if (pos_ < text_.size() && text_[pos_] == c) {
+            ++pos_;
+            return true;
+        }
+        return false;
+    }
+    void expect(char c) {
+        if (!accept(c))
+            bad(fmt::format("expected '{}'", c));
+    }
+    std::string quoted_string() {
+        expect('\'');
+        const std::size_t close = text_.find('\'', pos_);
+        if (close == std::string_view::npos || close - pos_ > 64)
+            bad("unterminated or overlong string");
+        std::string value(text_.substr(pos_, close - pos_));
+        pos_ = close + 1;
+        return value;
+    }
+    bool boolean() {
+        skip_spaces();
+        for (const auto& [word, value] : {std::pair{"True", true}, std::pair{"False", false}}) {
+            if (text_.substr(pos_).starts_with(word)) {
+                pos_ += std::string_view(word).size();
+                return value;
+            }
+        }
+        bad("expected True or False");
+    }
+    std::vector<std::int64_t> shape() {
+        std::vector<std::int64_t> dims;
+        expect('(');
+        while (!accept(')')) {
+            skip_spaces();
+            if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9')
+                bad("a shape holds non-negative integers only");
+            std::uint64_t value = 0;
+            const auto [end, error] =
+                std::from_chars(text_.data() + pos_, text_.data() + text_.size(), value);
+            if (error != std::errc() || value > (std::uint64_t{1} << 62))
+                bad("a dimension of the shape is too large");
+            pos_ = static_cast<std::size_t>(end - text_.data());
+            dims.push_back(static_cast<std::int64_t>(value));
+            if (dims.size() > kMaxDimensions)
+                bad(fmt::format("more than {} dimensions", kMaxDimensions));
+            if (!accept(',')) {
+                expect(')');
+                break;
+            }
+        }
+        return dims;
+    }
+
+    std::string_view text_;
+    std::string_view name_;
+    std::size_t pos_ = 0;
+};
+
+Header parse_header(std::span<const std::byte> bytes, std::string_view name) {
     if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0) {
         fail("{}: not a .npy file (no \\x93NUMPY magic)", name);
     }
@@ -55,31 +155,13 @@ Header parse_header(std::span<const std::byte> bytes, const std::string& name) {
     } else {
         fail("{}: unsupported .npy version {}", name, major);
     }
+    if (header_len > kMaxHeaderBytes)
+        fail("{}: .npy header of {} bytes (at most {})", name, header_len, kMaxHeaderBytes);
     if (bytes.size() < prefix + header_len)
         fail("{}: truncated .npy header", name);
-    const std::string text(reinterpret_cast<const char*>(bytes.data()) + prefix, header_len);
-
-    Header header;
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + prefix, header_len);
+    Header header = HeaderParser(text, name).parse();
     header.data_offset = prefix + header_len;
-    header.dtype = dict_value(text, "descr", name);
-    if (header.dtype.size() < 2 || header.dtype.front() != '\'') {
-        fail("{}: .npy header has a malformed 'descr'", name);
-    }
-    header.dtype = header.dtype.substr(1, header.dtype.find('\'', 1) - 1);
-    header.fortran_order = dict_value(text, "fortran_order", name).starts_with("True");
-    const std::string shape = dict_value(text, "shape", name);
-    if (shape.empty() || shape.front() != '(')
-        fail("{}: .npy header has a malformed 'shape'", name);
-    std::size_t i = 1;
-    while (i < shape.size() && shape[i] != ')') {
-        if (std::isdigit(static_cast<unsigned char>(shape[i]))) {
-            std::size_t used = 0;
-            header.shape.push_back(std::stoll(shape.substr(i), &used));
-            i += used;
-        } else {
-            ++i;
-        }
-    }
     return header;
 }
 
@@ -121,13 +203,8 @@ std::vector<T> to_c_order(const std::vector<T>& fortran, const std::vector<std::
 }
 
 template <typename T>
-NpyArray<T> read_npy(const std::filesystem::path& path) {
-    const std::string name = path.string();
-    const std::vector<std::byte> bytes = read_file_bytes(path);
+NpyArray<T> parse_npy(std::span<const std::byte> bytes, std::string_view name) {
     const Header header = parse_header(bytes, name);
-    std::size_t count = 1;
-    for (auto dim : header.shape)
-        count *= static_cast<std::size_t>(dim);
 
     const std::string& d = header.dtype;
     if (d.size() < 3 || (d[0] != '<' && d[0] != '|' && d[0] != '=')) {
@@ -146,9 +223,21 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
     else
         fail("{}: unsupported dtype '{}'", name, d);
 
-    if (bytes.size() - header.data_offset < count * item) {
+    // Each dimension is at most 2^62, so one overflow check per step finds any product beyond
+    // what a file could hold.
+    const std::size_t available = bytes.size() - header.data_offset;
+    std::uint64_t count = 1;
+    for (const auto dim : header.shape) {
+        if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(dim), &count))
+            fail("{}: shape {} holds more values than any file can", name,
+                 shape_string(header.shape));
+    }
+    std::uint64_t needed = 0;
+    if (__builtin_mul_overflow(count, item, &needed))
+        fail("{}: shape {} holds more bytes than any file can", name, shape_string(header.shape));
+    if (needed > available) {
         fail("{}: truncated: shape {} needs {} bytes of data, file has {}", name,
-             shape_string(header.shape), count * item, bytes.size() - header.data_offset);
+             shape_string(header.shape), needed, available);
     }
     NpyArray<T> array;
     array.shape = header.shape;
@@ -176,6 +265,12 @@ NpyArray<T> read_npy(const std::filesystem::path& path) {
     if (header.fortran_order)
         array.data = to_c_order(array.data, header.shape);
     return array;
+}
+
+template <typename T>
+NpyArray<T> read_npy(const std::filesystem::path& path) {
+    const std::vector<std::byte> bytes = read_file_bytes(path, kMaxFileBytes);
+    return parse_npy<T>(bytes, path.string());
 }
 
 template <typename T>
@@ -214,6 +309,12 @@ NpyArray<float> read_npy_f32(const std::filesystem::path& path) {
 }
 NpyArray<double> read_npy_f64(const std::filesystem::path& path) {
     return read_npy<double>(path);
+}
+NpyArray<float> parse_npy_f32(std::span<const std::byte> bytes, std::string_view name) {
+    return parse_npy<float>(bytes, name);
+}
+NpyArray<double> parse_npy_f64(std::span<const std::byte> bytes, std::string_view name) {
+    return parse_npy<double>(bytes, name);
 }
 
 void write_npy(const std::filesystem::path& path, std::span<const float> values,

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bgv {
@@ -22,6 +23,10 @@ struct NpyArray {
 // stored in Fortran order come back in C order.
 NpyArray<float> read_npy_f32(const std::filesystem::path& path);
 NpyArray<double> read_npy_f64(const std::filesystem::path& path);
+// The same from bytes in memory; `name` is used in messages. The header is parsed strictly and
+// the shape's product checked against the data present, so any bytes give an array or an Error.
+NpyArray<float> parse_npy_f32(std::span<const std::byte> bytes, std::string_view name);
+NpyArray<double> parse_npy_f64(std::span<const std::byte> bytes, std::string_view name);
 
 // Writes atomically (core/file). The product of `shape` must equal the number of values.
 void write_npy(const std::filesystem::path& path, std::span<const float> values,

@@ -63,12 +63,7 @@ void Progress::update(std::int64_t done) {
         return;
     last_print_ = now;
     printed_done_ = done;
-    if (terminal_) {
-        fmt::print(stream_, "\r{}\x1b[K", line(done));
-    } else {
-        fmt::print(stream_, "{}\n", line(done));
-    }
-    std::fflush(stream_);
+    write_line(terminal_ ? fmt::format("\r{}\x1b[K", line(done)) : line(done) + "\n");
 }
 
 void Progress::finish() {
@@ -77,12 +72,11 @@ void Progress::finish() {
     finished_ = true;
     if (!terminal_ && printed_done_ == last_done_)
         return;  // the last plain line already said this
-    if (terminal_) {
-        fmt::print(stream_, "\r{}\x1b[K\n", line(last_done_));
-    } else {
-        fmt::print(stream_, "{}\n", line(last_done_));
-    }
-    std::fflush(stream_);
+    write_line(terminal_ ? fmt::format("\r{}\x1b[K\n", line(last_done_)) : line(last_done_) + "\n");
+}
+
+void Progress::write_line(const std::string& text) {
+    log::write_ignoring_errors(stream_, text);
 }
 
 std::string format_bytes(double bytes) {

@@ -1,6 +1,7 @@
 // core/progress: progress of a long job on stderr: done/total, rate and ETA. On a terminal one
 // line is redrawn in place; otherwise (a log file, CI) a plain line is written every few seconds.
-// Nothing is shown when the log level is above info (--quiet).
+// Nothing is shown when the log level is above info (--quiet). Progress is a courtesy: a stream
+// that cannot be written (2>/dev/full, a closed stderr) never stops the job.
 #pragma once
 
 #include <chrono>
@@ -28,6 +29,8 @@ class Progress {
     std::string line(std::int64_t done) const;  // the text shown for `done`, without "\r"
 
   private:
+    void write_line(const std::string& text);
+
     std::string label_;
     std::int64_t total_;
     Unit unit_;

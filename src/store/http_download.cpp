@@ -343,10 +343,14 @@ std::int64_t download_resumable(const std::string& url, const fs::path& part_pat
             most_held = have;
             fruitless = 0;
         } else if (++fruitless >= options.max_attempts_without_progress) {
+            // Before any response announced a size there is no "of N" to tell.
+            const std::string where =
+                known_total >= 0 ? fmt::format("stopped at byte {} of {}", have, known_total)
+                : have > 0       ? fmt::format("stopped after {} bytes", have)
+                                 : std::string("no bytes received");
             throw DownloadError(
                 fmt::format(
-                    "stopped at byte {} of {} after {} attempts without progress ({})", have,
-                    known_total, fruitless,
+                    "{} after {} attempts without progress ({})", where, fruitless,
                     code == CURLE_OK && !server_busy ? "the server sent nothing more" : curl_text),
                 false);
         }

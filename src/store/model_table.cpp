@@ -33,7 +33,8 @@ ModelSpec minilm() {
         "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2/resolve/main/";
     ModelSpec spec{.name = "all-MiniLM-L6-v2",
                    .files = {},
-                   .description = "sentence encoder for lyrics (MiniLM, 384-d embeddings)"};
+                   .description = "sentence encoder for lyrics (MiniLM, 384-d embeddings)",
+                   .weights_option = "--text_weights"};
     for (const std::string file : {"config.json", "vocab.txt", "model.safetensors"}) {
         spec.files.push_back({.name = file, .urls = {hub + file}});
     }

@@ -19,6 +19,7 @@ struct ModelSpec {
     std::string name;  // "biggan-deep-512": also the folder name in the cache
     std::vector<ModelFile> files;
     std::string description;
+    std::string weights_option = "--weights";  // the flag that gives these files from elsewhere
 };
 
 const std::vector<ModelSpec>& known_models();

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/file.h"
 #include "core/log.h"
+#include "store/content_check.h"
 #include "store/file_lock.h"
 #include "store/sha256.h"
 
@@ -103,8 +104,21 @@ std::vector<std::string> Store::missing_files(const std::string& name) const {
     return missing;
 }
 
+std::vector<std::string> Store::damaged_files(const std::string& name) const {
+    const ModelSpec& spec = model(name);
+    std::vector<std::string> damaged;
+    for (const auto& file : spec.files) {
+        const fs::path path = cache_dir_ / spec.name / file.name;
+        if (!fs::is_regular_file(path))
+            continue;
+        if (const std::string problem = content_problem(file.name, path); !problem.empty())
+            damaged.push_back(fmt::format("{} is {}", file.name, problem));
+    }
+    return damaged;
+}
+
 bool Store::is_complete(const std::string& name) const {
-    return missing_files(name).empty();
+    return missing_files(name).empty() && damaged_files(name).empty();
 }
 
 std::vector<std::string> Store::urls_for(const ModelFile& file) const {
@@ -132,8 +146,8 @@ void Store::fail_missing(const ModelSpec& spec, const std::string& why) const {
                 wanted.push_back(fmt::format("{} (from {})", name, urls_for(file).front()));
         }
     }
-    fail("{}; put {} into {} (or pass --weights)", why, join(wanted, ", "),
-         (cache_dir_ / spec.name).string());
+    fail("{}; put {} into {} (or pass {})", why, join(wanted, ", "),
+         (cache_dir_ / spec.name).string(), spec.weights_option);
 }
 
 fs::path Store::ensure(const std::string& name) {
@@ -157,14 +171,20 @@ fs::path Store::ensure(const std::string& name) {
 void Store::fetch_file(const ModelSpec& spec, const ModelFile& file) {
     const fs::path dir = cache_dir_ / spec.name;
     const fs::path target = dir / file.name;
-    if (fs::is_regular_file(target))
-        return;
     const std::string label = spec.name + "/" + file.name;
+    if (fs::is_regular_file(target) && content_problem(file.name, target).empty())
+        return;
     const FileLock lock(with_suffix(target, ".lock"), [&] {
         log::info("{}: another bigganviz is downloading it, waiting", label);
     });
-    if (fs::is_regular_file(target))
-        return;  // the other process finished it while we waited
+    if (fs::is_regular_file(target)) {
+        const std::string problem = content_problem(file.name, target);
+        if (problem.empty())
+            return;  // the other process finished it while we waited
+        log::warn("{} is {}; fetching it again", label, problem);
+        fs::remove(target);
+        fs::remove(with_suffix(target, ".sha256"));
+    }
 
     const fs::path part = with_suffix(target, ".part");
     std::vector<std::string> failures;
@@ -182,6 +202,12 @@ void Store::fetch_file(const ModelSpec& spec, const ModelFile& file) {
                                                 "published file has {}: refused",
                                                 size, sha256, file.sha256),
                                     false);
+            }
+            if (const std::string problem = content_problem(file.name, part); !problem.empty()) {
+                // A mirror's error page served with status 200: not worth resuming either.
+                fs::remove(part);
+                throw DownloadError(
+                    fmt::format("the {} bytes received are {}: refused", size, problem), false);
             }
             write_file_atomic(with_suffix(target, ".sha256"),
                               fmt::format("{}  {}\n", sha256, file.name));
@@ -233,6 +259,10 @@ std::vector<FileCheck> Store::verify(const std::string& name) const {
             if (check.checked_against.empty())
                 check.checked_against = "recorded hash";
         }
+        if (const std::string problem = content_problem(file.name, path); !problem.empty()) {
+            fail("{} is {} (delete it and run `bigganviz models fetch {}`)", label, problem,
+                 spec.name);
+        }
         checks.push_back(std::move(check));
     }
     return checks;
@@ -241,8 +271,14 @@ std::vector<FileCheck> Store::verify(const std::string& name) const {
 fs::path weights_or_model(const std::optional<std::string>& weights_path,
                           const std::string& model_name) {
     if (weights_path) {
-        if (!fs::exists(*weights_path))
-            fail("--weights {}: no such file or folder", *weights_path);
+        if (!fs::exists(*weights_path)) {
+            std::string option = "--weights";
+            for (const auto& spec : known_models()) {
+                if (spec.name == model_name)
+                    option = spec.weights_option;
+            }
+            fail("{} {}: no such file or folder", option, *weights_path);
+        }
         return *weights_path;
     }
     Store store;

@@ -36,7 +36,8 @@ struct FileCheck {
 };
 
 // Cache layout, per model folder <cache>/<model>/ (usable as --weights DIR):
-//   <file>          complete, checked file under its published base name
+//   <file>          complete, checked file under its published base name (hash, size and
+//                   content: a checkpoint starts like one, a JSON file parses)
 //   <file>.sha256   its SHA-256 as sha256sum writes it, recorded when it was downloaded
 //   <file>.part     bytes of an unfinished download, kept so that the next fetch resumes; a part
 //                   whose hash turned out wrong is deleted
@@ -52,14 +53,18 @@ class Store {
 
     std::filesystem::path model_dir(const std::string& name) const;
     std::vector<std::string> missing_files(const std::string& name) const;
-    bool is_complete(const std::string& name) const;
+    // Files present but not what their name claims (store/content_check): "pytorch_model.bin is
+    // an HTML or XML page, not the file (...)".
+    std::vector<std::string> damaged_files(const std::string& name) const;
+    bool is_complete(const std::string& name) const;  // nothing missing, nothing damaged
 
     // Fetches what is missing and returns the model folder. Throws one line naming the files
     // and the folder to put them in when offline or when no address serves them.
     std::filesystem::path ensure(const std::string& name);
 
     // Re-hashes every file of the model and compares with the published hash (if the table has
-    // one), the recorded one and the published size. Throws naming the bad or missing file.
+    // one), the recorded one and the published size, and checks that each file looks like what
+    // its name claims. Throws naming the bad or missing file.
     std::vector<FileCheck> verify(const std::string& name) const;
 
     // The addresses a file is tried at, the mirror applied.

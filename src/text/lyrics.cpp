@@ -135,6 +135,11 @@ std::string strip_markup(std::string_view text) {
     return std::string(trim(collapsed));
 }
 
+bool is_counter(std::string_view line) {
+    line = trim(line);
+    return !line.empty() && std::all_of(line.begin(), line.end(), is_digit);
+}
+
 bool looks_like_srt_time_line(std::string_view line) {
     const std::size_t arrow = line.find("-->");
     if (arrow == std::string_view::npos)
@@ -248,11 +253,20 @@ std::vector<LyricsLine> parse_srt(const std::vector<std::string_view>& lines,
         std::size_t block_end = i;
         while (block_end < lines.size() && !trim(lines[block_end]).empty())
             ++block_end;
-        i = block_end;
         // The counter line is optional in practice; the time line is the first with an arrow.
         std::size_t time_line = block_start;
         if (lines[time_line].find("-->") == std::string_view::npos && time_line + 1 < block_end)
             ++time_line;
+        // A time line (good or malformed) further down starts the next subtitle even without a
+        // blank line before it, together with the counter line just above it: it must never be
+        // read as sung text.
+        for (std::size_t k = time_line + 1; k < block_end; ++k) {
+            if (lines[k].find("-->") != std::string_view::npos) {
+                block_end = k - 1 > time_line && is_counter(lines[k - 1]) ? k - 1 : k;
+                break;
+            }
+        }
+        i = block_end;
         const std::string_view timing = lines[time_line];
         const std::size_t arrow = timing.find("-->");
         if (arrow == std::string_view::npos) {
@@ -355,7 +369,8 @@ Lyrics parse_lyrics(std::string_view bytes, std::string_view name) {
 }
 
 Lyrics read_lyrics_file(const std::filesystem::path& path) {
-    const std::string bytes = read_file_text(path);
+    check_readable_file(path, kMaxLyricsBytes, "lyrics file");
+    const std::string bytes = read_file_text(path, kMaxLyricsBytes);
     return parse_lyrics(bytes, path.string());
 }
 

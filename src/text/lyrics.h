@@ -3,6 +3,7 @@
 // clear line.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -31,8 +32,13 @@ struct Lyrics {
     std::vector<const LyricsLine*> sung_lines() const;
 };
 
+// A song's lyrics are a few kB; the bound only stops a wrong file (a video, /dev/zero: refused as
+// not regular anyway) from being read whole.
+inline constexpr std::uint64_t kMaxLyricsBytes = std::uint64_t{4} << 20;
+
 // `name` is used in error messages only. Malformed time stamps are skipped with a warning.
 Lyrics parse_lyrics(std::string_view bytes, std::string_view name = "lyrics");
+// Refuses what is not a regular file of at most kMaxLyricsBytes, in one line.
 Lyrics read_lyrics_file(const std::filesystem::path& path);
 
 std::string_view format_name(LyricsFormat format);

@@ -1,6 +1,7 @@
 #include "text/lyrics_classes.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "core/error.h"
 #include "core/file.h"
@@ -12,6 +13,22 @@ namespace bgv::text {
 
 namespace {
 constexpr std::size_t kMaxTokens = 256;  // sentence-transformers' max_seq_length for MiniLM
+
+// Embeddings are L2-normalised: each row of a sound cache has norm 1 (to float rounding), and a
+// NaN or a stray value would make every similarity meaningless.
+void check_unit_rows(const Embeddings& embeddings) {
+    for (std::size_t r = 0; r < embeddings.rows; ++r) {
+        double squares = 0;
+        for (std::size_t c = 0; c < embeddings.dim; ++c) {
+            const float value = embeddings.row(r)[c];
+            if (!std::isfinite(value))
+                fail("row {} holds {}", r, value);
+            squares += static_cast<double>(value) * value;
+        }
+        if (std::abs(std::sqrt(squares) - 1.0) > 1e-3)
+            fail("row {} has norm {:.6f}, expected 1", r, std::sqrt(squares));
+    }
+}
 
 void require_file(const std::filesystem::path& path) {
     if (!std::filesystem::is_regular_file(path))
@@ -53,22 +70,21 @@ Embeddings LyricsClassMatcher::load_or_compute_class_embeddings(
     const auto& names = imagenet_class_names();
     const std::vector<std::int64_t> shape = {static_cast<std::int64_t>(names.size()),
                                              encoder_.dim()};
-    if (!cache_file.empty()) {
-        if (std::filesystem::exists(cache_file)) {
-            try {
-                auto cached = read_npy_f32(cache_file);
-                if (cached.shape == shape) {
-                    log::debug("class-name embeddings from {}", cache_file.string());
-                    return Embeddings{.rows = names.size(),
-                                      .dim = static_cast<std::size_t>(encoder_.dim()),
-                                      .data = std::move(cached.data)};
-                }
-                log::warn("{} has shape {}, expected {}; computing the embeddings again",
-                          cache_file.string(), shape_string(cached.shape), shape_string(shape));
-            } catch (const Error& e) {
-                log::warn("unreadable cache {} ({}); computing the embeddings again",
-                          cache_file.string(), e.what());
-            }
+    if (!cache_file.empty() && std::filesystem::exists(cache_file)) {
+        try {
+            auto cached = read_npy_f32(cache_file);
+            if (cached.shape != shape)
+                fail("shape {}, expected {}", shape_string(cached.shape), shape_string(shape));
+            Embeddings embeddings{.rows = names.size(),
+                                  .dim = static_cast<std::size_t>(encoder_.dim()),
+                                  .data = std::move(cached.data)};
+            check_unit_rows(embeddings);
+            log::debug("class-name embeddings from {}", cache_file.string());
+            return embeddings;
+        } catch (const Error& e) {
+            // The cache only saves time: a damaged one is replaced, never trusted.
+            log::warn("class-name cache {} is unusable ({}); computing the embeddings again",
+                      cache_file.string(), describe(e));
         }
     }
     const auto start = std::chrono::steady_clock::now();
@@ -104,7 +120,7 @@ LyricsClasses LyricsClassMatcher::choose(Lyrics lyrics, std::size_t count,
 }
 
 LyricsClasses classes_from_lyrics(runtime::Engine& engine, const LyricsClassRequest& request) {
-    Lyrics lyrics = read_lyrics_file(request.lyrics_file);
+    Lyrics lyrics = request.lyrics ? *request.lyrics : read_lyrics_file(request.lyrics_file);
     log::info("{}: {} lyrics, {} sung line(s)", request.lyrics_file.string(),
               format_name(lyrics.format), lyrics.sung_lines().size());
     const LyricsClassMatcher matcher(engine, request.model_dir, request.class_cache_file);

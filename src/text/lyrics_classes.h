@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ class LyricsClassMatcher {
 
 struct LyricsClassRequest {
     std::filesystem::path lyrics_file;
+    // The lyrics when the caller has read them already (to fail fast before loading a model):
+    // reading the file again would print each of its warnings twice.
+    std::optional<Lyrics> lyrics;
     std::filesystem::path model_dir;         // config.json, vocab.txt, model.safetensors
     std::filesystem::path class_cache_file;  // class-name embeddings; empty = no cache
     std::size_t count = 12;
@@ -55,8 +59,8 @@ struct LyricsClassRequest {
     std::uint64_t seed = 0;
 };
 
-// Reads the lyrics file, loads the encoder and chooses the classes: what render and the
-// `classes` command call.
+// Reads the lyrics file (unless request.lyrics holds them), loads the encoder and chooses the
+// classes: what render and the `classes` command call.
 LyricsClasses classes_from_lyrics(runtime::Engine& engine, const LyricsClassRequest& request);
 
 }  // namespace bgv::text

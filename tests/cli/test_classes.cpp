@@ -32,12 +32,13 @@ class Classes : public testing::Test {
         return dir_ / name;
     }
 
-    test::SeparateOutputs run(const std::string& arguments) {
+    // `stdout_to` sends the program's standard output to that file instead (e.g. "/dev/full").
+    test::SeparateOutputs run(const std::string& arguments, const std::string& stdout_to = "") {
         // A private cache folder, so the test neither reads nor fills the user's.
-        return test::run_command_separately("BIGGANVIZ_CACHE='" + (dir_ / "cache").string() +
-                                                "' '" + kBinary.string() +
-                                                "' classes --threads 1 " + arguments,
-                                            dir_);
+        const std::string command = "BIGGANVIZ_CACHE='" + (dir_ / "cache").string() + "' '" +
+                                    kBinary.string() + "' classes --threads 1 " + arguments;
+        return test::run_command_separately(
+            stdout_to.empty() ? command : "(" + command + " > '" + stdout_to + "')", dir_);
     }
 
     fs::path dir_;
@@ -95,6 +96,45 @@ TEST_F(Classes, BadLyricsFilesFailWithOneLine) {
         EXPECT_NE(result.err.find(needle), std::string::npos) << result.err;
     }
     EXPECT_EQ(run("-n 3").exit_code, 2);  // --lyrics is required
+}
+
+// Issue 11, item 6: a device as lyrics is refused at once, in one line, exit code 1.
+TEST_F(Classes, LyricsFromADeviceAreRefused) {
+    const auto result = run("--lyrics /dev/zero --seed 1");
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_EQ(result.err,
+              "bigganviz: error: /dev/zero: is a character device, expected a lyrics file\n");
+}
+
+// Issue 11, item 13: a missing --text_weights was reported as "--weights"; output that could not
+// be written (`> /dev/full`) still exited 0.
+TEST_F(Classes, NamesTheTextWeightsFlagAndFailsWhenStdoutCannotBeWritten) {
+    const auto lyrics = write("song.txt", "a dog on the beach\n");
+    const auto missing =
+        run("--lyrics '" + lyrics.string() + "' --text_weights /nonexistent --seed 3");
+    EXPECT_EQ(missing.exit_code, 1);
+    EXPECT_EQ(missing.err,
+              "bigganviz: error: --text_weights /nonexistent: no such file or folder\n");
+
+    const auto full = run("--lyrics '" + lyrics.string() + "' --text_weights '" +
+                              kTinyModel.string() + "' -n 1 --seed 3 -q",
+                          "/dev/full");
+    EXPECT_EQ(full.exit_code, 1) << full.err;
+    EXPECT_TRUE(full.err.ends_with(
+        "bigganviz: error: cannot write to standard output: No space left on device\n"))
+        << full.err;
+    EXPECT_EQ(std::count(full.err.begin(), full.err.end(), '\n'), 1) << full.err;
+}
+
+// Issue 11, item 14: the lyrics were read twice (once to fail fast, once to choose the classes),
+// so every LRC warning was printed twice.
+TEST_F(Classes, EachLyricsWarningIsPrintedOnce) {
+    const auto lyrics = write("song.lrc", "[00:01.00]a dog on the beach\n[00:7x.00]broken\n");
+    const auto result = run("--lyrics '" + lyrics.string() + "' --text_weights '" +
+                            kTinyModel.string() + "' -n 1 --seed 3 -q");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.err, "warning: " + lyrics.string() +
+                              ":2: malformed time stamp [00:7x.00]; line skipped\n");
 }
 
 }  // namespace

@@ -74,7 +74,54 @@ TEST(Generate, WrongNoiseShapeIsOneLine) {
     const auto r = run("generate --weights " + kData.string() + " --noise " +
                        (kData / "t0p37_b3_y.npy").string() + " --class-vector " +
                        (kData / "t0p37_b3_y.npy").string() + " --out /tmp/never.npy");
-    EXPECT_EQ(r.exit_code, 2);
+    // A file's contents are not the command line: exit code 1 (issue 11: 2 only for usage).
+    EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.output, "bigganviz: error: " + (kData / "t0p37_b3_y.npy").string() +
-                            ": noise must be (B, 32), got (3, 100)\n");
+                            ": noise vectors must be (B, 32), got (3, 100)\n");
+}
+
+// Issue 11, item 8: NaN or infinite vectors rendered flat grey images with exit code 0.
+TEST(Generate, NanOrInfiniteVectorsAreRefused) {
+    const fs::path dir = temp_dir();
+    auto noise = bgv::read_npy_f32(kData / "t0p37_b3_z.npy");
+    noise.data[1 * 32 + 4] = std::nanf("");
+    bgv::write_npy(dir / "nan_z.npy", noise.data, noise.shape);
+    auto classes = bgv::read_npy_f32(kData / "t0p37_b3_y.npy");
+    classes.data[2 * 100 + 9] = INFINITY;
+    bgv::write_npy(dir / "inf_y.npy", classes.data, classes.shape);
+
+    auto r = run("generate --weights " + kData.string() + " --noise " +
+                 (dir / "nan_z.npy").string() + " --class-vector " +
+                 (kData / "t0p37_b3_y.npy").string() + " --out " + (dir / "out.npy").string());
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.output, "bigganviz: error: " + (dir / "nan_z.npy").string() +
+                            ": noise vector 1 has nan at column 4 (expected finite values "
+                            "within ±1000)\n");
+    r = run("generate --weights " + kData.string() + " --noise " +
+            (kData / "t0p37_b3_z.npy").string() + " --class-vector " +
+            (dir / "inf_y.npy").string() + " --out " + (dir / "out.npy").string());
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.output, "bigganviz: error: " + (dir / "inf_y.npy").string() +
+                            ": class vector 2 has inf at column 9 (expected finite values "
+                            "within ±1000)\n");
+    EXPECT_FALSE(fs::exists(dir / "out.npy"));
+    fs::remove_all(dir);
+}
+
+// Issue 11, item 7: a shape (-2, 128) was read as (2, 128), and std::stoll's own message leaked.
+TEST(Generate, AHostileNpyShapeIsOneLine) {
+    const fs::path dir = temp_dir();
+    const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 32), }\n";
+    std::string bytes = std::string("\x93NUMPY\x01", 7) + '\0' + static_cast<char>(dict.size()) +
+                        '\0' + dict + std::string(256, '\0');
+    bgv::write_file_atomic(dir / "minus.npy", bytes);
+    const auto r =
+        run("generate --weights " + kData.string() + " --noise " + (dir / "minus.npy").string() +
+            " --class-vector " + (kData / "t0p37_b3_y.npy").string() + " --out " +
+            (dir / "out.npy").string());
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.output, "bigganviz: error: " + (dir / "minus.npy").string() +
+                            ": malformed .npy header at byte 51: a shape holds non-negative "
+                            "integers only\n");
+    fs::remove_all(dir);
 }

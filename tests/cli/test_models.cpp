@@ -13,12 +13,16 @@
 #include "core/error.h"
 #include "core/file.h"
 #include "http_test_server.h"
+#include "support/process.h"
 
 extern char** environ;
 
 namespace {
 
 namespace fs = std::filesystem;
+
+// What the store takes for a checkpoint: a zip archive's magic, then filler.
+const std::string kWeights = "PK\x03\x04" + std::string(70'000 - 4, 'w');
 
 class ModelsCommand : public ::testing::Test {
   protected:
@@ -29,8 +33,7 @@ class ModelsCommand : public ::testing::Test {
         const fs::path biggan = root_ / "mirror" / "models.huggingface.co" / "biggan";
         fs::create_directories(biggan);
         bgv::write_file_atomic(biggan / "biggan-deep-128-config.json", R"({"output_dim": 128})");
-        bgv::write_file_atomic(biggan / "biggan-deep-128-pytorch_model.bin",
-                               std::string(70'000, 'w'));
+        bgv::write_file_atomic(biggan / "biggan-deep-128-pytorch_model.bin", kWeights);
         ::setenv("BIGGANVIZ_CACHE", (root_ / "cache").c_str(), 1);
         ::setenv("BIGGANVIZ_MIRROR", ("file://" + (root_ / "mirror").string()).c_str(), 1);
         ::unsetenv("BIGGANVIZ_OFFLINE");
@@ -66,8 +69,7 @@ TEST_F(ModelsCommand, FetchesFromTheMirrorThenPrintsPathAndVerifies) {
                   " (missing config.json, pytorch_model.bin): `bigganviz models fetch "
                   "biggan-deep-128` gets it");
     EXPECT_EQ(run({"fetch", "biggan-deep-128", "-q"}), folder + "\n");
-    EXPECT_EQ(bgv::read_file_text(fs::path(folder) / "pytorch_model.bin"),
-              std::string(70'000, 'w'));
+    EXPECT_EQ(bgv::read_file_text(fs::path(folder) / "pytorch_model.bin"), kWeights);
     EXPECT_EQ(run({"path", "biggan-deep-128"}), folder + "\n");
 
     const std::string verified = run({"verify"});
@@ -85,12 +87,55 @@ TEST_F(ModelsCommand, FetchesFromTheMirrorThenPrintsPathAndVerifies) {
                     .starts_with("error: verification failed for biggan-deep-128"));
 }
 
+// Issue 11, item 5: with stderr on a full device or closed, the first progress line ended the
+// program with exit code 1. Progress and log lines are a courtesy: the fetch completes, exit 0.
+TEST_F(ModelsCommand, AnUnwritableOrClosedStderrDoesNotStopTheCommand) {
+    const std::string program = BGV_BINARY_DIR "/src/cli/bigganviz";
+    const fs::path folder = root_ / "cache" / "biggan-deep-128";
+    for (const std::string redirect : {"2>/dev/full", "2>&-"}) {
+        SCOPED_TRACE(redirect);
+        fs::remove_all(root_ / "cache");
+        const auto result =
+            bgv::test::run_command(program + " models fetch biggan-deep-128 " + redirect);
+        EXPECT_EQ(result.exit_code, 0);
+        EXPECT_EQ(result.output, folder.string() + "\n");
+        EXPECT_EQ(bgv::read_file_text(folder / "pytorch_model.bin"), kWeights);
+        // With stderr closed, no file opened later took its descriptor and got the log lines.
+        EXPECT_EQ(bgv::read_file_text(folder / "config.json"), R"({"output_dim": 128})");
+    }
+}
+
+// Issue 11, item 12: `path` and `verify` said ok for an HTML page stored as the checkpoint.
+TEST_F(ModelsCommand, PathAndVerifyRefuseAnHtmlPageStoredAsTheCheckpoint) {
+    const std::string folder = (root_ / "cache" / "biggan-deep-128").string();
+    ASSERT_EQ(run({"fetch", "biggan-deep-128", "-q"}), folder + "\n");
+    bgv::write_file_atomic(fs::path(folder) / "pytorch_model.bin", "<html>Not found</html>\n");
+    fs::remove(fs::path(folder) / "pytorch_model.bin.sha256");
+    const std::string reason =
+        "pytorch_model.bin is an HTML or XML page, not the file (a server's error page?)";
+    EXPECT_EQ(run({"path", "biggan-deep-128"}),
+              "error: biggan-deep-128 in " + folder + " is damaged: " + reason +
+                  " (delete it and run `bigganviz models fetch biggan-deep-128`)");
+    ::testing::internal::CaptureStdout();
+    const std::string error = [] {
+        try {
+            bgv::cli::dispatch(std::vector<std::string>{"models", "verify", "biggan-deep-128"});
+        } catch (const std::exception& e) {
+            return bgv::describe(e);
+        }
+        return std::string("(verified)");
+    }();
+    const std::string report = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(error, "verification failed for biggan-deep-128");
+    EXPECT_NE(report.find("biggan-deep-128/" + reason), std::string::npos) << report;
+}
+
 // Two bigganviz processes fetch one model from a slow local server at once: the flock makes the
 // second wait and find the file complete, so the server sends the weights once.
 TEST_F(ModelsCommand, TwoProcessesFetchingOneModelDownloadItOnce) {
     ::setenv("NO_PROXY", "127.0.0.1,localhost", 1);
     ::setenv("no_proxy", "127.0.0.1,localhost", 1);
-    const std::string weights(300'000, 'x');
+    const std::string weights = "PK\x03\x04" + std::string(300'000 - 4, 'x');
     bgv::testing::HttpTestServer server;
     const std::string base = "/models.huggingface.co/biggan/biggan-deep-256-";
     server.serve(base + "config.json", {.body = R"({"output_dim": 256})"});
@@ -148,7 +193,7 @@ TEST_F(ModelsCommand, OfflineAndUnknownNamesFailInOneLine) {
               "config.json (from " +
                   mirrored("config.json") + "), vocab.txt (from " + mirrored("vocab.txt") +
                   "), model.safetensors (from " + mirrored("model.safetensors") + ") into " +
-                  (root_ / "cache" / "all-MiniLM-L6-v2").string() + " (or pass --weights)");
+                  (root_ / "cache" / "all-MiniLM-L6-v2").string() + " (or pass --text_weights)");
     EXPECT_EQ(run({"fetch", "biggan-deep-64"}),
               "error: unknown model 'biggan-deep-64' (known: biggan-deep-128, biggan-deep-256, "
               "biggan-deep-512, all-MiniLM-L6-v2)");

@@ -29,3 +29,22 @@ TEST(Error, UsageErrorsStayUsageErrors) {
 TEST(Error, WithContextReturnsTheValue) {
     EXPECT_EQ(bgv::with_context("x", [] { return 42; }), 42);
 }
+
+// Issue 11, item 14: "X: X: ..." when a reader names its file and the caller adds the same name
+// as context (`--lyrics /dev/zero` read "/dev/zero: /dev/zero: is a character device").
+TEST(Error, ContextThatTheCauseAlreadyStartsWithIsSaidOnce) {
+    try {
+        bgv::with_context("/dev/zero", [] {
+            bgv::with_context("/dev/zero", [] { bgv::fail("/dev/zero: is a character device"); });
+        });
+        FAIL() << "no exception";
+    } catch (const std::exception& e) {
+        EXPECT_EQ(bgv::describe(e), "/dev/zero: is a character device");
+    }
+    try {
+        bgv::with_context("song.lrc", [] { bgv::fail("song.lrcx: not the same name"); });
+        FAIL() << "no exception";
+    } catch (const std::exception& e) {
+        EXPECT_EQ(bgv::describe(e), "song.lrc: song.lrcx: not the same name");
+    }
+}

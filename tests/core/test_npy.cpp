@@ -96,3 +96,67 @@ TEST(Npy, ShapeStringMatchesNumpy) {
     EXPECT_EQ(bgv::shape_string(std::vector<std::int64_t>{5}), "(5,)");
     EXPECT_EQ(bgv::shape_string(std::vector<std::int64_t>{128, 1000}), "(128, 1000)");
 }
+
+namespace {
+// A version 1.0 .npy file with `dict` as its header and `data_bytes` zero bytes of data.
+std::vector<std::byte> npy_with_header(const std::string& dict, std::size_t data_bytes) {
+    std::string text = "\x93NUMPY\x01";
+    text.push_back('\0');
+    text.push_back(static_cast<char>(dict.size() & 0xff));
+    text.push_back(static_cast<char>(dict.size() >> 8));
+    text += dict;
+    text.append(data_bytes, '\0');
+    const auto* begin = reinterpret_cast<const std::byte*>(text.data());
+    return {begin, begin + text.size()};
+}
+
+// The one line a parse gives, or "(parsed)".
+std::string npy_error(const std::string& dict, std::size_t data_bytes = 1024) {
+    try {
+        bgv::parse_npy_f32(npy_with_header(dict, data_bytes), "x.npy");
+    } catch (const bgv::Error& e) {
+        return e.what();
+    }
+    return "(parsed)";
+}
+}  // namespace
+
+// Issue 11, item 7: the reader ignored a minus sign in the shape, let std::stoll escape and did
+// not check the shape's product for overflow; (-2, 128) and (2^62 + 2, 128) were accepted.
+TEST(Npy, HostileShapesGetOneLineEach) {
+    EXPECT_EQ(
+        npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 128), }\n", 2 * 128 * 4),
+        "(parsed)");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 128), }\n"),
+              "x.npy: malformed .npy header at byte 51: a shape holds non-negative integers only");
+    // 2^62 + 2: no dimension is above 2^62, so that one overflow check per product step suffices.
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387906, "
+                        "128), }\n"),
+              "x.npy: malformed .npy header at byte 51: a dimension of the shape is too large");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, "
+                        "128), }\n"),
+              "x.npy: shape (4611686018427387904, 128) holds more values than any file can");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': "
+                        "(99999999999999999999999, 128), }\n"),
+              "x.npy: malformed .npy header at byte 51: a dimension of the shape is too large");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (1073741824, 1024), "
+                        "}\n"),
+              "x.npy: truncated: shape (1073741824, 1024) needs 4398046511104 bytes of data, file "
+              "has 1024");
+    EXPECT_EQ(npy_error("{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,), "
+                        "}\n"),
+              "x.npy: shape (2305843009213693952,) holds more bytes than any file can");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1e3), }\n"),
+              "x.npy: malformed .npy header at byte 55: expected ')'");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': False, }\n"),
+              "x.npy: malformed .npy header at byte 43: it needs 'descr', 'fortran_order' and "
+              "'shape'");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (), }"),
+              "x.npy: malformed .npy header at byte 25: unexpected or repeated key 'descr'");
+    EXPECT_EQ(npy_error("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (), }"),
+              "x.npy: malformed .npy header at byte 34: expected True or False");
+}
+
+TEST(Npy, RefusesADeviceInsteadOfReadingIt) {
+    EXPECT_THROW(bgv::read_npy_f32("/dev/zero"), bgv::Error);
+}

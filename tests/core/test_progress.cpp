@@ -61,3 +61,21 @@ TEST(Progress, BytesAndDurationsReadAsAPersonWritesThem) {
     EXPECT_EQ(bgv::format_duration(185), "3:05");
     EXPECT_EQ(bgv::format_duration(3723), "1:02:03");
 }
+
+// Issue 11, item 5: `2>/dev/full` ended a render at its first progress line. A stream that
+// refuses every write loses the text and nothing else. (tests/cli runs the program itself with
+// stderr on /dev/full and closed.)
+TEST(Progress, AStreamThatCannotBeWrittenIsIgnored) {
+    std::FILE* full = std::fopen("/dev/full", "w");
+    ASSERT_NE(full, nullptr);
+    std::setvbuf(full, nullptr, _IONBF, 0);
+    {
+        bgv::Progress progress("render", 10, bgv::Progress::Unit::items, "frames", full);
+        EXPECT_NO_THROW(progress.update(5));
+        EXPECT_NO_THROW(progress.update(10));
+        EXPECT_NO_THROW(progress.finish());
+    }
+    EXPECT_NO_THROW(bgv::log::write_ignoring_errors(full, "a warning\n"));
+    EXPECT_EQ(std::ferror(full), 0);  // cleared, so later writes are tried again
+    std::fclose(full);
+}

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "core/error.h"
 #include "text/lyrics.h"
@@ -100,6 +103,51 @@ TEST(Lyrics, EmptyBinaryAndNonUtf8FilesGetOneClearLine) {
 
 TEST(Lyrics, MissingFileNamesThePath) {
     EXPECT_THROW(read_lyrics_file("/nonexistent/lyrics.lrc"), Error);
+}
+
+// Issue 11, item 14: with no blank line before it, a subtitle whose time line is malformed was
+// joined to the one above and its time line sung as words.
+TEST(Lyrics, SrtTimeLineWithoutABlankLineBeforeItStartsTheNextSubtitle) {
+    testing::internal::CaptureStderr();
+    const Lyrics lyrics = parse_lyrics(
+        "1\n00:00:01,000 --> 00:00:02,000\nfirst words\n"
+        "2\n00:00:0x,000 --> 00:00:04,000\nbroken words\n"
+        "00:00:05,000 --> 00:00:06,000\nlast words\n",
+        "song.srt");
+    const std::string warnings = testing::internal::GetCapturedStderr();
+    ASSERT_EQ(lyrics.lines.size(), 2u);
+    EXPECT_EQ(lyrics.lines[0].text, "first words");
+    EXPECT_EQ(lyrics.lines[1].text, "last words");
+    EXPECT_DOUBLE_EQ(*lyrics.lines[1].start_seconds, 5.0);
+    EXPECT_EQ(warnings,
+              "warning: song.srt:5: malformed time line '00:00:0x,000 --> 00:00:04,000'; subtitle "
+              "skipped\n");
+}
+
+// Issue 11, item 6: `--lyrics /dev/zero` grew to 15.7 GB. A device, a pipe or a huge file is
+// refused before a byte is read.
+TEST(Lyrics, ADeviceOrAHugeFileIsRefusedInOneLine) {
+    try {
+        read_lyrics_file("/dev/zero");
+        ADD_FAILURE() << "/dev/zero was read as lyrics";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "/dev/zero: is a character device, expected a lyrics file");
+    }
+    const auto huge = std::filesystem::temp_directory_path() /
+                      ("bgv_huge_lyrics_" + std::to_string(::getpid()) + ".txt");
+    std::filesystem::remove(huge);
+    { std::ofstream(huge) << "la"; }
+    std::filesystem::resize_file(huge, kMaxLyricsBytes + 1);  // sparse: no disk used
+    try {
+        read_lyrics_file(huge);
+        ADD_FAILURE() << "a file above the bound was read";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  huge.string() +
+                      ": is 4194305 bytes, more than the 4194304 bytes a lyrics file may have");
+    }
+    std::filesystem::remove(huge);
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "core/error.h"
 #include "core/file.h"
+#include "core/log.h"
+#include "core/npy.h"
 #include "text/class_names.h"
 #include "text/lyrics_classes.h"
 
@@ -53,6 +57,56 @@ TEST(LyricsClasses, ClassEmbeddingsAreComputedOnceAndCachedPerModel) {
         // Batching and padding change only the GEMMs' summation order.
         EXPECT_NEAR(alone.row(0)[c], first.class_embeddings().row(417)[c], 2e-6);
         EXPECT_NEAR(alone.row(1)[c], first.class_embeddings().row(3)[c], 2e-6);
+    }
+}
+
+// Issue 11, item 11: the cache was used without checking its values (a NaN made every
+// similarity -inf). A cache with a NaN, a row that is not unit length, or the wrong shape is
+// replaced by freshly computed embeddings, with one warning.
+TEST(LyricsClasses, ADamagedClassNameCacheIsComputedAgainWithAWarning) {
+    TempDir cache;
+    const auto cache_file = cache.path / "class-names.npy";
+    const LyricsClassMatcher fresh(engine(), kTinyModel, cache_file);
+    const std::vector<float> good = fresh.class_embeddings().data;
+    const auto rows = static_cast<std::int64_t>(fresh.class_embeddings().rows);
+    const auto dim = static_cast<std::int64_t>(fresh.class_embeddings().dim);
+
+    struct Damage {
+        std::string name;
+        std::function<void(std::vector<float>&, std::vector<std::int64_t>&)> apply;
+        std::string reason;
+    };
+    const std::vector<Damage> damages = {
+        {"NaN", [](auto& v, auto&) { v[5] = std::nanf(""); }, "row 0 holds nan"},
+        {"scaled row",
+         [&](auto& v, auto&) {
+             for (std::int64_t c = 0; c < dim; ++c)
+                 v[static_cast<std::size_t>(7 * dim + c)] *= 2;
+         },
+         "row 7 has norm 2.000000, expected 1"},
+        {"shape",
+         [&](auto&, auto& shape) {
+             shape = {dim, rows};
+         },
+         fmt::format("shape ({}, {}), expected ({}, {})", dim, rows, rows, dim)},
+    };
+    for (const auto& damage : damages) {
+        std::vector<float> values = good;
+        std::vector<std::int64_t> shape = {rows, dim};
+        damage.apply(values, shape);
+        write_npy(cache_file, std::span<const float>(values), shape);
+        log::set_level(log::Level::warn);  // the warning alone, not the timing line
+        testing::internal::CaptureStderr();
+        const LyricsClassMatcher again(engine(), kTinyModel, cache_file);
+        const std::string warning = testing::internal::GetCapturedStderr();
+        log::set_level(log::Level::info);
+        EXPECT_EQ(warning, "warning: class-name cache " + cache_file.string() + " is unusable (" +
+                               damage.reason + "); computing the embeddings again\n")
+            << damage.name;
+        // Recomputed: the same values as the first run (same code path and thread count), and
+        // the cache holds them again.
+        EXPECT_EQ(again.class_embeddings().data, good) << damage.name;
+        EXPECT_EQ(read_npy_f32(cache_file).data, good) << damage.name;
     }
 }
 

@@ -103,6 +103,14 @@ TEST(Bert, ConfigAndInputsAreChecked) {
     EXPECT_THROW(BertConfig::from_json(R"({"hidden_act": "relu"})"), Error);
     EXPECT_THROW(BertConfig::from_json(R"({"hidden_size": 30, "num_attention_heads": 4})"), Error);
     EXPECT_THROW(BertConfig::from_json("[1, 2]"), Error);
+    // Issue 11, item 10: every config value has bounds, and a bad one is one line.
+    try {
+        BertConfig::from_json(R"({"hidden_size": 1e9, "num_attention_heads": 4})");
+        ADD_FAILURE() << "hidden_size 1e9 was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "hidden_size: expected an integer 1–8192, got 1000000000.0");
+    }
     const auto config = BertConfig::from_file(kTinyModel / "config.json");
     EXPECT_EQ(config.hidden, 32);
     EXPECT_EQ(config.heads, 4);

@@ -171,6 +171,30 @@ TEST(BigganGenerator, ConfigFromJson) {
         "half, input divisible by 4)");
 }
 
+// Issue 11, item 10: channel_width 1e9 overflowed int (16 × channel_width) and the message
+// showed a negative shape. Every value is read against its bounds, in one line.
+TEST(BigganGenerator, ConfigValuesOutsideTheirBoundsGetOneLine) {
+    const std::string layers = R"("layers": [[false, 16, 16], [true, 16, 1]])";
+    EXPECT_EQ(
+        error_of([&] { Config::from_json_text(R"({"channel_width": 1e9, )" + layers + "}"); }),
+        "channel_width: expected an integer 1–4096, got 1000000000.0");
+    EXPECT_EQ(error_of([&] { Config::from_json_text(R"({"z_dim": -3, )" + layers + "}"); }),
+              "z_dim: expected an integer 1–4096, got -3");
+    EXPECT_EQ(error_of([&] { Config::from_json_text(R"({"eps": "small", )" + layers + "}"); }),
+              "eps: expected a number 1e-12–1, got \"small\"");
+    EXPECT_EQ(error_of([] {
+                  Config::from_json_text(R"({"layers": [[false, 16, 16], [true, 16, 2.5]]})");
+              }),
+              "layers[1]: out: expected an integer 1–64, got 2.5");
+    EXPECT_EQ(
+        error_of([] { Config::from_json_text(R"({"layers": [[0, 16, 16]]})"); }),
+        "layers[0]: expected [upsample, in, out] (a boolean and two integers), got [0,16,16]");
+    // Raw "[json.exception.parse_error.101]" text no longer reaches the user.
+    EXPECT_EQ(error_of([] { Config::from_json_text(R"({"z_dim": 12,)"); }),
+              "invalid JSON at line 1, column 14: syntax error while parsing object key - "
+              "unexpected end of input; expected string literal");
+}
+
 // The published rule: k, c = modf(t / 0.02); c == 0 → row k, else row k·c + row k+1·(1 - c).
 TEST(BigganGenerator, StatisticsForTruncation) {
     checkpoint::Tensor means{{51, 1}, {}}, vars{{51, 1}, {}};
