@@ -248,10 +248,25 @@ class Decoder {
         }
         if (!read_error.empty() && audio.damaged_packets == 0)
             audio.damaged_packets = 1;
+        if (!full && audio.damaged_packets == 0 && ends_before_declared_length(audio))
+            audio.damaged_packets = 1;
         return audio;
     }
 
   private:
+    // A file cut short on a packet boundary (a partial download) decodes without any error, but
+    // its header still declares the whole length (an mp3's Xing frame count, a container's
+    // duration). Encoder delay and padding differ from it by far less than the margin; a length
+    // only estimated from the bitrate shrinks with the file and says nothing.
+    bool ends_before_declared_length(const NativeAudio& audio) const {
+        if (format_->duration == AV_NOPTS_VALUE || format_->duration <= 0 ||
+            format_->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE)
+            return false;
+        const double declared = static_cast<double>(format_->duration) / AV_TIME_BASE;
+        const double decoded = static_cast<double>(audio.mono.size()) / audio.sample_rate;
+        return decoded < declared - std::max(0.25, 0.01 * declared);
+    }
+
     void append(const AVFrame& frame, NativeAudio& audio) const {
         const int channels = frame.ch_layout.nb_channels;
         if (audio.sample_rate == 0) {
