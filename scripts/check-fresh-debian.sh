@@ -29,6 +29,8 @@ if [[ ${1:-} == --inside ]]; then
     mount --rbind /sys "$root/sys"
     mount --rbind /dev "$root/dev"
     mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$root/dev/shm"
+    mount -t tmpfs -o mode=755,nosuid,nodev tmpfs "$root/run"
+    mkdir -p "$root/run/lock"
     mount --bind "$cache" "$root/var/cache/apt/archives"
     status=0
     for command in "$@"; do
@@ -53,14 +55,6 @@ fi
 for tool in mmdebstrap unshare chroot git; do
     command -v "$tool" >/dev/null || { echo "check-fresh-debian.sh: $tool not found" >&2; exit 1; }
 done
-
-# The README's first two ```sh blocks, one command line each.
-mapfile -t commands < <(awk '/^```sh$/ {inside = 1; next} /^```$/ {inside = 0} inside' README.md |
-                        head -n 2)
-if ((${#commands[@]} != 2)); then
-    echo "check-fresh-debian.sh: README.md's first two sh blocks not found" >&2
-    exit 1
-fi
 
 cache=${BGV_FRESH_DEBIAN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bigganviz/fresh-debian-debs}
 mkdir -p "$cache"
@@ -95,6 +89,14 @@ head=$(git rev-parse HEAD)
 say "cloning $head into /root/bigganviz"
 git clone --quiet --no-hardlinks "$repo" "$root/root/bigganviz"
 git -C "$root/root/bigganviz" checkout --quiet --detach "$head"
+
+# The README's first two ```sh blocks, one command line each, as committed.
+mapfile -t commands < <(awk '/^```sh$/ {inside = 1; next} /^```$/ {inside = 0} inside' \
+                        "$root/root/bigganviz/README.md" | head -n 2)
+if ((${#commands[@]} != 2)); then
+    echo "check-fresh-debian.sh: README.md's first two sh blocks not found" >&2
+    exit 1
+fi
 
 mirror=$root/srv/models/models.huggingface.co/biggan
 mkdir -p "$mirror"
