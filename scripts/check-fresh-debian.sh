@@ -11,7 +11,7 @@
 # The root is made afresh every run; only the downloaded Debian packages are kept between runs, in
 # $BGV_FRESH_DEBIAN_CACHE (default ~/.cache/bigganviz/fresh-debian-debs), which apt checks against
 # the signed archive indexes as it would its own cache. Everything the commands mount (/proc, /sys,
-# /dev, /dev/shm, the package cache) lives in a private mount and PID namespace, so it all
+# /dev, /dev/shm, /run, the package cache) lives in a private mount and PID namespace, so it all
 # disappears with the last process, whichever way the run ends.
 #
 # Needs root, mmdebstrap, unshare (util-linux) and git, and the Debian archive over the network.
