@@ -33,9 +33,15 @@ if [[ ${BIGGANVIZ_WITH_TORCH:-0} == 1 ]]; then
     packages+=(python3-torch python3-numpy)
 fi
 
-if [[ ${BIGGANVIZ_WITH_FUZZ:-0} == 1 ]]; then
-    # Only for the libFuzzer targets in fuzz/ (README "Fuzzing").
+if [[ ${BIGGANVIZ_WITH_FUZZ:-0} == 1 || ${BIGGANVIZ_WITH_CI:-0} == 1 ]]; then
+    # Only for the libFuzzer targets in fuzz/ (README "Fuzzing", scripts/fuzz.sh).
     packages+=(clang libclang-rt-14-dev)
+fi
+
+if [[ ${BIGGANVIZ_WITH_CI:-0} == 1 ]]; then
+    # What .ci/run adds under CI=true: the fuzzers (above) and scripts/check-fresh-debian.sh,
+    # which makes a Debian root (mmdebstrap; mount and unshare) and clones the repository into it.
+    packages+=(mmdebstrap mount util-linux git)
 fi
 
 run_as_root() {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -47,4 +48,37 @@ TEST(Random, UniformRange) {
     EXPECT_LT(hi, 1.0);
     EXPECT_LT(lo, 1e-3);
     EXPECT_GT(hi, 1.0 - 1e-3);
+}
+
+// Streams (choreo draws classes, noise and jitter from separate streams of one seed) and below(n).
+TEST(RandomStreams, StreamZeroIsThePlainSeedAndOthersDiffer) {
+    bgv::Random plain(42), zero(42, 0), one(42, 1), two(42, 2), other_seed(43, 1);
+    EXPECT_EQ(plain.next(), zero.next());
+    const auto x = one.next();
+    EXPECT_NE(x, two.next());
+    EXPECT_NE(x, other_seed.next());
+    EXPECT_EQ(x, bgv::Random(42, 1).next());
+    // The stream's seed offset as tools/choreo_reference.py's Rng(42, 1) and Rng(42, 2) have it.
+    EXPECT_EQ(x, 0x017918c1d008064fULL);
+    EXPECT_EQ(one.next(), 0x87d16c49b2d2b6c2ULL);
+    EXPECT_EQ(bgv::Random(42, 2).next(), 0x7c811da5e892e33eULL);
+}
+
+TEST(RandomStreams, BelowIsInRangeAndRoughlyUniform) {
+    bgv::Random random(5);
+    std::array<int, 7> counts{};
+    const int n = 70000;
+    for (int i = 0; i < n; ++i) {
+        const auto v = random.below(7);
+        ASSERT_LT(v, 7u);
+        ++counts[v];
+    }
+    // Each count is binomial(70000, 1/7): mean 10000, standard deviation 93; 500 is > 5 sigma.
+    for (const int c : counts)
+        EXPECT_NEAR(c, 10000, 500);
+}
+
+TEST(RandomStreams, DrawnSeedsFitInADouble) {
+    for (int i = 0; i < 100; ++i)
+        EXPECT_LT(bgv::draw_seed(), std::uint64_t{1} << 53);
 }

@@ -2,8 +2,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
@@ -41,23 +45,88 @@ TEST(LyricsClasses, ClassNamesAreTheThousandImagenetLabels) {
     EXPECT_EQ(names[999], "toilet paper");
 }
 
+// How many times the 1000 class names were encoded while `make_matcher` ran: the matcher logs
+// one line for each encoding.
+template <typename MakeMatcher>
+int class_name_encodings(MakeMatcher make_matcher) {
+    log::set_level(log::Level::info);
+    testing::internal::CaptureStderr();
+    make_matcher();
+    const std::string err = testing::internal::GetCapturedStderr();
+    int count = 0;
+    for (auto at = err.find("encoded 1000 class names"); at != std::string::npos;
+         at = err.find("encoded 1000 class names", at + 1))
+        ++count;
+    return count;
+}
+
+// A copy of the tiny model whose embedding LayerNorm scale differs in one element: another
+// model, whose class-name embeddings differ from the original's.
+std::filesystem::path changed_copy_of_tiny_model(const std::filesystem::path& dir) {
+    std::filesystem::create_directories(dir);
+    for (const char* file : {"config.json", "vocab.txt", "model.safetensors"})
+        std::filesystem::copy_file(kTinyModel / file, dir / file);
+    std::string bytes = read_file_text(dir / "model.safetensors");
+    std::uint64_t header_size = 0;
+    std::memcpy(&header_size, bytes.data(), sizeof header_size);
+    const auto header = nlohmann::json::parse(bytes.substr(8, header_size));
+    const auto& tensor = header.at("embeddings.LayerNorm.weight");
+    EXPECT_EQ(tensor.at("dtype"), "F32");
+    const std::size_t at = 8 + header_size + tensor.at("data_offsets")[0].get<std::size_t>();
+    float value = 0;
+    std::memcpy(&value, bytes.data() + at, sizeof value);
+    value = value * 2 + 0.5f;
+    std::memcpy(bytes.data() + at, &value, sizeof value);
+    write_file_atomic(dir / "model.safetensors", bytes);
+    return dir;
+}
+
 TEST(LyricsClasses, ClassEmbeddingsAreComputedOnceAndCachedPerModel) {
     TempDir cache;
-    const auto cache_file = cache.path / "text" / "class-names.npy";
-    const LyricsClassMatcher first(engine(), kTinyModel, cache_file);
+    const auto cache_file = cache.path / "class-names-a.npy";
+    std::optional<LyricsClassMatcher> first, second, third;
+    EXPECT_EQ(class_name_encodings([&] { first.emplace(engine(), kTinyModel, cache_file); }), 1);
     ASSERT_TRUE(std::filesystem::exists(cache_file));
 
-    // The second matcher reads the cache: identical values, and a class name's row equals the
-    // embedding of that name alone.
-    const LyricsClassMatcher second(engine(), kTinyModel, cache_file);
-    EXPECT_EQ(first.class_embeddings().data, second.class_embeddings().data);
+    // The second matcher reads the cache: no encoding, identical values.
+    EXPECT_EQ(class_name_encodings([&] { second.emplace(engine(), kTinyModel, cache_file); }), 0);
+    EXPECT_EQ(first->class_embeddings().data, second->class_embeddings().data);
+
+    // What it reads is the file: a marked file (rows 5 and 6 swapped, still a valid cache) comes
+    // back as written.
+    std::vector<float> marked = first->class_embeddings().data;
+    const auto dim = first->class_embeddings().dim;
+    std::swap_ranges(marked.begin() + 5 * dim, marked.begin() + 6 * dim, marked.begin() + 6 * dim);
+    write_npy(cache_file, marked, {1000, static_cast<std::int64_t>(first->class_embeddings().dim)});
+    EXPECT_EQ(class_name_encodings([&] { third.emplace(engine(), kTinyModel, cache_file); }), 0);
+    EXPECT_EQ(third->class_embeddings().data, marked);
+
+    // A class name's row equals the embedding of that name alone.
     const auto& names = imagenet_class_names();
-    const Embeddings alone = first.embed({names[417], names[3]});
+    const Embeddings alone = first->embed({names[417], names[3]});
     for (std::size_t c = 0; c < alone.dim; ++c) {
         // Batching and padding change only the GEMMs' summation order.
-        EXPECT_NEAR(alone.row(0)[c], first.class_embeddings().row(417)[c], 2e-6);
-        EXPECT_NEAR(alone.row(1)[c], first.class_embeddings().row(3)[c], 2e-6);
+        EXPECT_NEAR(alone.row(0)[c], first->class_embeddings().row(417)[c], 2e-6);
+        EXPECT_NEAR(alone.row(1)[c], first->class_embeddings().row(3)[c], 2e-6);
     }
+
+    // Another model with its own cache file (callers key it by the weights' SHA-256) encodes
+    // the names once for itself and gets other embeddings; the first model's cache is untouched.
+    const auto other_model = changed_copy_of_tiny_model(cache.path / "other_model");
+    const auto other_cache = cache.path / "class-names-b.npy";
+    std::optional<LyricsClassMatcher> other, other_again;
+    EXPECT_EQ(class_name_encodings([&] { other.emplace(engine(), other_model, other_cache); }), 1);
+    EXPECT_EQ(
+        class_name_encodings([&] { other_again.emplace(engine(), other_model, other_cache); }), 0);
+    EXPECT_EQ(other->class_embeddings().data, other_again->class_embeddings().data);
+    ASSERT_EQ(other->class_embeddings().data.size(), first->class_embeddings().data.size());
+    double largest_difference = 0;
+    for (std::size_t i = 0; i < first->class_embeddings().data.size(); ++i)
+        largest_difference = std::max(
+            largest_difference, static_cast<double>(std::abs(other->class_embeddings().data[i] -
+                                                             first->class_embeddings().data[i])));
+    EXPECT_GT(largest_difference, 1e-3);
+    EXPECT_EQ(read_npy_f32(cache_file).data, marked);
 }
 
 // Issue 11, item 11: the cache was used without checking its values (a NaN made every
