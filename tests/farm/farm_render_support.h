@@ -27,10 +27,11 @@ inline constexpr int kFrames = 17;
 inline constexpr int kPieces = 9;
 
 // The render options every process of a test gives (the seed is added by the caller).
-inline std::string render_options(const std::string& output = "out.mp4") {
+// `frame_length` 4096 gives 17 frames; a test that must interrupt a render asks for more.
+inline std::string render_options(const std::string& output = "out.mp4", int frame_length = 4096) {
     return fmt::format(
-        "-s '{}' --weights '{}' -fl 4096 -t 0.6 -bs 2 --segment_frames 2 --threads 1 -o {}",
-        kSong.string(), kTinyModel.string(), output);
+        "-s '{}' --weights '{}' -fl {} -t 0.6 -bs 2 --segment_frames 2 --threads 1 -o {}",
+        kSong.string(), kTinyModel.string(), frame_length, output);
 }
 
 // Runs `command` in `dir` (a shell line); stdout and stderr together in the result.
@@ -49,24 +50,27 @@ inline std::string decoded_frames(const fs::path& video) {
 }
 
 // The video of a single uninterrupted process with `seed`, rendered once per test binary.
-inline const std::string& single_process_frames(std::uint64_t seed) {
-    static std::map<std::uint64_t, std::string> frames;
-    if (!frames.contains(seed)) {
-        const fs::path dir = fresh_temp_dir(fmt::format("farm_single_{}", seed));
+inline const std::string& single_process_frames(std::uint64_t seed, int frame_length = 4096) {
+    static std::map<std::pair<std::uint64_t, int>, std::string> frames;
+    const std::pair key{seed, frame_length};
+    if (!frames.contains(key)) {
+        const fs::path dir = fresh_temp_dir(fmt::format("farm_single_{}_{}", seed, frame_length));
         const auto result =
-            run_in(dir, bigganviz_line(fmt::format("{} --seed {}", render_options(), seed)));
+            run_in(dir, bigganviz_line(fmt::format("{} --seed {}",
+                                                   render_options("out.mp4", frame_length), seed)));
         EXPECT_EQ(result.exit_code, 0) << result.output;
-        frames[seed] = decoded_frames(dir / "out.mp4");
+        frames[key] = decoded_frames(dir / "out.mp4");
     }
-    return frames[seed];
+    return frames[key];
 }
 
 inline nlohmann::json saved_record(const fs::path& dir) {
     return nlohmann::json::parse(read_file_text(dir / "saved_vectors/run.json"));
 }
 
-// The workers that made the pieces, from the finished render's record; every piece listed once.
-inline std::set<std::string> piece_makers(const nlohmann::json& record) {
+// The workers that made the pieces, from the finished render's record; each of the `expected`
+// pieces listed once.
+inline std::set<std::string> piece_makers(const nlohmann::json& record, int expected = kPieces) {
     std::set<std::string> makers;
     std::set<std::int64_t> pieces;
     for (const auto& piece : record.at("pieces")) {
@@ -75,8 +79,8 @@ inline std::set<std::string> piece_makers(const nlohmann::json& record) {
         EXPECT_FALSE(piece.at("host").get<std::string>().empty());
         EXPECT_GE(piece.at("seconds").get<double>(), 0.0);
     }
-    EXPECT_EQ(pieces.size(), static_cast<std::size_t>(kPieces));
-    EXPECT_EQ(record.at("pieces").size(), static_cast<std::size_t>(kPieces));
+    EXPECT_EQ(pieces.size(), static_cast<std::size_t>(expected));
+    EXPECT_EQ(record.at("pieces").size(), static_cast<std::size_t>(expected));
     return makers;
 }
 

@@ -85,8 +85,10 @@ TEST(FarmRender, ThreeMpiRanksMakeTheSingleProcessVideo) {
 
 TEST(FarmRender, ARankKilledPartWayThenTwoRanksFinishTheSameVideo) {
     const fs::path dir = fresh_temp_dir("farm_mpi_kill");
-    const pid_t mpirun_pid =
-        start_in(dir, mpirun(3, render_options() + " --seed 6") + " > first.log 2>&1");
+    // About 520 frames in 260 pieces: far more than the two finished before the kill, so mpirun
+    // ends the job (it takes a second or two) before the other ranks could finish it.
+    const std::string options = render_options("out.mp4", 128) + " --seed 6";
+    const pid_t mpirun_pid = start_in(dir, mpirun(3, options) + " > first.log 2>&1");
     // Once two pieces are finished, one rank dies by a real SIGKILL (no clean-up runs); mpirun
     // then ends the job.
     const fs::path claims = dir / "out.mp4.partial/claims";
@@ -99,10 +101,10 @@ TEST(FarmRender, ARankKilledPartWayThenTwoRanksFinishTheSameVideo) {
     ASSERT_FALSE(fs::exists(dir / "out.mp4")) << bgv::read_file_text(dir / "first.log");
     ASSERT_TRUE(fs::exists(dir / "out.mp4.partial"));
 
-    const auto second = run_in(dir, mpirun(2, render_options() + " --seed 6"));
+    const auto second = run_in(dir, mpirun(2, options));
     ASSERT_EQ(second.exit_code, 0) << second.output;
-    EXPECT_EQ(decoded_frames(dir / "out.mp4"), single_process_frames(6));
-    piece_makers(saved_record(dir));
+    EXPECT_EQ(decoded_frames(dir / "out.mp4"), single_process_frames(6, 128));
+    piece_makers(saved_record(dir), 259);  // the song's 517 frames at -fl 128, 2 to a piece
 }
 
 TEST(FarmRender, ThreeArrayTasksStartedTogetherWithoutSeedMakeOneVideo) {
