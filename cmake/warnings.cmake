@@ -36,8 +36,10 @@ endfunction()
 
 # bgv_test(NAME SOURCES ... USES ...): a GoogleTest executable registered with CTest. Tests find
 # their committed reference data through BGV_TEST_DATA (tests/) and BGV_SOURCE_DIR.
+# SERIAL: its tests run alone (CTest RUN_SERIAL), for renders that compare videos byte for byte:
+# under heavy CPU contention they have been seen to differ (docs/conventions.md, "Flaky under load").
 function(bgv_test name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;USES" ${ARGN})
+    cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;USES" ${ARGN})
     add_executable(test_${name} ${ARG_SOURCES})
     target_link_libraries(test_${name} PRIVATE ${ARG_USES} GTest::gtest_main bgv_build_flags)
     target_include_directories(test_${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # support/
@@ -46,7 +48,12 @@ function(bgv_test name)
                                                     BGV_BINARY_DIR="${PROJECT_BINARY_DIR}")
     # Each test carries one label, its executable's name (`ctest -L biggan_fullsize`):
     # gtest_discover_tests in CMake 3.25 cannot pass a list of labels.
-    gtest_discover_tests(test_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name})
+    set(serial FALSE)
+    if(ARG_SERIAL)
+        set(serial TRUE)
+    endif()
+    gtest_discover_tests(test_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name} RUN_SERIAL
+                                                                         ${serial})
 endfunction()
 
 # bgv_bench(NAME SOURCES ... USES ...): a benchmark executable bench_<name> (not a test).
