@@ -9,8 +9,10 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "choreo/checks.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/npy.h"
 
@@ -97,16 +99,15 @@ choreo::Vectors load_saved_vectors(const fs::path& dir) {
     vectors.count = classes.shape[0];
     vectors.classes = std::move(classes.data);
     vectors.noise = std::move(noise.data);
+    choreo::check_vectors(vectors, dir.string());  // NaN or 1e30 would render grey frames
     return vectors;
 }
 
 std::vector<int> load_saved_classes(const fs::path& dir) {
     const fs::path record = dir / kSavedRecordFile;
     if (fs::exists(record)) {
-        return with_context(record.string(), [&] {
-            const auto json = nlohmann::json::parse(read_file_text(record));
-            return json.at("classes").get<std::vector<int>>();
-        });
+        return with_context(record.string(),
+                            [&] { return choreo::classes_of_record(read_json_file(record)); });
     }
     const auto vectors = load_saved_vectors(dir);
     std::vector<int> classes;

@@ -428,41 +428,6 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
     return Generator(std::move(impl));
 }
 
-ModelFiles find_model_files(const std::filesystem::path& path) {
-    namespace fs = std::filesystem;
-    ModelFiles files;
-    if (fs::is_directory(path)) {
-        for (const char* name : {"pytorch_model.bin", "model.safetensors", "model.pt"})
-            if (fs::exists(path / name)) {
-                files.checkpoint = path / name;
-                break;
-            }
-        if (files.checkpoint.empty()) {
-            for (const auto& entry : fs::directory_iterator(path)) {
-                const auto ext = entry.path().extension();
-                if (ext == ".bin" || ext == ".pt" || ext == ".pth" || ext == ".safetensors") {
-                    if (!files.checkpoint.empty())
-                        fail("{}: several checkpoint files ({} and {}); name one", path.string(),
-                             files.checkpoint.filename().string(),
-                             entry.path().filename().string());
-                    files.checkpoint = entry.path();
-                }
-            }
-        }
-        if (files.checkpoint.empty())
-            fail("{}: no checkpoint file (.bin, .pt or .safetensors) in this folder",
-                 path.string());
-    } else {
-        if (!fs::exists(path))
-            fail("{}: no such file or folder", path.string());
-        files.checkpoint = path;
-    }
-    const auto config = files.checkpoint.parent_path() / "config.json";
-    if (fs::exists(config))
-        files.config = config;
-    return files;
-}
-
 void to_rgb8(std::span<const float> chw, int resolution, std::span<std::uint8_t> rgb) {
     const std::size_t plane = static_cast<std::size_t>(resolution) * resolution;
     if (chw.size() != 3 * plane || rgb.size() != 3 * plane)

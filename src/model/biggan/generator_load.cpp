@@ -1,10 +1,48 @@
-// Generator::load: reading the checkpoint file (module checkpoint) and config.json.
+// Generator::load: finding the checkpoint file and config.json of a model, and reading them
+// (module checkpoint).
+#include <filesystem>
+
 #include "core/error.h"
 #include "core/log.h"
 #include "model/biggan/generator.h"
 #include "model/biggan/weights.h"
 
 namespace bgv::biggan {
+
+ModelFiles find_model_files(const std::filesystem::path& path) {
+    namespace fs = std::filesystem;
+    ModelFiles files;
+    if (fs::is_directory(path)) {
+        for (const char* name : {"pytorch_model.bin", "model.safetensors", "model.pt"})
+            if (fs::exists(path / name)) {
+                files.checkpoint = path / name;
+                break;
+            }
+        if (files.checkpoint.empty()) {
+            for (const auto& entry : fs::directory_iterator(path)) {
+                const auto ext = entry.path().extension();
+                if (ext == ".bin" || ext == ".pt" || ext == ".pth" || ext == ".safetensors") {
+                    if (!files.checkpoint.empty())
+                        fail("{}: several checkpoint files ({} and {}); name one", path.string(),
+                             files.checkpoint.filename().string(),
+                             entry.path().filename().string());
+                    files.checkpoint = entry.path();
+                }
+            }
+        }
+        if (files.checkpoint.empty())
+            fail("{}: no checkpoint file (.bin, .pt or .safetensors) in this folder",
+                 path.string());
+    } else {
+        if (!fs::exists(path))
+            fail("{}: no such file or folder", path.string());
+        files.checkpoint = path;
+    }
+    const auto config = files.checkpoint.parent_path() / "config.json";
+    if (fs::exists(config))
+        files.config = config;
+    return files;
+}
 
 Generator Generator::load(const std::filesystem::path& path, double truncation, int threads) {
     check_truncation(truncation);
