@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
+#include <cmath>
 #include <csignal>
 #include <map>
 #include <set>
@@ -40,6 +41,35 @@ void expect_no_leftovers(const fs::path& dir) {
         EXPECT_EQ(name.find(".new-"), std::string::npos) << name;
     }
 }
+// Issue 11, item 8: NaN or huge saved vectors rendered flat grey frames with exit 0; now
+// --use_last_vectors stops on them in one line naming the folder, the row and the column.
+TEST(RenderSavedVectorSet, NanOrHugeSavedVectorsAreRefused) {
+    const fs::path dir = fresh_dir("vectors_nan");
+    choreo::Vectors v;
+    v.count = 2;
+    v.noise.assign(2 * choreo::kNoiseSize, 0.25);
+    v.classes.assign(2 * choreo::kImageNetClasses, 0.0);
+    v.classes[7] = 1.0;
+    fs::create_directories(dir / "saved_vectors");
+    write_npy(dir / "saved_vectors" / render::kClassVectorsFile, std::span<const double>(v.classes),
+              {2, choreo::kImageNetClasses});
+    for (const double bad : {std::nan(""), 1e30}) {
+        v.noise[choreo::kNoiseSize + 5] = bad;
+        write_npy(dir / "saved_vectors" / render::kNoiseVectorsFile,
+                  std::span<const double>(v.noise), {2, choreo::kNoiseSize});
+        try {
+            render::load_saved_vectors(dir / "saved_vectors");
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const Error& e) {
+            const std::string message = describe(e);
+            EXPECT_NE(message.find("saved_vectors: noise vector 1 has "), std::string::npos)
+                << message;
+            EXPECT_NE(message.find("at column 5"), std::string::npos) << message;
+        }
+    }
+    fs::remove_all(dir);
+}
+
 }  // namespace
 
 // Before: new class vectors beside old noise vectors and an old run.json; the old set was lost
