@@ -1,7 +1,10 @@
 #include "render/options.h"
 
+#include <algorithm>
+
 #include "choreo/classes.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "text/lyrics.h"
 
 namespace bgv::render {
@@ -27,8 +30,17 @@ void check_options(const RenderOptions& o) {
     if (o.choreography == "beat")
         choreo::check_beat_params(o.beat);
     if (o.lyrics) {
-        // A bad lyrics file fails at once, before the model store or the song are touched.
-        with_context(o.lyrics->string(), [&] { text::read_lyrics_file(*o.lyrics); });
+        // A bad lyrics file fails at once, before the model store or the song are touched. Its
+        // warnings are said when the plan reads it for the classes, once, not here too.
+        const log::Level level = log::level();
+        log::set_level(std::max(level, log::Level::error));
+        try {
+            with_context(o.lyrics->string(), [&] { text::read_lyrics_file(*o.lyrics); });
+        } catch (...) {
+            log::set_level(level);
+            throw;
+        }
+        log::set_level(level);
     }
 }
 

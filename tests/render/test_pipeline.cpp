@@ -211,6 +211,24 @@ TEST(RenderPipeline, LyricsChooseTheClasses) {
     fs::remove_all(dir);
 }
 
+// Issue 11, item 14: a render printed each lyrics warning twice (the early check read the file,
+// then the plan read it again); now once.
+TEST(RenderPipeline, EachLyricsWarningIsSaidOnce) {
+    const fs::path dir = fresh_dir("lyrics_warning");
+    auto o = lyrics_options_in(dir, "song.lrc",
+                               "[00:00.50]a dog on the beach\n[00:xx]broken stamp\n"
+                               "[00:01.00]a car in the rain\n[00:01.50]the moon over the sea\n");
+    testing::internal::CaptureStderr();
+    render::render(o, stand_in());
+    const std::string log = testing::internal::GetCapturedStderr();
+    const std::string warning = "malformed time stamp [00:xx]";
+    const auto first = log.find(warning);
+    ASSERT_NE(first, std::string::npos) << log;
+    EXPECT_EQ(log.find(warning, first + 1), std::string::npos) << log;
+    ::unsetenv("BIGGANVIZ_CACHE");
+    fs::remove_all(dir);
+}
+
 TEST(RenderPipeline, TimedLyricsLeadTheClassVectorsWhileSung) {
     // One LRC line sung from 1.0 s to 2.5 s: frames 11..26 at 22050/2048 fps. Smoothing windows
     // of 5 frames (-sf 20 at -fl 2048) that lie wholly inside, [15, 20) and [20, 25), blend only
