@@ -98,6 +98,15 @@ if ((${#commands[@]} != 2)); then
     exit 1
 fi
 
+# This machine reaches the network through a proxy whose certificate authority it trusts (in
+# /usr/local/share/ca-certificates, as Debian's update-ca-certificates expects); a user's machine
+# behind such a proxy has it too. The root gets the same files, which ca-certificates adds to the
+# system's bundle when install-deps.sh installs it. No package is installed here.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    mkdir -p "$root/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
+
 mirror=$root/srv/models/models.huggingface.co/biggan
 mkdir -p "$mirror"
 for file in config.json pytorch_model.bin; do

@@ -12,8 +12,9 @@ packages=(
     # inference runtime; libdnnl-dev's CMake config calls find_package(OpenCL), whose headers and
     # library Debian only recommends (and we install without recommends)
     libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
-    # model store
-    libcurl4-openssl-dev libssl-dev
+    # model store (ca-certificates: the https downloads, and npm for the browser test, check the
+    # servers against the system's certificate authorities; Debian only recommends it)
+    libcurl4-openssl-dev libssl-dev ca-certificates
     # support libraries; cpp-httplib for `bigganviz studio` (its header wants OpenSSL, zlib, brotli)
     libfmt-dev nlohmann-json3-dev libpng-dev zlib1g-dev libcpp-httplib-dev libbrotli-dev
     # farm: one render shared by MPI ranks (OpenMPI) or Slurm array tasks; the tests start a

@@ -10,6 +10,12 @@ chromium=$3
 here=$(cd "$(dirname "$0")" && pwd)
 tests=$(cd "$here/../.." && pwd)
 
+# Node's TLS (npm) trusts the system's certificate authorities too, so that a machine whose network
+# needs a local one (a proxy's) reaches the npm registry as its other tools do.
+if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+    export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+
 mkdir -p "$work"
 cp "$here/package.json" "$here/package-lock.json" "$here/studio_page.mjs" "$work/"
 if ! cmp -s "$here/package-lock.json" "$work/node_modules/.installed-lock" 2>/dev/null; then
