@@ -41,15 +41,21 @@ void expect_no_leftovers(const fs::path& dir) {
         EXPECT_EQ(name.find(".new-"), std::string::npos) << name;
     }
 }
-// Issue 11, item 8: NaN or huge saved vectors rendered flat grey frames with exit 0; now
-// --use_last_vectors stops on them in one line naming the folder, the row and the column.
-TEST(RenderSavedVectorSet, NanOrHugeSavedVectorsAreRefused) {
-    const fs::path dir = fresh_dir("vectors_nan");
+// Two frames of vectors: noise 0.25 everywhere, class 7 alone.
+choreo::Vectors two_frames_of_class_7() {
     choreo::Vectors v;
     v.count = 2;
     v.noise.assign(2 * choreo::kNoiseSize, 0.25);
     v.classes.assign(2 * choreo::kImageNetClasses, 0.0);
     v.classes[7] = 1.0;
+    return v;
+}
+
+// Issue 11, item 8: NaN or huge saved vectors rendered flat grey frames with exit 0; now
+// --use_last_vectors stops on them in one line naming the folder, the row and the column.
+TEST(RenderSavedVectorSet, NanOrHugeSavedVectorsAreRefused) {
+    const fs::path dir = fresh_dir("vectors_nan");
+    choreo::Vectors v = two_frames_of_class_7();
     fs::create_directories(dir / "saved_vectors");
     write_npy(dir / "saved_vectors" / render::kClassVectorsFile, std::span<const double>(v.classes),
               {2, choreo::kImageNetClasses});
@@ -148,11 +154,7 @@ TEST(RenderSavedVectorSet, TwoRendersInOneFolderNeverMix) {
 TEST(RenderSavedVectorSet, TheOriginalToolsFilesAreStillRead) {
     // The original tool's folder: only the two .npy files, no record.
     const fs::path dir = fresh_dir("vectors_original");
-    choreo::Vectors v;
-    v.count = 2;
-    v.noise.assign(2 * choreo::kNoiseSize, 0.25);
-    v.classes.assign(2 * choreo::kImageNetClasses, 0.0);
-    v.classes[7] = 1.0;
+    choreo::Vectors v = two_frames_of_class_7();
     v.classes[1000 + 42] = 0.5;
     fs::create_directories(dir / "saved_vectors");
     write_npy(dir / "saved_vectors" / render::kClassVectorsFile, std::span<const double>(v.classes),
