@@ -107,6 +107,11 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
     cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
 fi
 
+# A booted Debian names itself in /etc/hosts (the installer writes it); a debootstrapped root has
+# no such file, and programs that look up this host's name (Slurm) would find nothing.
+printf '127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' \
+    "$(hostname)" >"$root/etc/hosts"
+
 mirror=$root/srv/models/models.huggingface.co/biggan
 mkdir -p "$mirror"
 for file in config.json pytorch_model.bin; do
