@@ -88,8 +88,10 @@ CONF
 export SLURM_CONF=$dir/slurm.conf
 slurmctld -i
 slurmd
-for _ in $(seq 100); do
-    if sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
+# At most 30 s in all, each sinfo at most 2 s (it retries a name it cannot resolve for minutes).
+deadline=$((SECONDS + 30))
+while ((SECONDS < deadline)); do
+    if timeout 2 sinfo -h -o %T 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
         echo "SLURM_CONF=$SLURM_CONF"
         exit 0
     fi
