@@ -117,14 +117,17 @@ studio::Toolkit make_studio_toolkit() {
     studio::Toolkit toolkit;
     toolkit.options = studio_options_json();
     toolkit.read_render_options = render_request_from_json;
-    toolkit.features_png = [](const features::Features& f) {
+    toolkit.features_png = [](const features::Features& f, const features::Rhythm& rhythm) {
         const FeaturePlotData plot{.frames = f.frames,
                                    .frames_per_second = static_cast<double>(f.sample_rate) / f.hop,
                                    .chroma = f.chroma,
                                    .spec_mean = f.spec_mean,
                                    .grad_mean = f.grad_mean,
                                    .chromasort = f.chromasort,
-                                   .tuning = f.tuning};
+                                   .tuning = f.tuning,
+                                   .beats = rhythm.beats,
+                                   .percussive = rhythm.onset_env_percussive,
+                                   .harmonic = rhythm.rms_h};
         return image::encode_png(draw_feature_plot(plot));
     };
     toolkit.rgb_png = [](std::span<const std::uint8_t> rgb, int width, int height) {

@@ -6,6 +6,8 @@
 #include "audio/load.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "features/features.h"
+#include "features/rhythm.h"
 #include "studio/render_queue.h"
 
 namespace bgv::studio {
@@ -14,7 +16,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-constexpr int kSampleRate = 22050;
+using features::kSampleRate;
 constexpr int kHop = 512;  // the default frame length: the picture the default render follows
 constexpr const char* kAudioFile = "audio";
 constexpr const char* kSongFile = "song.json";
@@ -75,7 +77,12 @@ json SongLibrary::add(std::string_view bytes, const std::string& client_name) {
         const features::Features features = with_context(client_name, [&] {
             return features::compute_features(pcm.samples, kSampleRate, kHop);
         });
-        write_file_atomic(staging / kPictureFile, toolkit_.features_png(features));
+        const features::Rhythm rhythm =
+            with_context(client_name, [&] { return features::compute_rhythm(pcm.samples, kHop); });
+        std::vector<double> beat_times;
+        for (const std::int64_t beat : rhythm.beats)
+            beat_times.push_back(static_cast<double>(beat * kHop) / kSampleRate);
+        write_file_atomic(staging / kPictureFile, toolkit_.features_png(features, rhythm));
         json song = {
             {"id", id},
             {"name", client_name},
@@ -86,8 +93,8 @@ json SongLibrary::add(std::string_view bytes, const std::string& client_name) {
             {"fps", static_cast<double>(kSampleRate) / kHop},
             {"chromasort", features.chromasort},
             {"tuning", std::isfinite(features.tuning) ? json(features.tuning) : json(nullptr)},
-            // The rhythm analysis (beats, tempo) is not part of features/ yet.
-            {"tempo", nullptr},
+            {"tempo", rhythm.tempo},  // BPM, librosa's beat_track; 0 when no beat is found
+            {"beat_times", beat_times},
             {"created", unix_now()},
         };
         write_file_atomic(staging / kSongFile, song.dump(1) + "\n");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "features/features.h"
+#include "features/rhythm.h"
 #include "render/renderer.h"
 
 namespace bgv::studio {
@@ -30,8 +31,9 @@ struct Toolkit {
     // {"resolution": 128, "classes": [207, 980], ...} → checked options; throws UsageError
     // naming the option, the value and what is allowed.
     std::function<RenderRequest(const nlohmann::json& options)> read_render_options;
-    // The features picture of `bigganviz analyze`.
-    std::function<std::string(const features::Features& features)> features_png;
+    // The features picture of `bigganviz analyze`, with the rhythm's curves and beats.
+    std::function<std::string(const features::Features& features, const features::Rhythm& rhythm)>
+        features_png;
     std::function<std::string(std::span<const std::uint8_t> rgb, int width, int height)> rgb_png;
 };
 

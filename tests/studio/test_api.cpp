@@ -86,6 +86,10 @@ TEST_F(StudioApi, UploadedSongIsAnalysedAndKeptUnderItsId) {
     EXPECT_EQ(song.at("name"), "chords.wav");
     EXPECT_NEAR(song.at("duration").get<double>(), 3.0, 0.01);
     EXPECT_EQ(song.at("frames"), 1 + 66150 / 512);
+    // The rhythm analysis: chords at 120 BPM with a kick on every beat (librosa's beat_track on
+    // the whole 8 s file finds 117.5 BPM; 3 s leave it within the tracker's tempo grid near 120).
+    EXPECT_NEAR(song.at("tempo").get<double>(), 120.0, 10.0);
+    EXPECT_GE(song.at("beat_times").size(), 3u);
     const auto picture = client.Get(("/api/songs/" + *song_ + "/features.png").c_str());
     ASSERT_TRUE(picture);
     EXPECT_EQ(picture->status, 200);
