@@ -46,16 +46,17 @@ nlohmann::json summary(const std::filesystem::path& song, const features::Featur
     return json;
 }
 
-// Beats or onsets as video frame indices (the frame nearest each time; at a whole hop exactly
-// librosa's frame indices) and their times in seconds (librosa.frames_to_time).
-nlohmann::json frames_and_times(const std::vector<double>& seconds, const FrameRate& rate) {
+// Beats or onsets as video frame indices: the frame nearest each time, at a whole hop exactly
+// librosa's frame indices.
+std::vector<std::int64_t> video_frames(const std::vector<double>& seconds, const FrameRate& rate) {
     std::vector<std::int64_t> frames;
     frames.reserve(seconds.size());
     for (const double t : seconds)
         frames.push_back(std::llround(t * rate.per_second()));
-    return {{"frames", frames}, {"times", seconds}};
+    return frames;
 }
 
+// rhythm.json: beats and onsets as video frames and as seconds (librosa.frames_to_time).
 nlohmann::json rhythm_summary(const features::TimedRhythm& timed, const FrameRate& rate) {
     nlohmann::json json;
     json["tempo"] = timed.rhythm.tempo;
@@ -63,12 +64,10 @@ nlohmann::json rhythm_summary(const features::TimedRhythm& timed, const FrameRat
     json["frames"] = timed.rhythm.frames;
     json["fps"] = rate.per_second();
     json["frame_rate"] = rate.text();
-    const auto beats = frames_and_times(timed.beat_seconds, rate);
-    const auto onsets = frames_and_times(timed.onset_seconds, rate);
-    json["beats"] = beats["frames"];
-    json["beat_times"] = beats["times"];
-    json["onsets"] = onsets["frames"];
-    json["onset_times"] = onsets["times"];
+    json["beats"] = video_frames(timed.beat_seconds, rate);
+    json["beat_times"] = timed.beat_seconds;
+    json["onsets"] = video_frames(timed.onset_seconds, rate);
+    json["onset_times"] = timed.onset_seconds;
     return json;
 }
 
@@ -97,11 +96,10 @@ int run_analyze(const Args& args) {
     const features::TimedRhythm timed = with_context(
         song.string(), [&] { return features::compute_rhythm_at_rate(pcm.samples, rate); });
     const features::Rhythm& rhythm = timed.rhythm;
-    const nlohmann::json rhythm_json = rhythm_summary(timed, rate);
     BGV_ASSERT(rhythm.frames == features.frames, "rhythm has {} frames, features {}", rhythm.frames,
                features.frames);
 
-    const auto beat_frames = rhythm_json["beats"].get<std::vector<std::int64_t>>();
+    const std::vector<std::int64_t> beat_frames = video_frames(timed.beat_seconds, rate);
     FeaturePlotData plot{.frames = features.frames,
                          .frames_per_second = rate.per_second(),
                          .chroma = features.chroma,
@@ -128,7 +126,7 @@ int run_analyze(const Args& args) {
           std::pair{"rms_h.npy", &rhythm.rms_h}, std::pair{"rms_p.npy", &rhythm.rms_p}})
         write_npy(folder.staged(name), std::span<const float>(*curve), {frames});
     write_npy(folder.staged("chroma_h.npy"), std::span<const float>(rhythm.chroma_h), {12, frames});
-    write_file_atomic(folder.staged("rhythm.json"), rhythm_json.dump(2) + "\n");
+    write_file_atomic(folder.staged("rhythm.json"), rhythm_summary(timed, rate).dump(2) + "\n");
     write_file_atomic(folder.staged("features.json"), json);
     write_file_atomic(folder.staged("features.png"), png);
     folder.commit();
