@@ -26,7 +26,7 @@
 namespace bgv::bench {
 namespace {
 
-constexpr int kRate = features::kRhythmSampleRate;
+constexpr int kRate = features::kSampleRate;
 
 // The steps in librosa_rhythm_time.py's order and names.
 const std::vector<std::string> kSteps = {

@@ -96,7 +96,7 @@ Features compute_features_at_rate(std::span<const float> samples, int sample_rat
 }
 
 TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const FrameRate& rate) {
-    constexpr int kRate = kRhythmSampleRate;
+    constexpr int kRate = kSampleRate;
     const int hop = analysis_hop(rate, kRate);
     TimedRhythm timed;
     timed.rhythm = compute_rhythm(samples_22050, hop);

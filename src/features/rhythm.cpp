@@ -22,7 +22,7 @@ Rhythm compute_rhythm(std::span<const float> mono_22050, int hop) {
     if (mono_22050.empty()) {
         fail("no audio samples to analyse");
     }
-    constexpr int kRate = kRhythmSampleRate;
+    constexpr int kRate = kSampleRate;
     const int threads = feature_threads();
     Rhythm rhythm;
     rhythm.hop = hop;

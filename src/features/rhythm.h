@@ -10,9 +10,6 @@
 
 namespace bgv::features {
 
-// The sample rate compute_rhythm expects: every feature's (librosa.load's default).
-inline constexpr int kRhythmSampleRate = kSampleRate;
-
 // Every curve has one value per frame: frames = 1 + samples / hop, frame t centred on sample
 // t * hop. Names are those of the fixture manifest (shared/fixtures/librosa/rhythm).
 struct Rhythm {

@@ -59,7 +59,7 @@ class RhythmMatch : public ::testing::TestWithParam<Case> {};
 
 TEST_P(RhythmMatch, ComputeRhythmOfTheDecodedFile) {
     const auto& param = GetParam();
-    const auto pcm = audio::load_mono(testing::audio_dir() / param.file, kRhythmSampleRate);
+    const auto pcm = audio::load_mono(testing::audio_dir() / param.file, kSampleRate);
     const auto entry = testing::rhythm_manifest()["files"][param.file];
     ASSERT_EQ(static_cast<std::int64_t>(pcm.samples.size()),
               entry["samples_at_22050"].get<std::int64_t>());
@@ -93,13 +93,12 @@ TEST_P(RhythmMatch, DecisionsFromLibrosasEnvelope) {
     const auto& param = GetParam();
     const auto expected = expected_for(param);
     const auto envelope = array_for(expected, "onset_env");
-    const auto beats = beat_track(envelope.data, kRhythmSampleRate, param.hop);
+    const auto beats = beat_track(envelope.data, kSampleRate, param.hop);
     EXPECT_DOUBLE_EQ(beats.tempo, expected["tempo"].get<double>());
     EXPECT_EQ(beats.beats, frame_list(expected["beats"]));
-    EXPECT_EQ(onset_detect(envelope.data, kRhythmSampleRate, param.hop),
-              frame_list(expected["onsets"]));
+    EXPECT_EQ(onset_detect(envelope.data, kSampleRate, param.hop), frame_list(expected["onsets"]));
     expect_close("plp of librosa's envelope",
-                 plp(envelope.data, kRhythmSampleRate, param.hop, feature_threads()),
+                 plp(envelope.data, kSampleRate, param.hop, feature_threads()),
                  array_for(expected, "plp"), kLossless);
 }
 
@@ -124,8 +123,7 @@ INSTANTIATE_TEST_SUITE_P(Ogg, RhythmMatch,
 // effects.hpss's separated signals (kept for the short lossless files).
 TEST(HpssMatch, SignalsOfTheChordsAndTheShortClip) {
     for (const std::string stem : {"chords_120bpm", "short_0p3s"}) {
-        const auto pcm =
-            audio::load_mono(testing::audio_dir() / (stem + ".wav"), kRhythmSampleRate);
+        const auto pcm = audio::load_mono(testing::audio_dir() / (stem + ".wav"), kSampleRate);
         const auto parts = hpss_signals(pcm.samples, feature_threads());
         fmt::print("{}:\n", stem);
         expect_close("harmonic", parts.harmonic, rhythm_reference(stem + "__wav__y_harmonic.npy"),
@@ -136,8 +134,7 @@ TEST(HpssMatch, SignalsOfTheChordsAndTheShortClip) {
 }
 
 TEST(HpssMatch, SilenceSeparatesIntoSilence) {
-    const auto pcm =
-        audio::load_mono(testing::audio_dir() / "all_silence_2s.wav", kRhythmSampleRate);
+    const auto pcm = audio::load_mono(testing::audio_dir() / "all_silence_2s.wav", kSampleRate);
     const auto parts = hpss_signals(pcm.samples, feature_threads());
     ASSERT_EQ(parts.harmonic.size(), pcm.samples.size());
     ASSERT_EQ(parts.percussive.size(), pcm.samples.size());
@@ -150,7 +147,7 @@ TEST(HpssMatch, SilenceSeparatesIntoSilence) {
 // decompose.hpss on |stft| at each hop; the 0.3 s clip has fewer frames (13, 10) than the
 // 31-frame kernel, so the reflected edges repeat.
 TEST(HpssMatch, MagnitudesOfTheShortClip) {
-    const auto pcm = audio::load_mono(testing::audio_dir() / "short_0p3s.wav", kRhythmSampleRate);
+    const auto pcm = audio::load_mono(testing::audio_dir() / "short_0p3s.wav", kSampleRate);
     for (const int hop : {512, 735}) {
         const auto stft = stft_matrix(pcm.samples, kHpssFftSize, hop, 1);
         std::vector<float> magnitude(stft.values.size());

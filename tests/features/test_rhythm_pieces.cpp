@@ -35,12 +35,12 @@ std::vector<float> pseudo_random(std::size_t n, unsigned seed) {
 
 // A click every `period` samples: a decaying 1 kHz burst of 20 ms.
 std::vector<float> click_track(double seconds, double bpm) {
-    const auto n = static_cast<std::size_t>(seconds * kRhythmSampleRate);
-    const auto period = static_cast<std::size_t>(std::lround(60.0 / bpm * kRhythmSampleRate));
+    const auto n = static_cast<std::size_t>(seconds * kSampleRate);
+    const auto period = static_cast<std::size_t>(std::lround(60.0 / bpm * kSampleRate));
     std::vector<float> samples(n, 0.0F);
     for (std::size_t start = period / 2; start < n; start += period) {
         for (std::size_t i = 0; i < 441 && start + i < n; ++i) {
-            const double t = static_cast<double>(i) / kRhythmSampleRate;
+            const double t = static_cast<double>(i) / kSampleRate;
             samples[start + i] = static_cast<float>(0.8 * std::exp(-t / 0.004) *
                                                     std::sin(2 * std::numbers::pi * 1000 * t));
         }
@@ -121,8 +121,8 @@ TEST(Onset, PeaksOfAnIsolatedBumpAndNoneOfAConstant) {
 
 TEST(Beat, ClickTrackAt120BpmGivesItsTempoAndClicks) {
     const auto samples = click_track(12, 120);
-    const auto envelope = onset_strength(samples, kRhythmSampleRate, 512, 2);
-    const auto track = beat_track(envelope, kRhythmSampleRate, 512);
+    const auto envelope = onset_strength(samples, kSampleRate, 512, 2);
+    const auto track = beat_track(envelope, kSampleRate, 512);
     // The tempogram's lag of 22 frames (117.45 BPM) is the one nearest 0.5 s at hop 512.
     EXPECT_NEAR(track.tempo, 60.0 * 22050 / (512 * 22), 1e-9);
     ASSERT_GE(track.beats.size(), 20U);
@@ -137,8 +137,8 @@ TEST(Beat, ClickTrackAt120BpmGivesItsTempoAndClicks) {
 
 TEST(Plp, PulseOfAClickTrackIsInZeroToOneAndPeaksNearTheClicks) {
     const auto samples = click_track(12, 120);
-    const auto envelope = onset_strength(samples, kRhythmSampleRate, 512, 2);
-    const auto pulse = plp(envelope, kRhythmSampleRate, 512, 2);
+    const auto envelope = onset_strength(samples, kSampleRate, 512, 2);
+    const auto pulse = plp(envelope, kSampleRate, 512, 2);
     ASSERT_EQ(pulse.size(), envelope.size());
     EXPECT_EQ(*std::max_element(pulse.begin(), pulse.end()), 1.0F);
     EXPECT_GE(*std::min_element(pulse.begin(), pulse.end()), 0.0F);
