@@ -1,10 +1,13 @@
 #include "video/segment_writer.h"
 
 extern "C" {
+#include <libavutil/cpu.h>
 #include <libavutil/opt.h>
 }
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include "core/error.h"
 #include "core/file.h"
@@ -12,6 +15,37 @@ extern "C" {
 namespace bgv::video {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// x264's value for its "asm" parameter: the instruction sets of this CPU (as FFmpeg detects them)
+// up to AVX2, leaving out AVX-512. x264's AVX-512 code reads memory it never wrote: on a CPU with
+// AVX-512 the same frames encoded to other bytes when the heap had held NaNs before, so a piece
+// re-encoded after a crash, or by another process of a shared render, differed from a clean run's.
+// Empty (x264 chooses) on other architectures.
+std::string x264_instruction_sets() {
+#if defined(__x86_64__) || defined(__i386__)
+    const int cpu = av_get_cpu_flags();
+    // FFmpeg flag, x264 name; lzcnt came with bmi1 on both Intel and AMD.
+    const std::pair<int, const char*> sets[] = {
+        {AV_CPU_FLAG_MMXEXT, "MMX2"},  {AV_CPU_FLAG_SSE, "SSE"},     {AV_CPU_FLAG_SSE2, "SSE2"},
+        {AV_CPU_FLAG_SSE3, "SSE3"},    {AV_CPU_FLAG_SSSE3, "SSSE3"}, {AV_CPU_FLAG_SSE4, "SSE4.1"},
+        {AV_CPU_FLAG_SSE42, "SSE4.2"}, {AV_CPU_FLAG_AVX, "AVX"},     {AV_CPU_FLAG_XOP, "XOP"},
+        {AV_CPU_FLAG_FMA4, "FMA4"},    {AV_CPU_FLAG_FMA3, "FMA3"},   {AV_CPU_FLAG_BMI1, "LZCNT"},
+        {AV_CPU_FLAG_BMI1, "BMI1"},    {AV_CPU_FLAG_BMI2, "BMI2"},   {AV_CPU_FLAG_AVX2, "AVX2"},
+    };
+    std::string names;
+    for (const auto& [flag, name] : sets) {
+        if (cpu & flag)
+            names += (names.empty() ? "" : ",") + std::string(name);
+    }
+    return names.empty() ? "0" : names;
+#else
+    return "";
+#endif
+}
+
+}  // namespace
 
 SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int max_frames)
     : path_(std::move(path)), temp_(path_.string() + ".tmp"), settings_(settings) {
@@ -39,6 +73,8 @@ SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int
     codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_BITEXACT;
     av_opt_set(codec_->priv_data, "preset", settings.preset.c_str(), 0);
     av_opt_set_double(codec_->priv_data, "crf", settings.crf, 0);
+    if (const std::string sets = x264_instruction_sets(); !sets.empty())
+        av_opt_set(codec_->priv_data, "x264-params", ("asm=" + sets).c_str(), 0);
     av::check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open the H.264 encoder");
 
     stream_ = avformat_new_stream(output_.get(), nullptr);
