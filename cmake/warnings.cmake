@@ -14,7 +14,9 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_L
     target_compile_options(bgv_build_flags INTERFACE -Wno-restrict)
 endif()
 if(BGV_SANITIZE)
-    target_compile_options(bgv_build_flags INTERFACE -fsanitize=address,undefined
+    # -O1 (after the build type's -O3 on the command line, so it wins): what the sanitizers'
+    # authors advise, and the sanitizer build compiles in about half the time.
+    target_compile_options(bgv_build_flags INTERFACE -O1 -fsanitize=address,undefined
                                                      -fno-omit-frame-pointer -fno-sanitize-recover=all)
     target_link_options(bgv_build_flags INTERFACE -fsanitize=address,undefined)
     # gcc 12's flow analysis sees the sanitizers' instrumentation, not the code: with -O3 it
