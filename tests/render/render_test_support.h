@@ -63,16 +63,6 @@ inline std::string first_difference(const std::string& a, const std::string& b,
            std::to_string(at / frame_bytes);
 }
 
-// Mean absolute difference of frame `frame` of two decoded videos, in levels of 255.
-inline double mean_difference(const std::string& a, const std::string& b, std::size_t frame,
-                              std::size_t frame_bytes) {
-    double sum = 0;
-    for (std::size_t i = frame * frame_bytes; i < (frame + 1) * frame_bytes; ++i)
-        sum += std::abs(static_cast<int>(static_cast<unsigned char>(a[i])) -
-                        static_cast<int>(static_cast<unsigned char>(b[i])));
-    return sum / static_cast<double>(frame_bytes);
-}
-
 inline double seconds(const nlohmann::json& stream) {
     return std::stod(stream.at("duration").get<std::string>());
 }

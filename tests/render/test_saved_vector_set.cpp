@@ -107,12 +107,9 @@ TEST(RenderSavedVectorSet, AFullDiskLeavesTheOldSetUsable) {
     again.use_last_vectors = true;
     again.seed.reset();
     render::render(again, stand_in());
-    // The old vectors' video again (the bound: see test_piece_proof.cpp; seed 6's frames are over
-    // 15 levels off).
+    // The old vectors' video again, exactly.
     const std::string frames = decode_rgb(*o.output);
-    ASSERT_EQ(frames.size(), old_video.size());
-    for (std::size_t f = 0; f < 33; ++f)
-        EXPECT_LT(mean_difference(frames, old_video, f, 32 * 32 * 3), 5.0) << "frame " << f;
+    EXPECT_TRUE(frames == old_video) << first_difference(frames, old_video, 32 * 32 * 3);
     fs::remove_all(dir);
 }
 
