@@ -2,6 +2,7 @@
 // prints, and fresh temporary folders. Header-only; tests include it as "support/process.h".
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <system_error>
+#include <vector>
 
 namespace bgv::test {
 
@@ -64,12 +67,36 @@ inline SeparateOutputs run_command_separately(const std::string& command,
     return result;
 }
 
+// The folders fresh_temp_dir made, removed when the test program ends normally with every test
+// passed (a failed or killed test keeps its folder to look at). Children that tests fork end with
+// _exit and remove nothing.
+class TempDirs {
+  public:
+    static TempDirs& instance() {
+        static TempDirs dirs;
+        return dirs;
+    }
+    void add(const std::filesystem::path& dir) { dirs_.push_back(dir); }
+    ~TempDirs() {
+        if (::testing::UnitTest::GetInstance()->Failed())
+            return;
+        for (const auto& dir : dirs_) {
+            std::error_code ignored;
+            std::filesystem::remove_all(dir, ignored);
+        }
+    }
+
+  private:
+    std::vector<std::filesystem::path> dirs_;
+};
+
 // An empty folder unique to this test process: "<tmp>/bgv_test_<name>_<pid>".
 inline std::filesystem::path fresh_temp_dir(const std::string& name) {
     const auto dir = std::filesystem::temp_directory_path() /
                      ("bgv_test_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
+    TempDirs::instance().add(dir);
     return dir;
 }
 
