@@ -85,6 +85,28 @@ void write_segment(const fs::path& path, int size, int first, int count) {
         writer.add_frame(picture(size, first + i));
     writer.finish();
 }
+
+// Fills memory that the next allocations will reuse with 0xFF bytes (NaN as floats): chunks of
+// many sizes, written and freed. Freeing one large mapped chunk first makes glibc serve later
+// large requests from the heap, as it does in a render that has freed big tensors.
+void leave_garbage_on_the_heap() {
+    // The compiler may drop writes to memory that is freed next, and a malloc freed unused; the
+    // empty asm statements say the memory is read.
+    void* large = std::malloc(16 << 20);
+    asm volatile("" : : "r"(large) : "memory");
+    std::free(large);
+    std::vector<void*> chunks;
+    for (std::size_t size = 16; size <= (1 << 20); size = size * 5 / 4 + 16) {
+        for (int i = 0; i < 2; ++i) {
+            void* chunk = std::malloc(size);
+            std::memset(chunk, 0xFF, size);
+            asm volatile("" : : "r"(chunk) : "memory");
+            chunks.push_back(chunk);
+        }
+    }
+    for (void* chunk : chunks)
+        std::free(chunk);
+}
 }  // namespace
 
 TEST(Video, PiecesJoinIntoAnMp4WithTheRightStreamsAndFrames) {
@@ -156,28 +178,6 @@ TEST(Video, SameFramesGiveTheSameBytes) {
     write_segment(dir / "b.mp4", 48, 5, 6);
     EXPECT_EQ(bgv::read_file_bytes(dir / "a.mp4"), bgv::read_file_bytes(dir / "b.mp4"));
     fs::remove_all(dir);
-}
-
-// Fills memory that the next allocations will reuse with 0xFF bytes (NaN as floats): chunks of
-// many sizes, written and freed. Freeing one large mapped chunk first makes glibc serve later
-// large requests from the heap, as it does in a render that has freed big tensors.
-void leave_garbage_on_the_heap() {
-    // The compiler may drop writes to memory that is freed next, and a malloc freed unused; the
-    // empty asm statements say the memory is read.
-    void* large = std::malloc(16 << 20);
-    asm volatile("" : : "r"(large) : "memory");
-    std::free(large);
-    std::vector<void*> chunks;
-    for (std::size_t size = 16; size <= (1 << 20); size = size * 5 / 4 + 16) {
-        for (int i = 0; i < 2; ++i) {
-            void* chunk = std::malloc(size);
-            std::memset(chunk, 0xFF, size);
-            asm volatile("" : : "r"(chunk) : "memory");
-            chunks.push_back(chunk);
-        }
-    }
-    for (void* chunk : chunks)
-        std::free(chunk);
 }
 
 TEST(Video, SameFramesGiveTheSameBytesWhateverTheHeapHeld) {
