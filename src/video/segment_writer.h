@@ -28,8 +28,10 @@ struct EncoderSettings {
     int crf = 17;  // x264 constant rate factor: 17 is visually lossless here
     std::string preset = "veryfast";
     // x264 gives the same bitstream for the same frames only with the same thread count, so the
-    // count is fixed rather than taken from the machine (a resumed render must match).
-    int threads = 2;
+    // count is fixed rather than taken from the machine (a resumed render must match). One: a
+    // frame costs x264 milliseconds where the generator takes tens of them or seconds, and a
+    // `--threads 1` render then really runs on one core.
+    int threads = 1;
 };
 
 class SegmentWriter {
