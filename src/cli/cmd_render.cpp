@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "farm/launch.h"
+#include "features/stft.h"
 #include "render/biggan_frames.h"
 #include "render/renderer.h"
 #include "render/saved_vectors.h"
@@ -118,6 +119,8 @@ int run_render(const Args& args) {
         return 0;  // rank 0 renders alone and has said so
     if (o.use_last_classes)
         check_saved_classes(o.vectors_dir);
+    // --threads holds for the song's analysis too (the generator gets it with the options).
+    features::limit_feature_threads(o.threads);
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     render::RenderHooks hooks;

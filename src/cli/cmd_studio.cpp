@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/studio_toolkit.h"
 #include "core/error.h"
+#include "features/stft.h"
 #include "studio/studio.h"
 
 namespace bgv::cli {
@@ -58,6 +59,7 @@ int run_studio(const Args& args) {
     if (args.has("text_weights"))
         config.text_weights = args.text("text_weights");
     config.threads = static_cast<int>(args.integer("threads"));
+    features::limit_feature_threads(config.threads);  // uploads' analysis too
     const bool loopback =
         config.host == "localhost" || config.host == "::1" || config.host.starts_with("127.");
     const bool generated = !loopback && config.token.empty();

@@ -1,6 +1,7 @@
 #include "features/stft.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numbers>
 #include <thread>
@@ -25,9 +26,19 @@ std::vector<double> periodic_hann(int n) {
     return window;
 }
 
+namespace {
+std::atomic<int> thread_limit{0};
+}  // namespace
+
 int feature_threads() {
     const unsigned cores = std::thread::hardware_concurrency();
-    return static_cast<int>(std::clamp(cores, 1U, 8U));
+    const int threads = static_cast<int>(std::clamp(cores, 1U, 8U));
+    const int limit = thread_limit.load();
+    return limit > 0 ? std::min(threads, limit) : threads;
+}
+
+void limit_feature_threads(int threads) {
+    thread_limit.store(std::max(threads, 0));
 }
 
 namespace {

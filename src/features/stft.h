@@ -26,8 +26,12 @@ std::int64_t stft_frame_count(std::int64_t n_samples, int hop);
 // The periodic Hann window of length n (scipy.signal.get_window("hann", n), fftbins=True).
 std::vector<double> periodic_hann(int n);
 
-// How many threads the feature passes use: the machine's cores, at most 8.
+// How many threads the feature passes use: the machine's cores, at most 8, and at most the limit
+// last given to limit_feature_threads.
 int feature_threads();
+
+// A program's thread count (--threads) for the feature passes too; 0 lifts the limit.
+void limit_feature_threads(int threads);
 
 // Receives one frame's n_fft/2 + 1 bins. `worker` (0 <= worker < threads) identifies the calling
 // thread so that visitors can keep per-thread scratch; every frame is visited exactly once.

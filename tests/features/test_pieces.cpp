@@ -3,8 +3,10 @@
 // independence from the thread count.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <thread>
 
 #include "core/error.h"
 #include "features/chroma.h"
@@ -248,6 +250,29 @@ TEST(Features, HigherRatesDownsampleEarly) {
     const auto& chroma = features.chroma;
     const std::int64_t t = features.frames / 2;
     EXPECT_EQ(chroma[static_cast<std::size_t>(9 * features.frames + t)], 1.0F);
+}
+
+TEST(Features, TheProgramsThreadLimitHoldsAndChangesNoValue) {
+    // --threads reaches the feature passes through limit_feature_threads; the features are the
+    // same bits on one thread as on all (each frame is computed by one worker, whichever).
+    std::vector<float> samples = sine(440, 2.0);
+    const auto fifth = sine(659.25, 2.0, 0.3);
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        samples[i] += fifth[i] * static_cast<float>(i) / static_cast<float>(samples.size());
+    const int all = feature_threads();
+    EXPECT_EQ(all, std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8));
+    const auto many = compute_features(samples, 22050, 512);
+    limit_feature_threads(1);
+    EXPECT_EQ(feature_threads(), 1);
+    const auto one = compute_features(samples, 22050, 512);
+    limit_feature_threads(0);
+    EXPECT_EQ(feature_threads(), all);
+    EXPECT_EQ(one.mel, many.mel);
+    EXPECT_EQ(one.chroma, many.chroma);
+    EXPECT_EQ(one.spec_mean, many.spec_mean);
+    EXPECT_EQ(one.grad_mean, many.grad_mean);
+    EXPECT_EQ(one.chromasort, many.chromasort);
+    EXPECT_EQ(one.tuning, many.tuning);
 }
 
 }  // namespace
