@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "support/errors.h"
 #include "video/delivery.h"
+#include "video/output_format.h"
 #include "video_samples.h"
 
 namespace fs = std::filesystem;
@@ -229,4 +230,23 @@ TEST(VideoDelivery, SizesAndFitsAreParsedOrRefusedInOneLine) {
         EXPECT_EQ(message.find('\n'), std::string::npos) << message;
     }
     EXPECT_EQ(error_of([] { parse_fit("stretch"); }), "--fit stretch: expected crop, pad or blur");
+}
+
+// The filter graph ends in any codec's pixel format: a tall frame delivered wide, blurred, with
+// subtitles burned in, as 10-bit ProRes.
+TEST(VideoDelivery, ScaledAndSubtitledFramesReachEveryPixelFormat) {
+    const fs::path dir = test::fresh_temp_dir("delivery_prores");
+    auto settings = test::settings_for(128, 224);
+    settings.format = resolve_output_format(dir / "out.mov", "prores");
+    settings.delivery = {{480, 270}, Fit::blur};
+    const std::vector<SubtitleCue> cues = {{0.1, 0.4, "ProRes"}};
+    settings.burned_subtitles = cues;
+    const int frames = 5;
+    test::render_video(dir, settings, frames, dir / "out.mov");
+    const auto v = test::stream_of(test::probe(dir / "out.mov"), "video");
+    EXPECT_EQ(v["codec_name"], "prores");
+    EXPECT_EQ(v["pix_fmt"], "yuv422p10le");
+    EXPECT_EQ(v["width"], 480);
+    EXPECT_EQ(v["height"], 270);
+    EXPECT_EQ(v["nb_read_frames"], std::to_string(frames));
 }

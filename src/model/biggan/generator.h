@@ -32,7 +32,8 @@ class Generator {
     // Re-folds the batch-norm statistics for another truncation (cheap: no weight is re-read).
     void set_truncation(double truncation);
     // The first grid's cells (docs/shapes.md): 4x4 (the published network, the default) or a
-    // wider or taller grid for another aspect; frames are then width() × height(). Cheap.
+    // wider or taller grid for another aspect (4 to 16 cells each way, as grid_for_aspect makes
+    // them); frames are then width() × height(). Cheap: no weight is touched.
     void set_grid(const Grid& grid);
     const Grid& grid() const;
     int width() const;   // cols × resolution / 4
