@@ -68,6 +68,9 @@ void check_codec(const Expected& e, int width, int height) {
     EXPECT_EQ(v["nb_read_frames"], std::to_string(frames));
     EXPECT_EQ(v["avg_frame_rate"], "11025/1024");
     EXPECT_EQ(a["codec_name"], e.audio);
+    if (settings.format.codec == Codec::hevc) {  // what Apple's players look for
+        EXPECT_EQ(v["codec_tag_string"], "hvc1");
+    }
     expect_lengths(probed, settings, frames);
 }
 
