@@ -13,7 +13,6 @@ extern "C" {
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
 #include <string>
 
 #include "av/ffmpeg.h"
@@ -67,7 +66,6 @@ struct FrameConverter::Graph {
     std::unique_ptr<AVFilterGraph, GraphDeleter> graph;
     AVFilterContext* source = nullptr;
     AVFilterContext* sink = nullptr;
-    FrameSize size;
     av::FramePtr filtered{av_frame_alloc()};
 
     AVFilterContext* add(const char* filter, const std::string& args) {
@@ -102,7 +100,6 @@ struct FrameConverter::Graph {
         if (!graph)
             fail("cannot allocate a video filter graph");
         graph->nb_threads = std::max(1, spec.threads);
-        size = spec.target;
         source = add("buffer", fmt::format("video_size={}x{}:pix_fmt={}:time_base={}/{}:"
                                            "pixel_aspect=1/1",
                                            spec.source.width, spec.source.height,
