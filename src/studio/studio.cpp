@@ -75,7 +75,8 @@ Studio::Impl::Impl(StudioConfig config_, Toolkit toolkit_)
       queue(config.dir / "renders",
             [this](const json& job, const fs::path& folder, const render::RenderHooks& hooks) {
                 render::render(render_options(job, folder), render::load_biggan_frames, hooks);
-            }) {}
+            }),
+      events(queue) {}
 
 fs::path Studio::Impl::biggan_weights() const {
     if (config.weights)
@@ -203,31 +204,35 @@ int Studio::start() {
     if (!is_loopback_host(s.config.host) && s.config.token.empty())
         fail_usage("--host {} is reachable from other machines: give --token", s.config.host);
     fs::create_directories(s.config.dir);
-    s.server.set_payload_max_length(static_cast<std::size_t>(s.config.max_upload));
     s.add_routes();
-    s.port = s.config.port == 0
-                 ? s.server.bind_to_any_port(s.config.host)
-                 : (s.server.bind_to_port(s.config.host, s.config.port) ? s.config.port : -1);
-    if (s.port <= 0)
-        fail("cannot listen on {}:{} (in use, or not an address of this machine)", s.config.host,
-             s.config.port);
+    s.port = s.server.listen(s.config.host, s.config.port);
     s.guard.set_port(s.port);
+    s.server.set_head_check([&s](const HttpRequest& request) { s.guard.check(request); });
     s.queue.start();
+    s.events.start();
     s.thumbnails.start();
-    s.listener = std::thread([&s] { s.server.listen_after_bind(); });
+    s.server.start();
+    const std::lock_guard lock(s.state_mutex);
+    s.started = true;
     return s.port;
 }
 
 void Studio::wait() {
-    if (impl_->listener.joinable())
-        impl_->listener.join();
+    std::unique_lock lock(impl_->state_mutex);
+    impl_->stopped_changed.wait(lock, [&] { return !impl_->started || impl_->stopped; });
 }
 
 void Studio::stop() {
-    impl_->server.stop();
-    wait();
-    impl_->queue.stop();
-    impl_->thumbnails.stop();
+    Impl& s = *impl_;
+    s.server.stop();
+    s.events.stop();
+    s.queue.stop();
+    s.thumbnails.stop();
+    {
+        const std::lock_guard lock(s.state_mutex);
+        s.stopped = true;
+    }
+    s.stopped_changed.notify_all();
 }
 
 std::string Studio::address() const {
