@@ -36,10 +36,17 @@ HttpGuard::HttpGuard(std::string host, std::string token)
 void HttpGuard::set_port(int port) {
     allowed_hosts_ = {fmt::format("127.0.0.1:{}", port), fmt::format("localhost:{}", port),
                       fmt::format("[::1]:{}", port)};
-    if (!is_loopback_host(host_) && host_ != "0.0.0.0" && host_ != "::")
-        allowed_hosts_.push_back(fmt::format("{}:{}", host_, port));
-    if (host_.find(':') != std::string::npos && host_ != "::")
-        allowed_hosts_.push_back(fmt::format("[{}]:{}", host_, port));
+    // The address bound, loopback or not (127.0.0.2, 192.168.1.5, fe80::1 in brackets).
+    if (host_ != "0.0.0.0" && host_ != "::")
+        allowed_hosts_.push_back(host_.find(':') != std::string::npos
+                                     ? fmt::format("[{}]:{}", host_, port)
+                                     : fmt::format("{}:{}", host_, port));
+    // Port 80 is left out of Host by browsers.
+    if (port == 80) {
+        const std::size_t count = allowed_hosts_.size();
+        for (std::size_t i = 0; i < count; ++i)
+            allowed_hosts_.push_back(allowed_hosts_[i].substr(0, allowed_hosts_[i].rfind(':')));
+    }
 }
 
 bool HttpGuard::allowed(const std::string& host) const {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/file.h"
+#include "raw_client.h"
 #include "studio_process.h"
 #include "support/process.h"
 
@@ -153,4 +154,26 @@ TEST(StudioToken, AnotherHostWithoutATokenGetsAGeneratedOne) {
     EXPECT_NE(result.output.find("reachable from other machines; token "), std::string::npos)
         << result.output;
     EXPECT_NE(result.output.find("cannot listen on 192.0.2.1"), std::string::npos) << result.output;
+}
+
+// Issue 18, item 10: --host 127.0.0.2 printed its address and then refused every request to it
+// with 421 (only 127.0.0.1 was taken for a loopback Host).
+TEST(StudioHost, EveryLoopbackAddressItBindsIsItsHost) {
+    for (const std::string address : {"127.0.0.2", "127.1.2.3"}) {
+        const fs::path dir = fresh_temp_dir("studio_host_loopback");
+        StudioProcess studio(dir, {"--host", address});
+        EXPECT_EQ(studio.host(), address);
+        auto client = studio.client();  // Host: ADDRESS:PORT
+        const auto options = client.Get("/api/options");
+        ASSERT_TRUE(options) << address;
+        EXPECT_EQ(options->status, 200) << address << ": " << options->body;
+        EXPECT_EQ(
+            client.Get("/api/options", {{"Host", "localhost:" + std::to_string(studio.port())}})
+                ->status,
+            200);
+        // Another loopback address is still not this studio's name.
+        expect_refused(
+            client.Get("/api/options", {{"Host", "127.0.0.9:" + std::to_string(studio.port())}}),
+            421, "another loopback Host");
+    }
 }
