@@ -6,6 +6,7 @@
 #include "audio/load.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "core/log.h"
 #include "features/features.h"
 #include "features/rhythm.h"
 #include "studio/render_queue.h"
@@ -53,6 +54,15 @@ void check_client_file_name(const std::string& name) {
 SongLibrary::SongLibrary(fs::path songs_dir, const Toolkit& toolkit)
     : dir_(std::move(songs_dir)), toolkit_(toolkit) {
     fs::create_directories(dir_);
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        if (!entry.path().filename().string().starts_with(kStagingPrefix))
+            continue;
+        log::warn("studio: removing {}, an upload cut off by a crash", entry.path().string());
+        std::error_code error;
+        fs::remove_all(entry.path(), error);
+        if (error)
+            log::warn("studio: cannot remove {}: {}", entry.path().string(), error.message());
+    }
 }
 
 std::unique_ptr<SongUpload> SongLibrary::start_upload(std::string_view content_type) const {
@@ -100,9 +110,18 @@ json SongLibrary::add(SongUpload& upload) {
 }
 
 std::optional<json> SongLibrary::get(const std::string& id) const {
-    if (!is_valid_id(id) || !fs::is_regular_file(dir_ / id / kSongFile))
+    const fs::path file = dir_ / id / kSongFile;
+    if (!is_valid_id(id) || !fs::is_regular_file(file))
         return std::nullopt;
-    return json::parse(read_file_text(dir_ / id / kSongFile));
+    try {
+        json song = json::parse(read_file_text(file));
+        if (!song.is_object() || song.value("id", "") != id)
+            fail("not a song's description");
+        return song;
+    } catch (const std::exception& error) {
+        log::warn("studio: {} is damaged, its song is left out ({})", file.string(), error.what());
+        return std::nullopt;
+    }
 }
 
 json SongLibrary::list() const {

@@ -1,6 +1,6 @@
 // studio/song_library: uploaded songs, each checked by decoding it before it is accepted and kept
 // as songs/<server-chosen id>/ (never under the client's file name) with its analysis. Uploads
-// are staged in songs/.upload-<id>/ until then.
+// are staged in songs/.upload-<id>/ until then; a restart removes what a crash left there.
 #pragma once
 
 #include <filesystem>
@@ -17,6 +17,7 @@ namespace bgv::studio {
 
 class SongLibrary {
   public:
+    // Removes the staging folders of uploads a crash cut off.
     SongLibrary(std::filesystem::path songs_dir, const Toolkit& toolkit);
 
     // An upload for `content_type` (its request's), staged under a fresh id.
@@ -25,6 +26,7 @@ class SongLibrary {
     // description (song.json). Throws bgv::Error for a file that is not audio.
     nlohmann::json add(SongUpload& upload);
 
+    // nullopt for an unknown id, and for a song whose song.json is damaged (with a warning).
     std::optional<nlohmann::json> get(const std::string& id) const;
     nlohmann::json list() const;
     std::filesystem::path audio_path(const std::string& id) const;

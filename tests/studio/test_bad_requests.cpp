@@ -177,3 +177,42 @@ TEST(StudioHost, EveryLoopbackAddressItBindsIsItsHost) {
             421, "another loopback Host");
     }
 }
+
+// Issue 18, item 8: one damaged song.json made GET /api/songs answer 500 for every song.
+TEST(StudioSongs, ADamagedSongJsonIsLeftOutWithAWarning) {
+    const fs::path dir = fresh_temp_dir("studio_damaged_song");
+    StudioProcess studio(dir);
+    auto client = studio.client();
+    const std::string short_song =
+        bgv::read_file_text(fs::path(BGV_TEST_DATA) / "render/data/short_0p3s.wav");
+    const std::string kept = json_of(upload(client, short_song, "kept.wav")).at("id");
+    for (const std::string damage : {"{not json", "[1, 2]", "{\"id\": \"0123456789abcdef\"}", ""}) {
+        const std::string damaged = json_of(upload(client, short_song, "damaged.wav")).at("id");
+        bgv::write_file_atomic(dir / "songs" / damaged / "song.json", damage);
+        const auto list = client.Get("/api/songs");
+        ASSERT_TRUE(list);
+        ASSERT_EQ(list->status, 200) << damage << ": " << list->body;
+        const json songs = json::parse(list->body);
+        ASSERT_EQ(songs.size(), 1u) << damage;
+        EXPECT_EQ(songs.at(0).at("id"), kept);
+        expect_refused(client.Get(("/api/songs/" + damaged).c_str()), 404, "damaged song");
+        fs::remove_all(dir / "songs" / damaged);
+    }
+}
+
+// Issue 18, item 9: kill -9 during an upload's analysis left songs/.upload-<id>/ with the whole
+// upload, and a restarted studio never removed it.
+TEST(StudioSongs, UploadsCutOffByACrashAreRemovedAtStart) {
+    const fs::path dir = fresh_temp_dir("studio_staging");
+    const std::vector<fs::path> staged = {dir / "songs/.upload-0123456789abcdef",
+                                          dir / "songs/.upload-fedcba9876543210"};
+    for (const auto& folder : staged) {
+        fs::create_directories(folder);
+        bgv::write_file_atomic(folder / "audio", std::string(100000, 'x'));
+    }
+    fs::create_directories(dir / "songs/0123456789abcdef");  // a song's folder stays
+    StudioProcess studio(dir);  // the folder is cleaned before the address is printed
+    for (const auto& folder : staged)
+        EXPECT_FALSE(fs::exists(folder)) << folder;
+    EXPECT_TRUE(fs::exists(dir / "songs/0123456789abcdef"));
+}
