@@ -1,8 +1,11 @@
 #include "studio/studio.h"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -39,6 +42,16 @@ std::string quoted(const std::string& word) {
     text.push_back('\'');
     return text;
 }
+
+// Test hook (tests/studio): with BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME=N the process kills itself
+// with SIGKILL (nothing cleaned up, as `kill -9` would) once a render reports N frames done, so a
+// test cuts a render off at a known point without racing it.
+std::optional<std::int64_t> test_kill_at_frame() {
+    const char* value = std::getenv("BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME");
+    if (value == nullptr || *value == '\0')
+        return std::nullopt;
+    return std::stoll(value);
+}
 }  // namespace
 
 const std::vector<std::string>& server_only_options() {
@@ -74,7 +87,15 @@ Studio::Impl::Impl(StudioConfig config_, Toolkit toolkit_)
       thumbnails([this] { return biggan_weights(); }, toolkit, config.threads),
       queue(config.dir / "renders",
             [this](const json& job, const fs::path& folder, const render::RenderHooks& hooks) {
-                render::render(render_options(job, folder), render::load_biggan_frames, hooks);
+                render::RenderHooks watched = hooks;
+                if (const auto kill_at = test_kill_at_frame()) {
+                    watched.progress = [&hooks, kill_at](std::int64_t done, std::int64_t total) {
+                        hooks.progress(done, total);
+                        if (done >= *kill_at)
+                            ::kill(::getpid(), SIGKILL);
+                    };
+                }
+                render::render(render_options(job, folder), render::load_biggan_frames, watched);
             }),
       events(queue) {}
 
