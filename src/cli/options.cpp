@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -119,8 +120,10 @@ const OptionSpec* find_by_spelling(const std::string& spelling,
     return nullptr;
 }
 
+// No option is spelled with a digit after its dash: "-1/2" (--shard) and "-3" are values.
 bool looks_like_flag(const std::string& token) {
-    return token.size() > 1 && token[0] == '-' && !parse_number(token).has_value();
+    return token.size() > 1 && token[0] == '-' &&
+           !std::isdigit(static_cast<unsigned char>(token[1])) && !parse_number(token).has_value();
 }
 
 }  // namespace
