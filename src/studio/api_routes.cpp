@@ -177,7 +177,8 @@ void Studio::Impl::add_routes() {
                   return send_error(response, 404, "thumbnail not made yet");
               }
               send_file(response, *file, "image/png");
-              response.set_header("Cache-Control", "max-age=86400");
+              if (response.file)
+                  response.set_header("Cache-Control", "max-age=86400");
           });
     // The first call loads the text model: seconds, on the slow workers.
     route(

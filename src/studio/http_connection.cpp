@@ -72,11 +72,16 @@ void Connection::next_request(Clock::time_point now) {
     range_.clear();
     stream_.reset();
     stream_done_ = false;
-    if (!unread_.empty()) {
-        const std::string pipelined = std::move(unread_);
-        unread_.clear();
-        consume(pipelined, now);
-    }
+}
+
+void Connection::resume(Clock::time_point now) {
+    // Within consume(), its own loop reads what is left (no recursion, however many requests
+    // a client pipelines).
+    if (consuming_ || stage_ != Stage::head || unread_.empty())
+        return;
+    const std::string pipelined = std::move(unread_);
+    unread_.clear();
+    consume(pipelined, now);
 }
 
 void Connection::on_readable(Clock::time_point now) {
@@ -106,8 +111,9 @@ void Connection::on_readable(Clock::time_point now) {
 }
 
 void Connection::consume(std::string_view data, Clock::time_point now) {
-    try {
-        while (!data.empty()) {
+    consuming_ = true;
+    while (!data.empty()) {
+        try {
             if (stage_ == Stage::head) {
                 const bool started = reader_->head_started();
                 const std::size_t used = reader_->read_head(data);
@@ -128,15 +134,19 @@ void Connection::consume(std::string_view data, Clock::time_point now) {
                 data.remove_prefix(used);
                 if (reader_->body_complete())
                     on_body_complete();
+            } else if (stage_ == Stage::lingering || stage_ == Stage::closed) {
+                break;  // what follows a refusal is dropped
             } else {
                 // The next request, pipelined: read once this one is answered.
                 unread_.append(data);
-                return;
+                break;
             }
+        } catch (const HttpError& error) {
+            // Answered at once; with keep-alive, the loop goes on with the next request.
+            refuse(error.status(), error.what(), now);
         }
-    } catch (const HttpError& error) {
-        refuse(error.status(), error.what(), now);
     }
+    consuming_ = false;
 }
 
 void Connection::on_head(Clock::time_point now) {
@@ -244,6 +254,7 @@ void Connection::respond(std::unique_ptr<HttpResponse> response, Clock::time_poi
             out_ += response->body;
     }
     flush(now);
+    resume(now);
 }
 
 void Connection::send_stream(Clock::time_point now) {
@@ -301,6 +312,7 @@ void Connection::flush(Clock::time_point now) {
 
 void Connection::on_writable(Clock::time_point now) {
     flush(now);
+    resume(now);
 }
 
 void Connection::after_response(Clock::time_point now) {

@@ -86,6 +86,7 @@ class Connection {
     void flush(Clock::time_point now);
     void after_response(Clock::time_point now);
     void next_request(Clock::time_point now);
+    void resume(Clock::time_point now);  // reads a pipelined request once this one is answered
     void close();
 
     int fd_;
@@ -97,6 +98,7 @@ class Connection {
     std::optional<RequestReader> reader_;
     RoutePlan plan_;
     std::string unread_;  // bytes of the next request that came with this one
+    bool consuming_ = false;
     bool keep_alive_ = true;
     bool head_only_ = false;  // HEAD: the answer's head only
     std::string range_;       // the request's Range header

@@ -251,3 +251,29 @@ TEST(StudioConnections, ConnectionsFromOneClientAreCapped) {
     }
     EXPECT_EQ(studio.client().Get("/api/options")->status, 200);
 }
+
+// Requests sent back to back on one connection are answered in order, refused ones included,
+// however many there are.
+TEST(StudioConnections, PipelinedRequestsAreAnsweredInOrder) {
+    const fs::path dir = fresh_temp_dir("studio_pipelined");
+    StudioProcess studio(dir);
+    RawClient client(studio.port());
+    std::string requests;
+    std::vector<int> expected;
+    for (int i = 0; i < 300; ++i) {
+        const bool known = i % 3 == 0;
+        requests += std::string("GET ") + (known ? "/api/options" : "/no/such/page") +
+                    " HTTP/1.1\r\n" + host_header(studio) + "\r\n";
+        expected.push_back(known ? 200 : 404);
+    }
+    requests += "GET /api/classes/random?n=2 HTTP/1.1\r\n" + host_header(studio) +
+                "Connection: close\r\n\r\n";
+    expected.push_back(200);
+    ASSERT_TRUE(client.send(requests));
+    const std::string answers = client.read_to_end();
+    std::vector<int> statuses;
+    for (auto at = answers.find("HTTP/1.1 "); at != std::string::npos;
+         at = answers.find("HTTP/1.1 ", at + 1))
+        statuses.push_back(std::stoi(answers.substr(at + 9, 3)));
+    EXPECT_EQ(statuses, expected);
+}
