@@ -1,13 +1,10 @@
 #include "studio/http_server.h"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +21,7 @@
 #include "core/assert.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "studio/listening_socket.h"
 #include "studio/worker_pool.h"
 
 namespace bgv::studio {
@@ -34,18 +32,6 @@ constexpr std::uint64_t kWakeKey = 1;
 constexpr auto kTick = std::chrono::milliseconds(250);
 constexpr std::size_t kMaxPathBytes = 2048;  // longer paths get 414 before any pattern is tried
 constexpr int kReservedFiles = 64;           // descriptors kept for files, logs, renders
-
-std::string address_of(const sockaddr_storage& address) {
-    char text[INET6_ADDRSTRLEN] = "?";
-    if (address.ss_family == AF_INET) {
-        const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
-        ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-    } else if (address.ss_family == AF_INET6) {
-        const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
-        ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-    }
-    return text;
-}
 
 // Answers a connection the server will not take, without reading from it, and closes it.
 void turn_away(int fd, int status, const std::string& message) {
@@ -60,20 +46,6 @@ void turn_away(int fd, int status, const std::string& message) {
     ::close(fd);
 }
 
-// The soft limit on open descriptors, raised towards the hard one so that the connection caps,
-// not the descriptor limit, decide who is turned away.
-int descriptor_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
-        return 1024;
-    const rlim_t wanted = std::min<rlim_t>(limit.rlim_max, 8192);
-    if (limit.rlim_cur < wanted) {
-        limit.rlim_cur = wanted;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-        ::getrlimit(RLIMIT_NOFILE, &limit);
-    }
-    return static_cast<int>(std::min<rlim_t>(limit.rlim_cur, 1 << 20));
-}
 }  // namespace
 
 struct HttpServer::Impl final : ConnectionHost {
@@ -282,7 +254,7 @@ void HttpServer::Impl::accept_all(Clock::time_point now) {
             }
             return;
         }
-        const std::string peer = address_of(address);
+        const std::string peer = peer_address(address);
         if (static_cast<int>(connections.size()) >= max_connections) {
             if (!warned_full)
                 log::warn("studio: {} connections open, the most it takes; turning new ones away",
@@ -379,45 +351,16 @@ void HttpServer::set_head_check(HeadCheck check) {
 }
 
 int HttpServer::listen(const std::string& host, int port) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    const std::string service = std::to_string(port);
-    if (::getaddrinfo(host.c_str(), service.c_str(), &hints, &found) != 0 || found == nullptr)
-        fail("cannot listen on {}:{} (not an address of this machine)", host, port);
-    int fd = -1;
-    std::string why = "no address";
-    for (addrinfo* a = found; a != nullptr && fd < 0; a = a->ai_next) {
-        fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0)
-            continue;
-        const int on = 1;
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-        if (::bind(fd, a->ai_addr, a->ai_addrlen) != 0 || ::listen(fd, SOMAXCONN) != 0) {
-            why = std::strerror(errno);
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    ::freeaddrinfo(found);
-    if (fd < 0)
-        fail("cannot listen on {}:{} ({})", host, port, why);
-    sockaddr_storage bound{};
-    socklen_t length = sizeof bound;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length);
-    impl_->listen_fd = fd;
-    return bound.ss_family == AF_INET6
-               ? ntohs(reinterpret_cast<const sockaddr_in6&>(bound).sin6_port)
-               : ntohs(reinterpret_cast<const sockaddr_in&>(bound).sin_port);
+    const ListeningSocket socket = listen_on(host, port);
+    impl_->listen_fd = socket.fd;
+    return socket.port;
 }
 
 void HttpServer::start() {
     Impl& s = *impl_;
     BGV_ASSERT(s.listen_fd >= 0);
     s.max_connections =
-        std::max(1, std::min(s.limits.max_connections, descriptor_limit() - kReservedFiles));
+        std::max(1, std::min(s.limits.max_connections, raise_descriptor_limit() - kReservedFiles));
     s.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
     s.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (s.epoll_fd < 0 || s.wake_fd < 0)
