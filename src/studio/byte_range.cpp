@@ -18,7 +18,7 @@ std::optional<std::int64_t> parse_position(std::string_view text) {
     for (const char c : text) {
         if (c < '0' || c > '9')
             return std::nullopt;
-        value = std::min(kHuge, value * 10 + (c - '0'));
+        value = value > (kHuge - (c - '0')) / 10 ? kHuge : value * 10 + (c - '0');
     }
     return value;
 }
