@@ -180,11 +180,19 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
 json Studio::Impl::lyrics_classes(const json& body) {
     if (!body.is_object() || !body.contains("lyrics") || !body.at("lyrics").is_string())
         fail_usage("the body must be {{\"lyrics\": TEXT, \"num_classes\": N}}");
-    const auto count = body.value("num_classes", 12);
-    if (count < 1 || count > 12)
-        fail_usage("\"num_classes\": {} not allowed, expected an integer 1–12", count);
+    // Read as JSON types, not converted: 2.9 or 1e300 is no count (a conversion would truncate
+    // or overflow).
+    const json& count_value = body.contains("num_classes") ? body.at("num_classes") : json(12);
+    if (!count_value.is_number_integer() || count_value.get<std::int64_t>() < 1 ||
+        count_value.get<std::int64_t>() > 12)
+        fail_usage("\"num_classes\": {} not allowed, expected an integer 1–12", count_value.dump());
+    const auto count = count_value.get<int>();
     const std::string strategy = body.value("encoding_strategy", "best");
-    const auto seed = body.value("seed", std::uint64_t{0});
+    const json& seed_value = body.contains("seed") ? body.at("seed") : json(0);
+    if (!seed_value.is_number_unsigned() &&
+        !(seed_value.is_number_integer() && seed_value.get<std::int64_t>() >= 0))
+        fail_usage("\"seed\": {} not allowed, expected an integer 0 or more", seed_value.dump());
+    const auto seed = seed_value.get<std::uint64_t>();
     text::Lyrics lyrics = text::parse_lyrics(body.at("lyrics").get<std::string>());
     const std::lock_guard lock(lyrics_mutex);
     if (!matcher) {

@@ -152,6 +152,17 @@ TEST_F(StudioBadRequests, CarelessRequestsAreToldWhatToSend) {
                                                                               "", "text/plain"}}),
                    400, "no file field");
     EXPECT_EQ(songs_on_disk(*dir_), 0u);
+    // The lyrics' count and seed are JSON integers: 2.9 and 1e300 are refused, not converted.
+    for (const json& count : {json(2.9), json(1e300), json(-1), json("3"), json(13)}) {
+        const auto refused =
+            post_json(client, "/api/lyrics/classes", {{"lyrics", "a dog"}, {"num_classes", count}});
+        expect_refused(refused, 400, "num_classes " + count.dump());
+        const std::string message = json::parse(refused->body).at("error");
+        EXPECT_TRUE(message.starts_with("\"num_classes\": " + count.dump() + " not allowed"))
+            << message;
+    }
+    expect_refused(post_json(client, "/api/lyrics/classes", {{"lyrics", "a dog"}, {"seed", -5}}),
+                   400, "seed -5");
 }
 
 // Issue 18, item 11: a range past the end got 206 with "Content-Length: 9000000001" and no body.
