@@ -18,7 +18,7 @@ packages=(
     # model store (ca-certificates: the https downloads, and npm for the browser test, check the
     # servers against the system's certificate authorities; Debian only recommends it)
     libcurl4-openssl-dev libssl-dev ca-certificates
-    # support libraries; cpp-httplib for `bigganviz studio` (its header wants OpenSSL, zlib, brotli)
+    # support libraries; cpp-httplib is the studio tests' HTTP client (its header wants OpenSSL, zlib, brotli)
     libfmt-dev nlohmann-json3-dev libpng-dev zlib1g-dev libcpp-httplib-dev libbrotli-dev
     # farm: one render shared by MPI ranks (OpenMPI) or Slurm array tasks; the tests start a
     # one-node Slurm (slurmctld, slurmd, munge for its authentication) and run mpirun

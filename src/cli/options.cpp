@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -32,8 +33,10 @@ bool is_number(std::string_view text) {
     return ec == std::errc() && ptr == end;
 }
 
+// No option is spelled with a digit after its dash: "-1/2" (--shard) and "-3" are values.
 bool looks_like_flag(const std::string& token) {
-    return token.size() > 1 && token[0] == '-' && !is_number(token);
+    return token.size() > 1 && token[0] == '-' &&
+           !std::isdigit(static_cast<unsigned char>(token[1])) && !is_number(token);
 }
 
 const OptionDef* find_by_spelling(const std::string& spelling,

@@ -193,7 +193,8 @@ void Store::fetch_file(const ModelSpec& spec, const ModelFile& file) {
         try {
             log::info("downloading {} from {}", label, url);
             const std::int64_t size =
-                download_resumable(url, part, file.size, options_.download, label);
+                download_resumable(url, part, {.exact = file.size, .at_most = file.max_size},
+                                   options_.download, label);
             const std::string sha256 = sha256_file(part);
             if (!file.sha256.empty() && sha256 != file.sha256) {
                 // Resuming bad bytes can only give bad bytes: drop them.

@@ -1,8 +1,11 @@
 #include "studio/studio.h"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -22,6 +25,16 @@ namespace {
 constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr int kPreviewResolution = 128;
 constexpr double kPreviewSecondsMax = 15;
+
+// Test hook (tests/studio): with BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME=N the process kills itself
+// with SIGKILL (nothing cleaned up, as `kill -9` would) once a render reports N frames done, so a
+// test cuts a render off at a known point without racing it.
+std::optional<std::int64_t> test_kill_at_frame() {
+    const char* value = std::getenv("BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME");
+    if (value == nullptr || *value == '\0')
+        return std::nullopt;
+    return std::stoll(value);
+}
 }  // namespace
 
 fs::path default_studio_dir() {
@@ -40,8 +53,17 @@ Studio::Impl::Impl(StudioConfig config_)
       thumbnails([this] { return biggan_weights(); }, config.threads),
       queue(config.dir / "renders",
             [this](const json& job, const fs::path& folder, const render::RenderHooks& hooks) {
-                render::render(render_options(job, folder), render::load_biggan_frames, hooks);
-            }) {}
+                render::RenderHooks watched = hooks;
+                if (const auto kill_at = test_kill_at_frame()) {
+                    watched.progress = [&hooks, kill_at](std::int64_t done, std::int64_t total) {
+                        hooks.progress(done, total);
+                        if (done >= *kill_at)
+                            ::kill(::getpid(), SIGKILL);
+                    };
+                }
+                render::render(render_options(job, folder), render::load_biggan_frames, watched);
+            }),
+      events(queue) {}
 
 fs::path Studio::Impl::biggan_weights() const {
     if (config.weights)
@@ -106,11 +128,19 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
 json Studio::Impl::lyrics_classes(const json& body) {
     if (!body.is_object() || !body.contains("lyrics") || !body.at("lyrics").is_string())
         fail_usage("the body must be {{\"lyrics\": TEXT, \"num_classes\": N}}");
-    const auto count = body.value("num_classes", 12);
-    if (count < 1 || count > 12)
-        fail_usage("\"num_classes\": {} not allowed, expected an integer 1–12", count);
+    // Read as JSON types, not converted: 2.9 or 1e300 is no count (a conversion would truncate
+    // or overflow).
+    const json& count_value = body.contains("num_classes") ? body.at("num_classes") : json(12);
+    if (!count_value.is_number_integer() || count_value.get<std::int64_t>() < 1 ||
+        count_value.get<std::int64_t>() > 12)
+        fail_usage("\"num_classes\": {} not allowed, expected an integer 1–12", count_value.dump());
+    const auto count = count_value.get<int>();
     const std::string strategy = body.value("encoding_strategy", "best");
-    const auto seed = body.value("seed", std::uint64_t{0});
+    const json& seed_value = body.contains("seed") ? body.at("seed") : json(0);
+    if (!seed_value.is_number_unsigned() &&
+        !(seed_value.is_number_integer() && seed_value.get<std::int64_t>() >= 0))
+        fail_usage("\"seed\": {} not allowed, expected an integer 0 or more", seed_value.dump());
+    const auto seed = seed_value.get<std::uint64_t>();
     text::Lyrics lyrics = text::parse_lyrics(body.at("lyrics").get<std::string>());
     const std::lock_guard lock(lyrics_mutex);
     if (!matcher) {
@@ -150,31 +180,35 @@ int Studio::start() {
     if (!is_loopback_host(s.config.host) && s.config.token.empty())
         fail_usage("--host {} is reachable from other machines: give --token", s.config.host);
     fs::create_directories(s.config.dir);
-    s.server.set_payload_max_length(static_cast<std::size_t>(s.config.max_upload));
     s.add_routes();
-    s.port = s.config.port == 0
-                 ? s.server.bind_to_any_port(s.config.host)
-                 : (s.server.bind_to_port(s.config.host, s.config.port) ? s.config.port : -1);
-    if (s.port <= 0)
-        fail("cannot listen on {}:{} (in use, or not an address of this machine)", s.config.host,
-             s.config.port);
+    s.port = s.server.listen(s.config.host, s.config.port);
     s.guard.set_port(s.port);
+    s.server.set_head_check([&s](const HttpRequest& request) { s.guard.check(request); });
     s.queue.start();
+    s.events.start();
     s.thumbnails.start();
-    s.listener = std::thread([&s] { s.server.listen_after_bind(); });
+    s.server.start();
+    const std::lock_guard lock(s.state_mutex);
+    s.started = true;
     return s.port;
 }
 
 void Studio::wait() {
-    if (impl_->listener.joinable())
-        impl_->listener.join();
+    std::unique_lock lock(impl_->state_mutex);
+    impl_->stopped_changed.wait(lock, [&] { return !impl_->started || impl_->stopped; });
 }
 
 void Studio::stop() {
-    impl_->server.stop();
-    wait();
-    impl_->queue.stop();
-    impl_->thumbnails.stop();
+    Impl& s = *impl_;
+    s.server.stop();
+    s.events.stop();
+    s.queue.stop();
+    s.thumbnails.stop();
+    {
+        const std::lock_guard lock(s.state_mutex);
+        s.stopped = true;
+    }
+    s.stopped_changed.notify_all();
 }
 
 std::string Studio::address() const {

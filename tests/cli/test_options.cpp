@@ -3,6 +3,7 @@
 #include "cli/options.h"
 #include "core/error.h"
 #include "render/options.h"
+#include "farm/launch.h"
 
 namespace {
 using bgv::cli::Args;
@@ -80,6 +81,23 @@ TEST(Options, OutOfRangeValuesNameFlagValueAndRange) {
     EXPECT_EQ(error_of({"-n", "3", "--num_classes", "4"}), "--num_classes given twice");
     EXPECT_EQ(error_of({"song.mp3"}),
               "unexpected argument 'song.mp3' (see `bigganviz render --help`)");
+}
+
+// Issue 18, item 12: "--shard -1/2" was answered "--shard: expected a value", as if -1/2 were a
+// flag. A dash followed by a digit is a value, so the value's own check speaks.
+TEST(Options, AValueStartingWithADashAndADigitIsAValue) {
+    const Args shard = bgv::cli::parse_args(std::vector<std::string>{"--shard", "-1/2"},
+                                            std::vector<std::string>{"shard"}, "render");
+    EXPECT_EQ(shard.text("shard"), "-1/2");
+    try {
+        bgv::farm::parse_shard(shard.text("shard"));
+        ADD_FAILURE() << "--shard -1/2 accepted";
+    } catch (const bgv::UsageError& error) {
+        EXPECT_STREQ(error.what(), "--shard -1/2: expected I/N with 0 <= I < N, e.g. 0/4");
+    }
+    EXPECT_EQ(error_of({"-c", "5", "-1"}), "-c -1: not allowed, expected an integer 0–999");
+    EXPECT_EQ(error_of({"-n", "-2x"}), "-n -2x: not allowed, expected an integer 1–12");
+    EXPECT_EQ(error_of({"-n", "-x"}), "-n: expected a value (an integer 1–12)");
 }
 
 TEST(Options, HelpShowsSpellingsDefaultsAndRanges) {

@@ -280,12 +280,10 @@ TEST_F(StudioApi, CancelStopsARender) {
             .at("id");
     EXPECT_EQ(json_of(client.Post(("/api/renders/" + queued + "/cancel").c_str())).at("state"),
               "cancelled");
-    for (int i = 0; i < 600; ++i) {
-        const json now = json_of(client.Get(("/api/renders/" + id).c_str()));
-        if (now.at("frames_done").get<int>() > 0)
-            break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    // Cancelled from its first progress event: the render is running, far from its end.
+    const json running = follow_render(
+        client, id, [](const json& now) { return now.at("frames_done").get<int>() == 0; });
+    ASSERT_EQ(running.at("state"), "running") << running.dump();
     ASSERT_EQ(client.Post(("/api/renders/" + id + "/cancel").c_str())->status, 200);
     const json end = wait_for_render(client, id);
     EXPECT_EQ(end.at("state"), "cancelled") << end.dump();
@@ -297,27 +295,20 @@ TEST(StudioRestart, ARenderCutOffByAKilledServerFinishesAfterARestart) {
     const fs::path dir = fresh_temp_dir("studio_restart");
     std::string id;
     {
-        StudioProcess studio(dir);
+        // The studio's test hook kills it with SIGKILL (nothing cleaned up) from the render's
+        // progress event at frame 2 of 6: after the first piece, before the last, every time.
+        StudioProcess studio(dir, {}, {{"BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME", "2"}});
         auto client = studio.client();
         const std::string song = json_of(upload(client, song_bytes(), "chords.wav")).at("id");
         id = json_of(
                  post_json(client, "/api/renders", {{"song", song}, {"options", kRenderOptions}}))
                  .at("id");
-        // SIGKILL (nothing cleaned up) once the first piece is done and before the last.
-        json job;
-        for (int i = 0; i < 12000; ++i) {
-            job = json_of(client.Get(("/api/renders/" + id).c_str()));
-            const std::string state = job.at("state");
-            if (job.at("frames_done").get<int>() >= 2 || (state != "queued" && state != "running"))
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        studio.stop(SIGKILL);
-        ASSERT_EQ(job.at("state"), "running") << job.dump();
-        ASSERT_LT(job.at("frames_done").get<int>(), 6) << "the render ended before the kill";
+        studio.stop(0);  // waits for the process to end
+        ASSERT_TRUE(studio.killed_by(SIGKILL));
     }
     const json on_disk = json::parse(bgv::read_file_text(dir / "renders" / id / "job.json"));
     EXPECT_EQ(on_disk.at("state"), "running");
+    EXPECT_LT(on_disk.at("frames_done").get<int>(), 6);
     StudioProcess studio(dir);
     auto client = studio.client();
     const json done = wait_for_render(client, id);

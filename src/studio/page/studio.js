@@ -3,7 +3,7 @@
 
 const token = new URLSearchParams(location.search).get('token') || '';
 const $ = (id) => document.getElementById(id);
-const state = { song: null, picks: [], options: [], names: {}, streams: {} };
+const state = { song: null, picks: [], options: [], names: {}, watchers: {} };
 const MAX_CLASSES = 12;
 
 function withToken(path) {
@@ -266,16 +266,39 @@ function updateCommand() {
 }
 
 // ---- 4. Preview and 5. Render ----
-function follow(id, onUpdate) {
-  if (state.streams[id]) return;
-  const events = new EventSource(withToken('/api/renders/' + id + '/events'));
-  state.streams[id] = events;
+const FINAL = ['done', 'failed', 'cancelled'];
+
+// One event stream for every render (GET /api/events): however many renders are queued, the page
+// holds one connection for their progress. EventSource reconnects by itself; each (re)connection
+// reloads the list, so nothing missed while it was away stays missing.
+function openEvents() {
+  const events = new EventSource(withToken('/api/events'));
+  events.onopen = () => { loadRenders().catch(() => {}); };
   events.onmessage = (message) => {
     const job = JSON.parse(message.data);
-    onUpdate(job);
-    if (['done', 'failed', 'cancelled'].includes(job.state)) { events.close(); delete state.streams[id]; }
+    if (job.state === 'deleted') {
+      const row = document.querySelector('#render-list tr[data-id="' + job.id + '"]');
+      if (row) row.remove();
+      delete state.watchers[job.id];
+      return;
+    }
+    renderRow(job);
+    notify(job);
   };
-  events.onerror = () => { events.close(); delete state.streams[id]; setTimeout(loadRenders, 2000); };
+}
+
+function notify(job) {
+  const watcher = state.watchers[job.id];
+  if (!watcher) return;
+  if (FINAL.includes(job.state)) delete state.watchers[job.id];
+  watcher(job);
+}
+
+// Calls onUpdate with each change of render `id` until it is final.
+async function follow(id, onUpdate) {
+  state.watchers[id] = onUpdate;
+  // The render may have changed before the watcher was set: its state now, once.
+  notify(await api('/api/renders/' + id));
 }
 
 function percent(job) {
@@ -360,7 +383,6 @@ function renderRow(job) {
   if (job.state === 'queued' || job.state === 'running')
     button('cancel', () => api('/api/renders/' + job.id + '/cancel', { method: 'POST' }));
   button('delete', async () => { await api('/api/renders/' + job.id, { method: 'DELETE' }); row.remove(); });
-  if (job.state === 'queued' || job.state === 'running') follow(job.id, renderRow);
 }
 
 async function loadRenders() {
@@ -374,6 +396,7 @@ async function loadRenders() {
     await loadOptions();
     await Promise.all([loadClasses(), loadSongList(), loadRenders()]);
     updateCommand();
+    openEvents();
   } catch (error) {
     setStatus($('song-status'), 'cannot reach the studio: ' + error.message, true);
   }
