@@ -44,7 +44,7 @@ struct BeatPredictorOptions {
 // Tempo: TempoEstimator. Phase: librosa's dynamic program (Ellis 2007) computed forward as the
 // frames arrive, as real-time trackers do (Stark, Davies & Plumbley 2009): the last beat is the
 // frame of the last period with the highest cumulative score, and the coming beats follow it a
-// period apart. A beat is declared when the grid's next beat falls before the next frame.
+// period apart. A beat is declared when the grid's next beat is due within declare_ahead_frames.
 class BeatPredictor {
   public:
     BeatPredictor(int sample_rate, int hop, const BeatPredictorOptions& options = {});
