@@ -25,6 +25,8 @@ packages=(
     libopenmpi-dev openmpi-bin slurm-wlm munge
     # tests: GoogleTest, ffmpeg/ffprobe to check videos, python3 for the local HTTP server
     libgtest-dev ffmpeg python3
+    # bench_live_beats' baseline, aubio's real-time tempo tracker (only that benchmark links it)
+    libaubio-dev
     # the studio's browser test: Debian's Chromium driven by puppeteer-core (tests/studio/browser)
     chromium nodejs
 )
