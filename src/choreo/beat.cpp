@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "choreo/beat_stepper.h"
+#include "core/assert.h"
 #include "core/error.h"
 
 namespace bgv::choreo {
@@ -28,20 +29,17 @@ void check_view(const RhythmView& rhythm) {
 }
 }  // namespace
 
-void check_beat_params(const BeatParams& p) {
-    const auto in = [](double v, double lo, double hi) { return v >= lo && v <= hi; };
-    if (!in(p.pulse, 0, 1))
-        fail_usage("--pulse {}: not allowed, expected a number 0–1", p.pulse);
-    if (!in(p.offbeat, 0, 1))
-        fail_usage("--offbeat {}: not allowed, expected a number 0–1", p.offbeat);
-    if (!in(p.motion, 0, 1))
-        fail_usage("--motion {}: not allowed, expected a number 0–1", p.motion);
-    if (!in(p.pulse_decay, 0.01, 10))
-        fail_usage("--pulse_decay {}: not allowed, expected a number 0.01–10", p.pulse_decay);
-    if (!in(p.class_smooth, 0, 60))
-        fail_usage("--class_smooth {}: not allowed, expected a number 0–60", p.class_smooth);
-    if (p.shuffle_bars < 1)
-        fail_usage("--shuffle_bars {}: not allowed, expected an integer ≥ 1", p.shuffle_bars);
+void assert_beat_params(const BeatParams& p) {
+    // The option table (render/option_table.cpp) checks what a user gives; this holds the stepper
+    // to the same ranges.
+    BGV_ASSERT(p.pulse >= 0 && p.pulse <= 1 && p.offbeat >= 0 && p.offbeat <= 1 &&
+                   p.motion >= 0 && p.motion <= 1 && p.pulse_decay >= 0.01 &&
+                   p.pulse_decay <= 10 && p.class_smooth >= 0 && p.class_smooth <= 60 &&
+                   p.shuffle_bars >= 1 && p.truncation > 0 && p.truncation <= 1,
+               "beat parameters out of range: pulse {} offbeat {} motion {} decay {} smooth {} "
+               "bars {} truncation {}",
+               p.pulse, p.offbeat, p.motion, p.pulse_decay, p.class_smooth, p.shuffle_bars,
+               p.truncation);
 }
 
 std::vector<Kick> song_kicks(const RhythmView& rhythm) {

@@ -75,7 +75,7 @@ Vectors make_beat_vectors(const RhythmView& rhythm, std::span<const int> classes
                           const BeatParams& params, std::uint64_t seed,
                           std::span<const ClassCue> cues = {});
 
-// Throws a UsageError naming the flag for a parameter outside its range.
-void check_beat_params(const BeatParams& params);
+// Every parameter within the range render/'s option table allows (an invariant: BGV_ASSERT).
+void assert_beat_params(const BeatParams& params);
 
 }  // namespace bgv::choreo

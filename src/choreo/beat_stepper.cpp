@@ -39,7 +39,7 @@ BeatStepper::BeatStepper(std::span<const int> classes, const BeatParams& params,
       class_vector_(kImageNetClasses, 0.0),
       beats_per_rotation_(static_cast<std::int64_t>(kBeatsPerBar) * params.shuffle_bars) {
     check_classes(classes_);
-    check_beat_params(params_);
+    assert_beat_params(params_);
     const double truncation = params_.truncation;
     Random noise_rng(seed, kNoiseStream);
     Random unit_rng(seed, kJitterStream);

@@ -99,10 +99,6 @@ void check_options(const RenderOptions& o) {
         if (const auto value = row.get(o))
             check_option_value(row.def, *value, "--" + row.def.name);
     }
-    if (!o.classes.empty())
-        choreo::check_classes(o.classes);
-    if (o.choreography == Choreography::beat)
-        choreo::check_beat_params(o.beat_params());
 }
 
 json options_json(const RenderOptions& o, bool identity_only) {
