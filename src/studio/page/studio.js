@@ -95,10 +95,31 @@ $('song-list').addEventListener('change', async (e) => {
 let searchTimer = null;
 let thumbTimer = null;
 
+function thumbnailOf(c) {
+  const picture = c.thumbnail ? document.createElement('img') : document.createElement('div');
+  if (c.thumbnail) { picture.src = withToken('/api/classes/' + c.id + '/thumbnail.png'); picture.alt = ''; }
+  else picture.className = 'blank';
+  return picture;
+}
+
+let classQuery = 0;  // answers to older searches are dropped
 async function loadClasses() {
   const query = $('class-search').value.trim();
+  const asked = ++classQuery;
   const result = await api('/api/classes?q=' + encodeURIComponent(query));
+  if (asked !== classQuery) return;
   const grid = $('class-grid');
+  const ids = result.classes.map((c) => c.id).join(',');
+  if (grid.dataset.ids === ids) {
+    // The same tiles: only the thumbnails made since are filled in, so a tile being clicked stays.
+    result.classes.forEach((c, i) => {
+      const tile = grid.children[i];
+      if (c.thumbnail && tile.querySelector('.blank')) tile.replaceChild(thumbnailOf(c), tile.firstChild);
+    });
+    showThumbnailProgress(result.thumbnails);
+    return;
+  }
+  grid.dataset.ids = ids;
   grid.innerHTML = '';
   for (const c of result.classes) {
     state.names[c.id] = c.name;
@@ -106,10 +127,7 @@ async function loadClasses() {
     tile.className = 'cls' + (state.picks.includes(c.id) ? ' picked' : '');
     tile.dataset.id = c.id;
     tile.title = c.id + ': ' + c.name;
-    const picture = c.thumbnail ? document.createElement('img') : document.createElement('div');
-    if (c.thumbnail) { picture.src = withToken('/api/classes/' + c.id + '/thumbnail.png'); picture.alt = ''; }
-    else picture.className = 'blank';
-    tile.appendChild(picture);
+    tile.appendChild(thumbnailOf(c));
     tile.appendChild(document.createTextNode(c.id + ' ' + c.name));
     tile.addEventListener('click', () => togglePick(c.id));
     grid.appendChild(tile);
