@@ -17,6 +17,7 @@
 #include "features/frame_times.h"
 #include "render/identity.h"
 #include "render/saved_vectors.h"
+#include "render/text_model.h"
 #include "runtime/engine.h"
 #include "store/model_table.h"
 #include "store/sha256.h"
@@ -31,7 +32,6 @@ using nlohmann::json;
 namespace {
 using features::kSampleRate;
 constexpr int kPlanFormat = 2;
-constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr const char* kPlanFile = "plan.json";
 constexpr const char* kPlanNoiseFile = "plan_noise.npy";
 constexpr const char* kPlanClassesFile = "plan_classes.npy";
@@ -111,10 +111,9 @@ LyricsChoice classes_from_lyrics(const RenderOptions& o, std::uint64_t seed, Fra
                                      .count = static_cast<std::size_t>(o.num_classes),
                                      .strategy = text::parse_strategy(o.encoding_strategy),
                                      .seed = seed};
-    request.model_dir = store::weights_or_model(
-        o.text_weights ? std::optional(o.text_weights->string()) : std::nullopt, kTextModel);
-    request.class_cache_file = store::cache_file_for(request.model_dir / "model.safetensors",
-                                                     "class-names-minilm", ".npy");
+    const TextModel model = find_text_model(o.text_weights);
+    request.model_dir = model.model_dir;
+    request.class_cache_file = model.class_cache_file;
     runtime::Engine engine(o.threads);
     const auto chosen = text::classes_from_lyrics(engine, request);
     LyricsChoice choice;
