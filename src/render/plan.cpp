@@ -56,7 +56,7 @@ Song analyse_song(const RenderOptions& o, FrameRate rate) {
         song.samples = static_cast<std::int64_t>(pcm.samples.size());
         if (song.samples == 0)
             fail("holds no audio samples");
-        song.frames = frames_covering(song.samples, kSampleRate, rate);
+        song.frames = frame_count(song.samples, kSampleRate, rate, FrameCounting::video);
         if (o.choreography == "beat") {
             song.rhythm = features::compute_rhythm_at_rate(pcm.samples, rate);
             const auto& r = song.rhythm.rhythm;
@@ -206,16 +206,6 @@ json options_identity(const RenderOptions& o, const fs::path& weights) {
 
 FrameRate frame_rate_for(const RenderOptions& options) {
     return options.fps.value_or(FrameRate{kSampleRate, options.choreo.frame_length});
-}
-
-std::int64_t frames_covering(std::int64_t samples, int sample_rate, FrameRate rate) {
-    // frames = ceil(samples / sample_rate * num / den), in integers (exact for any fraction).
-    BGV_ASSERT(samples >= 0 && rate.num > 0 && rate.den > 0 && sample_rate > 0 &&
-                   samples < std::numeric_limits<std::int64_t>::max() / rate.num / 2,
-               "{} samples at {}/{} frames per second", samples, rate.num, rate.den);
-    const std::int64_t numerator = samples * rate.num;
-    const std::int64_t denominator = static_cast<std::int64_t>(sample_rate) * rate.den;
-    return (numerator + denominator - 1) / denominator;
 }
 
 double seconds_at_frame(std::int64_t frame, FrameRate rate) {
