@@ -6,7 +6,7 @@ namespace bgv::cli {
 const std::vector<OptionSpec>& option_table() {
     using K = ValueKind;
     static const std::vector<OptionSpec> table = {
-        // --- the original tool's flags (seed-behaviour.md) ---
+        // --- the original tool's flags (docs/original-tool.md) ---
         {.key = "song",
          .spellings = {"-s", "--song"},
          .kind = K::text,

@@ -8,8 +8,8 @@ namespace bgv::store {
 
 namespace {
 
-// The 2019 release of pytorch-pretrained-BigGAN on S3 (see docs/biggan-deep.md, "Files as
-// published"); the 128 model also lives on the Hugging Face hub. Sizes are known only roughly
+// The 2019 release of pytorch-pretrained-BigGAN on S3 (see docs/biggan-deep.md, "Files"); the
+// 128 model also lives on the Hugging Face hub. Sizes are known only roughly
 // (201, 224, 225 MB) and no hash was published, so both are left for the download to record.
 ModelSpec biggan_deep(int resolution) {
     const std::string s3 = fmt::format(
