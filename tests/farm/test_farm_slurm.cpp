@@ -18,10 +18,9 @@ class SlurmCluster : public ::testing::Test {
         // daemons' logs), so that whoever runs the test learns why.
         const auto started = run_command_separately(
             fmt::format("'{}' start '{}'", kClusterScript.string(), dir_.string()), dir_);
-        ASSERT_EQ(started.exit_code, 0)
-            << "slurm_cluster.sh start failed; its standard output:\n"
-            << started.out << "its standard error:\n"
-            << started.err;
+        ASSERT_EQ(started.exit_code, 0) << "slurm_cluster.sh start failed; its standard output:\n"
+                                        << started.out << "its standard error:\n"
+                                        << started.err;
         conf_ = fmt::format("SLURM_CONF='{}'", (dir_ / "slurm.conf").string());
     }
     void TearDown() override {
