@@ -123,10 +123,11 @@ void FileLock::share() {
 void FileLock::release() {
     if (fd_ < 0)
         return;
-    // The record goes with the lock (best effort: a killed holder's stays until the next one
-    // writes its own).
-    if (recorded_) [[maybe_unused]]
-        const int ignored = ::ftruncate(fd_, 0);
+    // The record goes with the lock.
+    if (recorded_ && ::ftruncate(fd_, 0) != 0) {
+        // Best effort: a record left behind (as a killed holder's is) names a former holder
+        // until the next one writes its own.
+    }
     ::close(fd_);  // releases the flock
     fd_ = -1;
 }

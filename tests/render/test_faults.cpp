@@ -74,6 +74,8 @@ TEST(RenderFaults, TwoRendersToOneOutputNeverSplice) {
         };
         render::render(a, stand_in(), hooks);
     });
+    ::close(held[1]);  // so that the read below ends if the render ends without holding
+    ::close(go[0]);
     char byte = 0;
     ASSERT_EQ(::read(held[0], &byte, 1), 1) << read_file_text(dir / "a.log");
 
