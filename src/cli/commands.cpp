@@ -62,6 +62,7 @@ const std::vector<Command>& commands() {
           "start",
           "choreography",
           "pulse",
+          "offbeat",
           "pulse_decay",
           "motion",
           "class_smooth",

@@ -14,7 +14,7 @@ namespace bgv::studio {
 
 class SongLibrary {
   public:
-    SongLibrary(std::filesystem::path songs_dir, const Toolkit& toolkit);
+    explicit SongLibrary(std::filesystem::path songs_dir);
 
     // Decodes and analyses the upload; returns the new song's description (song.json).
     // Throws UsageError for a bad file name and bgv::Error for a file that is not audio.
@@ -27,7 +27,6 @@ class SongLibrary {
 
   private:
     std::filesystem::path dir_;
-    const Toolkit& toolkit_;
 };
 
 // The name a client gave its file, if it is a plain name: no folder part, no "..", no control
