@@ -1,5 +1,5 @@
 // choreo/vectors: the seed's choreography: per video frame a noise vector pushed by loudness and
-// its rise, and a class vector that follows the chroma, as in docs/seed-behaviour.md "Vectors".
+// its rise, and a class vector that follows the chroma, as in docs/original-tool.md "Vectors".
 #pragma once
 
 #include <array>
@@ -56,7 +56,7 @@ struct ClassCue {
     int class_id = 0;
 };
 
-// Derived values of seed-behaviour.md, with L = frame_length, or 22050 / frames_per_second when
+// Derived values of docs/original-tool.md, with L = frame_length, or 22050 / frames_per_second when
 // that is given (the samples one frame lasts).
 double frame_samples(const Params& params);
 double pitch_rate(const Params& params);  // (300 - pitch_sensitivity) * 512 / L

@@ -107,7 +107,7 @@ constexpr const char* kWork = "work";
 
 std::vector<RenderOption> make_table() {
     std::vector<RenderOption> rows;
-    // --- the original tool's flags ---
+    // --- the original tool's flags (docs/original-tool.md) ---
     rows.push_back(
         path_row<&RenderOptions::song>(original({.name = "song",
                                                  .metavar = "FILE",

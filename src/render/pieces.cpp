@@ -108,6 +108,7 @@ void render_pieces(FrameGenerator& generator, const RenderPlan& plan, const Work
                                        writing, plan.piece_first_frame(writing),
                                        plan.piece_frames(writing), plan.identity_digest);
                 schedule.piece_done(writing, record);
+                report_piece_finished(hooks, writing);
             }
             const std::int64_t job_done = frames_done + schedule.frames_done_elsewhere();
             progress.update(job_done);

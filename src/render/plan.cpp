@@ -20,6 +20,7 @@
 #include "features/frame_times.h"
 #include "render/identity.h"
 #include "render/saved_vectors.h"
+#include "render/text_model.h"
 #include "runtime/engine.h"
 #include "store/model_table.h"
 #include "store/sha256.h"
@@ -34,7 +35,6 @@ using nlohmann::json;
 namespace {
 using features::kSampleRate;
 constexpr int kPlanFormat = 3;
-constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr const char* kPlanFile = "plan.json";
 constexpr const char* kPlanNoiseFile = "plan_noise.npy";
 constexpr const char* kPlanClassesFile = "plan_classes.npy";
@@ -58,7 +58,7 @@ Song analyse_song(const RenderOptions& o, FrameRate rate) {
         song.samples = static_cast<std::int64_t>(pcm.samples.size());
         if (song.samples == 0)
             fail("holds no audio samples");
-        song.frames = frames_covering(song.samples, kSampleRate, rate);
+        song.frames = frame_count(song.samples, kSampleRate, rate, FrameCounting::video);
         if (o.choreography == Choreography::beat) {
             song.rhythm = features::compute_rhythm_at_rate(pcm.samples, rate);
             const auto& r = song.rhythm.rhythm;
@@ -158,10 +158,9 @@ LyricsChoice classes_from_lyrics(const RenderOptions& o, std::uint64_t seed, Fra
                                      .count = static_cast<std::size_t>(o.num_classes),
                                      .strategy = o.encoding_strategy,
                                      .seed = seed};
-    request.model_dir = store::weights_or_model(
-        o.text_weights ? std::optional(o.text_weights->string()) : std::nullopt, kTextModel);
-    request.class_cache_file = store::cache_file_for(request.model_dir / "model.safetensors",
-                                                     "class-names-minilm", ".npy");
+    const TextModel model = find_text_model(o.text_weights);
+    request.model_dir = model.model_dir;
+    request.class_cache_file = model.class_cache_file;
     runtime::Engine engine(o.threads);
     const auto chosen = text::classes_from_lyrics(engine, request);
     LyricsChoice choice;
@@ -244,16 +243,6 @@ void read_settings(RenderPlan& plan, const json& file) {
 
 FrameRate frame_rate_for(const RenderOptions& options) {
     return options.fps.value_or(FrameRate{kSampleRate, options.choreo.frame_length});
-}
-
-std::int64_t frames_covering(std::int64_t samples, int sample_rate, FrameRate rate) {
-    // frames = ceil(samples / sample_rate * num / den), in integers (exact for any fraction).
-    BGV_ASSERT(samples >= 0 && rate.num > 0 && rate.den > 0 && sample_rate > 0 &&
-                   samples < std::numeric_limits<std::int64_t>::max() / rate.num / 2,
-               "{} samples at {}/{} frames per second", samples, rate.num, rate.den);
-    const std::int64_t numerator = samples * rate.num;
-    const std::int64_t denominator = static_cast<std::int64_t>(sample_rate) * rate.den;
-    return (numerator + denominator - 1) / denominator;
 }
 
 double seconds_at_frame(std::int64_t frame, FrameRate rate) {

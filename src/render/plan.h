@@ -23,9 +23,6 @@ namespace bgv::render {
 // The frame rate a render's options ask for: --fps, else 22050 / frame_length (one frame per hop,
 // written unreduced as the original's).
 FrameRate frame_rate_for(const RenderOptions& options);
-// The one place that says how many frames cover `samples` at `sample_rate`: the last frame may run
-// past the end by less than one frame.
-std::int64_t frames_covering(std::int64_t samples, int sample_rate, FrameRate rate);
 // Where frame `frame` starts, in seconds, and the first frame at or after `seconds` (rounded).
 double seconds_at_frame(std::int64_t frame, FrameRate rate);
 std::int64_t frame_at_seconds(double seconds, FrameRate rate);

@@ -8,8 +8,8 @@ namespace bgv::store {
 
 namespace {
 
-// The 2019 release of pytorch-pretrained-BigGAN on S3 (see docs/biggan-deep.md, "Files as
-// published"); the 128 model also lives on the Hugging Face hub. Sizes are known only roughly
+// The 2019 release of pytorch-pretrained-BigGAN on S3 (see docs/biggan-deep.md, "Files"); the
+// 128 model also lives on the Hugging Face hub. Sizes are known only roughly
 // (201, 224, 225 MB) and no hash was published, so both are left for the download to record;
 // what a server may announce is bounded a few times above (kMaxConfig, kMaxBigGan).
 constexpr std::int64_t kMaxConfig = std::int64_t{1} << 20;

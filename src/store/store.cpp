@@ -10,9 +10,9 @@
 
 #include "core/error.h"
 #include "core/file.h"
+#include "core/file_lock.h"
 #include "core/log.h"
 #include "store/content_check.h"
-#include "store/file_lock.h"
 #include "store/sha256.h"
 
 namespace bgv::store {
@@ -174,9 +174,12 @@ void Store::fetch_file(const ModelSpec& spec, const ModelFile& file) {
     const std::string label = spec.name + "/" + file.name;
     if (fs::is_regular_file(target) && content_problem(file.name, target).empty())
         return;
-    const FileLock lock(with_suffix(target, ".lock"), [&] {
-        log::info("{}: another bigganviz is downloading it, waiting", label);
-    });
+    // Two bigganviz processes never download into one cache file at once.
+    const auto lock = FileLock::take(
+        with_suffix(target, ".lock"), {.on_wait = [&](const std::optional<LockHolder>& holder) {
+            log::info("{}: another bigganviz is downloading it{}, waiting", label,
+                      holder ? " (" + holder->text() + ")" : "");
+        }});
     if (fs::is_regular_file(target)) {
         const std::string problem = content_problem(file.name, target);
         if (problem.empty())

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "render/biggan_frames.h"
+#include "render/text_model.h"
 #include "store/model_table.h"
 #include "store/store.h"
 #include "studio/studio_impl.h"
@@ -22,7 +23,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr int kPreviewResolution = 128;
 constexpr double kPreviewSecondsMax = 15;
 
@@ -144,13 +144,10 @@ json Studio::Impl::lyrics_classes(const json& body) {
     text::Lyrics lyrics = text::parse_lyrics(body.at("lyrics").get<std::string>());
     const std::lock_guard lock(lyrics_mutex);
     if (!matcher) {
-        const fs::path model = store::weights_or_model(
-            config.text_weights ? std::optional(config.text_weights->string()) : std::nullopt,
-            kTextModel);
+        const render::TextModel model = render::find_text_model(config.text_weights);
         text_engine = std::make_unique<runtime::Engine>(config.threads);
-        matcher = std::make_unique<text::LyricsClassMatcher>(
-            *text_engine, model,
-            store::cache_file_for(model / "model.safetensors", "class-names-minilm", ".npy"));
+        matcher = std::make_unique<text::LyricsClassMatcher>(*text_engine, model.model_dir,
+                                                             model.class_cache_file);
     }
     const auto chosen = matcher->choose(std::move(lyrics), static_cast<std::size_t>(count),
                                         text::parse_strategy(strategy), seed);

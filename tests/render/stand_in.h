@@ -7,11 +7,9 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <thread>
 
 #include "core/error.h"
 #include "core/file.h"
@@ -101,40 +99,42 @@ class HangingGenerator : public StandInGenerator {
 };
 
 // Runs a render in a child process that hangs after `frames` frames; kills it with SIGKILL from
-// outside once `pieces` pieces are finished (their proofs written).
+// outside once `pieces` pieces are finished (their proofs written): the child's piece_finished
+// hook says so through a pipe.
 inline void render_killed_after(const bgv::render::RenderOptions& o, int frames, int pieces) {
+    int finished[2];
+    ASSERT_EQ(::pipe(finished), 0);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
+        ::close(finished[0]);
+        bgv::render::RenderHooks hooks;
+        int count = 0;
+        hooks.piece_finished = [&](std::int64_t) {
+            const char byte = 1;
+            if (++count == pieces && ::write(finished[1], &byte, 1) != 1)
+                ::_exit(4);
+        };
         try {
-            bgv::render::render(o, [frames](const fs::path&, double, int) {
-                return std::make_unique<HangingGenerator>(frames);
-            });
+            bgv::render::render(
+                o,
+                [frames](const fs::path&, double, int) {
+                    return std::make_unique<HangingGenerator>(frames);
+                },
+                hooks);
         } catch (...) {
         }
         ::_exit(3);  // only reached when the render did not hang
     }
-    const fs::path partial = o.output->string() + ".partial";
-    const bool finished = wait_for_file(partial / fmt::format("segment_{:06d}.json", pieces - 1));
+    ::close(finished[1]);
+    char byte = 0;
+    const bool told = ::read(finished[0], &byte, 1) == 1;  // nothing: the child ended first
+    ::close(finished[0]);
     ::kill(child, SIGKILL);
     const int code = wait_exit_code(child);
-    ASSERT_TRUE(finished);
+    ASSERT_TRUE(told) << "the render ended before " << pieces << " pieces were finished";
     ASSERT_EQ(code, 128 + SIGKILL);
 }
-
-// A stand-in that takes `milliseconds` per batch, so that concurrent renders overlap.
-class SlowGenerator : public StandInGenerator {
-  public:
-    explicit SlowGenerator(int milliseconds) : pause_(milliseconds) {}
-    void generate(std::span<const float> z, std::span<const float> y, int batch,
-                  std::span<std::uint8_t> rgb) override {
-        std::this_thread::sleep_for(std::chrono::milliseconds(pause_));
-        StandInGenerator::generate(z, y, batch, rgb);
-    }
-
-  private:
-    int pause_;
-};
 
 // Runs `body` in a child process, its stderr into `log`; the pid. The child exits 0 when `body`
 // returns and 1 on an error, whose message it writes as main does.

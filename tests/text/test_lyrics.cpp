@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "text/lyrics.h"
 
 namespace bgv::text {
@@ -108,20 +109,20 @@ TEST(Lyrics, MissingFileNamesThePath) {
 // Issue 11, item 14: with no blank line before it, a subtitle whose time line is malformed was
 // joined to the one above and its time line sung as words.
 TEST(Lyrics, SrtTimeLineWithoutABlankLineBeforeItStartsTheNextSubtitle) {
-    testing::internal::CaptureStderr();
+    const log::Capture captured;
     const Lyrics lyrics = parse_lyrics(
         "1\n00:00:01,000 --> 00:00:02,000\nfirst words\n"
         "2\n00:00:0x,000 --> 00:00:04,000\nbroken words\n"
         "00:00:05,000 --> 00:00:06,000\nlast words\n",
         "song.srt");
-    const std::string warnings = testing::internal::GetCapturedStderr();
     ASSERT_EQ(lyrics.lines.size(), 2u);
     EXPECT_EQ(lyrics.lines[0].text, "first words");
     EXPECT_EQ(lyrics.lines[1].text, "last words");
     EXPECT_DOUBLE_EQ(*lyrics.lines[1].start_seconds, 5.0);
-    EXPECT_EQ(warnings,
-              "warning: song.srt:5: malformed time line '00:00:0x,000 --> 00:00:04,000'; subtitle "
-              "skipped\n");
+    EXPECT_EQ(captured.messages(),
+              std::vector<std::string>{"song.srt:5: malformed time line '00:00:0x,000 --> "
+                                       "00:00:04,000'; subtitle skipped"});
+    EXPECT_EQ(captured.records().at(0).level, log::Level::warn);
 }
 
 // Issue 11, item 6: `--lyrics /dev/zero` grew to 15.7 GB. A device, a pipe or a huge file is
