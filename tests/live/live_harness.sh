@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The sound server and the screen for the live tests, with no sound card and no display, all
+# under one folder:
+#   live_harness.sh start DIR [audio] [screen]
+#       audio:  a PulseAudio server (run as root is fine) with one null sink, `bgv_sink`, which is
+#               the default output; its monitor, `bgv_sink.monitor`, hears what is played into it
+#               (paplay, or bigganviz's own file playback)
+#       screen: Xvfb with one 1024x768 screen (two screens side by side as one desktop when
+#               BGV_HARNESS_SCREENS=2: 1024x768 then 800x600)
+#       Prints the environment to use them, one KEY=VALUE a line:
+#           PULSE_SERVER=unix:DIR/pulse/native  BGV_TEST_SINK=bgv_sink  DISPLAY=:N
+#   live_harness.sh stop DIR
+#       stops what `start DIR` started.
+# By hand: eval "$(tests/live/live_harness.sh start /tmp/h audio screen | sed 's/^/export /')"
+set -euo pipefail
+
+action=${1:?start or stop}
+dir=${2:?folder}
+shift 2
+
+stop_pid_file() {
+    local file=$1
+    [[ -f $file ]] || return 0
+    local pid
+    pid=$(cat "$file")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || { rm -f "$file"; return 0; }
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$file"
+}
+
+if [[ $action == stop ]]; then
+    stop_pid_file "$dir/xvfb.pid"
+    stop_pid_file "$dir/pulse.pid"
+    exit 0
+fi
+[[ $action == start ]] || { echo "live_harness.sh: start or stop" >&2; exit 2; }
+
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+want_audio=false
+want_screen=false
+for part in "$@"; do
+    case $part in
+        audio) want_audio=true ;;
+        screen) want_screen=true ;;
+        *) echo "live_harness.sh: unknown part '$part' (audio, screen)" >&2; exit 2 ;;
+    esac
+done
+
+# wait_for SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds; fails after SECONDS.
+wait_for() {
+    local tries=$(($1 * 10))
+    shift
+    for _ in $(seq "$tries"); do
+        "$@" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+if $want_audio; then
+    # PulseAudio wants a runtime folder and a home of its own; -n: no default.pa (no hardware
+    # detection), the two modules named instead. Anonymous authentication: clients need no cookie.
+    mkdir -p "$dir/pulse/runtime" "$dir/pulse/home"
+    chmod 700 "$dir/pulse/runtime"
+    socket=$dir/pulse/native
+    XDG_RUNTIME_DIR=$dir/pulse/runtime HOME=$dir/pulse/home \
+        pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit --use-pid-file=no \
+        --log-target=file:"$dir/pulse/pulseaudio.log" \
+        -L "module-native-protocol-unix auth-anonymous=1 socket=$socket" \
+        -L "module-null-sink sink_name=bgv_sink" </dev/null >/dev/null 2>&1 &
+    echo $! >"$dir/pulse.pid"
+    if ! wait_for 20 env PULSE_SERVER="unix:$socket" pactl info; then
+        echo "live_harness.sh: PulseAudio did not start; see $dir/pulse/pulseaudio.log" >&2
+        exit 1
+    fi
+    PULSE_SERVER="unix:$socket" pactl set-default-sink bgv_sink
+    echo "PULSE_SERVER=unix:$socket"
+    echo "BGV_TEST_SINK=bgv_sink"
+fi
+
+if $want_screen; then
+    screens=(-screen 0 1024x768x24)
+    if [[ ${BGV_HARNESS_SCREENS:-1} == 2 ]]; then
+        screens+=(-screen 1 800x600x24 +xinerama)
+    fi
+    # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
+    rm -f "$dir/xvfb.display"
+    Xvfb -displayfd 3 "${screens[@]}" -nolisten tcp 3>"$dir/xvfb.display" \
+        </dev/null >"$dir/xvfb.log" 2>&1 &
+    echo $! >"$dir/xvfb.pid"
+    if ! wait_for 20 grep -q '[0-9]' "$dir/xvfb.display"; then
+        echo "live_harness.sh: Xvfb did not start; see $dir/xvfb.log" >&2
+        exit 1
+    fi
+    echo "DISPLAY=:$(tr -d '[:space:]' <"$dir/xvfb.display")"
+fi
