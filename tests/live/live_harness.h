@@ -27,10 +27,12 @@ inline const std::filesystem::path kLiveData = std::filesystem::path(BGV_TEST_DA
 // when destroyed.
 class LiveHarness {
   public:
-    explicit LiveHarness(const std::string& parts, const std::string& environment = "") {
+    explicit LiveHarness(const std::string& parts) {
         dir_ = fresh_temp_dir("live_harness");
-        const auto started = run_command(fmt::format("{} '{}' start '{}' {} 2>&1", environment,
-                                                     script().string(), dir_.string(), parts));
+        // The watchdog stops the servers if this program dies before its destructor runs.
+        const auto started =
+            run_command(fmt::format("BGV_HARNESS_OWNER={} '{}' start '{}' {} 2>&1", ::getpid(),
+                                    script().string(), dir_.string(), parts));
         started_ = started.exit_code == 0;
         output_ = started.output;
         std::istringstream lines(started.output);

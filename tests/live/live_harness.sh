@@ -5,10 +5,13 @@
 #       audio:  a PulseAudio server (run as root is fine) with one null sink, `bgv_sink`, which is
 #               the default output; its monitor, `bgv_sink.monitor`, hears what is played into it
 #               (paplay, or bigganviz's own file playback)
-#       screen: Xvfb with one 1024x768 screen (two screens side by side as one desktop when
-#               BGV_HARNESS_SCREENS=2: 1024x768 then 800x600)
+#       screen: Xvfb with one 1024x768 screen, and openbox: fullscreen is the window manager's
+#               job under X11 (without one, SDL reports the screen's size for a fullscreen window
+#               while the X window keeps its own)
 #       Prints the environment to use them, one KEY=VALUE a line:
 #           PULSE_SERVER=unix:DIR/pulse/native  BGV_TEST_SINK=bgv_sink  DISPLAY=:N
+#       With BGV_HARNESS_OWNER=PID, a watchdog stops them too once that process is gone (a test
+#       program killed by a timeout leaves no servers behind).
 #   live_harness.sh stop DIR
 #       stops what `start DIR` started.
 # By hand: eval "$(tests/live/live_harness.sh start /tmp/h audio screen | sed 's/^/export /')"
@@ -25,16 +28,23 @@ stop_pid_file() {
     pid=$(cat "$file")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do
-        kill -0 "$pid" 2>/dev/null || { rm -f "$file"; return 0; }
+        # Gone, or a zombie waiting for a parent that is not this script to reap it.
+        [[ $(ps -o stat= -p "$pid" 2>/dev/null) =~ ^[^Z] ]] || { rm -f "$file"; return 0; }
         sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null || true
     rm -f "$file"
 }
 
-if [[ $action == stop ]]; then
+stop_all() {
+    stop_pid_file "$dir/watchdog.pid"
+    stop_pid_file "$dir/openbox.pid"
     stop_pid_file "$dir/xvfb.pid"
     stop_pid_file "$dir/pulse.pid"
+}
+
+if [[ $action == stop ]]; then
+    stop_all
     exit 0
 fi
 [[ $action == start ]] || { echo "live_harness.sh: start or stop" >&2; exit 2; }
@@ -84,18 +94,33 @@ if $want_audio; then
 fi
 
 if $want_screen; then
-    screens=(-screen 0 1024x768x24)
-    if [[ ${BGV_HARNESS_SCREENS:-1} == 2 ]]; then
-        screens+=(-screen 1 800x600x24 +xinerama)
-    fi
     # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
     rm -f "$dir/xvfb.display"
-    Xvfb -displayfd 3 "${screens[@]}" -nolisten tcp 3>"$dir/xvfb.display" \
+    Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$dir/xvfb.display" \
         </dev/null >"$dir/xvfb.log" 2>&1 &
     echo $! >"$dir/xvfb.pid"
     if ! wait_for 20 grep -q '[0-9]' "$dir/xvfb.display"; then
         echo "live_harness.sh: Xvfb did not start; see $dir/xvfb.log" >&2
         exit 1
     fi
-    echo "DISPLAY=:$(tr -d '[:space:]' <"$dir/xvfb.display")"
+    display=:$(tr -d '[:space:]' <"$dir/xvfb.display")
+    mkdir -p "$dir/openbox"
+    DISPLAY=$display HOME=$dir/openbox openbox --sm-disable </dev/null >"$dir/openbox.log" 2>&1 &
+    echo $! >"$dir/openbox.pid"
+    # The window manager announces itself on the root window (EWMH) once it manages windows.
+    if ! wait_for 20 sh -c "DISPLAY=$display xprop -root _NET_SUPPORTING_WM_CHECK | grep -q 'window id'"; then
+        echo "live_harness.sh: openbox did not start; see $dir/openbox.log" >&2
+        exit 1
+    fi
+    echo "DISPLAY=$display"
+fi
+
+if [[ -n ${BGV_HARNESS_OWNER:-} ]]; then
+    owner=$BGV_HARNESS_OWNER
+    (
+        while kill -0 "$owner" 2>/dev/null; do sleep 1; done
+        rm -f "$dir/watchdog.pid"  # `stop` would stop this watchdog first
+        "$0" stop "$dir"
+    ) </dev/null >/dev/null 2>&1 &
+    echo $! >"$dir/watchdog.pid"
 fi
