@@ -24,17 +24,26 @@ namespace {
 constexpr int kMaxBundleDepth = 8;
 constexpr std::int64_t kLoggedRefusals = 50;  // then only counted: a flood must not flood stderr
 
+// An argument of type T where liblo's argv points: inside the message, 4-byte aligned only (an
+// 8-byte lo_arg read there would be misaligned).
+template <typename T>
+T read_arg(const lo_arg* arg) {
+    T value;
+    std::memcpy(&value, static_cast<const void*>(arg), sizeof value);
+    return value;
+}
+
 // One OSC argument as a number, when its type is numeric.
 std::optional<double> number(char type, const lo_arg* arg) {
     switch (type) {
         case LO_INT32:
-            return arg->i;
+            return read_arg<std::int32_t>(arg);
         case LO_INT64:
-            return static_cast<double>(arg->h);
+            return static_cast<double>(read_arg<std::int64_t>(arg));
         case LO_FLOAT:
-            return arg->f;
+            return read_arg<float>(arg);
         case LO_DOUBLE:
-            return arg->d;
+            return read_arg<double>(arg);
         default:
             return std::nullopt;
     }

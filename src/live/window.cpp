@@ -65,7 +65,9 @@ struct Window::Sdl {
             SDL_DestroyRenderer(renderer);
         if (window != nullptr)
             SDL_DestroyWindow(window);
-        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+        // All of SDL: the window is its only user in bigganviz, and SDL_Quit frees what the
+        // video subsystem alone keeps (its event queue, hints).
+        SDL_Quit();
     }
 
     void draw(const LiveFrame& frame) {
