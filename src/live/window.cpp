@@ -123,7 +123,8 @@ Window::~Window() {
 }
 
 void Window::wake() const {
-    if (wake_event_ == 0)
+    // One wake-up event waiting is enough, however many frames come before the thread runs.
+    if (wake_event_ == 0 || wake_pending_.exchange(true))
         return;
     SDL_Event event{};
     event.type = wake_event_;
@@ -242,6 +243,7 @@ void Window::run(std::promise<void>& opened) {
         bool have_event = timeout_ms < 0 ? SDL_WaitEvent(&event) == 1
                                          : SDL_WaitEventTimeout(&event, timeout_ms) == 1;
         bool redraw = false;
+        wake_pending_ = false;  // before the queues are read: a later offer() wakes again
         while (have_event) {
             if (event.type == SDL_QUIT) {
                 keys_.push({KeyEvent::Action::quit});

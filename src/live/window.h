@@ -89,6 +89,7 @@ class Window : public FrameOutput {
     std::atomic<int> fullscreen_request_{-1};  // -1 none, 0 off, 1 on
     std::atomic<bool> stop_{false};
     std::uint32_t wake_event_ = 0;
+    mutable std::atomic<bool> wake_pending_{false};
     std::thread thread_;
 };
 

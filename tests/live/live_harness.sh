@@ -28,8 +28,11 @@ stop_pid_file() {
     pid=$(cat "$file")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do
-        # Gone, or a zombie waiting for a parent that is not this script to reap it.
-        [[ $(ps -o stat= -p "$pid" 2>/dev/null) =~ ^[^Z] ]] || { rm -f "$file"; return 0; }
+        # Gone, or a zombie waiting for a parent that is not this script to reap it (the state is
+        # the field after the parenthesised name in /proc/PID/stat; no procps in a minimal root).
+        local state
+        state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+        [[ -n $state && $state != Z ]] || { rm -f "$file"; return 0; }
         sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null || true
@@ -51,6 +54,8 @@ fi
 
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
+# A start that fails stops what it had started.
+trap 'status=$?; ((status == 0)) || stop_all' EXIT
 want_audio=false
 want_screen=false
 for part in "$@"; do
@@ -104,12 +109,16 @@ if $want_screen; then
         exit 1
     fi
     display=:$(tr -d '[:space:]' <"$dir/xvfb.display")
+    if ! wait_for 20 env DISPLAY="$display" xprop -root; then
+        echo "live_harness.sh: Xvfb on $display does not answer; see $dir/xvfb.log" >&2
+        exit 1
+    fi
     mkdir -p "$dir/openbox"
     DISPLAY=$display HOME=$dir/openbox openbox --sm-disable </dev/null >"$dir/openbox.log" 2>&1 &
     echo $! >"$dir/openbox.pid"
     # The window manager announces itself on the root window (EWMH) once it manages windows.
     if ! wait_for 20 sh -c "DISPLAY=$display xprop -root _NET_SUPPORTING_WM_CHECK | grep -q 'window id'"; then
-        echo "live_harness.sh: openbox did not start; see $dir/openbox.log" >&2
+        echo "live_harness.sh: openbox did not start on $display; see $dir/openbox.log" >&2
         exit 1
     fi
     echo "DISPLAY=$display"
