@@ -53,8 +53,10 @@ HeardPosition FilePlayback::heard_now() const {
     std::lock_guard lock(clock_mutex_);
     if (!started_)
         return {0, now};
-    const double run_on = std::max(0.0, seconds_between(anchor_.time, now)) * kLiveSampleRate;
-    return {std::min(anchor_.sample + run_on, written_end_), now};
+    // The anchor's sample is heard at its time, which may still be ahead: the clock runs from it
+    // both ways, within what has been written.
+    const double sample = anchor_.sample + seconds_between(anchor_.time, now) * kLiveSampleRate;
+    return {std::clamp(sample, 0.0, written_end_), now};
 }
 
 void FilePlayback::play() {

@@ -31,8 +31,8 @@ class FilePlayback : public AudioInput {
     int file_rate_ = 0;
     int file_channels_ = 0;
     mutable std::mutex clock_mutex_;
-    // The latest reading of the playback clock (sample at 22050 Hz, when heard) and the end of
-    // what has been written: heard_now() runs the clock on from the reading, up to that end.
+    // The latest reading of the playback clock (a sample at 22050 Hz and when it is heard) and
+    // the end of what has been written: heard_now() runs the clock from the reading.
     HeardPosition anchor_;
     double written_end_ = 0;
     bool started_ = false;

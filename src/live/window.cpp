@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "live/frame_schedule.h"
 
 namespace bgv::live {
@@ -87,6 +88,28 @@ struct Window::Sdl {
         redraw();
     }
 
+    WindowState state() const {
+        WindowState state;
+        SDL_GetWindowSize(window, &state.width, &state.height);
+        state.fullscreen = fullscreen();
+        state.display = std::max(0, SDL_GetWindowDisplayIndex(window));
+        SDL_Rect bounds{};
+        SDL_GetDisplayBounds(state.display, &bounds);
+        state.display_width = bounds.w;
+        state.display_height = bounds.h;
+        return state;
+    }
+
+    bool fullscreen() const {
+        return (SDL_GetWindowFlags(window) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
+    }
+
+    // Fullscreen at the display's own resolution, without the mouse pointer over the picture.
+    void set_fullscreen(bool on) {
+        SDL_SetWindowFullscreen(window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        SDL_ShowCursor(on ? SDL_DISABLE : SDL_ENABLE);
+    }
+
     void redraw() {
         int width = 0;
         int height = 0;
@@ -106,7 +129,7 @@ Window::Window(WindowSettings settings) : settings_(std::move(settings)) {
         fail("window size {}x{} must be positive", settings_.width, settings_.height);
     std::promise<void> opened;
     std::future<void> ready = opened.get_future();
-    thread_ = std::thread([this, &opened] { run(opened); });
+    thread_ = std::thread([this, opened = std::move(opened)]() mutable { run(opened); });
     try {
         ready.get();
     } catch (...) {
@@ -149,6 +172,11 @@ std::optional<KeyEvent> Window::next_key(Clock::duration timeout) {
     return keys_.pop(timeout);
 }
 
+std::optional<std::string> Window::failure() const {
+    std::lock_guard lock(state_mutex_);
+    return failure_;
+}
+
 WindowState Window::state() const {
     std::lock_guard lock(state_mutex_);
     return state_;
@@ -167,7 +195,6 @@ void Window::set_fullscreen(bool fullscreen) {
 
 void Window::run(std::promise<void>& opened) {
     Sdl sdl;
-    FrameSchedule schedule;
     try {
         // bigganviz handles Ctrl-C itself; SDL would turn it into a quit event.
         SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
@@ -208,29 +235,31 @@ void Window::run(std::promise<void>& opened) {
         return;
     }
 
-    const auto update_state = [&] {
-        WindowState state;
-        SDL_GetWindowSize(sdl.window, &state.width, &state.height);
-        state.fullscreen = (SDL_GetWindowFlags(sdl.window) & SDL_WINDOW_FULLSCREEN_DESKTOP) != 0;
-        state.display = std::max(0, SDL_GetWindowDisplayIndex(sdl.window));
-        SDL_Rect bounds{};
-        SDL_GetDisplayBounds(state.display, &bounds);
-        state.display_width = bounds.w;
-        state.display_height = bounds.h;
-        {
-            std::lock_guard lock(state_mutex_);
-            state_ = state;
-        }
-        state_changed_.notify_all();
-    };
-    const auto switch_fullscreen = [&](bool on) {
-        SDL_SetWindowFullscreen(sdl.window, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
-        SDL_ShowCursor(on ? SDL_DISABLE : SDL_ENABLE);
-    };
-    update_state();
+    publish_state(sdl.state());
     if (settings_.fullscreen)
         SDL_ShowCursor(SDL_DISABLE);
 
+    try {
+        show(sdl);
+    } catch (const std::exception& e) {
+        // The window is gone (the display went away); the session goes on without it.
+        const std::string reason = describe(e);
+        log::warn("the window stopped: {}", reason);
+        std::lock_guard lock(state_mutex_);
+        failure_ = reason;
+    }
+}
+
+void Window::publish_state(const WindowState& state) {
+    {
+        std::lock_guard lock(state_mutex_);
+        state_ = state;
+    }
+    state_changed_.notify_all();
+}
+
+void Window::show(Sdl& sdl) {
+    FrameSchedule schedule;
     while (!stop_) {
         // Sleep until an event (a key, the window system, a new frame's wake-up) or the next
         // frame's presentation time.
@@ -250,8 +279,7 @@ void Window::run(std::promise<void>& opened) {
             } else if (event.type == SDL_KEYDOWN && event.key.repeat == 0) {
                 if (auto key = key_event(event.key.keysym.sym)) {
                     if (key->action == KeyEvent::Action::fullscreen)
-                        switch_fullscreen(
-                            (SDL_GetWindowFlags(sdl.window) & SDL_WINDOW_FULLSCREEN_DESKTOP) == 0);
+                        sdl.set_fullscreen(!sdl.fullscreen());
                     keys_.push(*key);
                 }
             } else if (event.type == SDL_WINDOWEVENT) {
@@ -263,7 +291,7 @@ void Window::run(std::promise<void>& opened) {
             have_event = SDL_PollEvent(&event) == 1;
         }
         if (const int request = fullscreen_request_.exchange(-1); request >= 0)
-            switch_fullscreen(request == 1);
+            sdl.set_fullscreen(request == 1);
         while (auto frame = frames_.try_pop())
             schedule.add(std::move(*frame));
         auto due = schedule.take_due(Clock::now());
@@ -284,7 +312,7 @@ void Window::run(std::promise<void>& opened) {
             sdl.redraw();
         }
         if (redraw)
-            update_state();
+            publish_state(sdl.state());
     }
 }
 

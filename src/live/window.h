@@ -71,10 +71,14 @@ class Window : public FrameOutput {
                         Clock::duration timeout) const;
     // Asks the window thread to switch fullscreen on or off, as the f key does.
     void set_fullscreen(bool fullscreen);
+    // Why the window stopped showing frames (an SDL failure after it opened), if it did.
+    std::optional<std::string> failure() const;
 
   private:
     struct Sdl;
     void run(std::promise<void>& opened);
+    void show(Sdl& sdl);
+    void publish_state(const WindowState& state);
     void wake() const;
 
     WindowSettings settings_;
@@ -83,6 +87,7 @@ class Window : public FrameOutput {
     mutable std::mutex state_mutex_;
     mutable std::condition_variable state_changed_;
     WindowState state_;
+    std::optional<std::string> failure_;
     std::int64_t offered_ = 0;
     std::int64_t written_ = 0;
     std::atomic<std::int64_t> skipped_{0};     // frames the schedule passed over

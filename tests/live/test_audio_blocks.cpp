@@ -161,8 +161,8 @@ TEST(CaptureClock, FollowsASoundCardThatDrifts) {
 // A file given as --input with playback "none" (nothing heard, paced by the clock) delivers the
 // samples librosa.load gives it (audio::load_mono: the same mixing and soxr recipe) in blocks that
 // continue each other, each timed exactly at its position (the paced clock is exact: 1 µs allows
-// for rounding to the clock's nanoseconds), on three files: mono 22050 Hz, stereo 44.1 kHz FLAC,
-// stereo 48 kHz.
+// for rounding to the clock's nanoseconds), and heard_now() on the same line (0.01 sample), on
+// three files: mono 22050 Hz, stereo 44.1 kHz FLAC, stereo 48 kHz.
 TEST(FilePlayback, DeliversTheFileAsLibrosaLoadsIt) {
     for (const char* name : {"chords_3s.wav", "race1_jt_4s.flac", "sweep_48k_3s.wav"}) {
         SCOPED_TRACE(name);
@@ -173,6 +173,8 @@ TEST(FilePlayback, DeliversTheFileAsLibrosaLoadsIt) {
         std::vector<float> samples;
         std::optional<AudioBlock> first;
         double worst_time = 0;
+        double worst_heard = 0;  // heard_now() against the blocks' times, in samples
+        int heard_checked = 0;
         const auto deadline = Clock::now() + 60s;
         while (!input->ended() && Clock::now() < deadline) {
             auto block = input->next_block(200ms);
@@ -187,10 +189,24 @@ TEST(FilePlayback, DeliversTheFileAsLibrosaLoadsIt) {
                     .count();
             worst_time = std::max(worst_time, std::abs(got - want));
             samples.insert(samples.end(), block->samples.begin(), block->samples.end());
+            // The playback clock: which sample is at the loudspeaker now lies on the line the
+            // blocks' times draw (away from its ends, where it stops at 0 and at what was
+            // written).
+            const HeardPosition heard = input->heard_now();
+            const double on_line =
+                static_cast<double>(block->first_sample) +
+                std::chrono::duration<double>(heard.time - block->first_sample_time).count() *
+                    kLiveSampleRate;
+            if (heard.sample > 0 && on_line > 0 && on_line < static_cast<double>(samples.size())) {
+                worst_heard = std::max(worst_heard, std::abs(heard.sample - on_line));
+                ++heard_checked;
+            }
         }
         ASSERT_TRUE(input->ended());
         EXPECT_EQ(input->overruns(), 0);
         EXPECT_LT(worst_time, 1e-6);
+        EXPECT_GT(heard_checked, 10);
+        EXPECT_LT(worst_heard, 0.01);
         const std::vector<float> want = audio::load_mono(path, kLiveSampleRate).samples;
         EXPECT_NEAR(static_cast<double>(samples.size()), static_cast<double>(want.size()), 2);
         const std::size_t common = std::min(samples.size(), want.size()) - 2;
