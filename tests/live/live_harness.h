@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/process.h"
@@ -59,6 +61,30 @@ class LiveHarness {
     std::filesystem::path dir_;
     bool started_ = false;
     std::string output_;
+};
+
+// A shell command run on its own thread (paplay playing, ffmpeg receiving), so that the test goes
+// on while it runs; the destructor waits for it to end.
+class BackgroundCommand {
+  public:
+    explicit BackgroundCommand(std::string command) {
+        thread_ = std::thread([this, command = std::move(command)] {
+            result_ = run_command(command);
+            done_ = true;
+        });
+    }
+    ~BackgroundCommand() { thread_.join(); }
+    BackgroundCommand(const BackgroundCommand&) = delete;
+    BackgroundCommand& operator=(const BackgroundCommand&) = delete;
+
+    bool done() const { return done_; }
+    // Once done().
+    const CommandResult& result() const { return result_; }
+
+  private:
+    std::thread thread_;
+    std::atomic<bool> done_{false};
+    CommandResult result_;
 };
 
 // Where `reference` best matches inside `signal` and how well: the normalised correlation

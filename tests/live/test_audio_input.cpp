@@ -77,25 +77,10 @@ bool read_until(AudioInput& input, Received& received, Done done) {
     return false;
 }
 
-// Runs paplay on its own thread: the test goes on reading while it plays.
-class Paplay {
-  public:
-    explicit Paplay(const std::filesystem::path& file) {
-        thread_ = std::thread([this, file] {
-            result_ = run_command(fmt::format("paplay --device={} '{}' 2>&1",
-                                              std::getenv("BGV_TEST_SINK"), file.string()));
-            done_ = true;
-        });
-    }
-    ~Paplay() { thread_.join(); }
-    bool done() const { return done_; }
-    const CommandResult& result() const { return result_; }
-
-  private:
-    std::thread thread_;
-    std::atomic<bool> done_{false};
-    CommandResult result_;
-};
+// paplay playing `file` into the test sink, on its own thread: the test goes on reading.
+std::string paplay(const std::filesystem::path& file) {
+    return fmt::format("paplay --device={} '{}' 2>&1", std::getenv("BGV_TEST_SINK"), file.string());
+}
 
 std::string monitor() {
     return fmt::format("pulse:{}.monitor", std::getenv("BGV_TEST_SINK"));
@@ -120,15 +105,15 @@ TEST_F(LiveAudio, CaptureOfTheSinkMonitorIsThePlayedSound) {
         ASSERT_TRUE(read_until(*capture, received, [&] { return !received.samples.empty(); }));
         std::size_t after_end = 0;  // samples received once paplay had finished
         {
-            Paplay paplay(file);
+            BackgroundCommand playing(paplay(file));
             // paplay returns once its stream has drained into the sink; 0.5 s more of capture
             // then holds the end of the sound.
             ASSERT_TRUE(read_until(*capture, received, [&] {
-                if (paplay.done() && after_end == 0)
+                if (playing.done() && after_end == 0)
                     after_end = received.samples.size();
                 return after_end > 0 && received.samples.size() > after_end + kLiveSampleRate / 2;
             })) << "no end of the sound within the deadline";
-            ASSERT_EQ(paplay.result().exit_code, 0) << paplay.result().output;
+            ASSERT_EQ(playing.result().exit_code, 0) << playing.result().output;
         }
         const Alignment alignment = best_alignment(played, received.samples);
         EXPECT_GE(alignment.correlation, 0.9) << "at lag " << alignment.lag;

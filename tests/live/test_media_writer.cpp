@@ -207,34 +207,18 @@ int free_port(int type) {
     return ntohs(address.sin_port);
 }
 
-// ffmpeg receiving `url` on its own thread until it has decoded 24 frames (or gives up after 30
-// s): the frames as RGB24.
-class Receiver {
-  public:
-    Receiver(const std::string& input_options, const std::string& url, const fs::path& out) {
-        thread_ = std::thread([=, this] {
-            result_ =
-                run_command(fmt::format("timeout 30 ffmpeg -v error -y -probesize 65536 "
-                                        "-analyzeduration 1000000 {} -i '{}' "
-                                        "-frames:v 24 -f rawvideo "
-                                        "-pix_fmt rgb24 '{}' 2>&1",
-                                        input_options, url, out.string()));
-            done_ = true;
-        });
-    }
-    ~Receiver() { thread_.join(); }
-    bool done() const { return done_; }
-    const CommandResult& result() const { return result_; }
-
-  private:
-    std::thread thread_;
-    std::atomic<bool> done_{false};
-    CommandResult result_;
-};
+// ffmpeg receiving `url` until it has decoded 24 frames (or giving up after 30 s), writing them as
+// RGB24 to `out`.
+std::string receive(const std::string& input_options, const std::string& url, const fs::path& out) {
+    return fmt::format(
+        "timeout 30 ffmpeg -v error -y -probesize 65536 -analyzeduration 1000000 {} -i '{}' "
+        "-frames:v 24 -f rawvideo -pix_fmt rgb24 '{}' 2>&1",
+        input_options, url, out.string());
+}
 
 // Sends frames of one colour (frame 7's) and sound in real time until the receiver is done (30 s
 // at most); a keyframe every second lets it start whenever it begins listening.
-void send_until_received(MediaWriter& writer, const Receiver& receiver) {
+void send_until_received(MediaWriter& writer, const BackgroundCommand& receiver) {
     const Clock::time_point origin = Clock::now();
     const std::vector<float> sound = test_sound(1.0);
     const LiveFrame frame = flat_frame(7, origin);
@@ -254,7 +238,7 @@ void send_until_received(MediaWriter& writer, const Receiver& receiver) {
     }
 }
 
-void expect_received(const fs::path& out, const Receiver& receiver) {
+void expect_received(const fs::path& out, const BackgroundCommand& receiver) {
     ASSERT_EQ(receiver.result().exit_code, 0) << receiver.result().output;
     const std::string rgb = bgv::read_file_text(out);
     ASSERT_EQ(rgb.size(), static_cast<std::size_t>(24 * kSize * kSize * 3));
@@ -273,7 +257,7 @@ void expect_received(const fs::path& out, const Receiver& receiver) {
 TEST(MediaWriter, UdpStreamDecodes) {
     const fs::path dir = fresh_temp_dir("live_stream_udp");
     const std::string url = fmt::format("udp://127.0.0.1:{}", free_port(SOCK_DGRAM));
-    Receiver receiver("", url + "?timeout=30000000", dir / "received.rgb");
+    BackgroundCommand receiver(receive("", url + "?timeout=30000000", dir / "received.rgb"));
     auto writer = MediaWriter::stream(url + "?pkt_size=1316", settings(Clock::now()));
     send_until_received(*writer, receiver);
     writer.reset();  // the receiver has gone: a connection's writes fail from then on
@@ -303,7 +287,7 @@ std::unique_ptr<MediaWriter> connect(const std::string& url) {
 TEST(MediaWriter, SrtStreamDecodes) {
     const fs::path dir = fresh_temp_dir("live_stream_srt");
     const std::string url = fmt::format("srt://127.0.0.1:{}", free_port(SOCK_DGRAM));
-    Receiver receiver("", url + "?mode=listener", dir / "received.rgb");
+    BackgroundCommand receiver(receive("", url + "?mode=listener", dir / "received.rgb"));
     auto writer = connect(url);
     send_until_received(*writer, receiver);
     writer.reset();  // the receiver has gone: a connection's writes fail from then on
@@ -315,7 +299,7 @@ TEST(MediaWriter, SrtStreamDecodes) {
 TEST(MediaWriter, RtmpStreamDecodes) {
     const fs::path dir = fresh_temp_dir("live_stream_rtmp");
     const std::string url = fmt::format("rtmp://127.0.0.1:{}/live/test", free_port(SOCK_STREAM));
-    Receiver receiver("-listen 1", url, dir / "received.rgb");
+    BackgroundCommand receiver(receive("-listen 1", url, dir / "received.rgb"));
     auto writer = connect(url);
     send_until_received(*writer, receiver);
     writer.reset();  // the receiver has gone: a connection's writes fail from then on
