@@ -5,9 +5,7 @@
 // by a generous deadline; nothing is expected after a sleep.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
-#include <thread>
 
 #include "audio/load.h"
 #include "live/audio_input.h"
