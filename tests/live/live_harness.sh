@@ -21,6 +21,14 @@ action=${1:?start or stop}
 dir=${2:?folder}
 shift 2
 
+# running PID: the process exists and is not a zombie (the state is the field after the
+# parenthesised name in /proc/PID/stat; no procps in a minimal root).
+running() {
+    local state
+    state=$({ sed 's/.*) //' "/proc/$1/stat" 2>/dev/null || true; } | cut -d' ' -f1)
+    [[ -n $state && $state != Z ]]
+}
+
 stop_pid_file() {
     local file=$1
     [[ -f $file ]] || return 0
@@ -28,11 +36,7 @@ stop_pid_file() {
     pid=$(cat "$file")
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do
-        # Gone, or a zombie waiting for a parent that is not this script to reap it (the state is
-        # the field after the parenthesised name in /proc/PID/stat; no procps in a minimal root).
-        local state
-        state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
-        [[ -n $state && $state != Z ]] || { rm -f "$file"; return 0; }
+        running "$pid" || { rm -f "$file"; return 0; }
         sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null || true
@@ -100,8 +104,10 @@ fi
 
 if $want_screen; then
     # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
+    # -noreset: an X server resets when its last client leaves, refusing connections meanwhile
+    # (openbox failed to connect right after the readiness check's xprop had left).
     rm -f "$dir/xvfb.display"
-    Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$dir/xvfb.display" \
+    Xvfb -displayfd 3 -noreset -screen 0 1024x768x24 -nolisten tcp 3>"$dir/xvfb.display" \
         </dev/null >"$dir/xvfb.log" 2>&1 &
     echo $! >"$dir/xvfb.pid"
     if ! wait_for 20 grep -q '[0-9]' "$dir/xvfb.display"; then
