@@ -12,6 +12,9 @@ packages=(
     # a font fontconfig finds)
     libavfilter-dev fonts-dejavu-core
     libsoxr-dev libfftw3-dev
+    # `bigganviz live`: sound devices and the v4l2 camera output through libavdevice, the window
+    # (SDL2), OSC control (liblo)
+    libavdevice-dev libsdl2-dev liblo-dev
     # inference runtime; libdnnl-dev's CMake config calls find_package(OpenCL), whose headers and
     # library Debian only recommends (and we install without recommends)
     libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
@@ -29,6 +32,10 @@ packages=(
     libaubio-dev
     # the studio's browser test: Debian's Chromium driven by puppeteer-core (tests/studio/browser)
     chromium nodejs
+    # the live tests (tests/live/live_harness.sh): a PulseAudio server with a null sink and
+    # paplay; Xvfb with openbox (fullscreen is the window manager's job); screenshots (xwd,
+    # xwininfo; ImageMagick's convert) and key presses (xdotool)
+    pulseaudio pulseaudio-utils xvfb openbox x11-apps x11-utils imagemagick xdotool
 )
 # Debian 12 packages npm apart from nodejs; a nodejs from elsewhere (NodeSource) brings its own.
 command -v npm >/dev/null || packages+=(npm)
