@@ -54,6 +54,23 @@ BeatStepper::BeatStepper(std::span<const int> classes, const BeatParams& params,
     }
 }
 
+void BeatStepper::set_params(const BeatParams& params) {
+    assert_beat_params(params);
+    const double scale = params.truncation / params_.truncation;
+    for (int u = 0; u < kNoiseSize; ++u) {
+        start_[u] *= scale;
+        velocity_[u] *= scale;
+        kick_[u] *= scale;
+    }
+    params_ = params;
+    beats_per_rotation_ = static_cast<std::int64_t>(kBeatsPerBar) * params.shuffle_bars;
+}
+
+void BeatStepper::set_classes(std::span<const int> classes) {
+    check_classes(classes);
+    classes_.assign(classes.begin(), classes.end());
+}
+
 void BeatStepper::step(const FrameFeatures& features, VectorSink& sink) {
     const double dt = 1.0 / frames_per_second_;
     // An event at a frame's own time (a beat found at that frame) belongs to it, whatever the

@@ -54,16 +54,6 @@ void check_output(const fs::path& output, const RenderOptions& o) {
     }
 }
 
-fs::path resolve_weights(const RenderOptions& o) {
-    if (o.weights) {
-        if (!fs::exists(*o.weights))
-            fail_usage("--weights {}: no such file or folder", o.weights->string());
-        return *o.weights;
-    }
-    store::Store store;
-    return store.ensure(store::biggan_model_for_resolution(o.resolution));
-}
-
 void stop_if_cancelled(const RenderHooks& hooks) {
     if (hooks.cancelled())
         throw Cancelled();
@@ -209,6 +199,16 @@ void save_vectors(const RenderOptions& o, const RenderPlan& plan, const json& re
 }
 }  // namespace
 
+fs::path generator_weights(const RenderOptions& o) {
+    if (o.weights) {
+        if (!fs::exists(*o.weights))
+            fail_usage("--weights {}: no such file or folder", o.weights->string());
+        return *o.weights;
+    }
+    store::Store store;
+    return store.ensure(store::biggan_model_for_resolution(o.resolution));
+}
+
 fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
                 const RenderHooks& hooks) {
     check_options(o);
@@ -218,7 +218,7 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
         fail("{}: {}", o.song.string(), fs::exists(o.song) ? "is not a file" : "no such file");
     check_output(output, o);
     // Then the model: without network this fails at once, in one line, before any work.
-    const fs::path weights = resolve_weights(o);
+    const fs::path weights = generator_weights(o);
     stop_if_cancelled(hooks);
 
     const farm::Launch& launch = o.launch;
