@@ -69,6 +69,8 @@ void BeatStepper::set_params(const BeatParams& params) {
 void BeatStepper::set_classes(std::span<const int> classes) {
     check_classes(classes);
     classes_.assign(classes.begin(), classes.end());
+    // Shown at once: the class smoothing starts again from the new classes' weights.
+    restart_smoothing_ = true;
 }
 
 void BeatStepper::step(const FrameFeatures& features, VectorSink& sink) {
@@ -108,7 +110,10 @@ void BeatStepper::step(const FrameFeatures& features, VectorSink& sink) {
         target_[id] = static_cast<double>(features.chroma[chromasort_[r]]);
     }
     for (int c = 0; c < kImageNetClasses; ++c)
-        weights_[c] = frame_ == 0 ? target_[c] : keep * weights_[c] + (1 - keep) * target_[c];
+        weights_[c] = frame_ == 0 || restart_smoothing_
+                          ? target_[c]
+                          : keep * weights_[c] + (1 - keep) * target_[c];
+    restart_smoothing_ = false;
     std::copy(weights_.begin(), weights_.end(), class_vector_.begin());
     normalise_class_vector(class_vector_, classes_);
     apply_cues_to_row(class_vector_, frame_, cues_);

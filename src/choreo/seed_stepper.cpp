@@ -99,6 +99,7 @@ void SeedStepper::set_classes(std::span<const int> classes) {
     for (const int id : classes_)
         class_vector_[id] = 0;
     classes_.assign(classes.begin(), classes.end());
+    causal_.reset();
 }
 
 }  // namespace bgv::choreo

@@ -36,7 +36,8 @@ class SeedStepper : public Stepper {
     int latency() const override;
 
     // Live control, between steps: the parameters (the frame rate's scaling included) and the
-    // classes (1 to 12, used in the order given: the first takes the loudest pitch class).
+    // classes (1 to 12, used in the order given: the first takes the loudest pitch class), shown
+    // at once: the causal smoothing starts again from them.
     const Params& params() const { return params_; }
     void set_params(const Params& params);
     void set_classes(std::span<const int> classes);

@@ -109,6 +109,8 @@ class CausalClassSmoother : public VectorSink {
     CausalClassSmoother(int window, VectorSink& next) : next_(next) { set_window(window); }
     void put(std::span<const double> noise, std::span<const double> classes) override;
     void set_window(int window);
+    // Forgets the average: the next row is given out as it is (new classes show at once).
+    void reset() { average_.clear(); }
 
   private:
     VectorSink& next_;

@@ -65,7 +65,6 @@ int run_live(const Args& args) {
         o.osc_host = args.text("osc_host");
     if (args.has("status_file"))
         o.status_file = args.text("status_file");
-    o.duration = o.render.duration;  // -d: the session's length
     std::signal(SIGINT, on_live_stop_signal);
     std::signal(SIGTERM, on_live_stop_signal);
     live::run_live_session(o, render::load_biggan_frames, &stop_requested);

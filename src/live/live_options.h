@@ -12,7 +12,8 @@
 namespace bgv::live {
 
 struct LiveOptions {
-    render::RenderOptions render;  // render.fps unset: kDefaultLiveFps
+    // render.fps unset: kDefaultLiveFps; render.duration (-d): the session stops after it.
+    render::RenderOptions render;
     std::string input =
         "pulse";  // --input: a device (pulse, pulse:NAME, alsa:hw:1, jack) or a file
     std::string playback =
@@ -27,7 +28,6 @@ struct LiveOptions {
     std::optional<std::filesystem::path> frame_log;
     std::optional<int> osc_port;  // --osc PORT
     std::string osc_host = "127.0.0.1";
-    std::optional<double> duration;  // -d: stop after this many seconds
     // Where the session says where it is (its OSC port, its status, twice a second), for the
     // studio's Live panel: docs/live.md.
     std::optional<std::filesystem::path> status_file;

@@ -74,6 +74,11 @@ class ShownFrames {
             return;
         const FrameNote note = it->second;
         notes_.erase(it);
+        if (!any_shown_) {
+            any_shown_ = true;
+            log::info("live: the first frame is on screen, {:.0f} ms after its sound",
+                      seconds_between(note.heard, when) * 1000);
+        }
         const double latency_ms = seconds_between(note.heard, when) * 1000;
         stats_.frame_shown(when, latency_ms);
         if (log_)
@@ -94,6 +99,7 @@ class ShownFrames {
     Clock::time_point origin_;
     mutable std::mutex mutex_;
     std::map<std::int64_t, FrameNote> notes_;
+    bool any_shown_ = false;
     ShowStats stats_;
     std::optional<FrameLog> log_;
 };
@@ -148,8 +154,6 @@ void check_live_options(const LiveOptions& o) {
         fail_usage("--input: expected a source (pulse, pulse:NAME, alsa:DEVICE, jack or a file)");
     if (o.record && o.record->extension() != ".mp4")
         fail_usage("--record {}: the recording is an .mp4 file", o.record->string());
-    if (o.duration && !(*o.duration > 0))
-        fail_usage("-d {}: expected a number of seconds above 0", *o.duration);
     if (!o.window && o.fullscreen)
         fail_usage("--fullscreen and --no_window: the window is either shown or not");
 }
@@ -329,11 +333,12 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
                   .beat_locked = features.beats().locked()};
         status_line.update(status, after);
         if (options.status_file && after - last_status >= kStatusInterval) {
-            write_status_file(*options.status_file, status, current, options.osc_port,
-                              options.osc_host, input->name());
+            write_status_file(*options.status_file, status, current,
+                              osc ? std::optional(osc->port()) : std::nullopt, options.osc_host,
+                              input->name());
             last_status = after;
         }
-        if (options.duration && seconds_between(first_display, after) >= *options.duration)
+        if (current.duration && seconds_between(first_display, after) >= *current.duration)
             break;
         if (input->ended())
             break;
@@ -350,6 +355,9 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     }
     log::info("live: {} frames made, {} dropped, {} audio overruns", generation.made(),
               generation.dropped(), input->overruns());
+    if (osc)
+        log::info("live: OSC: {} changes taken, {} messages refused", osc->accepted(),
+                  osc->refused());
 }
 
 }  // namespace bgv::live
