@@ -67,11 +67,13 @@ void rescale_chroma_frames(std::vector<float>& chroma, std::int64_t frames) {
 }  // namespace
 
 Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
-                                  const FrameRate& rate) {
+                                  const FrameRate& rate, const FeatureOptions& options) {
     const int hop = analysis_hop(rate, sample_rate);
-    Features fine = compute_features(samples, sample_rate, hop);
     if (rate.whole_hop(sample_rate) > 0)
-        return fine;
+        return compute_features(samples, sample_rate, hop, options);
+    FeatureOptions fine_options = options;
+    fine_options.keep_mel = true;  // the interpolated mel gives spec_mean and grad_mean
+    Features fine = compute_features(samples, sample_rate, hop, fine_options);
     const std::int64_t frames =
         frames_at_rate(static_cast<std::int64_t>(samples.size()), sample_rate, rate);
     Features out;
@@ -92,6 +94,8 @@ Features compute_features_at_rate(std::span<const float> samples, int sample_rat
     auto power = power_and_gradient(out.mel, kMelBands, frames);
     out.spec_mean = std::move(power.spec_mean);
     out.grad_mean = std::move(power.grad_mean);
+    if (!options.keep_mel)
+        out.mel = {};
     return out;
 }
 

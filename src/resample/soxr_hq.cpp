@@ -73,9 +73,13 @@ void StreamResampler::push(std::span<const float> samples, std::vector<float>& o
         process(samples.data(), samples.size(), out);
 }
 
-void StreamResampler::finish(std::vector<float>& out, std::size_t out_offset) {
+void StreamResampler::flush(std::vector<float>& out) {
     if (soxr_)
         process(nullptr, 0, out);
+}
+
+void StreamResampler::finish(std::vector<float>& out, std::size_t out_offset) {
+    flush(out);
     // librosa.util.fix_length: trim, or pad with zeros, to the expected length.
     out.resize(
         out_offset + static_cast<std::size_t>(resampled_length(pushed_, from_rate_, to_rate_)),

@@ -35,6 +35,9 @@ class StreamResampler {
     // stream appended, and nothing before it beyond `out_offset` values) to librosa's length for
     // the samples pushed.
     void finish(std::vector<float>& out, std::size_t out_offset = 0);
+    // Ends the input and appends the rest, for callers that trim or pad to librosa's length
+    // themselves (resampled_length of pushed()).
+    void flush(std::vector<float>& out);
     // Input samples pushed so far.
     std::int64_t pushed() const { return pushed_; }
 
