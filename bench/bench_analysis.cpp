@@ -1,11 +1,16 @@
-// One song's analysis as the render, `bigganviz analyze` and the studio run it, in one process
-// whose peak memory bench/analysis_memory.sh measures with /usr/bin/time -v:
+// One song's decode and analysis as a render, `bigganviz analyze` or the studio runs it, in one
+// process whose peak memory bench/analysis_memory.sh measures with /usr/bin/time -v:
 //
 //   bench_analysis MODE SONG [FRAME_LENGTH] [START] [DURATION]
 //
-// MODE: `decode` (load_mono only), `features` (the seed choreography's: compute_features_at_rate),
-// `rhythm` (the beat choreography's: compute_rhythm_at_rate), `both` (what analyze and the studio's
-// upload compute). Prints the seconds of decoding and of analysis, the frames, and VmHWM.
+// MODE: `decode` (load_mono only); `seed` (what a render with the seed choreography analyses:
+// the features, without the mel spectrogram); `beat` (a render with the beat choreography: the
+// rhythm); `both` (`bigganviz analyze` and the studio's upload: features with the mel, and the
+// rhythm). Prints the seconds of decoding and of analysis, the frames and the peak RSS (VmHWM).
+//
+// The same source builds against the tree before features/analysis.h existed (each part then
+// computed on its own, as the callers did), so that the script can measure that reference in the
+// same run.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -18,6 +23,10 @@
 #include "audio/load.h"
 #include "core/frame_rate.h"
 #include "features/frame_times.h"
+
+#if __has_include("features/analysis.h")
+#define BGV_BENCH_SHARED_ANALYSIS 1
+#endif
 
 namespace {
 
@@ -43,16 +52,36 @@ double peak_megabytes() {
     return 0;
 }
 
+// The analysis `mode` asks for; returns the frames.
+std::int64_t analyse(const std::string& mode, const std::vector<float>& samples,
+                     const bgv::FrameRate& rate) {
+    namespace f = bgv::features;
+#ifdef BGV_BENCH_SHARED_ANALYSIS
+    const f::AnalysisParts parts{.features = mode == "seed" || mode == "both",
+                                 .rhythm = mode == "beat" || mode == "both"};
+    const auto analysis =
+        f::analyse_song_at_rate(samples, f::kSampleRate, rate, parts, {.keep_mel = mode == "both"});
+    return parts.features ? analysis.features.frames : analysis.rhythm.rhythm.frames;
+#else
+    std::int64_t frames = 0;
+    if (mode == "seed" || mode == "both")
+        frames = f::compute_features_at_rate(samples, f::kSampleRate, rate).frames;
+    if (mode == "beat" || mode == "both")
+        frames = f::compute_rhythm_at_rate(samples, rate).rhythm.frames;
+    return frames;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 3) {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (argc < 3 || (mode != "decode" && mode != "seed" && mode != "beat" && mode != "both")) {
         fmt::print(stderr,
-                   "usage: bench_analysis decode|features|rhythm|both SONG [FRAME_LENGTH] "
+                   "usage: bench_analysis decode|seed|beat|both SONG [FRAME_LENGTH] "
                    "[START] [DURATION]\n");
         return 2;
     }
-    const std::string mode = argv[1];
     const std::string song = argv[2];
     const int frame_length = argc > 3 ? std::atoi(argv[3]) : 512;
     const double start = argc > 4 ? std::atof(argv[4]) : 0.0;
@@ -65,12 +94,7 @@ int main(int argc, char** argv) {
         const double decode_seconds = seconds_since(decode_start);
         const double decode_peak = peak_megabytes();
         const auto analysis_start = std::chrono::steady_clock::now();
-        std::int64_t frames = 0;
-        if (mode == "features" || mode == "both")
-            frames =
-                bgv::features::compute_features_at_rate(pcm.samples, pcm.sample_rate, rate).frames;
-        if (mode == "rhythm" || mode == "both")
-            frames = bgv::features::compute_rhythm_at_rate(pcm.samples, rate).rhythm.frames;
+        const std::int64_t frames = mode == "decode" ? 0 : analyse(mode, pcm.samples, rate);
         fmt::print(
             "{} {}: {:.1f} s of audio, decode {:.2f} s (peak {:.0f} MB), analysis {:.2f} "
             "s, {} frames, CPU {:.1f} s, peak RSS {:.0f} MB\n",

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/frame_rate.h"
+#include "features/analysis.h"
 #include "features/features.h"
 #include "features/rhythm.h"
 
@@ -44,5 +45,16 @@ struct TimedRhythm {
     std::vector<double> beat_seconds, onset_seconds;
 };
 TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const FrameRate& rate);
+
+// analyse_song at the video's frames: compute_features_at_rate and compute_rhythm_at_rate of the
+// same samples, the parts asked for, with the STFT they share computed once (see analyse_song for
+// what memory holds). This is what a render, `bigganviz analyze` and the studio call.
+struct TimedAnalysis {
+    Features features;   // empty (0 frames) unless asked for
+    TimedRhythm rhythm;  // empty (0 frames) unless asked for
+};
+TimedAnalysis analyse_song_at_rate(std::span<const float> samples, int sample_rate,
+                                   const FrameRate& rate, const AnalysisParts& parts,
+                                   const FeatureOptions& options = {});
 
 }  // namespace bgv::features

@@ -11,6 +11,9 @@
 #include "features/chroma.h"
 #include "features/cqt.h"
 #include "features/features.h"
+#include "features/frame_times.h"
+#include "features/hpss.h"
+#include "features/istft.h"
 #include "features/octave_resample.h"
 #include "features/stft.h"
 
@@ -117,6 +120,95 @@ TEST(Features, WithoutTheMelTheSummariesAreTheSame) {
         EXPECT_EQ(lean.grad_mean, whole.grad_mean);
         EXPECT_EQ(lean.chromasort, whole.chromasort);
         EXPECT_EQ(lean.tuning, whole.tuning);
+    }
+}
+
+TEST(IstftStream, AnyCutOfTheFramesGivesTheWholeInverse) {
+    const auto signal = music(2.0, 22050);
+    for (const auto& [n_fft, hop] : {std::pair{2048, 512}, std::pair{384, 1}}) {
+        SCOPED_TRACE(n_fft);
+        const auto input = std::span<const float>(signal).first(hop == 1 ? 3000 : signal.size());
+        const auto stft = stft_matrix(input, n_fft, hop, 2);
+        const auto length = static_cast<std::int64_t>(input.size());
+        const auto whole = istft(stft, length, 2);
+        for (const std::int64_t chunk : {1, 7, 1000}) {
+            IstftStream stream(n_fft, hop, length, 2);
+            std::vector<float> out;
+            for (std::int64_t first = 0; first < stft.frames; first += chunk) {
+                const std::int64_t count = std::min(chunk, stft.frames - first);
+                stream.add(
+                    std::span(stft.values)
+                        .subspan(
+                            static_cast<std::size_t>(first) * static_cast<std::size_t>(stft.bins),
+                            static_cast<std::size_t>(count) * static_cast<std::size_t>(stft.bins)),
+                    out);
+                // Never more than a frame's span of samples is waiting.
+                EXPECT_GE(stream.handed_out(), (first + count) * hop - n_fft / 2);
+            }
+            stream.finish(out);
+            EXPECT_EQ(out, whole) << "chunk " << chunk;
+        }
+    }
+}
+
+TEST(HpssStream, AnyCutOfTheFramesGivesTheWholeSeparation) {
+    // 15 s: more frames than a separation block (512) plus its context, so the stream drops
+    // frames behind it.
+    const auto samples = music(15.0, 22050);
+    const auto whole = hpss_signals(samples, 2);
+    const auto stft = stft_matrix(samples, kHpssFftSize, kHpssHop, 2);
+    for (const std::int64_t chunk : {37, 600}) {
+        HpssStream stream(static_cast<std::int64_t>(samples.size()), 2);
+        ASSERT_EQ(stream.frames(), stft.frames);
+        HpssParts parts;
+        for (std::int64_t first = 0; first < stft.frames; first += chunk) {
+            const std::int64_t count = std::min(chunk, stft.frames - first);
+            stream.add(std::span(stft.values)
+                           .subspan(static_cast<std::size_t>(first * kHpssBins),
+                                    static_cast<std::size_t>(count * kHpssBins)),
+                       parts.harmonic, parts.percussive);
+        }
+        stream.finish(parts.harmonic, parts.percussive);
+        EXPECT_EQ(parts.harmonic, whole.harmonic) << "chunk " << chunk;
+        EXPECT_EQ(parts.percussive, whole.percussive) << "chunk " << chunk;
+    }
+}
+
+TEST(AnalyseSong, BothPartsTogetherAreWhatEachGivesAlone) {
+    // One STFT shared at hop 512; at 735 (30 fps) and 918 (24 fps, interpolated) the tuning and
+    // the separation share a second one.
+    const auto samples = music(6.0, 22050);
+    for (const FrameRate rate : {FrameRate{22050, 512}, FrameRate{30, 1}, FrameRate{24, 1}}) {
+        SCOPED_TRACE(rate.text());
+        const auto both = analyse_song_at_rate(samples, 22050, rate, {true, true});
+        const auto features = compute_features_at_rate(samples, 22050, rate);
+        const auto timed = compute_rhythm_at_rate(samples, rate);
+        EXPECT_EQ(both.features.frames, features.frames);
+        EXPECT_EQ(both.features.mel, features.mel);
+        EXPECT_EQ(both.features.chroma, features.chroma);
+        EXPECT_EQ(both.features.spec_mean, features.spec_mean);
+        EXPECT_EQ(both.features.grad_mean, features.grad_mean);
+        EXPECT_EQ(both.features.tuning, features.tuning);
+        const Rhythm& r = both.rhythm.rhythm;
+        EXPECT_EQ(r.frames, timed.rhythm.frames);
+        EXPECT_EQ(r.frames, features.frames);
+        EXPECT_EQ(r.tempo, timed.rhythm.tempo);
+        EXPECT_EQ(r.beats, timed.rhythm.beats);
+        EXPECT_EQ(r.onsets, timed.rhythm.onsets);
+        EXPECT_EQ(r.onset_env, timed.rhythm.onset_env);
+        EXPECT_EQ(r.onset_env_percussive, timed.rhythm.onset_env_percussive);
+        EXPECT_EQ(r.plp, timed.rhythm.plp);
+        EXPECT_EQ(r.rms, timed.rhythm.rms);
+        EXPECT_EQ(r.rms_h, timed.rhythm.rms_h);
+        EXPECT_EQ(r.rms_p, timed.rhythm.rms_p);
+        EXPECT_EQ(r.chroma_h, timed.rhythm.chroma_h);
+        EXPECT_EQ(both.rhythm.beat_seconds, timed.beat_seconds);
+        // The beat path's features alone hold no mel.
+        const auto lean =
+            analyse_song_at_rate(samples, 22050, rate, {true, false}, {.keep_mel = false});
+        EXPECT_TRUE(lean.features.mel.empty());
+        EXPECT_EQ(lean.features.spec_mean, features.spec_mean);
+        EXPECT_EQ(lean.rhythm.rhythm.frames, 0);
     }
 }
 
