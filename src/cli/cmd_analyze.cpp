@@ -79,22 +79,27 @@ int run_analyze(const Args& args) {
     const auto fps = frame_rate_option(args);
     const FrameRate rate = fps.value_or(
         frame_rate_of_hop(features::kSampleRate, static_cast<int>(args.integer("frame_length"))));
-    std::optional<double> duration;
+    audio::Section section{.start_seconds = args.number("start")};
     if (args.has("duration"))
-        duration = args.number("duration");
-    const double start = args.number("start");
+        section.max_seconds = args.number("duration");
+    if (args.has("max_duration"))
+        section.max_duration = args.number("max_duration");
+    const double start = section.start_seconds;
 
     // Created first so that an unusable --out fails before the work; removed again on failure.
     OutputFolder folder(out);
-    const audio::Pcm pcm = audio::load_mono(song, features::kSampleRate, duration, start);
+    const audio::Pcm pcm = audio::load_mono(song, features::kSampleRate, section);
     log::info("{}: {:.2f} s of audio at {} Hz", song.string(),
               static_cast<double>(pcm.samples.size()) / features::kSampleRate,
               features::kSampleRate);
-    const features::Features features = with_context(song.string(), [&] {
-        return features::compute_features_at_rate(pcm.samples, pcm.sample_rate, rate);
+    // Both parts in one pass over the STFT they share; mel.npy needs the mel spectrogram.
+    const features::TimedAnalysis analysis = with_context(song.string(), [&] {
+        return features::analyse_song_at_rate(pcm.samples, pcm.sample_rate, rate,
+                                              {.features = true, .rhythm = true},
+                                              {.keep_mel = true});
     });
-    const features::TimedRhythm timed = with_context(
-        song.string(), [&] { return features::compute_rhythm_at_rate(pcm.samples, rate); });
+    const features::Features& features = analysis.features;
+    const features::TimedRhythm& timed = analysis.rhythm;
     const features::Rhythm& rhythm = timed.rhythm;
     BGV_ASSERT(rhythm.frames == features.frames, "rhythm has {} frames, features {}", rhythm.frames,
                features.frames);

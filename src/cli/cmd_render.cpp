@@ -76,6 +76,8 @@ render::RenderOptions render_options_from_args(const Args& args) {
     o.choreo.smooth_factor = static_cast<int>(args.integer("smooth_factor"));
     o.fps = frame_rate_option(args);
     o.start = args.number("start");
+    if (args.has("max_duration"))
+        o.max_duration = args.number("max_duration");
     o.choreography = args.text("choreography");
     o.beat.pulse = args.number("pulse");
     o.beat.pulse_decay = args.number("pulse_decay");

@@ -6,8 +6,7 @@
 #include "audio/load.h"
 #include "core/error.h"
 #include "core/file.h"
-#include "features/features.h"
-#include "features/rhythm.h"
+#include "features/analysis.h"
 #include "studio/render_queue.h"
 
 namespace bgv::studio {
@@ -50,8 +49,9 @@ void check_client_file_name(const std::string& name) {
                    has_control ? std::string("(control characters)") : name);
 }
 
-SongLibrary::SongLibrary(fs::path songs_dir, const Toolkit& toolkit)
-    : dir_(std::move(songs_dir)), toolkit_(toolkit) {
+SongLibrary::SongLibrary(fs::path songs_dir, const Toolkit& toolkit,
+                         std::optional<double> max_duration)
+    : dir_(std::move(songs_dir)), toolkit_(toolkit), max_duration_(max_duration) {
     fs::create_directories(dir_);
 }
 
@@ -69,16 +69,20 @@ json SongLibrary::add(std::string_view bytes, const std::string& client_name) {
             file.write(bytes);
             file.commit();
         }
-        const audio::Pcm pcm = with_context(client_name + " is not audio bigganviz can read", [&] {
-            return audio::load_mono(staging / kAudioFile, kSampleRate);
+        // The audio module says what is wrong: not audio, or longer than the limit.
+        const audio::Pcm pcm = with_context(client_name, [&] {
+            return audio::load_mono(staging / kAudioFile, kSampleRate,
+                                    audio::Section{.max_duration = max_duration_});
         });
         if (pcm.samples.empty())
             fail("{} holds no audio samples", client_name);
-        const features::Features features = with_context(client_name, [&] {
-            return features::compute_features(pcm.samples, kSampleRate, kHop);
+        // Both parts in one pass over the STFT they share; the picture needs no mel spectrogram.
+        auto analysis = with_context(client_name, [&] {
+            return features::analyse_song(pcm.samples, kSampleRate, kHop,
+                                          {.features = true, .rhythm = true}, {.keep_mel = false});
         });
-        const features::Rhythm rhythm =
-            with_context(client_name, [&] { return features::compute_rhythm(pcm.samples, kHop); });
+        const features::Features& features = analysis.features;
+        const features::Rhythm& rhythm = analysis.rhythm;
         std::vector<double> beat_times;
         for (const std::int64_t beat : rhythm.beats)
             beat_times.push_back(static_cast<double>(beat * kHop) / kSampleRate);

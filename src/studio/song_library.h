@@ -14,10 +14,13 @@ namespace bgv::studio {
 
 class SongLibrary {
   public:
-    SongLibrary(std::filesystem::path songs_dir, const Toolkit& toolkit);
+    // Uploads longer than max_duration seconds are refused.
+    SongLibrary(std::filesystem::path songs_dir, const Toolkit& toolkit,
+                std::optional<double> max_duration = std::nullopt);
 
     // Decodes and analyses the upload; returns the new song's description (song.json).
-    // Throws UsageError for a bad file name and bgv::Error for a file that is not audio.
+    // Throws UsageError for a bad file name and bgv::Error for a file that is not audio or is
+    // longer than the limit.
     nlohmann::json add(std::string_view bytes, const std::string& client_name);
 
     std::optional<nlohmann::json> get(const std::string& id) const;
@@ -28,6 +31,7 @@ class SongLibrary {
   private:
     std::filesystem::path dir_;
     const Toolkit& toolkit_;
+    std::optional<double> max_duration_;
 };
 
 // The name a client gave its file, if it is a plain name: no folder part, no "..", no control

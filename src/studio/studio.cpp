@@ -70,7 +70,7 @@ Studio::Impl::Impl(StudioConfig config_, Toolkit toolkit_)
     : config(std::move(config_)),
       toolkit(std::move(toolkit_)),
       guard(config.host, config.token),
-      songs(config.dir / "songs", toolkit),
+      songs(config.dir / "songs", toolkit, config.max_duration),
       thumbnails([this] { return biggan_weights(); }, toolkit, config.threads),
       queue(config.dir / "renders",
             [this](const json& job, const fs::path& folder, const render::RenderHooks& hooks) {
