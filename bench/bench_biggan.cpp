@@ -5,6 +5,8 @@
 // When /usr/bin/python3 has torch, also times PyTorch's float32 forward of the same model
 // (bench/biggan_torch_time.py, 2 threads; --torch CMD to use another command that, given
 // "R BATCH", prints "TORCH <seconds per frame>"; --no-torch to skip) and prints the ratio.
+// --aspects [--resolution R]: seconds per frame at batch 1 for 1:1, 16:9, 9:16, 21:9 and 4:1
+// frames (widened first grid), with each one's ratio to 1:1 and its area's.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -133,6 +135,65 @@ double field_after(const std::string& text, const std::string& tag, int index = 
     return std::stod(rest);
 }
 
+// --- Frame shapes (--aspects): the cost of a frame at each aspect (docs/shapes.md) ---
+
+const char* const kAspects[] = {"1:1", "16:9", "9:16", "21:9", "4:1"};
+
+// One aspect at batch 1 in this process: prints "ASPECT <s/frame> <cpu s/frame> <W> <H>". Random
+// weights of the published shapes (the cost does not depend on the values).
+int run_one_aspect(int resolution, const std::string& aspect, int repeats, int threads) {
+    const auto config = published(resolution);
+    auto generator = biggan::Generator::from_state_dict(test::RandomModel(resolution).make(config),
+                                                        config, 1.0, threads);
+    generator.set_grid(biggan::grid_for_aspect(biggan::parse_aspect(aspect), biggan::Widen::noise));
+    const auto& c = generator.config();
+    Random random(1);
+    std::vector<float> z(c.z_dim), y(c.num_classes, 0.0f);
+    fill_truncated_noise(random, 1.0, z);
+    y[207] = 1.0f;
+    std::vector<float> out(static_cast<std::size_t>(3) * generator.width() * generator.height());
+    generator.generate(z, y, 1, out);  // warm-up
+    double best = 1e30, best_cpu = 1e30;
+    for (int r = 0; r < repeats; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        const double cpu_start = cpu_seconds();
+        generator.generate(z, y, 1, out);
+        best = std::min(
+            best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        best_cpu = std::min(best_cpu, cpu_seconds() - cpu_start);
+    }
+    fmt::print("ASPECT {:.4f} {:.4f} {} {}\n", best, best_cpu, generator.width(),
+               generator.height());
+    return 0;
+}
+
+// Every aspect of kAspects in a fresh process each, with the ratio of its time to 1:1's measured
+// in the same run, beside the ratio of the areas.
+int aspect_table(const std::string& self, int resolution, int threads, int repeats) {
+    fmt::print("BigGAN-deep {} px, batch 1, float32, {} threads, random weights; load average: {}",
+               resolution, threads, run_capture("cut -d' ' -f1-3 /proc/loadavg"));
+    fmt::print("{:>6} {:>11} {:>10} {:>10} {:>9} {:>8}\n", "aspect", "frame", "s/frame", "cpu s/fr",
+               "x 1:1", "area");
+    double square = 0, square_cpu = 0;
+    for (const char* aspect : kAspects) {
+        const auto out = run_capture(fmt::format("'{}' --one-aspect {} {} {} {}", self, resolution,
+                                                 aspect, threads, repeats));
+        const double seconds = field_after(out, "ASPECT"), cpu = field_after(out, "ASPECT", 1);
+        const int width = static_cast<int>(field_after(out, "ASPECT", 2));
+        const int height = static_cast<int>(field_after(out, "ASPECT", 3));
+        if (square == 0) {
+            square = seconds;
+            square_cpu = cpu;
+        }
+        fmt::print("{:>6} {:>11} {:>10.3f} {:>10.3f} {:>8.2f}x {:>7.2f}x\n", aspect,
+                   fmt::format("{}x{}", width, height), seconds, cpu, cpu / square_cpu,
+                   static_cast<double>(width) * height / (resolution * resolution));
+        std::fflush(stdout);
+    }
+    fmt::print("load average after: {}", run_capture("cut -d' ' -f1-3 /proc/loadavg"));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +201,7 @@ int main(int argc, char** argv) {
     int threads = 2, repeats = 3;
     std::string torch_command;
     std::vector<int> resolutions = {128, 256, 512}, batches = {1, 4};
+    bool aspects = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--one" && i + 2 < args.size()) {
             if (i + 3 < args.size())
@@ -148,6 +210,9 @@ int main(int argc, char** argv) {
                 repeats = std::stoi(args[i + 4]);
             return run_one(std::stoi(args[i + 1]), std::stoi(args[i + 2]), repeats, threads);
         }
+        if (args[i] == "--one-aspect" && i + 4 < args.size())
+            return run_one_aspect(std::stoi(args[i + 1]), args[i + 2], std::stoi(args[i + 4]),
+                                  std::stoi(args[i + 3]));
         if (args[i] == "--threads" && i + 1 < args.size())
             threads = std::stoi(args[++i]);
         else if (args[i] == "--repeats" && i + 1 < args.size())
@@ -160,14 +225,18 @@ int main(int argc, char** argv) {
             resolutions = {std::stoi(args[++i])};
         else if (args[i] == "--batch" && i + 1 < args.size())
             batches = {std::stoi(args[++i])};
+        else if (args[i] == "--aspects")
+            aspects = true;
         else {
             fmt::print(stderr,
                        "usage: bench_biggan [--threads N] [--repeats N] [--resolution R] "
-                       "[--batch B] [--torch CMD | --no-torch]\n");
+                       "[--batch B] [--torch CMD | --no-torch] [--aspects]\n");
             return 2;
         }
     }
     const std::string self = fs::canonical("/proc/self/exe").string();
+    if (aspects)
+        return aspect_table(self, resolutions.size() == 1 ? resolutions[0] : 128, threads, repeats);
     if (torch_command.empty() &&
         std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0)
         torch_command =

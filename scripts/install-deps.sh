@@ -8,6 +8,9 @@ packages=(
     g++ cmake ninja-build pkg-config clang-format
     # audio: decode, resample, FFT
     libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
+    # video: scaling to the delivered size and burned-in subtitles (FFmpeg's filters, libass with
+    # a font fontconfig finds)
+    libavfilter-dev fonts-dejavu-core
     libsoxr-dev libfftw3-dev
     # inference runtime; libdnnl-dev's CMake config calls find_package(OpenCL), whose headers and
     # library Debian only recommends (and we install without recommends)

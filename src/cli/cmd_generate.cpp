@@ -94,15 +94,19 @@ int run_generate(const Args& args) {
     if (ext != ".npy" && ext != ".png")
         fail_usage("--out {}: the name must end in .npy or .png", out.string());
     const double truncation = args.number("truncation");
+    const biggan::Grid grid =
+        biggan::grid_for_aspect(biggan::parse_aspect(args.optional_text("aspect").value_or("1:1")),
+                                biggan::parse_widen(args.text("widen")));
     const auto weights = store::weights_or_model(args.optional_text("weights"), model_name);
     auto generator =
         biggan::Generator::load(weights, truncation, static_cast<int>(args.integer("threads")));
+    generator.set_grid(grid);
     const auto& config = generator.config();
     const Inputs in = inputs_from_args(args, config, truncation);
     if (in.count == 0)
         fail_usage("nothing to generate");
-    const int r = generator.resolution();
-    const std::size_t image = static_cast<std::size_t>(3) * r * r;
+    const int width = generator.width(), height = generator.height();
+    const std::size_t image = static_cast<std::size_t>(3) * width * height;
     std::vector<float> images(image * in.count);
     for (int first = 0; first < in.count; first += kBatch) {
         const int batch = std::min(kBatch, in.count - first);
@@ -114,19 +118,19 @@ int run_generate(const Args& args) {
             batch, std::span(images).subspan(first * image, batch * image));
     }
     if (ext == ".npy") {
-        write_npy(out, images, {in.count, 3, r, r});
-        log::info("wrote {} ({} images, {}×{})", out.string(), in.count, r, r);
+        write_npy(out, images, {in.count, 3, height, width});
+        log::info("wrote {} ({} images, {}×{})", out.string(), in.count, width, height);
         return 0;
     }
     std::vector<std::uint8_t> rgb(image);
     for (int i = 0; i < in.count; ++i) {
-        biggan::to_rgb8(std::span(images).subspan(i * image, image), r, rgb);
+        biggan::to_rgb8(std::span(images).subspan(i * image, image), width, height, rgb);
         std::filesystem::path path = out;
         if (in.count > 1)
             path.replace_filename(fmt::format("{}_{:03}.png", out.stem().string(), i));
-        image::write_png_rgb(path, rgb, r, r);
+        image::write_png_rgb(path, rgb, width, height);
     }
-    log::info("wrote {} image{} of {}×{}", in.count, in.count > 1 ? "s" : "", r, r);
+    log::info("wrote {} image{} of {}×{}", in.count, in.count > 1 ? "s" : "", width, height);
     return 0;
 }
 

@@ -63,6 +63,7 @@ const std::vector<Command>& commands() {
           "max_duration",  // a song longer than this is refused before it is decoded
           "choreography",
           "pulse",
+          "offbeat",
           "pulse_decay",
           "motion",
           "class_smooth",
@@ -92,7 +93,7 @@ const std::vector<Command>& commands() {
         {"generate",
          "images from the generator for given noise/class vectors, or for classes",
          {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
-          "out", "threads", "verbose", "quiet", "help"},
+          "out", "aspect", "widen", "threads", "verbose", "quiet", "help"},
          run_generate},
         {.name = "studio",
          .summary = "a web page on this machine to try songs, classes and looks, preview, and "

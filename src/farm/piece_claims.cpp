@@ -57,6 +57,16 @@ void PieceClaims::finish(std::int64_t piece, const std::string& host, const std:
     held_.erase(held);
 }
 
+void PieceClaims::adopt(std::int64_t piece, const std::string& host, const std::string& worker) {
+    std::lock_guard lock(mutex_);
+    const fs::path path = piece_path_(piece);
+    std::error_code error;
+    const auto bytes = fs::file_size(path, error);
+    if (error)
+        fail("{}: the piece to adopt is missing: {}", path.string(), error.message());
+    write_file_atomic(report_path(piece), report_json({piece, host, worker, 0.0, bytes}) + "\n");
+}
+
 void PieceClaims::forget_finished() {
     std::lock_guard lock(mutex_);
     seen_finished_.assign(seen_finished_.size(), false);

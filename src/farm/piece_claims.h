@@ -45,6 +45,9 @@ class PieceClaims {
     // The claimed piece is complete under its name: writes its report, then releases the claim.
     void finish(std::int64_t piece, const std::string& host, const std::string& worker,
                 double seconds);
+    // A piece complete under its name but without a report (its process died between the two)
+    // gets one, unclaimed. Only for a process alone on the folder: nobody else may be writing it.
+    void adopt(std::int64_t piece, const std::string& host, const std::string& worker);
     // Gives a claimed piece up unfinished (its render failed or was cancelled).
     void release(std::int64_t piece);
     // claim_next() remembers the pieces it saw finished and does not look at them again (a long

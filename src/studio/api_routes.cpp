@@ -104,7 +104,7 @@ void Studio::Impl::add_routes() {
     });
 
     server.Get("/api/options", [this](const Request&, Response& response) {
-        send_json(response, toolkit.options);
+        send_json(response, render::client_options_json());
     });
 
     server.Get("/api/songs",

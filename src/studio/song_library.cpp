@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/file.h"
 #include "features/analysis.h"
+#include "image/feature_plot.h"
 #include "studio/render_queue.h"
 
 namespace bgv::studio {
@@ -49,9 +50,8 @@ void check_client_file_name(const std::string& name) {
                    has_control ? std::string("(control characters)") : name);
 }
 
-SongLibrary::SongLibrary(fs::path songs_dir, const Toolkit& toolkit,
-                         std::optional<double> max_duration)
-    : dir_(std::move(songs_dir)), toolkit_(toolkit), max_duration_(max_duration) {
+SongLibrary::SongLibrary(fs::path songs_dir, std::optional<double> max_duration)
+    : dir_(std::move(songs_dir)), max_duration_(max_duration) {
     fs::create_directories(dir_);
 }
 
@@ -86,7 +86,9 @@ json SongLibrary::add(std::string_view bytes, const std::string& client_name) {
         std::vector<double> beat_times;
         for (const std::int64_t beat : rhythm.beats)
             beat_times.push_back(static_cast<double>(beat * kHop) / kSampleRate);
-        write_file_atomic(staging / kPictureFile, toolkit_.features_png(features, rhythm));
+        write_file_atomic(staging / kPictureFile,
+                          image::feature_picture_png(features, rhythm, rhythm.beats,
+                                                     static_cast<double>(kSampleRate) / kHop));
         json song = {
             {"id", id},
             {"name", client_name},

@@ -15,8 +15,8 @@ namespace bgv::studio {
 class SongLibrary {
   public:
     // Uploads longer than max_duration seconds are refused.
-    SongLibrary(std::filesystem::path songs_dir, const Toolkit& toolkit,
-                std::optional<double> max_duration = std::nullopt);
+    explicit SongLibrary(std::filesystem::path songs_dir,
+                         std::optional<double> max_duration = std::nullopt);
 
     // Decodes and analyses the upload; returns the new song's description (song.json).
     // Throws UsageError for a bad file name and bgv::Error for a file that is not audio or is
@@ -30,7 +30,6 @@ class SongLibrary {
 
   private:
     std::filesystem::path dir_;
-    const Toolkit& toolkit_;
     std::optional<double> max_duration_;
 };
 

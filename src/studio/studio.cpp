@@ -10,7 +10,6 @@
 #include "render/biggan_frames.h"
 #include "store/model_table.h"
 #include "store/store.h"
-#include "studio/song_section.h"
 #include "studio/studio_impl.h"
 #include "text/class_names.h"
 
@@ -23,39 +22,7 @@ namespace {
 constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr int kPreviewResolution = 128;
 constexpr double kPreviewSecondsMax = 15;
-
-std::string quoted(const std::string& word) {
-    if (!word.empty() &&
-        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789-_./=:+,") == std::string::npos)
-        return word;
-    std::string text = "'";
-    for (const char c : word) {
-        if (c == '\'')
-            text.append("'\\''");
-        else
-            text.push_back(c);
-    }
-    text.push_back('\'');
-    return text;
-}
 }  // namespace
-
-const std::vector<std::string>& server_only_options() {
-    static const std::vector<std::string> keys = {"song",
-                                                  "output_file",
-                                                  "weights",
-                                                  "text_weights",
-                                                  "lyrics",
-                                                  "use_last_vectors",
-                                                  "use_last_classes",
-                                                  "threads",
-                                                  "shard",
-                                                  "verbose",
-                                                  "quiet",
-                                                  "help"};
-    return keys;
-}
 
 fs::path default_studio_dir() {
     if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data != '\0')
@@ -66,12 +33,11 @@ fs::path default_studio_dir() {
     return fs::path(home) / ".local/share/bigganviz/studio";
 }
 
-Studio::Impl::Impl(StudioConfig config_, Toolkit toolkit_)
+Studio::Impl::Impl(StudioConfig config_)
     : config(std::move(config_)),
-      toolkit(std::move(toolkit_)),
       guard(config.host, config.token),
-      songs(config.dir / "songs", toolkit, config.max_duration),
-      thumbnails([this] { return biggan_weights(); }, toolkit, config.threads),
+      songs(config.dir / "songs", config.max_duration),
+      thumbnails([this] { return biggan_weights(); }, config.threads),
       queue(config.dir / "renders",
             [this](const json& job, const fs::path& folder, const render::RenderHooks& hooks) {
                 render::render(render_options(job, folder), render::load_biggan_frames, hooks);
@@ -85,74 +51,56 @@ fs::path Studio::Impl::biggan_weights() const {
 }
 
 render::RenderOptions Studio::Impl::render_options(const json& job, const fs::path& folder) const {
-    render::RenderOptions o = toolkit.read_render_options(job.at("options")).options;
-    o.song = songs.audio_path(job.at("song").get<std::string>());
-    if (const double start = job.value("start", 0.0); start > 0) {
-        const fs::path section = folder / "section.wav";
-        if (!fs::exists(section))
-            write_song_section(o.song, start, o.duration.value_or(0), section);
-        o.song = section;
-    }
-    o.output = folder / "video.mp4";
-    o.vectors_dir = folder / "saved_vectors";
-    o.weights = config.weights;
-    o.text_weights = config.text_weights;
-    o.threads = config.threads;
-    return o;
+    // What the server decides; a request's options (render_options_from_json) may set only the
+    // others.
+    render::RenderOptions base;
+    base.song = songs.audio_path(job.at("song").get<std::string>());
+    base.output = folder / "video.mp4";
+    base.vectors_dir = folder / "saved_vectors";
+    base.weights = config.weights;
+    base.text_weights = config.text_weights;
+    base.threads = config.threads;
+    return render::render_options_from_json(job.at("options"), base);
 }
 
 std::string Studio::Impl::queue_render(const json& body, bool preview) {
     if (!body.is_object() || !body.contains("song") || !body.at("song").is_string())
         fail_usage("the body must be {{\"song\": ID, \"options\": {{...}}}}");
     const std::string song = body.at("song").get<std::string>();
-    if (!songs.get(song))
+    const auto song_record = songs.get(song);
+    if (!song_record)
         fail_usage("no song with id '{}' (upload it with POST /api/songs)", song);
     json options = body.value("options", json::object());
     if (!options.is_object())
-        fail_usage("\"options\" must be an object of long option names");
-    for (const auto& key : server_only_options()) {
-        if (options.contains(key))
-            fail_usage("option \"{}\" is set by the studio, not by a request", key);
-    }
-    double start = 0;  // a preview's section
+        fail_usage("\"options\" must be an object of option names (see GET /api/options)");
     if (preview) {
-        const double seconds = body.value("seconds", 4.0);
-        if (!(seconds > 0 && seconds <= kPreviewSecondsMax))
-            fail_usage("\"seconds\": {} not allowed, expected a number 0–{}", seconds,
+        const json seconds = body.value("seconds", json(4.0));
+        if (!seconds.is_number() || !(seconds.get<double>() > 0) ||
+            seconds.get<double>() > kPreviewSecondsMax)
+            fail_usage("\"seconds\": {} not allowed, expected a number 0–{}", seconds.dump(),
                        kPreviewSecondsMax);
+        const json start = body.value("start", json(0.0));
+        const double length = song_record->value("duration", 0.0);
+        if (!start.is_number() || !(start.get<double>() >= 0 && start.get<double>() < length))
+            fail_usage("\"start\": {} not allowed, expected a number 0–{} (the song's length)",
+                       start.dump(), length);
         options["resolution"] = kPreviewResolution;
         options["duration"] = seconds;
-        start = body.value("start", 0.0);
-        const double length = songs.get(song)->value("duration", 0.0);
-        if (!(start >= 0 && start < length))
-            fail_usage("\"start\": {} not allowed, expected a number 0–{} (the song's length)",
-                       start, length);
+        options["start"] = start;
     }
     // The seed is drawn now, so that the job, its resume and its command line agree.
     if (!options.contains("seed"))
         options["seed"] = draw_seed();
-    const RenderRequest request = toolkit.read_render_options(options);
-    render::check_options(request.options);
-    // A section of the song is cut into the job's folder as section.wav when it runs.
-    std::vector<std::string> words = {"bigganviz", "-s",
-                                      start > 0 ? "section.wav" : songs.audio_path(song).string()};
-    words.insert(words.end(), request.arguments.begin(), request.arguments.end());
-    if (config.weights) {
-        words.push_back("--weights");
-        words.push_back(config.weights->string());
-    }
-    words.push_back("-o");
-    words.push_back("video.mp4");
-    std::string command;
-    for (const auto& word : words)
-        command += fmt::format("{}{}", command.empty() ? "" : " ", quoted(word));
-    const auto name = songs.get(song)->value("name", "");
-    return queue.submit({{"kind", preview ? "preview" : "render"},
-                         {"song", song},
-                         {"song_name", name},
-                         {"options", options},
-                         {"start", start},
-                         {"command", command}});
+    json job = {{"kind", preview ? "preview" : "render"},
+                {"song", song},
+                {"song_name", song_record->value("name", "")},
+                {"options", options}};
+    // Typed and checked now, so a bad request is answered 400 and never queued.
+    render::RenderOptions shown = render_options(job, queue.folder("checking"));
+    shown.output.reset();  // the command line's default, output/<song>.mp4
+    shown.threads = 0;
+    job["command"] = render::equivalent_command_line(shown, job.at("song_name").get<std::string>());
+    return queue.submit(std::move(job));
 }
 
 json Studio::Impl::lyrics_classes(const json& body) {
@@ -191,8 +139,7 @@ json Studio::Impl::lyrics_classes(const json& body) {
     return {{"classes", classes}, {"lines", lines}, {"best_of_a_line", chosen.best_of_a_line}};
 }
 
-Studio::Studio(StudioConfig config, Toolkit toolkit)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(toolkit))) {}
+Studio::Studio(StudioConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 Studio::~Studio() {
     stop();

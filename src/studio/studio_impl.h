@@ -18,7 +18,7 @@
 namespace bgv::studio {
 
 struct Studio::Impl {
-    Impl(StudioConfig config_, Toolkit toolkit_);
+    explicit Impl(StudioConfig config_);
 
     void add_routes();
     // The render a job describes, as render/ runs it.
@@ -30,7 +30,6 @@ struct Studio::Impl {
     nlohmann::json lyrics_classes(const nlohmann::json& body);
 
     StudioConfig config;
-    Toolkit toolkit;
     httplib::Server server;
     HttpGuard guard;
     SongLibrary songs;

@@ -2,6 +2,7 @@
 
 #include "cli/options.h"
 #include "core/error.h"
+#include "render/options.h"
 
 namespace {
 using bgv::cli::Args;
@@ -125,7 +126,8 @@ TEST(Options, HelpListsTheOriginalToolsFlagsFirst) {
 TEST(Options, FrameRateIsExactAndExcludesFrameLength) {
     const std::vector<std::string> accepted = {"fps", "frame_length"};
     const auto rate = [&](std::vector<std::string> argv) {
-        return bgv::cli::frame_rate_option(bgv::cli::parse_args(argv, accepted, "render"));
+        const auto args = bgv::cli::parse_args(argv, accepted, "render");
+        return bgv::render::render_options_from(bgv::cli::render_values(args)).fps;
     };
     EXPECT_FALSE(rate({"-fl", "1024"}).has_value());
     EXPECT_EQ(rate({"--fps", "30"}), (bgv::FrameRate{30, 1}));
@@ -141,6 +143,6 @@ TEST(Options, FrameRateIsExactAndExcludesFrameLength) {
         ADD_FAILURE() << "no error";
     } catch (const bgv::UsageError& e) {
         EXPECT_EQ(std::string(e.what()),
-                  "-fl/--frame_length and --fps both set the frame rate: give one of them");
+                  "--frame_length and --fps both set the frame rate: give one of them");
     }
 }

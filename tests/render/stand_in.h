@@ -15,7 +15,9 @@
 
 #include "core/error.h"
 #include "core/file.h"
+#include "core/npy.h"
 #include "render/renderer.h"
+#include "render/saved_vectors.h"
 #include "render_test_support.h"
 
 namespace bgv::test {
@@ -41,6 +43,27 @@ class StandInGenerator : public bgv::render::FrameGenerator {
         }
     }
 };
+
+// The vectors in a saved_vectors/ folder, read whole (a few frames in these tests).
+inline bgv::choreo::Vectors read_saved_vectors(const fs::path& dir) {
+    bgv::choreo::Vectors v;
+    v.noise = bgv::read_npy_f64(dir / bgv::render::kNoiseVectorsFile).data;
+    v.classes = bgv::read_npy_f64(dir / bgv::render::kClassVectorsFile).data;
+    v.count = static_cast<std::int64_t>(v.noise.size()) / bgv::choreo::kNoiseSize;
+    return v;
+}
+
+// Saves `v` as a render would: from .npy files (written beside `dir`) as one set.
+inline void save_vectors_as_a_render(const fs::path& dir, const bgv::choreo::Vectors& v,
+                                     const nlohmann::json& record) {
+    const fs::path noise = dir.string() + ".noise.npy", classes = dir.string() + ".classes.npy";
+    bgv::write_npy(noise, std::span<const double>(v.noise), {v.count, bgv::choreo::kNoiseSize});
+    bgv::write_npy(classes, std::span<const double>(v.classes),
+                   {v.count, bgv::choreo::kImageNetClasses});
+    bgv::render::save_vector_set(dir, noise, classes, record);
+    fs::remove(noise);
+    fs::remove(classes);
+}
 
 inline bgv::render::GeneratorFactory stand_in() {
     return [](const fs::path&, double, int) { return std::make_unique<StandInGenerator>(); };

@@ -197,9 +197,8 @@ TEST(RenderEndToEnd, ContradictingFlagsGetOneClearLine) {
     const fs::path dir = fresh_dir("e2e_flags");
     const std::string song = (render_data() / "chords_3s.wav").string();
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"-s '" + song + "' -c 1 2 3 -n 4",
-         "-c/--classes lists 3 classes but -n/--num_classes is 4"},
-        {"-s '" + song + "' -c 1 2 3 -l lyrics.txt", "-c/--classes and -l/--lyrics"},
+        {"-s '" + song + "' -c 1 2 3 -n 4", "--classes lists 3 classes but --num_classes is 4"},
+        {"-s '" + song + "' -c 1 2 3 -l lyrics.txt", "--classes and --lyrics"},
     };
     for (const auto& [arguments, message] : cases) {
         std::string log;

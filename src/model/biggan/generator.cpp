@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "model/biggan/first_grid.h"
 #include "model/biggan/weights.h"
 #include "runtime/conv2d.h"
 #include "runtime/elementwise.h"
@@ -69,6 +70,7 @@ struct Attention {
 struct Generator::Impl {
     Config config;
     double truncation = 1.0;
+    Grid grid;  // the first grid's cells: 4x4 unless widened (set_grid)
     runtime::Engine engine;
     std::vector<float> embedding;  // (class_embed_dim, num_classes)
     std::vector<float> gen_z_weight, gen_z_bias;
@@ -225,15 +227,17 @@ struct Generator::Impl {
         if (batch == 1)
             return blocks.size();
         std::size_t tail = blocks.size();
-        std::int64_t size = 4;
+        std::int64_t rows = grid.rows, cols = grid.cols;
         for (std::size_t k = 0; k < blocks.size(); ++k) {
             const bool after_attention =
                 !attention || static_cast<int>(k) > config.attention_layer_position;
-            if (size * size >= sample_by_sample_min_pixels && after_attention &&
+            if (rows * cols >= sample_by_sample_min_pixels && after_attention &&
                 tail == blocks.size())
                 tail = k;
-            if (blocks[k].spec.up)
-                size *= 2;
+            if (blocks[k].spec.up) {
+                rows *= 2;
+                cols *= 2;
+            }
         }
         return tail;
     }
@@ -274,7 +278,7 @@ struct Generator::Impl {
     void forward(std::span<const float> z, std::span<const float> y, int batch,
                  std::span<float> out) {
         const Config& c = config;
-        const int r = c.resolution();
+        const int h = grid.height(c.resolution()), w = grid.width(c.resolution());
         if (batch <= 0)
             fail("generate: batch must be positive, got {}", batch);
         if (z.size() != static_cast<std::size_t>(batch) * c.z_dim)
@@ -282,9 +286,9 @@ struct Generator::Impl {
         if (y.size() != static_cast<std::size_t>(batch) * c.num_classes)
             fail("generate: {} class values for a batch of {} × {}", y.size(), batch,
                  c.num_classes);
-        if (out.size() != static_cast<std::size_t>(batch) * 3 * r * r)
+        if (out.size() != static_cast<std::size_t>(batch) * 3 * h * w)
             fail("generate: output holds {} values, a batch of {} × 3 × {} × {} needs {}",
-                 out.size(), batch, r, r, static_cast<std::size_t>(batch) * 3 * r * r);
+                 out.size(), batch, h, w, static_cast<std::size_t>(batch) * 3 * h * w);
         engine.use_on_this_thread();  // also for the runtime's own loops between oneDNN calls
         const int cd = c.condition_dim();
         cond.resize({batch, cd});
@@ -302,6 +306,9 @@ struct Generator::Impl {
         x.resize({batch, 4, 4, width});  // TF order = NHWC
         runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(), x.data(),
                         batch, cd, 16 * width);
+        if (!grid.square())  // (B, rows, cols, 16ch)
+            widen_first_grid(engine, grid, {gen_z_weight.data(), gen_z_bias.data(), c.z_dim, cd},
+                             cond.data(), batch, x);
         // The last, largest blocks run one sample at a time when the batch is larger: their
         // activations (up to 128 MB per sample at 512 px) then exist for one sample only.
         const std::size_t tail = tail_start(batch);
@@ -310,9 +317,9 @@ struct Generator::Impl {
                 run_attention(*attention, batch);
             run_block(blocks[k], {batch, 0}, k + 1 == blocks.size());
         }
-        const std::size_t image = static_cast<std::size_t>(3) * r * r;
+        const std::size_t image = static_cast<std::size_t>(3) * h * w;
         if (tail == blocks.size()) {
-            to_rgb->run(x, out);  // (B, 3, R, R)
+            to_rgb->run(x, out);  // (B, 3, H, W)
             runtime::apply_activation(engine, out, Activation::tanh);
             return;
         }
@@ -323,7 +330,7 @@ struct Generator::Impl {
             std::copy_n(head.data() + i * sample, sample, x.data());
             for (std::size_t k = tail; k < blocks.size(); ++k)
                 run_block(blocks[k], {batch, i}, k + 1 == blocks.size());
-            to_rgb->run(x, out.subspan(i * image, image));  // (1, 3, R, R)
+            to_rgb->run(x, out.subspan(i * image, image));  // (1, 3, H, W)
         }
         runtime::apply_activation(engine, out, Activation::tanh);
     }
@@ -345,6 +352,19 @@ double Generator::truncation() const {
 }
 void Generator::set_truncation(double truncation) {
     impl_->fold_truncation(truncation);
+}
+void Generator::set_grid(const Grid& grid) {
+    noise_windows(grid);  // checks the grid's size
+    impl_->grid = grid;
+}
+const Grid& Generator::grid() const {
+    return impl_->grid;
+}
+int Generator::height() const {
+    return impl_->grid.height(resolution());
+}
+int Generator::width() const {
+    return impl_->grid.width(resolution());
 }
 
 void Generator::set_sample_by_sample_min_pixels(std::int64_t pixels) {
@@ -429,10 +449,14 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
 }
 
 void to_rgb8(std::span<const float> chw, int resolution, std::span<std::uint8_t> rgb) {
-    const std::size_t plane = static_cast<std::size_t>(resolution) * resolution;
+    to_rgb8(chw, resolution, resolution, rgb);
+}
+
+void to_rgb8(std::span<const float> chw, int width, int height, std::span<std::uint8_t> rgb) {
+    const std::size_t plane = static_cast<std::size_t>(width) * height;
     if (chw.size() != 3 * plane || rgb.size() != 3 * plane)
-        fail("to_rgb8: {} values and {} bytes for a {}×{} image", chw.size(), rgb.size(),
-             resolution, resolution);
+        fail("to_rgb8: {} values and {} bytes for a {}×{} image", chw.size(), rgb.size(), width,
+             height);
     for (std::size_t p = 0; p < plane; ++p)
         for (std::size_t k = 0; k < 3; ++k) {
             const double v = (static_cast<double>(chw[k * plane + p]) + 1.0) / 2.0 * 256.0;

@@ -189,7 +189,7 @@ $('lyrics-go').addEventListener('click', async () => {
   }
 });
 
-// ---- 3. Look: every render option, from the command line's option table ----
+// ---- 3. Look: every render option a page may set, from the render option table ----
 async function loadOptions() {
   const table = await api('/api/options');
   state.options = table.options;
@@ -199,13 +199,11 @@ async function loadOptions() {
     const label = document.createElement('label');
     const name = document.createElement('span');
     name.textContent = option.name;
-    const range = option.kind === 'choice' ? 'one of ' + option.choices.join(', ') :
-        option.min !== null || option.max !== null ? 'range ' + option.min + '–' + option.max : '';
-    label.title = option.flags.join(', ') + ': ' + option.help +
-        (option.default ? '\ndefault: ' + option.default : '') + (range ? '\n' + range : '');
+    label.title = '--' + option.name + ': ' + option.help +
+        (option.default ? '\ndefault: ' + option.default : '') + '\n' + option.allowed;
     label.appendChild(name);
     let input;
-    if (option.kind === 'choice') {
+    if (option.choices.length) {
       input = document.createElement('select');
       for (const choice of option.choices) {
         const item = document.createElement('option');

@@ -1,4 +1,4 @@
-#include "cli/feature_plot.h"
+#include "image/feature_plot.h"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 #include "core/error.h"
 #include "features/features.h"
 
-namespace bgv::cli {
+namespace bgv::image {
 
 namespace {
 
@@ -19,19 +19,19 @@ constexpr int kPanelLabelHeight = 26;
 constexpr int kAxisHeight = 32;
 constexpr int kFontScale = 2;
 
-constexpr image::Rgb kBackground{22, 22, 28};
-constexpr image::Rgb kPanel{36, 36, 44};
-constexpr image::Rgb kGrid{62, 62, 74};
-constexpr image::Rgb kText{228, 228, 232};
-constexpr image::Rgb kPowerLine{255, 166, 64};
-constexpr image::Rgb kPowerFill{110, 72, 36};
-constexpr image::Rgb kGradientLine{90, 200, 255};
-constexpr image::Rgb kGradientFill{40, 86, 112};
-constexpr image::Rgb kPercussiveLine{255, 92, 120};
-constexpr image::Rgb kPercussiveFill{112, 40, 56};
-constexpr image::Rgb kHarmonicLine{140, 220, 120};
-constexpr image::Rgb kHarmonicFill{52, 96, 48};
-constexpr image::Rgb kBeatTick{250, 250, 250};
+constexpr Rgb kBackground{22, 22, 28};
+constexpr Rgb kPanel{36, 36, 44};
+constexpr Rgb kGrid{62, 62, 74};
+constexpr Rgb kText{228, 228, 232};
+constexpr Rgb kPowerLine{255, 166, 64};
+constexpr Rgb kPowerFill{110, 72, 36};
+constexpr Rgb kGradientLine{90, 200, 255};
+constexpr Rgb kGradientFill{40, 86, 112};
+constexpr Rgb kPercussiveLine{255, 92, 120};
+constexpr Rgb kPercussiveFill{112, 40, 56};
+constexpr Rgb kHarmonicLine{140, 220, 120};
+constexpr Rgb kHarmonicFill{52, 96, 48};
+constexpr Rgb kBeatTick{250, 250, 250};
 
 int chroma_bottom() {
     return kChromaTop + 12 * kChromaRowHeight;
@@ -55,8 +55,8 @@ std::string time_label(double seconds) {
     return fmt::format("{}s", whole);
 }
 
-void draw_curve(image::RgbImage& image, int top, int width, std::span<const float> values,
-                std::int64_t frames, image::Rgb line, image::Rgb fill) {
+void draw_curve(RgbImage& image, int top, int width, std::span<const float> values,
+                std::int64_t frames, Rgb line, Rgb fill) {
     const int bottom = top + kCurveHeight - 1;
     image.fill_rect(kPlotLeft, top, width, kCurveHeight, kPanel);
     for (int quarter = 1; quarter < 4; ++quarter) {
@@ -106,7 +106,7 @@ int curve_panel_top(int panel) {
     return chroma_bottom() + kPanelLabelHeight + panel * (kCurveHeight + kPanelLabelHeight);
 }
 
-image::Rgb chroma_colour(float value) {
+Rgb chroma_colour(float value) {
     // Five stops of matplotlib's viridis, interpolated linearly.
     constexpr std::array<std::array<float, 3>, 5> kStops = {
         {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}}};
@@ -121,7 +121,7 @@ image::Rgb chroma_colour(float value) {
     return {channel(0), channel(1), channel(2)};
 }
 
-image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
+RgbImage draw_feature_plot(const FeaturePlotData& data) {
     const std::int64_t frames = data.frames;
     if (frames <= 0)
         fail("no frames to draw");
@@ -137,7 +137,7 @@ image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
 
     const int width = feature_plot_width(frames);
     const int height = curve_panel_top(last_panel) + kCurveHeight + kAxisHeight;
-    image::RgbImage image(kPlotLeft + width + kRightMargin, height, kBackground);
+    RgbImage image(kPlotLeft + width + kRightMargin, height, kBackground);
 
     // Title line: what the chroma rows show and the numbers a user tunes against.
     std::string loudest;
@@ -156,15 +156,15 @@ image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
     for (int pitch = 0; pitch < 12; ++pitch) {
         const int top = kChromaTop + (11 - pitch) * kChromaRowHeight;
         const char* name = features::kPitchNames[static_cast<std::size_t>(pitch)];
-        image.draw_text(kPlotLeft - 6 - image::RgbImage::text_width(name, kFontScale), top + 2,
-                        name, kText, kFontScale);
+        image.draw_text(kPlotLeft - 6 - RgbImage::text_width(name, kFontScale), top + 2, name,
+                        kText, kFontScale);
         const float* row = data.chroma.data() + pitch * frames;
         for (int column = 0; column < width; ++column) {
             const auto [first, last] = column_frames(column, width, frames);
             float sum = 0;
             for (std::int64_t f = first; f < last; ++f)
                 sum += finite_or_zero(row[f]);
-            const image::Rgb colour = chroma_colour(sum / static_cast<float>(last - first));
+            const Rgb colour = chroma_colour(sum / static_cast<float>(last - first));
             image.fill_rect(kPlotLeft + column, top, 1, kChromaRowHeight, colour);
         }
     }
@@ -211,12 +211,27 @@ image::RgbImage draw_feature_plot(const FeaturePlotData& data) {
         const int x = kPlotLeft + static_cast<int>(std::lround(t * pixels_per_second));
         image.vertical_line(x, axis_top, axis_top + 5, kText);
         const std::string label = step < 1 ? fmt::format("{:.1f}s", t) : time_label(t);
-        const int label_x =
-            std::min(x - image::RgbImage::text_width(label, kFontScale) / 2,
-                     image.width() - image::RgbImage::text_width(label, kFontScale));
+        const int label_x = std::min(x - RgbImage::text_width(label, kFontScale) / 2,
+                                     image.width() - RgbImage::text_width(label, kFontScale));
         image.draw_text(std::max(label_x, 0), axis_top + 9, label, kText, kFontScale);
     }
     return image;
 }
 
-}  // namespace bgv::cli
+std::string feature_picture_png(const features::Features& features, const features::Rhythm& rhythm,
+                                std::span<const std::int64_t> beat_frames,
+                                double frames_per_second) {
+    const FeaturePlotData plot{.frames = features.frames,
+                               .frames_per_second = frames_per_second,
+                               .chroma = features.chroma,
+                               .spec_mean = features.spec_mean,
+                               .grad_mean = features.grad_mean,
+                               .chromasort = features.chromasort,
+                               .tuning = features.tuning,
+                               .beats = beat_frames,
+                               .percussive = rhythm.onset_env_percussive,
+                               .harmonic = rhythm.rms_h};
+    return encode_png(draw_feature_plot(plot));
+}
+
+}  // namespace bgv::image

@@ -1,4 +1,4 @@
-// cli/feature_plot: the picture `bigganviz analyze` draws so a user can choose sensitivities and
+// image/feature_plot: the picture `bigganviz analyze` draws so a user can choose sensitivities and
 // classes: the chromagram (12 labelled pitch rows) above the power and gradient curves and, when
 // given, the percussive and harmonic curves with the beats as ticks, over time.
 #pragma once
@@ -7,9 +7,11 @@
 #include <cstdint>
 #include <span>
 
+#include "features/features.h"
+#include "features/rhythm.h"
 #include "image/png.h"
 
-namespace bgv::cli {
+namespace bgv::image {
 
 struct FeaturePlotData {
     std::int64_t frames = 0;
@@ -39,10 +41,17 @@ int feature_plot_width(std::int64_t frames);
 // Top of the power (0), gradient (1), percussive (2) and harmonic (3) panels.
 int curve_panel_top(int panel);
 
+// The whole picture of a song as PNG bytes: its features and its rhythm (percussive and harmonic
+// curves), with a tick at each of `beat_frames` (indices of the features' frames, which lie
+// `frames_per_second` apart). What `bigganviz analyze` and the studio show.
+std::string feature_picture_png(const features::Features& features, const features::Rhythm& rhythm,
+                                std::span<const std::int64_t> beat_frames,
+                                double frames_per_second);
+
 // Throws bgv::Error when the spans do not match `frames`.
-image::RgbImage draw_feature_plot(const FeaturePlotData& data);
+RgbImage draw_feature_plot(const FeaturePlotData& data);
 
 // The colour map of the chromagram (viridis-like): 0 is dark blue-violet, 1 bright yellow.
-image::Rgb chroma_colour(float value);
+Rgb chroma_colour(float value);
 
-}  // namespace bgv::cli
+}  // namespace bgv::image

@@ -4,14 +4,14 @@
 #include <limits>
 #include <vector>
 
-#include "cli/feature_plot.h"
+#include "image/feature_plot.h"
 #include "image/png.h"
 
-namespace bgv::cli {
+namespace bgv::image {
 namespace {
 
-constexpr image::Rgb kPowerLine{255, 166, 64};
-constexpr image::Rgb kGradientLine{90, 200, 255};
+constexpr Rgb kPowerLine{255, 166, 64};
+constexpr Rgb kGradientLine{90, 200, 255};
 
 struct Synthetic {
     std::int64_t frames = 1200;
@@ -48,15 +48,15 @@ int chroma_row_middle(int pitch) {
 }
 
 TEST(FeaturePlot, ColourMapEnds) {
-    EXPECT_EQ(chroma_colour(0.0f), (image::Rgb{68, 1, 84}));
-    EXPECT_EQ(chroma_colour(1.0f), (image::Rgb{253, 231, 37}));
+    EXPECT_EQ(chroma_colour(0.0f), (Rgb{68, 1, 84}));
+    EXPECT_EQ(chroma_colour(1.0f), (Rgb{253, 231, 37}));
     EXPECT_EQ(chroma_colour(std::numeric_limits<float>::quiet_NaN()), chroma_colour(0.0f));
     EXPECT_EQ(chroma_colour(2.0f), chroma_colour(1.0f));
 }
 
 TEST(FeaturePlot, ChromaRowsShowTheirPitchAtTheirTime) {
     const Synthetic s = make_synthetic();
-    const image::RgbImage image = draw_feature_plot(s.data());
+    const RgbImage image = draw_feature_plot(s.data());
     ASSERT_EQ(feature_plot_width(s.frames), 1200);  // one column per frame
     for (int pitch = 0; pitch < 12; ++pitch) {
         const int x = kPlotLeft + pitch * 100 + 50;
@@ -67,7 +67,7 @@ TEST(FeaturePlot, ChromaRowsShowTheirPitchAtTheirTime) {
 
 TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
     const Synthetic s = make_synthetic();
-    const image::RgbImage image = draw_feature_plot(s.data());
+    const RgbImage image = draw_feature_plot(s.data());
     const int power_bottom = curve_panel_top(0) + kCurveHeight - 1;
     // The power ramp: frame f is drawn at height f / (F - 1) of the panel.
     for (const int f : {0, 300, 900, 1199}) {
@@ -88,9 +88,9 @@ TEST(FeaturePlot, CurvesRiseWhereTheValuesRise) {
 // the top), the harmonic one likewise (a ramp to 0.25 becomes a ramp to 1), and a tick at the top
 // of the percussive panel at each beat.
 TEST(FeaturePlot, RhythmPanelsShowBeatsAndScaledCurves) {
-    constexpr image::Rgb kPercussiveLine{255, 92, 120};
-    constexpr image::Rgb kHarmonicLine{140, 220, 120};
-    constexpr image::Rgb kBeatTick{250, 250, 250};
+    constexpr Rgb kPercussiveLine{255, 92, 120};
+    constexpr Rgb kHarmonicLine{140, 220, 120};
+    constexpr Rgb kBeatTick{250, 250, 250};
     const Synthetic s = make_synthetic();
     const auto frames = static_cast<std::size_t>(s.frames);
     std::vector<float> percussive(frames, 0.0f);
@@ -104,7 +104,7 @@ TEST(FeaturePlot, RhythmPanelsShowBeatsAndScaledCurves) {
     data.beats = beats;
     data.percussive = percussive;
     data.harmonic = harmonic;
-    const image::RgbImage image = draw_feature_plot(data);
+    const RgbImage image = draw_feature_plot(data);
     EXPECT_EQ(image.height(), plain_height + 2 * (curve_panel_top(1) - curve_panel_top(0)));
 
     const int percussive_top = curve_panel_top(2);
@@ -137,7 +137,7 @@ TEST(FeaturePlot, ShortAndLongInputsFitTheWidthLimits) {
     s.chroma.assign(12 * 13, 0.5f);
     s.spec.assign(13, std::numeric_limits<float>::quiet_NaN());  // silent input
     s.grad.assign(13, 0.0f);
-    const image::RgbImage image = draw_feature_plot(s.data());
+    const RgbImage image = draw_feature_plot(s.data());
     EXPECT_EQ(image.width(), kPlotLeft + 600 + 12);
     EXPECT_EQ(image.at(kPlotLeft + 599, chroma_row_middle(3)), chroma_colour(0.5f));
 }
@@ -149,4 +149,4 @@ TEST(FeaturePlot, MismatchedSizesAreErrors) {
 }
 
 }  // namespace
-}  // namespace bgv::cli
+}  // namespace bgv::image
