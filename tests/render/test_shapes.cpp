@@ -2,7 +2,8 @@
 // model: widened grids (16:9, 9:16) with exact stream sizes, frame counts and lengths; frames
 // bit-identical to the generator's through lossless FFV1 (1:1 to the plain generator's); ProRes;
 // a 1:1 render delivered at 1920x1080 over its blurred copy; timed lyrics as a soft subtitle track
-// and burned in; bad combinations refused before any work.
+// and burned in; bad combinations refused before any work; then, in-process, the resume of a
+// widened ProRes render and the run identity's resolved settings.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include "core/file.h"
 #include "core/npy.h"
 #include "model/biggan/generator.h"  // to_rgb8: pixels as the published tools make them
+#include "render/video_settings.h"
 #include "render_test_support.h"
 #include "stand_in.h"
 
@@ -442,4 +444,48 @@ TEST(RenderShapes, AWidenedProResRenderResumesAndAChangedShapeStartsAfresh) {
     }
     fs::remove_all(clean_dir);
     fs::remove_all(killed_dir);
+}
+
+// The identity holds what decides the file, resolved: an unset --crf is the codec's default (x264
+// 17, x265 20; none for ProRes), the fill of the square grid and the fit of an unscaled video
+// change nothing, while the grid, the codec's defaults and the container do.
+TEST(RenderShapes, TheIdentityHoldsTheResolvedSettings) {
+    using bgv::render::video_request;
+    bgv::render::RenderOptions o;
+    o.song = "song.wav";
+    const auto with = [&](auto change) {
+        bgv::render::RenderOptions changed = o;
+        change(changed);
+        return video_request(changed);
+    };
+    EXPECT_EQ(video_request(o).at("video").at("crf"), 17);
+    EXPECT_EQ(video_request(o), with([](auto& c) { c.crf = 17; }));
+    EXPECT_EQ(video_request(o), with([](auto& c) { c.widen = bgv::biggan::Widen::noise; }));
+    EXPECT_EQ(video_request(o), with([](auto& c) { c.fit = bgv::video::Fit::pad; }));
+    EXPECT_EQ(video_request(o).at("grid"),
+              (nlohmann::json{{"rows", 4}, {"cols", 4}, {"fill", nullptr}}));
+    EXPECT_EQ(video_request(o).at("video").at("container"), "mp4");
+    EXPECT_EQ(with([](auto& c) { c.codec = bgv::video::Codec::hevc; }).at("video").at("crf"), 20);
+    EXPECT_EQ(with([](auto& c) { c.codec = bgv::video::Codec::prores; }).at("video").at("crf"),
+              nullptr);
+    EXPECT_EQ(with([](auto& c) { c.codec = bgv::video::Codec::ffv1; }).at("video").at("container"),
+              "matroska");  // the default output, output/song.mkv
+    EXPECT_EQ(with([](auto& c) { c.output = "x.mov"; }).at("video").at("container"), "mov");
+    EXPECT_EQ(with([](auto& c) {
+                  c.aspect = {2.39, 1};
+              }).at("grid"),
+              (nlohmann::json{{"rows", 4}, {"cols", 10}, {"fill", "mirror"}}));
+    EXPECT_EQ(with([](auto& c) {
+                  c.size = bgv::video::FrameSize{1920, 1080};
+                  c.fit = bgv::video::Fit::blur;
+              })
+                  .at("video")
+                  .at("size"),
+              nlohmann::json::array({1920, 1080}));
+    EXPECT_EQ(video_request(o).at("burned_subtitles"), nullptr);
+    EXPECT_EQ(with([](auto& c) {
+                  c.burn_subtitles = true;
+                  c.subtitle_position = bgv::video::SubtitlePosition::top;
+              }).at("burned_subtitles"),
+              (nlohmann::json{{"font", "DejaVu Sans"}, {"size", nullptr}, {"position", "top"}}));
 }
