@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "core/file.h"
+#include "core/log.h"
 #include "core/npy.h"
 #include "model/biggan/generator.h"  // to_rgb8: pixels as the published tools make them
 #include "render/video_settings.h"
@@ -407,10 +408,12 @@ TEST(RenderShapes, AWidenedProResRenderResumesAndAChangedShapeStartsAfresh) {
     const fs::path partial = killed.output->string() + ".partial";
     EXPECT_TRUE(fs::exists(partial / "segment_000000.mov"));
     EXPECT_FALSE(fs::exists(*killed.output));
-    testing::internal::CaptureStderr();
-    bgv::render::render(killed, stand_in());
-    const std::string log = testing::internal::GetCapturedStderr();
-    EXPECT_NE(log.find("resuming from frame 4"), std::string::npos) << log;
+    {
+        const bgv::log::Capture captured;
+        bgv::render::render(killed, stand_in());
+        EXPECT_EQ(captured.count("resuming from frame 4 of ", bgv::log::Level::info), 1U)
+            << captured.text();
+    }
     const Probe p = probe(*killed.output);
     EXPECT_EQ(p.video.at("codec_name"), "prores");
     EXPECT_EQ(p.video.at("width"), 56);  // the stand-in paints 8 px per cell: 7 × 4 cells
@@ -436,11 +439,10 @@ TEST(RenderShapes, AWidenedProResRenderResumesAndAChangedShapeStartsAfresh) {
         auto o = shaped(options_in(killed_dir, "chords_3s.wav"));
         render_killed_after(o, 6, 1);
         apply(o);
-        testing::internal::CaptureStderr();
+        const bgv::log::Capture captured;
         bgv::render::render(o, stand_in());
-        const std::string changed = testing::internal::GetCapturedStderr();
-        EXPECT_NE(changed.find(said), std::string::npos) << changed;
-        EXPECT_EQ(changed.find("resuming"), std::string::npos) << changed;
+        EXPECT_EQ(captured.count(said, bgv::log::Level::info), 1U) << captured.text();
+        EXPECT_EQ(captured.count("resuming"), 0U) << captured.text();
     }
     fs::remove_all(clean_dir);
     fs::remove_all(killed_dir);
