@@ -70,6 +70,7 @@ const std::vector<Command>& commands() {
           "text_weights",
           "fps",
           "start",
+          "max_duration",  // a song longer than this is refused before it is decoded
           "choreography",
           "pulse",
           "offbeat",
@@ -84,8 +85,8 @@ const std::vector<Command>& commands() {
          run_render},
         {.name = "analyze",
          .summary = "save a song's features (mel, chroma, power, gradient) and a picture of them",
-         .options = {"song", "frame_length", "duration", "fps", "start", "out", "verbose", "quiet",
-                     "help"},
+         .options = {"song", "frame_length", "duration", "fps", "start", "max_duration", "out",
+                     "verbose", "quiet", "help"},
          .run = run_analyze},
         {.name = "classes",
          .summary = "the ImageNet classes a lyrics file picks (plain, LRC or SRT), with their "
@@ -147,8 +148,8 @@ const std::vector<Command>& commands() {
         {.name = "studio",
          .summary = "a web page on this machine to try songs, classes and looks, preview, and "
                     "queue renders (prints its address)",
-         .options = {"dir", "host", "port", "token", "max_upload", "weights", "text_weights",
-                     "threads", "verbose", "quiet", "help"},
+         .options = {"dir", "host", "port", "token", "max_upload", "max_duration", "weights",
+                     "text_weights", "threads", "verbose", "quiet", "help"},
          .run = run_studio},
     };
     return table;

@@ -1,6 +1,7 @@
 #include "render/renderer.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
@@ -147,6 +148,14 @@ json job_record(const RenderOptions& o, const RenderPlan& plan, const fs::path& 
     return record;
 }
 
+// Gives the memory freed by a finished stage back to the system. The analysis of a long song frees
+// large buffers, after which glibc serves allocations of up to 32 MB from its heap instead of
+// fresh mappings, and keeps them when freed: an hour's song left 200 MB more resident under the
+// 512 px generator than a 5 s one did.
+void release_freed_memory() {
+    ::malloc_trim(0);
+}
+
 // The folders a render creates for its work (the work folder and the output's missing parents),
 // removed again when the render fails after owning them and before its plan is made: a bad song
 // leaves nothing behind. A render refused by the owner never owned them and removes nothing.
@@ -254,6 +263,7 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
         if (!lock)
             return output;  // the folder went away: the render finished meanwhile
         plan = plan_once(o, request, weights, work, output, lyrics);
+        release_freed_memory();  // the song's analysis is over
         created.keep();
         if (!plan)
             return output;
@@ -285,6 +295,7 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
             if (!generator) {
                 generator = make_generator(weights, plan->truncation, plan->threads);
                 generator->set_grid(plan->grid);
+                release_freed_memory();
             }
             render_pieces(*generator, *plan, work, schedule, hooks, schedule.frames_done_before());
         }
