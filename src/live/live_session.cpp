@@ -26,6 +26,7 @@
 #include "live/status_line.h"
 #include "live/v4l2_output.h"
 #include "live/window.h"
+#include "osc/osc_controls.h"
 #include "render/renderer.h"
 
 namespace bgv::live {
@@ -182,7 +183,8 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     }
     std::unique_ptr<OscServer> osc;
     if (options.osc_port) {
-        osc = std::make_unique<OscServer>(live_osc_options(), *options.osc_port, options.osc_host);
+        osc = std::make_unique<OscServer>(osc::live_osc_options(), *options.osc_port,
+                                          options.osc_host);
         log::info("live: OSC control on udp://{}:{} (/bigganviz/...)", osc->bind_address(),
                   osc->port());
     }
