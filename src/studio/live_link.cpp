@@ -1,7 +1,11 @@
 #include "studio/live_link.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <string>
@@ -51,15 +55,36 @@ bool process_runs(const json& status) {
     return ::kill(static_cast<pid_t>(pid->get<std::int64_t>()), 0) == 0 || errno == EPERM;
 }
 
-// The session's OSC destination on this machine: its bound address, 127.0.0.1 for "any".
+// Whether `host` is an IPv4 address of this machine: one a socket can be bound to.
+bool is_own_address(const std::string& host) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1)
+        return false;
+    const int probe = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (probe < 0)
+        return false;
+    const bool bound =
+        ::bind(probe, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    ::close(probe);
+    return bound;
+}
+
+// The session's OSC destination: its bound address, 127.0.0.1 for "any". Only an address of this
+// machine: a status file planted by someone else must not aim the studio's datagrams elsewhere.
 std::optional<std::pair<std::string, int>> osc_destination(const json& status) {
     const auto osc = status.find("osc");
     if (osc == status.end() || !osc->is_object())
         return std::nullopt;
     const std::int64_t port = json_integer(*osc, "port", 1, 65535);
-    std::string host = osc->value("host", "127.0.0.1");
+    const auto host_value = osc->find("host");
+    std::string host = host_value != osc->end() && host_value->is_string()
+                           ? host_value->get<std::string>()
+                           : "127.0.0.1";
     if (host.empty() || host == "0.0.0.0")
         host = "127.0.0.1";
+    if (!is_own_address(host))
+        fail("the status file's OSC address {}: expected an IPv4 address of this machine", host);
     return std::pair{host, static_cast<int>(port)};
 }
 

@@ -292,6 +292,25 @@ TEST_F(StudioLive, ASessionWithoutOscOrWithoutItsFileIsNotControlled) {
     EXPECT_NE(no_osc->body.find("--osc"), std::string::npos) << no_osc->body;
 }
 
+TEST_F(StudioLive, OscGoesOnlyToAnAddressOfThisMachine) {
+    OscReceiver receiver;
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine's address, so nothing is sent there.
+    json status = session_status(::getpid(), receiver.port());
+    status["osc"]["host"] = "192.0.2.1";
+    write_status(status);
+    const auto refused = control({{"truncation", 0.5}});
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 422) << refused->body;
+    EXPECT_NE(refused->body.find("192.0.2.1"), std::string::npos) << refused->body;
+    // "Any address" is reached on 127.0.0.1.
+    status["osc"]["host"] = "0.0.0.0";
+    write_status(status);
+    const auto sent = control({{"truncation", 0.5}});
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(sent->status, 200) << sent->body;
+    EXPECT_EQ(receiver.next().address, "/bigganviz/truncation");
+}
+
 TEST(StudioLiveToken, TheLiveApiNeedsTheStudiosToken) {
     const fs::path dir = fresh_temp_dir("studio_live_token");
     StudioProcess studio(dir, {"--token", "0123456789abcdef"});
