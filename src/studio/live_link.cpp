@@ -55,11 +55,13 @@ bool process_runs(const json& status) {
     return ::kill(static_cast<pid_t>(pid->get<std::int64_t>()), 0) == 0 || errno == EPERM;
 }
 
-// Whether `host` is an IPv4 address of this machine: one a socket can be bound to.
+// Whether `host` is an IPv4 address of this machine: one a socket can be bound to (a multicast
+// group can be bound too, but reaches other machines).
 bool is_own_address(const std::string& host) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1)
+    if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1 ||
+        IN_MULTICAST(ntohl(address.sin_addr.s_addr)))
         return false;
     const int probe = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (probe < 0)

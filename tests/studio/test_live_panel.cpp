@@ -294,14 +294,17 @@ TEST_F(StudioLive, ASessionWithoutOscOrWithoutItsFileIsNotControlled) {
 
 TEST_F(StudioLive, OscGoesOnlyToAnAddressOfThisMachine) {
     OscReceiver receiver;
-    // 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine's address, so nothing is sent there.
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737), no machine's address; 239.255.0.1 a multicast group
+    // (a socket binds to it, but it reaches other machines). Nothing is sent to either.
     json status = session_status(::getpid(), receiver.port());
-    status["osc"]["host"] = "192.0.2.1";
-    write_status(status);
-    const auto refused = control({{"truncation", 0.5}});
-    ASSERT_TRUE(refused);
-    EXPECT_EQ(refused->status, 422) << refused->body;
-    EXPECT_NE(refused->body.find("192.0.2.1"), std::string::npos) << refused->body;
+    for (const std::string host : {"192.0.2.1", "239.255.0.1", "example.org"}) {
+        status["osc"]["host"] = host;
+        write_status(status);
+        const auto refused = control({{"truncation", 0.5}});
+        ASSERT_TRUE(refused);
+        EXPECT_EQ(refused->status, 422) << refused->body;
+        EXPECT_NE(refused->body.find(host), std::string::npos) << refused->body;
+    }
     // "Any address" is reached on 127.0.0.1.
     status["osc"]["host"] = "0.0.0.0";
     write_status(status);

@@ -153,6 +153,8 @@ async function liveRefresh() {
       for (const c of (await api('/api/classes')).classes) live.names[c.id] = c.name;
     }
     liveShow(answer);
+    // Without --live_status the studio never has a session: no need to ask again.
+    if (answer.state === 'off') clearInterval(live.timer);
   } catch (error) {
     setStatus($('live-state'), error.message, true);
   }
@@ -165,8 +167,12 @@ $('live-send-picks').addEventListener('click', () => {
 $('live-random').addEventListener('click', async () => {
   const count = live.status && live.status.options && live.status.options.classes ?
       live.status.options.classes.length : 12;
-  const result = await api('/api/classes/random?n=' + count);
-  liveSend({ classes: result.classes });
+  try {
+    const result = await api('/api/classes/random?n=' + count);
+    liveSend({ classes: result.classes });
+  } catch (error) {
+    setStatus($('live-message'), error.message, true);
+  }
 });
 // With "send picks at once", the class grid drives the show: each pick is sent as it is made.
 document.addEventListener('picks-changed', () => {
@@ -174,5 +180,5 @@ document.addEventListener('picks-changed', () => {
     liveSend({ classes: state.picks.slice() });
 });
 
+live.timer = setInterval(() => { if (!document.hidden) liveRefresh(); }, 1000);
 liveRefresh();
-setInterval(() => { if (!document.hidden) liveRefresh(); }, 1000);
