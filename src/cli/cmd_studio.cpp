@@ -60,6 +60,8 @@ int run_studio(const Args& args) {
     if (args.has("text_weights"))
         config.text_weights = args.text("text_weights");
     config.threads = static_cast<int>(args.integer("threads"));
+    if (args.has("live_status"))
+        config.live_status = args.text("live_status");
     features::limit_feature_threads(config.threads);  // uploads' analysis too
     const bool loopback =
         config.host == "localhost" || config.host == "::1" || config.host.starts_with("127.");

@@ -149,7 +149,7 @@ const std::vector<Command>& commands() {
          .summary = "a web page on this machine to try songs, classes and looks, preview, and "
                     "queue renders (prints its address)",
          .options = {"dir", "host", "port", "token", "max_upload", "max_duration", "weights",
-                     "text_weights", "threads", "verbose", "quiet", "help"},
+                     "text_weights", "threads", "live_status", "verbose", "quiet", "help"},
          .run = run_studio},
     };
     return table;

@@ -103,6 +103,10 @@ const std::vector<render::OptionDef>& command_line_options() {
          .metavar = "FILE",
          .help = "live: where the session's status is written twice a second (the studio's Live "
                  "panel reads it)"},
+        {.name = "live_status",
+         .metavar = "FILE",
+         .help = "studio: the status file of a `bigganviz live` session (its --status_file), for "
+                 "the Live panel"},
         {.name = "verbose", .type = T::flag, .help = "more messages"},
         {.name = "quiet", .type = T::flag, .help = "only errors"},
         {.name = "help", .type = T::flag, .help = "show this help"},

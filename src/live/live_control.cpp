@@ -14,37 +14,6 @@ constexpr double kTruncationStep = 0.05;
 constexpr std::uint64_t kPresetStream = 1000;
 }  // namespace
 
-std::vector<OscOption> live_osc_options() {
-    std::vector<OscOption> options;
-    for (const auto& row : render::render_option_table()) {
-        const render::OptionDef& def = row.def;
-        if (!def.live)
-            continue;
-        OscOption option{.name = def.name, .min = def.min, .max = def.max};
-        switch (def.type) {
-            case render::OptionType::integer_list:
-                option.type = OscOption::Type::int_list;
-                option.min_count = 1;
-                option.max_count = def.max_items > 0 ? static_cast<int>(def.max_items) : 64;
-                break;
-            case render::OptionType::number:
-                option.type = OscOption::Type::float_value;
-                break;
-            case render::OptionType::integer:
-                option.type = OscOption::Type::int_value;
-                break;
-            case render::OptionType::flag:
-                option.type = OscOption::Type::boolean;
-                break;
-            case render::OptionType::text:
-            case render::OptionType::choice:
-                continue;
-        }
-        options.push_back(option);
-    }
-    return options;
-}
-
 render::RenderOptions with_change(const render::RenderOptions& options,
                                   const OptionChange& change) {
     const render::RenderOption* row = render::find_render_option(change.name);

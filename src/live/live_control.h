@@ -13,10 +13,6 @@
 
 namespace bgv::live {
 
-// The OSC addresses of the live options of render/'s table (choices are left out: OSC carries
-// numbers): /bigganviz/classes i..., /bigganviz/truncation f, /bigganviz/pulse f, ...
-std::vector<OscOption> live_osc_options();
-
 // `options` with one OSC change applied, checked as a whole (render::check_options); UsageError
 // when the change contradicts another option (a class list of the wrong length).
 render::RenderOptions with_change(const render::RenderOptions& options, const OptionChange& change);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "choreo/classes.h"
+#include "core/assert.h"
 #include "core/error.h"
 #include "core/file.h"
 #include "core/log.h"
@@ -26,6 +27,7 @@
 #include "live/status_line.h"
 #include "live/v4l2_output.h"
 #include "live/window.h"
+#include "osc/osc_controls.h"
 #include "render/renderer.h"
 
 namespace bgv::live {
@@ -115,6 +117,14 @@ void write_status_file(const std::filesystem::path& path, const LiveStatus& stat
             live_options[row.def.name] = value ? render::option_json(*value) : nullptr;
         }
     }
+    // The classes of the keys 1-9, so that the Live panel's preset buttons send the same ones.
+    nlohmann::json presets = nlohmann::json::array();
+    for (int preset = 1; preset <= 9; ++preset) {
+        const auto changed =
+            with_key(options, KeyEvent{.action = KeyEvent::Action::preset, .preset = preset}, 0);
+        BGV_ASSERT(changed.has_value(), "preset {} changed nothing", preset);
+        presets.push_back(changed->classes);
+    }
     const nlohmann::json json = {
         {"pid", ::getpid()},
         {"input", input},
@@ -129,7 +139,8 @@ void write_status_file(const std::filesystem::path& path, const LiveStatus& stat
         {"audio_overruns", status.audio_overruns},
         {"tempo_bpm", status.tempo_bpm},
         {"beat_locked", status.beat_locked},
-        {"options", live_options}};
+        {"options", live_options},
+        {"presets", presets}};
     write_file_atomic(path, json.dump(1) + "\n");
 }
 
@@ -182,7 +193,8 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     }
     std::unique_ptr<OscServer> osc;
     if (options.osc_port) {
-        osc = std::make_unique<OscServer>(live_osc_options(), *options.osc_port, options.osc_host);
+        osc = std::make_unique<OscServer>(osc::live_osc_options(), *options.osc_port,
+                                          options.osc_host);
         log::info("live: OSC control on udp://{}:{} (/bigganviz/...)", osc->bind_address(),
                   osc->port());
     }

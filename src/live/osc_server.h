@@ -1,7 +1,7 @@
 // live/osc_server: live control over OSC: a UDP server (127.0.0.1 by default) with one address per
 // live-changeable option, /bigganviz/NAME, that checks each message against the option's type and
 // range and hands the change to the live loop through a queue. Bad messages are counted, logged
-// and ignored. Generic: the options come from the caller's schema.
+// and ignored. Generic: the options come from the caller's schema (osc/osc_controls).
 #pragma once
 
 #include <atomic>
@@ -15,32 +15,20 @@
 
 #include "live/audio_block.h"
 #include "live/dropping_queue.h"
+#include "osc/osc_controls.h"
 
 namespace bgv::live {
 
-struct OscOption {
-    enum class Type { int_list, float_value, int_value, boolean };
-    std::string name;  // the address is the prefix + name: /bigganviz/truncation
-    Type type = Type::float_value;
-    // Every value (each element of an int list) lies in [min, max]; booleans have no range.
-    double min = 0;
-    double max = 0;
-    // How many values an int list takes (/bigganviz/classes i i i: 1 to 3, say).
-    int min_count = 1;
-    int max_count = 1;
-};
-
-struct OptionChange {
-    std::string name;
-    std::variant<std::vector<int>, float, int, bool> value;
-};
+// The options' OSC types are osc/'s, shared with the studio's sender.
+using osc::OptionChange;
+using osc::OscOption;
 
 class OscServer {
   public:
     // Listens on UDP `bind_address`:`port` (port 0: a free port, see port()). Throws when the
     // port is taken or an option is malformed.
     OscServer(std::vector<OscOption> options, int port, std::string bind_address = "127.0.0.1",
-              std::string prefix = "/bigganviz/");
+              std::string prefix = std::string(osc::kAddressPrefix));
     ~OscServer();
     OscServer(const OscServer&) = delete;
     OscServer& operator=(const OscServer&) = delete;

@@ -238,6 +238,13 @@ void Studio::Impl::add_routes() {
               response.stream = std::make_shared<EventStream>();
               events.follow(response.stream, request.matches[0]);
           });
+    // The Live panel: a running `bigganviz live` session's status, and its controls over OSC.
+    route("GET", "/api/live",
+          [this](Request&, Response& response) { send_json(response, live.status()); });
+    route("POST", "/api/live/control", [this](Request& request, Response& response) {
+        send_json(response,
+                  live.control(parse_body(request, R"({"truncation": 0.5, "classes": [1, 2]})")));
+    });
     route("GET", "/api/events", [this](Request&, Response& response) {
         response.content_type = "text/event-stream";
         response.stream = std::make_shared<EventStream>();

@@ -71,7 +71,8 @@ Studio::Impl::Impl(StudioConfig config_)
                 }
                 render::render(render_options(job, folder), render::load_biggan_frames, watched);
             }),
-      events(queue) {}
+      events(queue),
+      live(config.live_status) {}
 
 fs::path Studio::Impl::biggan_weights() const {
     if (config.weights)

@@ -27,6 +27,8 @@ struct StudioConfig {
     std::optional<std::filesystem::path> weights;       // BigGAN for every render and thumbnail
     std::optional<std::filesystem::path> text_weights;  // MiniLM for lyrics
     int threads = 0;
+    // A live session's status file (`bigganviz live --status_file`), for the Live panel.
+    std::optional<std::filesystem::path> live_status;
 };
 
 // $XDG_DATA_HOME/bigganviz/studio, else ~/.local/share/bigganviz/studio.

@@ -8,6 +8,7 @@
 
 #include "studio/http_guard.h"
 #include "studio/http_server.h"
+#include "studio/live_link.h"
 #include "studio/render_events.h"
 #include "studio/render_queue.h"
 #include "studio/song_library.h"
@@ -40,6 +41,7 @@ struct Studio::Impl {
     Thumbnails thumbnails;
     RenderQueue queue;
     RenderEvents events;  // after the queue: it listens to it
+    LiveLink live;
     int port = 0;
     std::mutex state_mutex;
     std::condition_variable stopped_changed;

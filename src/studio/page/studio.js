@@ -168,6 +168,7 @@ function showPicks() {
   $('class-count').textContent = state.picks.length ?
       '(' + state.picks.length + ' of at most ' + MAX_CLASSES + ')' : '(none chosen: random)';
   updateCommand();
+  document.dispatchEvent(new Event('picks-changed'));  // the Live panel may send them (live.js)
 }
 
 $('class-search').addEventListener('input', () => {

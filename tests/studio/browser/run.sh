@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The studio page in a real browser (CTest test studio_browser): installs puppeteer-core from the
 # committed lock file (never a browser: PUPPETEER_SKIP_DOWNLOAD), starts `bigganviz studio` on
-# 127.0.0.1 with the tiny test models and drives Debian's Chromium through studio_page.mjs.
+# 127.0.0.1 with the tiny test models and drives Debian's Chromium through studio_page.mjs (which
+# plays a live session's part for the Live panel: its status file and an OSC port on 127.0.0.1).
 # Usage: run.sh BIGGANVIZ WORK_DIR CHROMIUM   (screenshots land in WORK_DIR/screenshots)
 set -euo pipefail
 binary=$1
@@ -27,7 +28,8 @@ studio_dir=$work/studio
 rm -rf "$studio_dir" "$work/screenshots"
 mkdir -p "$studio_dir" "$work/screenshots"
 export BIGGANVIZ_CACHE=$work/cache BIGGANVIZ_OFFLINE=1
-"$binary" studio --dir "$studio_dir" --port 0 --threads 1 \
+rm -f "$work/live.json"
+"$binary" studio --dir "$studio_dir" --port 0 --threads 1 --live_status "$work/live.json" \
     --weights "$tests/model/biggan/data/tiny128" \
     --text_weights "$tests/model/bert/data/tiny_minilm" >"$work/studio.out" 2>"$work/studio.err" &
 studio_pid=$!
@@ -41,4 +43,4 @@ done
 [[ -n $address ]] || { echo "the studio printed no address" >&2; exit 1; }
 
 STUDIO_URL=$address CHROMIUM=$chromium SONG="$tests/render/data/chords_3s.wav" \
-    SCREENSHOTS="$work/screenshots" node "$work/studio_page.mjs"
+    SCREENSHOTS="$work/screenshots" LIVE_STATUS="$work/live.json" node "$work/studio_page.mjs"

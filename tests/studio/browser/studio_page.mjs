@@ -1,11 +1,36 @@
 // The studio page in headless Chromium: upload a song, search "dog", pick two classes, preview
-// and watch a second of it play, queue a render and see it reach 100%. A screenshot per step.
+// and watch a second of it play, queue a render and see it reach 100%; then, at a phone's width,
+// the Live panel of a session this script stands in for (its status file and its OSC port on
+// 127.0.0.1): the status shown, a preset and a slider arriving as OSC. A screenshot per step.
 import puppeteer from 'puppeteer-core';
 import path from 'node:path';
+import fs from 'node:fs';
+import dgram from 'node:dgram';
 
 const url = process.env.STUDIO_URL;
 const shots = process.env.SCREENSHOTS;
 const step = (message) => console.log(new Date().toISOString(), message);
+
+// An OSC message's address, type tags and int32/float32 arguments (big-endian, 4-byte padded).
+function decodeOsc(packet) {
+  let at = 0;
+  const text = () => {
+    const end = packet.indexOf(0, at);
+    const value = packet.toString('ascii', at, end);
+    at = (end + 4) & ~3;
+    return value;
+  };
+  const address = text();
+  const types = text().slice(1);
+  const values = [];
+  for (const type of types) {
+    if (type === 'i') values.push(packet.readInt32BE(at));
+    else if (type === 'f') values.push(packet.readFloatBE(at));
+    else throw new Error('unexpected OSC type ' + type);
+    at += 4;
+  }
+  return { address, types, values };
+}
 
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROMIUM,
@@ -92,6 +117,57 @@ try {
                row.querySelector('.percent').textContent.includes('100%')),
       { timeout: 300000, polling: 250 });
   await shot('6-render.png');
+
+  step('the Live panel at a phone\'s width drives a session');
+  const osc = dgram.createSocket('udp4');
+  const received = [];
+  let onMessage = null;
+  osc.on('message', (packet) => { received.push(decodeOsc(packet)); if (onMessage) onMessage(); });
+  await new Promise((resolve) => osc.bind(0, '127.0.0.1', resolve));
+  const nextMessage = () => new Promise((resolve, reject) => {
+    const take = () => { if (received.length) { onMessage = null; resolve(received.shift()); return true; } return false; };
+    if (take()) return;
+    const timer = setTimeout(() => reject(new Error('no OSC message from the studio')), 30000);
+    onMessage = () => { if (take()) clearTimeout(timer); };
+  });
+  const before = await page.$eval('#live-state', (e) => e.textContent);
+  if (before !== 'no session') throw new Error('Live panel before the session: ' + before);
+  const presets = [[207, 980], [1, 2], [3, 4, 5]];
+  const status = { pid: process.pid, input: 'pulse', osc: { host: '127.0.0.1', port: osc.address().port },
+    seconds: 83, fps: 23.9, target_fps: 24, latency_p50_ms: 78, latency_p95_ms: 100, dropped_frames: 2,
+    audio_overruns: 0, tempo_bpm: 124.8, beat_locked: true,
+    options: { classes: [207, 980], truncation: 0.4, pulse: 0.5 }, presets };
+  fs.writeFileSync(process.env.LIVE_STATUS + '.tmp', JSON.stringify(status));
+  fs.renameSync(process.env.LIVE_STATUS + '.tmp', process.env.LIVE_STATUS);
+  await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+  await page.waitForFunction(() => !document.getElementById('live-view').hidden &&
+      document.getElementById('live-fps').textContent.includes('23.9') &&
+      document.querySelectorAll('#live-presets button').length === 3, { timeout: 30000 });
+  const tempo = await page.$eval('#live-tempo', (e) => e.textContent);
+  if (tempo !== '124.8') throw new Error('tempo shown: ' + tempo);
+  await page.waitForFunction(() => document.getElementById('live-classes').textContent.includes('volcano'));
+  // Nothing wider than the phone's screen.
+  const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+      .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '') +
+                  ' ' + Math.round(e.getBoundingClientRect().right) + ' px'));
+  if (wide.length) throw new Error('wider than a 390 px screen: ' + wide.slice(0, 8).join(', '));
+  await page.$eval('#live', (e) => e.scrollIntoView());
+  await (await page.$('#live')).screenshot({ path: path.join(shots, '7-live-phone.png') });
+  await page.click('#live-presets button:nth-child(2)');
+  let message = await nextMessage();
+  if (message.address !== '/bigganviz/classes' || message.types !== 'ii' ||
+      JSON.stringify(message.values) !== '[1,2]')
+    throw new Error('preset 2 sent ' + JSON.stringify(message));
+  await page.$eval('#live-sliders input[name="truncation"]', (e) => {
+    e.value = '0.7';
+    e.dispatchEvent(new Event('input'));
+  });
+  message = await nextMessage();
+  if (message.address !== '/bigganviz/truncation' || message.types !== 'f' ||
+      Math.abs(message.values[0] - 0.7) > 1e-6)  // a 32-bit float of 0.7
+    throw new Error('the truncation slider sent ' + JSON.stringify(message));
+  osc.close();
   step('all steps passed');
 } catch (error) {
   console.error('FAILED:', error.message);
