@@ -127,14 +127,15 @@ NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const flo
         bias_[o] = bias[o];
 }
 
-void NarrowConv3x3::run(const Tensor& in, std::span<float> out) const {
-    BGV_ASSERT(in.rank() == 4 && in.dim(3) == in_channels_,
-               "narrow conv: input {} is not (N, H, W, {})", in.shape_string(), in_channels_);
-    const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2);
+void NarrowConv3x3::run(const FeatureMap& in, std::span<float> out) const {
+    BGV_ASSERT(in.channels() == in_channels_ && in.type() == DataType::f32 && in.border() == 0,
+               "narrow conv: input {} is not (N, H, W, {}) float32 border-free", in.shape_string(),
+               in_channels_);
+    const std::int64_t n = in.batch(), h = in.height(), w = in.width();
     BGV_ASSERT(static_cast<std::int64_t>(out.size()) == n * out_channels_ * h * w,
                "narrow conv: {} output values for {} × {} × {} × {}", out.size(), n, out_channels_,
                h, w);
-    const float* src = in.data();
+    const float* src = in.f32();
     float* dst = out.data();
     const float* weights = weights_.data();
     const float* bias = bias_;

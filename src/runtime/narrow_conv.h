@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "runtime/tensor.h"
+#include "runtime/feature_map.h"
 
 namespace bgv::runtime {
 
@@ -17,8 +17,9 @@ class NarrowConv3x3 {
     NarrowConv3x3(std::span<const float> weights, std::span<const float> bias, int out_channels,
                   int in_channels);
 
-    // in (N, H, W, in) → out: N·out·H·W values, NCHW, conv + bias (no activation).
-    void run(const Tensor& in, std::span<float> out) const;
+    // in (N, H, W, in), float32, border-free → out: N·out·H·W values, NCHW, conv + bias (no
+    // activation).
+    void run(const FeatureMap& in, std::span<float> out) const;
 
     int out_channels() const { return out_channels_; }
 

@@ -8,6 +8,7 @@
 #include "random_model.h"
 #include "support/errors.h"
 #include "support/numeric.h"
+#include "unfolded_reference.h"
 
 using namespace bgv;
 using biggan::Config;
@@ -56,7 +57,7 @@ TEST(BigganGenerator, FoldedAndUnfoldedPathsAgree) {
             const std::size_t n = static_cast<std::size_t>(batch) * 3 * 32 * 32;
             std::vector<float> fast(n), plain(n);
             generator.generate(z, y, batch, fast);
-            biggan::generate_unfolded(weights, config, truncation, z, y, batch, plain);
+            test::generate_unfolded(weights, config, truncation, z, y, batch, plain);
             const double error = relative_error(fast, plain);
             EXPECT_LT(error, 1e-4) << "truncation " << truncation << " batch " << batch;
             double spread = 0.0;
