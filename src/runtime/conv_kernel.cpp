@@ -69,6 +69,9 @@ PackedConvWeights pack_conv_weights(const std::vector<float>& tap_in_out, int ta
     p.isa = isa;
     p.type = type;
     p.tiling = conv_tiling(isa, out_channels, static_cast<std::int64_t>(taps) * in_channels);
+    // bfloat16 in blocks of 32 outputs: two AMX tiles of 16 columns, or 2 vectors of vdpbf16ps.
+    if (type == DataType::bf16 && out_channels % 32 == 0)
+        p.tiling.vectors = 2;
     p.taps = taps;
     p.in_channels = in_channels;
     p.out_channels = out_channels;
@@ -104,7 +107,7 @@ PackedConvWeights pack_conv_weights(const std::vector<float>& tap_in_out, int ta
 void run_conv_kernel(const ConvKernelArgs& args) {
     const PackedConvWeights& w = *args.weights;
     if (w.type == DataType::bf16)
-        return kernels::conv_avx512_bf16(args);
+        return kernels::amx_fits(args) ? kernels::conv_amx(args) : kernels::conv_avx512_bf16(args);
     if (is_avx512(w.isa))
         return kernels::conv_avx512(args);
     if (w.isa == CpuIsa::avx2)

@@ -97,6 +97,10 @@ std::string conv_kernel_name(const PackedConvWeights& weights);
 namespace kernels {
 void conv_avx512(const ConvKernelArgs& args);
 void conv_avx512_bf16(const ConvKernelArgs& args);
+// AMX: bfloat16 weights in blocks of 32 outputs, input channels a multiple of 32, outputs of 32,
+// an input whose rows are whole pixels apart, and a process the kernel lends the tiles to.
+bool amx_fits(const ConvKernelArgs& args);
+void conv_amx(const ConvKernelArgs& args);
 void conv_avx2(const ConvKernelArgs& args);
 void conv_generic(const ConvKernelArgs& args);
 }  // namespace kernels

@@ -41,7 +41,10 @@ void FeatureMap::resize(DataType type, std::int64_t batch, std::int64_t height, 
     width_ = width;
     channels_ = channels;
     border_ = border;
-    std::size_t bytes = static_cast<std::size_t>(elements()) * element_bytes(type);
+    // Slack after the last pixel: the AMX kernel loads whole tiles of 16 pixels along rows
+    // (and two rows down for a 3×3's taps) past the last one it keeps.
+    const std::int64_t slack = 2 * row_stride() + 48 * channels_;
+    std::size_t bytes = static_cast<std::size_t>(elements() + slack) * element_bytes(type);
     bytes = (bytes + kAlignment - 1) / kAlignment * kAlignment;
     if (bytes > capacity_bytes_) {
         void* p = std::aligned_alloc(kAlignment, bytes);

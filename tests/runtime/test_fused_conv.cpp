@@ -176,6 +176,37 @@ const Case kCases[] = {
     {.n = 2, .h = 3, .w = 7, .ci = 20, .co = 36, .k = 1, .residual = Residual::in_place},
     // 3×3 with 3 outputs (one partial vector).
     {.n = 1, .h = 9, .w = 4, .ci = 8, .co = 3, .k = 3, .relu = true},
+    // Channel counts in 32s (the AMX kernel's tiles, where the CPU has them): a 3×3 over rows
+    // shorter than a tile, a 1×1 with a prologue into a bordered output (conv_0), a 1×1 with
+    // an upsampled skip (conv_3).
+    {.n = 2,
+     .h = 5,
+     .w = 7,
+     .ci = 64,
+     .co = 64,
+     .k = 3,
+     .affine = true,
+     .relu = true,
+     .out_border = 1},
+    {.n = 2,
+     .h = 5,
+     .w = 3,
+     .ci = 64,
+     .co = 32,
+     .k = 1,
+     .prologue = true,
+     .affine = true,
+     .relu = true,
+     .out_border = 1},
+    {.n = 3,
+     .h = 4,
+     .w = 10,
+     .ci = 32,
+     .co = 64,
+     .k = 1,
+     .residual = Residual::upsampled,
+     .residual_channels = 96,
+     .relu = true},
 };
 
 }  // namespace
@@ -208,8 +239,8 @@ TEST(FusedConvDeathTest, Bfloat16NeedsTheInstructions) {
 // convolve: the phase weights are sums of up to four 3×3 weights, so only float32 rounding of
 // sums of ≤ 4·16 products differs (relative L2 well below 1e-5). H ≠ W.
 TEST(UpsampledConv3x3, MatchesUpsampleThenConv) {
-    const int n = 2, h = 5, w = 6, ci = 16;
-    for (int co : {8, 32}) {
+    const int n = 2, h = 5, w = 6;
+    for (auto [ci, co] : {std::pair{16, 8}, std::pair{16, 32}, std::pair{32, 64}}) {
         std::vector<std::pair<CpuIsa, DataType>> runs;
         for (CpuIsa isa : isas_here())
             runs.emplace_back(isa, DataType::f32);
@@ -221,8 +252,8 @@ TEST(UpsampledConv3x3, MatchesUpsampleThenConv) {
         const auto scale = random_values(static_cast<std::size_t>(n) * co, 14, 2.0f);
         const auto shift = random_values(static_cast<std::size_t>(n) * co, 15);
         for (auto [isa, compute] : runs) {
-            SCOPED_TRACE(::testing::Message()
-                         << cpu_isa_name(isa) << " " << data_type_name(compute) << " co " << co);
+            SCOPED_TRACE(::testing::Message() << cpu_isa_name(isa) << " " << data_type_name(compute)
+                                              << " " << ci << "→" << co);
             const bool bf16 = compute == DataType::bf16;
             const auto source = bf16 ? rounded_to_bf16(in) : in;
             std::vector<float> up(static_cast<std::size_t>(n) * 4 * h * w * ci);
