@@ -104,23 +104,30 @@ PackedConvWeights pack_conv_weights(const std::vector<float>& tap_in_out, int ta
     return p;
 }
 
-void run_conv_kernel(const ConvKernelArgs& args) {
+std::string_view run_conv_kernel(const ConvKernelArgs& args) {
     const PackedConvWeights& w = *args.weights;
-    if (w.type == DataType::bf16)
-        return kernels::amx_fits(args) ? kernels::conv_amx(args) : kernels::conv_avx512_bf16(args);
-    if (is_avx512(w.isa))
-        return kernels::conv_avx512(args);
-    if (w.isa == CpuIsa::avx2)
-        return kernels::conv_avx2(args);
-    return kernels::conv_generic(args);
+    if (w.type == DataType::bf16) {
+        if (kernels::amx_fits(args)) {
+            kernels::conv_amx(args);
+            return "amx";
+        }
+        kernels::conv_avx512_bf16(args);
+        return "avx512_bf16";
+    }
+    if (is_avx512(w.isa)) {
+        kernels::conv_avx512(args);
+        return "avx512";
+    }
+    if (w.isa == CpuIsa::avx2) {
+        kernels::conv_avx2(args);
+        return "avx2";
+    }
+    kernels::conv_generic(args);
+    return "generic";
 }
 
-std::string conv_kernel_name(const PackedConvWeights& w) {
-    const std::string_view family = w.type == DataType::bf16 ? "avx512_bf16"
-                                    : is_avx512(w.isa)       ? "avx512"
-                                    : w.isa == CpuIsa::avx2  ? "avx2"
-                                                             : "generic";
-    return fmt::format("bgv:{} {} x{}", family, data_type_name(w.type), w.tiling.block());
+std::string conv_kernel_name(const PackedConvWeights& w, std::string_view kernel) {
+    return fmt::format("bgv:{} {} x{}", kernel, data_type_name(w.type), w.tiling.block());
 }
 
 }  // namespace bgv::runtime

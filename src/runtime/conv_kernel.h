@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/cpu_isa.h"
@@ -88,10 +89,12 @@ struct ConvKernelArgs {
 };
 
 // Runs the whole convolution on the calling thread's OpenMP team (threads as set by the engine),
-// with the implementation the weights were packed for.
-void run_conv_kernel(const ConvKernelArgs& args);
-// "avx512 f32 6x64" and the like: what runs a convolution with these weights.
-std::string conv_kernel_name(const PackedConvWeights& weights);
+// with the implementation the weights were packed for; returns its name ("amx", "avx512_bf16",
+// "avx512", "avx2" or "generic").
+std::string_view run_conv_kernel(const ConvKernelArgs& args);
+// "bgv:avx512 f32 x64" and the like: the kernel (as run_conv_kernel names it) and the weights'
+// type and block of outputs.
+std::string conv_kernel_name(const PackedConvWeights& weights, std::string_view kernel);
 
 // One implementation per instruction set (run_conv_kernel picks by the weights' isa).
 namespace kernels {

@@ -81,14 +81,6 @@ void set_conv_epilogue(ConvKernelArgs& a, FeatureMap& out, const ConvEpilogueOps
 void FusedConv::run(Engine& engine, const FeatureMap& in, FeatureMap& out,
                     const ConvEpilogueOps& epilogue, const ConvPrologue* prologue) {
     engine.impl().use_on_this_thread();
-    if (!reported_) {
-        report_implementation(
-            engine.impl(),
-            fmt::format("conv {}x{} {}->{} {}", kernel_, kernel_, weights_.in_channels,
-                        weights_.out_channels, data_type_name(weights_.type)),
-            implementation());
-        reported_ = true;
-    }
     const int pad = kernel_ / 2;
     BGV_ASSERT(in.channels() == weights_.in_channels && in.border() >= pad,
                "fused conv: input {} for a {}×{} conv of {} channels", in.shape_string(), kernel_,
@@ -135,7 +127,15 @@ void FusedConv::run(Engine& engine, const FeatureMap& in, FeatureMap& out,
         a.out_row = a.width * a.out_pixel;
         a.residual_row = a.width * a.residual_pixel;
     }
-    run_conv_kernel(a);
+    const std::string_view kernel = run_conv_kernel(a);
+    if (!reported_) {
+        report_implementation(
+            engine.impl(),
+            fmt::format("conv {}x{} {}->{} {}", kernel_, kernel_, weights_.in_channels,
+                        weights_.out_channels, data_type_name(weights_.type)),
+            conv_kernel_name(weights_, kernel));
+        reported_ = true;
+    }
 }
 
 }  // namespace bgv::runtime

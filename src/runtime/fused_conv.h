@@ -53,8 +53,6 @@ class FusedConv {
     int out_channels() const { return weights_.out_channels; }
     int in_channels() const { return weights_.in_channels; }
     DataType compute_type() const { return weights_.type; }
-    // The kernel that runs it, e.g. "bgv:avx512 f32 6x64".
-    std::string implementation() const { return conv_kernel_name(weights_); }
 
   private:
     int kernel_;

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
+#include "runtime/engine.h"
 #include "runtime/feature_map.h"
 
 namespace bgv::runtime {
@@ -19,14 +21,17 @@ class NarrowConv3x3 {
 
     // in (N, H, W, in), float32, border-free → out: N·out·H·W values, NCHW, conv + bias (no
     // activation).
-    void run(const FeatureMap& in, std::span<float> out) const;
+    void run(Engine& engine, const FeatureMap& in, std::span<float> out);
 
     int out_channels() const { return out_channels_; }
+    // "bgv:avx512 narrow" and the like: the instruction set cpu_isa() picks.
+    std::string implementation() const;
 
   private:
     int out_channels_, in_channels_;
     std::vector<float> weights_;  // (ky, kx, 4, in): four output rows per tap, zero beyond out
     float bias_[4] = {0, 0, 0, 0};
+    bool reported_ = false;  // to the engine's list of implementations
 };
 
 }  // namespace bgv::runtime

@@ -62,13 +62,6 @@ void UpsampledConv3x3::run(Engine& engine, const FeatureMap& in, FeatureMap& out
                            const ConvEpilogueOps& epilogue) {
     engine.impl().use_on_this_thread();
     const PackedConvWeights& first = phases_[0];
-    if (!reported_) {
-        report_implementation(engine.impl(),
-                              fmt::format("upsampled conv 3x3 {}->{} {}", first.in_channels,
-                                          first.out_channels, data_type_name(first.type)),
-                              implementation());
-        reported_ = true;
-    }
     BGV_ASSERT(in.channels() == first.in_channels && in.border() >= 1 && in.type() == first.type,
                "upsampled conv: input {} for {} {} channels with a border", in.shape_string(),
                first.in_channels, data_type_name(first.type));
@@ -101,7 +94,14 @@ void UpsampledConv3x3::run(Engine& engine, const FeatureMap& in, FeatureMap& out
                 static_cast<std::size_t>(a * out.row_stride() + b * out.pixel_stride()) * out_bytes;
             k.out_row *= 2;
             k.out_pixel *= 2;
-            run_conv_kernel(k);
+            const std::string_view kernel = run_conv_kernel(k);
+            if (!reported_) {
+                report_implementation(engine.impl(),
+                                      fmt::format("upsampled conv 3x3 {}->{} {}", first.in_channels,
+                                                  first.out_channels, data_type_name(first.type)),
+                                      conv_kernel_name(first, kernel));
+                reported_ = true;
+            }
         }
 }
 

@@ -28,8 +28,6 @@ class UpsampledConv3x3 {
     void run(Engine& engine, const FeatureMap& in, FeatureMap& out,
              const ConvEpilogueOps& epilogue);
 
-    std::string implementation() const { return conv_kernel_name(phases_[0]); }
-
   private:
     std::array<PackedConvWeights, 4> phases_;  // phase 2a + b: 4 taps (r, s) of [in][out]
     std::vector<float> bias_;

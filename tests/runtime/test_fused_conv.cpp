@@ -116,6 +116,20 @@ void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, doubl
     FeatureMap& target = c.residual == Residual::in_place ? residual : out;
     conv.run(engine, input, target, epilogue, c.prologue ? &prologue : nullptr);
     EXPECT_LT(relative_error(values_of(target), want), tolerance);
+    // The kernel that ran: AMX tiles for bfloat16 in 32s of channels where the CPU has them.
+    ASSERT_EQ(engine.implementations().size(), 1u);
+    const std::string& kernel = engine.implementations().begin()->second;
+    if (bf16 && isa == CpuIsa::avx512_amx && c.ci % 32 == 0 && c.co % 32 == 0)
+        EXPECT_EQ(kernel.rfind("bgv:amx", 0), 0u) << kernel;
+    else if (bf16)
+        EXPECT_EQ(kernel.rfind("bgv:avx512_bf16", 0), 0u) << kernel;
+    else
+        EXPECT_EQ(kernel.rfind(isa == CpuIsa::generic ? "bgv:generic"
+                               : isa == CpuIsa::avx2  ? "bgv:avx2"
+                                                      : "bgv:avx512",
+                               0),
+                  0u)
+            << kernel;
     if (c.out_border > 0) {
         // The border stays zero: the next 3×3 conv reads it as padding.
         const auto* bytes = static_cast<const unsigned char*>(out.data());
@@ -301,7 +315,8 @@ TEST(NarrowConv3x3, MatchesNaiveLoops) {
         NarrowConv3x3 conv(wt, bias, co, ci);
         const FeatureMap x = feature_map(in, DataType::f32, n, h, w, ci);
         std::vector<float> out(want.size());
-        conv.run(x, out);
+        Engine engine(2);
+        conv.run(engine, x, out);
         EXPECT_LT(relative_error(out, want), kTolerance) << ci << " input channels";
     }
 }

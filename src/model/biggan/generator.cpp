@@ -126,7 +126,7 @@ struct Generator::Impl {
     void finish(std::span<float> out) {
         ProfileScope profile(engine, "to_rgb",
                              2.0 * x.batch() * x.height() * x.width() * 9 * x.channels() * 3);
-        to_rgb->run(x, out);
+        to_rgb->run(engine, x, out);
         runtime::apply_activation(engine, out, Activation::tanh);
     }
 
