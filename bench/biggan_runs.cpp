@@ -9,6 +9,7 @@
 
 #include "bench_timing.h"
 #include "core/random.h"
+#include "model/biggan/image_difference.h"
 #include "runtime/cpu_isa.h"
 #include "runtime/profile.h"
 #include "seeded_model.h"
@@ -108,21 +109,8 @@ int run_error(int resolution, const std::vector<double>& truncations, int images
             std::vector<float> want(image), got(image);
             fp32.generate(v.z, v.y, 1, want);
             bf16.generate(v.z, v.y, 1, got);
-            double diff = 0.0, norm = 0.0;
-            for (std::size_t k = 0; k < image; ++k) {
-                diff += (static_cast<double>(got[k]) - want[k]) * (got[k] - want[k]);
-                norm += static_cast<double>(want[k]) * want[k];
-            }
-            const double l2 = std::sqrt(diff / norm);
-            std::vector<std::uint8_t> a(image), b(image);
-            biggan::to_rgb8(want, resolution, a);
-            biggan::to_rgb8(got, resolution, b);
-            double squared = 0.0;
-            for (std::size_t k = 0; k < image; ++k)
-                squared += (static_cast<double>(a[k]) - b[k]) * (static_cast<double>(a[k]) - b[k]);
-            const double mse = squared / static_cast<double>(image);
-            // Identical pixels: report 99 dB rather than infinity.
-            const double psnr = mse > 0.0 ? 10.0 * std::log10(255.0 * 255.0 / mse) : 99.0;
+            const auto d = biggan::image_difference(got, want, resolution, resolution);
+            const double psnr = d.psnr_db, l2 = d.relative_l2;
             psnr_min = std::min(psnr_min, psnr);
             psnr_sum += psnr;
             l2_max = std::max(l2_max, l2);

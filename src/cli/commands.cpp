@@ -91,7 +91,7 @@ const std::vector<Command>& commands() {
         {"generate",
          "images from the generator for given noise/class vectors, or for classes",
          {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
-          "out", "threads", "verbose", "quiet", "help"},
+          "out", "threads", "precision", "verbose", "quiet", "help"},
          run_generate},
         {.name = "studio",
          .summary = "a web page on this machine to try songs, classes and looks, preview, and "

@@ -69,8 +69,15 @@ int sub_batch_for(const biggan::Config& config, std::int64_t budget) {
 
 std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& weights,
                                                    double truncation, int threads) {
-    auto generator = with_context(
-        weights.string(), [&] { return biggan::Generator::load(weights, truncation, threads); });
+    return load_biggan_frames_with_precision(weights, truncation, threads, biggan::Precision::fp32);
+}
+
+std::unique_ptr<FrameGenerator> load_biggan_frames_with_precision(
+    const std::filesystem::path& weights, double truncation, int threads,
+    biggan::Precision precision) {
+    auto generator = with_context(weights.string(), [&] {
+        return biggan::Generator::load(weights, truncation, threads, precision);
+    });
     const auto& config = generator.config();
     if (config.z_dim != 128 || config.num_classes != 1000)
         fail("{}: a generator for z of {} and {} classes; the choreography needs 128 and 1000",

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "model/biggan/config.h"
+#include "model/biggan/generator.h"
 #include "render/frame_generator.h"
 
 namespace bgv::render {
@@ -25,7 +26,13 @@ std::int64_t batch_bytes_per_sample(const biggan::Config& config);
 // The largest sub-batch (1 to kMaxUsefulBatch) whose buffers fit `budget`.
 int sub_batch_for(const biggan::Config& config, std::int64_t budget = kBatchMemoryBudget);
 
+// fp32, the reference precision (a GeneratorFactory as render() takes one).
 std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& weights,
                                                    double truncation, int threads);
+// The same in `precision` (model/biggan/generator.h: bf16 runs fp32 where the CPU has no
+// bfloat16 arithmetic). A name of its own: load_biggan_frames is passed as a function.
+std::unique_ptr<FrameGenerator> load_biggan_frames_with_precision(
+    const std::filesystem::path& weights, double truncation, int threads,
+    biggan::Precision precision);
 
 }  // namespace bgv::render
