@@ -153,6 +153,18 @@ inline void tile(const ConvKernelArgs& a, const E* origin, i64 in_pixel, const E
     for (int r = 0; r < R; ++r)
         for (int j = 0; j < J; ++j)
             acc[r][j] = chunk.first ? T::zero() : T::load(chunk.partial + (r * J + j) * T::lanes);
+    if (chunk.last && a.residual != nullptr) {
+        // The residual a few tiles ahead, while this tile computes: it comes from memory (a
+        // whole activation), one line per 16 channels of each pixel.
+        constexpr int kAhead = 4;
+        for (int r = 0; r < R; ++r) {
+            const float* p = a.residual + n * a.residual_sample +
+                             (y >> a.residual_upsample) * a.residual_row +
+                             ((x + kAhead * R + r) >> a.residual_upsample) * a.residual_pixel + o0;
+            for (int j = 0; j < J * T::lanes; j += 16)
+                __builtin_prefetch(p + j);
+        }
+    }
     accumulate<T, R, J>(origin, in_pixel, chunk.taps, chunk.tap_count, chunk.channels, w,
                         chunk.w_tap, acc);
     if (chunk.last) {
@@ -255,9 +267,13 @@ void run(const ConvKernelArgs& a) {
     const i64 pieces = (a.width + piece - 1) / piece;
     const i64 row_groups = (a.height + rows_per_piece - 1) / rows_per_piece;
     // Block-major: a thread's consecutive items share a block of weights, which then stays in
-    // L2 from piece to piece (the input, smaller per item, is what gets re-read).
+    // L2 from piece to piece (the input, smaller per item, is what gets re-read). Small weights
+    // (all blocks within 256 KB: few inputs, the largest images) go pixel-major instead, all
+    // blocks per item, so each output pixel is written whole, one dense stream through memory.
+    const bool blocks_inner =
+        block_weights * blocks * static_cast<i64>(sizeof(E)) <= (i64{256} << 10);
     const i64 base_items = a.batch * row_groups * pieces;
-    const i64 items = base_items * blocks;
+    const i64 items = base_items * (blocks_inner ? 1 : blocks);
     const std::size_t piece_pixels = static_cast<std::size_t>(rows_per_piece * piece);
 #pragma omp parallel
     {
@@ -265,7 +281,8 @@ void run(const ConvKernelArgs& a) {
         std::vector<float> partial(chunks > 1 ? piece_pixels * block : 0);
 #pragma omp for schedule(static)
         for (i64 item = 0; item < items; ++item) {
-            const int b = static_cast<int>(item / base_items);
+            const int first_block = blocks_inner ? 0 : static_cast<int>(item / base_items);
+            const int last_block = blocks_inner ? blocks : first_block + 1;
             i64 rest = item % base_items;
             const i64 x0 = (rest % pieces) * piece, x1 = std::min(a.width, x0 + piece);
             rest /= pieces;
@@ -283,7 +300,7 @@ void run(const ConvKernelArgs& a) {
                                   : static_cast<const E*>(a.in) + n * a.in_sample + y * a.in_row +
                                         x0 * a.in_pixel;
             };
-            {
+            for (int b = first_block; b < last_block; ++b) {
                 for (int ch = 0; ch < chunks; ++ch) {
                     const int tap = whole ? 0 : ch / channel_chunks;
                     const int c0 = whole ? 0 : ch % channel_chunks * chunk_channels;
