@@ -3,9 +3,10 @@
 // each compiled for its own target (an instantiation's Traits type lives in that unit's
 // anonymous namespace, so the units never share a compiled function).
 //
-// Traits provide: lanes; V; zero, load, load_partial, store, store_partial, broadcast, fma
-// (a·b + c), add, max0, store_bf16, store_bf16_partial, convert_bf16_row; and, where bfloat16
-// arithmetic exists, broadcast_pair and dot_bf16 (acc + a₀·b₀ + a₁·b₁ per lane).
+// Traits provide: lanes; V; zero, load, load_partial, store, store_partial, stream (past the
+// caches), broadcast, fma (a·b + c), add, max0, store_bf16, store_bf16_partial, stream_bf16,
+// fence; and, where bfloat16 arithmetic exists, W, load_pairs, broadcast_pair and dot_bf16
+// (acc + a₀·b₀ + a₁·b₁ per lane).
 #pragma once
 
 #include <omp.h>

@@ -36,7 +36,7 @@ class Engine {
     Profile* profile() const { return profile_; }
 
     // Every operation run so far (its shape and types) → the implementation that ran it
-    // ("brg:avx512_core", "bgv:avx512 f32 6x64", ...), for tests that no slow fallback is used.
+    // ("brg:avx512_core", "bgv:avx512 f32 x64", ...), for tests that no slow fallback is used.
     const std::map<std::string, std::string>& implementations() const;
 
     EngineImpl& impl() { return *impl_; }
