@@ -140,8 +140,10 @@ void conv_amx(const ConvKernelArgs& a) {
 #pragma omp parallel
     {
         _tile_loadconfig(&config);
-        std::vector<std::uint16_t> scratch(
-            a.prologue ? static_cast<std::size_t>((piece + kTilePixels) * k) : 0);
+        // Per thread, kept from call to call (see conv_tile.h).
+        static thread_local std::vector<std::uint16_t> scratch;
+        if (a.prologue && scratch.size() < static_cast<std::size_t>((piece + kTilePixels) * k))
+            scratch.resize(static_cast<std::size_t>((piece + kTilePixels) * k));
         alignas(64) float sums[kTilePixels * kBlock];
 #pragma omp for schedule(static)
         for (i64 item = 0; item < items; ++item) {

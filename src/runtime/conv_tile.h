@@ -278,8 +278,14 @@ void run(const ConvKernelArgs& a) {
     const std::size_t piece_pixels = static_cast<std::size_t>(rows_per_piece * piece);
 #pragma omp parallel
     {
-        std::vector<E> scratch(a.prologue ? piece_pixels * k : 0);
-        std::vector<float> partial(chunks > 1 ? piece_pixels * block : 0);
+        // Per thread, kept from call to call (OpenMP's threads persist): no allocation, and so no
+        // unmapping, which costs every thread of the team a TLB shootdown.
+        static thread_local std::vector<E> scratch;
+        static thread_local std::vector<float> partial;
+        if (a.prologue && scratch.size() < piece_pixels * k)
+            scratch.resize(piece_pixels * k);
+        if (chunks > 1 && partial.size() < piece_pixels * block)
+            partial.resize(piece_pixels * block);
 #pragma omp for schedule(static)
         for (i64 item = 0; item < items; ++item) {
             const int first_block = blocks_inner ? 0 : static_cast<int>(item / base_items);
