@@ -145,7 +145,7 @@ void conv_amx(const ConvKernelArgs& a) {
         if (a.prologue && scratch.size() < static_cast<std::size_t>((piece + kTilePixels) * k))
             scratch.resize(static_cast<std::size_t>((piece + kTilePixels) * k));
         alignas(64) float sums[kTilePixels * kBlock];
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
         for (i64 item = 0; item < items; ++item) {
             const int b = static_cast<int>(item / base_items);
             const i64 rest = item % base_items;

@@ -286,7 +286,7 @@ void run(const ConvKernelArgs& a) {
             scratch.resize(piece_pixels * k);
         if (chunks > 1 && partial.size() < piece_pixels * block)
             partial.resize(piece_pixels * block);
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
         for (i64 item = 0; item < items; ++item) {
             const int first_block = blocks_inner ? 0 : static_cast<int>(item / base_items);
             const int last_block = blocks_inner ? blocks : first_block + 1;
