@@ -5,6 +5,8 @@
 // fraction of the peak; batch 1 against batch 4; bf16 against fp32 in speed and in error (PSNR,
 // rel. L2) per resolution and truncation. Weights: the seeded full-size models of the tests
 // (tests/model/biggan/seeded_model.h). See bench/README.md.
+// --aspects [--resolution R]: seconds per frame at batch 1 for 1:1, 16:9, 9:16, 21:9 and 4:1
+// frames (widened first grid), with each one's ratio to 1:1 and its area's.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -96,10 +98,50 @@ Result parse_timing(const std::string& output) {
     return r;
 }
 
+double field_after(const std::string& text, const std::string& tag, int index = 0) {
+    const auto at = text.find(tag + " ");
+    if (at == std::string::npos)
+        return 0.0;
+    std::stringstream fields(text.substr(at + tag.size() + 1));
+    double value = 0.0;
+    for (int i = 0; i <= index; ++i)
+        fields >> value;
+    return value;
+}
+
+// --- Frame shapes (--aspects): the cost of a frame at each aspect (docs/shapes.md) ---
+
+const char* const kAspects[] = {"1:1", "16:9", "9:16", "21:9", "4:1"};
+
+// Every aspect of kAspects in a fresh process each, with the ratio of its time to 1:1's measured
+// in the same run, beside the ratio of the areas.
+int aspect_table(const std::string& self, int resolution, int threads, int repeats) {
+    fmt::print("BigGAN-deep {} px, batch 1, float32, {} threads, seeded weights; load average: {}",
+               resolution, threads, run_capture("cut -d' ' -f1-3 /proc/loadavg"));
+    fmt::print("{:>6} {:>11} {:>10} {:>10} {:>9} {:>8}\n", "aspect", "frame", "s/frame", "cpu s/fr",
+               "x 1:1", "area");
+    double square_cpu = 0;
+    for (const char* aspect : kAspects) {
+        const auto out = run_capture(fmt::format("'{}' --one-aspect {} {} {} {}", self, resolution,
+                                                 aspect, threads, repeats));
+        const double seconds = field_after(out, "ASPECT"), cpu = field_after(out, "ASPECT", 1);
+        const int width = static_cast<int>(field_after(out, "ASPECT", 2));
+        const int height = static_cast<int>(field_after(out, "ASPECT", 3));
+        if (square_cpu == 0)
+            square_cpu = cpu;
+        fmt::print("{:>6} {:>11} {:>10.3f} {:>10.3f} {:>8.2f}x {:>7.2f}x\n", aspect,
+                   fmt::format("{}x{}", width, height), seconds, cpu, cpu / square_cpu,
+                   static_cast<double>(width) * height / (resolution * resolution));
+        std::fflush(stdout);
+    }
+    fmt::print("load average after: {}", run_capture("cut -d' ' -f1-3 /proc/loadavg"));
+    return 0;
+}
+
 void usage() {
     fmt::print(stderr,
                "usage: bench_biggan [--threads N] [--repeats N] [--resolution R]... [--batch B]... "
-               "[--precision fp32|bf16]... [--images N] [--no-error]\n");
+               "[--precision fp32|bf16]... [--images N] [--no-error] [--aspects]\n");
 }
 
 }  // namespace
@@ -113,8 +155,11 @@ int main(int argc, char** argv) {
     if (args.size() == 4 && args[0] == "--error")
         return bench::run_error(std::stoi(args[1]), {0.4, 1.0}, std::stoi(args[3]),
                                 std::stoi(args[2]));
+    if (args.size() == 5 && args[0] == "--one-aspect")
+        return bench::run_aspect(std::stoi(args[1]), args[2], std::stoi(args[4]),
+                                 std::stoi(args[3]));
     int threads = 2, repeats = 3, images = 4;
-    bool error = true;
+    bool error = true, aspects = false;
     std::vector<int> resolutions, batches;
     std::vector<std::string> precisions;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -133,6 +178,8 @@ int main(int argc, char** argv) {
             images = std::stoi(args[++i]);
         else if (args[i] == "--no-error")
             error = false;
+        else if (args[i] == "--aspects")
+            aspects = true;
         else
             return usage(), 2;
     }
@@ -144,6 +191,8 @@ int main(int argc, char** argv) {
     if (precisions.empty())
         precisions = {"fp32", "bf16"};
     const std::string self = fs::canonical("/proc/self/exe").string();
+    if (aspects)
+        return aspect_table(self, resolutions.size() == 1 ? resolutions[0] : 128, threads, repeats);
 
     fmt::print("bench_biggan: {}; {} threads; kernels: {}{}\n", cpu_model(), threads,
                runtime::cpu_isa_name(runtime::cpu_isa()),

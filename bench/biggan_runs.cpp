@@ -85,6 +85,23 @@ int run_timing(int resolution, int batch, int repeats, int threads, biggan::Prec
     return 0;
 }
 
+int run_aspect(int resolution, const std::string& aspect, int repeats, int threads) {
+    auto generator = load_seeded_generator(resolution, 1.0, threads, biggan::Precision::fp32);
+    generator.set_grid(biggan::grid_for_aspect(biggan::parse_aspect(aspect), biggan::Widen::noise));
+    const auto v = vectors(generator.config(), 1, 1.0, 1);
+    std::vector<float> out(static_cast<std::size_t>(3) * generator.width() * generator.height());
+    generator.generate(v.z, v.y, 1, out);  // warm-up
+    Timing best{1e30, 1e30};
+    for (int r = 0; r < repeats; ++r) {
+        const Timing t = time_it([&] { generator.generate(v.z, v.y, 1, out); });
+        best.wall = std::min(best.wall, t.wall);
+        best.cpu = std::min(best.cpu, t.cpu);
+    }
+    fmt::print("ASPECT {:.4f} {:.4f} {} {}\n", best.wall, best.cpu, generator.width(),
+               generator.height());
+    return 0;
+}
+
 int run_error(int resolution, const std::vector<double>& truncations, int images, int threads) {
     using biggan::Precision;
     auto model = test::fullsize_model(resolution);

@@ -23,6 +23,10 @@ int run_timing(int resolution, int batch, int repeats, int threads, biggan::Prec
 // Prints "ERROR resolution truncation images psnr_min psnr_mean rel_l2_max rel_l2_mean" for
 // each truncation: bf16 images against fp32 images of the same vectors (PSNR of the 8-bit
 // pixels, rel. L2 of the float outputs).
+// Prints "ASPECT wall cpu width height": seconds per frame at batch 1 (best of `repeats` after a
+// warm-up) on the first grid grid_for_aspect(aspect, noise) gives (docs/shapes.md).
+int run_aspect(int resolution, const std::string& aspect, int repeats, int threads);
+
 int run_error(int resolution, const std::vector<double>& truncations, int images, int threads);
 
 }  // namespace bgv::bench

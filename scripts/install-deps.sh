@@ -8,22 +8,34 @@ packages=(
     g++ cmake ninja-build pkg-config clang-format
     # audio: decode, resample, FFT
     libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev
+    # video: scaling to the delivered size and burned-in subtitles (FFmpeg's filters, libass with
+    # a font fontconfig finds)
+    libavfilter-dev fonts-dejavu-core
     libsoxr-dev libfftw3-dev
+    # `bigganviz live`: sound devices and the v4l2 camera output through libavdevice, the window
+    # (SDL2), OSC control (liblo)
+    libavdevice-dev libsdl2-dev liblo-dev
     # inference runtime; libdnnl-dev's CMake config calls find_package(OpenCL), whose headers and
     # library Debian only recommends (and we install without recommends)
     libdnnl-dev ocl-icd-opencl-dev opencl-c-headers
     # model store (ca-certificates: the https downloads, and npm for the browser test, check the
     # servers against the system's certificate authorities; Debian only recommends it)
     libcurl4-openssl-dev libssl-dev ca-certificates
-    # support libraries; cpp-httplib for `bigganviz studio` (its header wants OpenSSL, zlib, brotli)
+    # support libraries; cpp-httplib is the studio tests' HTTP client (its header wants OpenSSL, zlib, brotli)
     libfmt-dev nlohmann-json3-dev libpng-dev zlib1g-dev libcpp-httplib-dev libbrotli-dev
     # farm: one render shared by MPI ranks (OpenMPI) or Slurm array tasks; the tests start a
     # one-node Slurm (slurmctld, slurmd, munge for its authentication) and run mpirun
     libopenmpi-dev openmpi-bin slurm-wlm munge
     # tests: GoogleTest, ffmpeg/ffprobe to check videos, python3 for the local HTTP server
     libgtest-dev ffmpeg python3
+    # bench_live_beats' baseline, aubio's real-time tempo tracker (only that benchmark links it)
+    libaubio-dev
     # the studio's browser test: Debian's Chromium driven by puppeteer-core (tests/studio/browser)
     chromium nodejs
+    # the live tests (tests/live/live_harness.sh): a PulseAudio server with a null sink and
+    # paplay; Xvfb with openbox (fullscreen is the window manager's job); screenshots (xwd,
+    # xwininfo; ImageMagick's convert) and key presses (xdotool)
+    pulseaudio pulseaudio-utils xvfb openbox x11-apps x11-utils imagemagick xdotool
 )
 # Debian 12 packages npm apart from nodejs; a nodejs from elsewhere (NodeSource) brings its own.
 command -v npm >/dev/null || packages+=(npm)

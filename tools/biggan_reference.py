@@ -222,19 +222,26 @@ class _Net:
         gamma = 0.0 if self.options.get("no_attention") else self.tensor(p + ".gamma")
         return x + gamma * o
 
-    def run(self, z, y):
+    def first_grid(self, z, embed):
+        """gen_z's 4x4 grid (B, 16ch, 4, 4) for noise z and class embedding `embed`."""
+        x = self.linear("generator.gen_z", torch.cat([z, embed], dim=1), True)
+        b, ch = z.shape[0], self.config.channel_width
+        if self.options.get("gen_z_nchw"):
+            return x.reshape(b, 16 * ch, 4, 4)
+        return x.reshape(b, 4, 4, 16 * ch).permute(0, 3, 1, 2).contiguous()
+
+    def run(self, z, y, grid=None):
         cfg = self.config
         if not (0 < self.t <= 1):
             raise ValueError(f"truncation {self.t} outside (0, 1]")
         z = z.to(self.dtype)
         y = y.to(self.dtype)
-        cond = torch.cat([z, F.linear(y, self.tensor("embeddings.weight"))], dim=1)
-        x = self.linear("generator.gen_z", cond, True)
-        b, ch = z.shape[0], cfg.channel_width
-        if self.options.get("gen_z_nchw"):
-            x = x.reshape(b, 16 * ch, 4, 4)
-        else:
-            x = x.reshape(b, 4, 4, 16 * ch).permute(0, 3, 1, 2).contiguous()
+        embed = F.linear(y, self.tensor("embeddings.weight"))
+        cond = torch.cat([z, embed], dim=1)
+        x = self.first_grid(z, embed)
+        if grid is not None and (grid.rows, grid.cols) != (4, 4):
+            x = widen_first_grid(x, grid, lambda wy, wx: self.first_grid(
+                window_noise(z, wy, wx), embed))
         trace = self.options.get("trace")
         if trace is not None:
             trace.append(("generator.gen_z (NCHW)", x.clone()))
@@ -266,13 +273,87 @@ def spectral_sigmas(state_dict, dtype=torch.float64):
     return out
 
 
-def forward(state_dict, config, z, y, truncation, dtype=torch.float64, options=None):
+def forward(state_dict, config, z, y, truncation, dtype=torch.float64, options=None, grid=None):
     """Generator output (B, 3, R, R) in `dtype`, for noise z (B, z_dim), class weights
-    y (B, num_classes) and truncation in (0, 1]. Inputs are converted to `dtype` first."""
+    y (B, num_classes) and truncation in (0, 1]. Inputs are converted to `dtype` first.
+    grid: a Grid (rows x cols first cells and how the cells beyond the 4x4 are filled);
+    the output is then (B, 3, rows*R/4, cols*R/4). None or 4x4: the published network."""
     z = torch.as_tensor(np.asarray(z)) if not torch.is_tensor(z) else z
     y = torch.as_tensor(np.asarray(y)) if not torch.is_tensor(y) else y
     with torch.no_grad():
-        return _Net(state_dict, config, dtype, float(truncation), options=options).run(z, y)
+        return _Net(state_dict, config, dtype, float(truncation), options=options).run(z, y, grid)
+
+
+# ---------------------------------------------------------------------------
+# The widened first grid (docs/shapes.md)
+# ---------------------------------------------------------------------------
+# After gen_z everything is convolution, batch norm (statistics per channel), nearest
+# upsampling and attention: all work on any grid. A frame of another shape starts from a grid
+# of rows x cols cells instead of 4x4; the frame's own 4x4 window sits in the middle, at
+# (rows-4)//2, (cols-4)//2, and the cells beyond it are filled by `fill`:
+#   mirror: cell (a, b) counted from the window's corner takes the window's own cell
+#           (reflect(a), reflect(b)), reflect(k) = k mod 8 if that is < 4, else 7 - (k mod 8):
+#           mirror images of the window, edge cells repeated (..1 0 | 0 1 2 3 | 3 2 1 0 | 0..).
+#   noise:  cell (a, b) lies in window (a // 4, b // 4) (floor division) at (a mod 4, b mod 4);
+#           window (wy, wx) is gen_z applied to the frame's noise rotated by
+#           41*wy + 17*wx places (torch.roll: z_w[i] = z[(i - shift) mod z_dim]) and the
+#           frame's own class embedding. A rotation keeps the noise's values (so its
+#           distribution and truncation) and moves with it smoothly from frame to frame;
+#           window (0, 0) is the frame's own gen_z.
+# Every batch norm keeps the frame's own condition (z, embed).
+
+WINDOW_SHIFT_ROWS = 41
+WINDOW_SHIFT_COLS = 17
+FILLS = ("mirror", "noise")
+
+
+@dataclass(frozen=True)
+class Grid:
+    rows: int = 4
+    cols: int = 4
+    fill: str = "mirror"
+
+
+def grid_for_aspect(width, height, fill="mirror"):
+    """The grid for aspect width:height (1:4 to 4:1): the short side keeps 4 cells, the long
+    side the nearest whole number of cells to 4 * ratio (halves round up)."""
+    ratio = width / height
+    if not 0.25 <= ratio <= 4.0:
+        raise ValueError(f"aspect {width}:{height} outside 1:4 to 4:1")
+    if ratio >= 1.0:
+        return Grid(4, int(math.floor(4.0 * ratio + 0.5)), fill)
+    return Grid(int(math.floor(4.0 / ratio + 0.5)), 4, fill)
+
+
+def reflect_cell(k):
+    m = k % 8
+    return m if m < 4 else 7 - m
+
+
+def window_noise(z, wy, wx):
+    return torch.roll(z, shifts=WINDOW_SHIFT_ROWS * wy + WINDOW_SHIFT_COLS * wx, dims=1)
+
+
+def widen_first_grid(own, grid, window):
+    """own: (B, C, 4, 4) the frame's gen_z grid; window(wy, wx) -> (B, C, 4, 4) for noise.
+    Returns (B, C, rows, cols)."""
+    if grid.fill not in FILLS or grid.rows < 4 or grid.cols < 4:
+        raise ValueError(f"grid {grid}")
+    top, left = (grid.rows - 4) // 2, (grid.cols - 4) // 2
+    b, c = own.shape[:2]
+    out = torch.empty(b, c, grid.rows, grid.cols, dtype=own.dtype)
+    windows = {(0, 0): own}
+    for i in range(grid.rows):
+        for j in range(grid.cols):
+            a, e = i - top, j - left
+            if grid.fill == "mirror":
+                out[:, :, i, j] = own[:, :, reflect_cell(a), reflect_cell(e)]
+                continue
+            key = (a // 4, e // 4)
+            if key not in windows:
+                windows[key] = window(*key)
+            out[:, :, i, j] = windows[key][:, :, a % 4, e % 4]
+    return out
 
 
 # ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference for choreo/: the seed's vector algorithm (docs/seed-behaviour.md, "Vectors") written
+"""Reference for choreo/: the seed's vector algorithm (docs/original-tool.md, "Vectors") written
 in NumPy from the description, with the defects fixed as bigganviz fixes them, and bigganviz's RNG
 (src/core/random.h) re-implemented bit for bit so that the random draws match.
 

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Reference for model/bert: all-MiniLM-L6-v2's encoder written from docs/minilm.md in PyTorch.
+"""Reference for model/bert: all-MiniLM-L6-v2's encoder in PyTorch, written from docs/lyrics.md
+("The encoder").
 
   make-model DIR [--hidden 32 --layers 2 --heads 4 --intermediate 64 --vocab-lines 3000 --positions 64]
       Writes a BERT with random weights in the layout of all-MiniLM-L6-v2 (config.json, vocab.txt,

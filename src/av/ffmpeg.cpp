@@ -30,10 +30,11 @@ int check(int code, std::string_view what) {
     fail("{}: {}", what, error_text(code));
 }
 
-OutputPtr open_mp4_output(const char* path) {
+OutputPtr open_output(const char* path, const char* format) {
     quiet_logs();
     AVFormatContext* raw = nullptr;
-    check(avformat_alloc_output_context2(&raw, nullptr, "mp4", path), "cannot make an mp4 muxer");
+    check(avformat_alloc_output_context2(&raw, nullptr, format, path),
+          fmt::format("cannot make an {} muxer", format));
     OutputPtr output(raw);
     output->flags |= AVFMT_FLAG_BITEXACT;
     check(avio_open(&output->pb, path, AVIO_FLAG_WRITE), std::string("cannot write ") + path);

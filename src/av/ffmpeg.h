@@ -50,8 +50,9 @@ using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
 using OutputPtr = std::unique_ptr<AVFormatContext, OutputDeleter>;
 
-// An mp4 output context for `path` with its file opened, bit-exact (no encoder version or time).
-OutputPtr open_mp4_output(const char* path);
+// An output context of FFmpeg's muxer `format` ("mp4", "mov", "matroska") for `path` with its file
+// opened, bit-exact (no encoder version, time or random identifiers).
+OutputPtr open_output(const char* path, const char* format);
 
 // Writes every packet `encoder` has ready to `stream` of `output`; with `flushing` (after a null
 // frame was sent) until the encoder is empty. `what` names the stream in errors ("the H.264

@@ -5,15 +5,18 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
+#include "choreo/stepper.h"
 #include "choreo/vectors.h"
 
 namespace bgv::choreo {
 
 struct BeatParams {
     double pulse = 0.8;         // 0–1: kick size; 1 moves every noise unit by up to 1·truncation
+    double offbeat = 0.3;       // 0–1: how hard an onset between beats kicks, against a beat
     double pulse_decay = 0.25;  // seconds for a kick to fall to 1/e
     double motion = 0.5;  // 0–1: drift speed; 1 crosses ±2·truncation in 4 s at full energy
     double class_smooth = 1.0;  // seconds: time constant of the class weights' smoothing
@@ -43,7 +46,23 @@ struct BeatCurves {
 
 BeatCurves beat_curves(const RhythmView& rhythm, const BeatParams& params);
 
-// One noise and one class vector per frame (frame i at time i / frames_per_second):
+// Onsets closer than this to a tracked beat are the beat's own (both lie on analysis frames).
+inline constexpr double kBeatOnsetTolerance = 0.06;  // seconds
+
+// The kicks of a song's rhythm, in time order: every tracked beat, as strong as the percussive
+// onset strength around it (within a frame) relative to the song's strongest, and at least
+// kBeatFloor; and every onset farther than kBeatOnsetTolerance from a beat, as strong as the
+// percussive onset strength there.
+inline constexpr double kBeatFloor = 0.5;
+std::vector<Kick> song_kicks(const RhythmView& rhythm);
+
+// The features of frame i of `rhythm` for BeatStepper (`kicks`: song_kicks(rhythm); each frame
+// gets those since the previous frame's time). Calls `visit(frame, features)` for every frame.
+void for_each_beat_frame(const RhythmView& rhythm, std::span<const Kick> kicks,
+                         const std::function<void(std::int64_t, const FrameFeatures&)>& visit);
+
+// One noise and one class vector per frame (frame i at time i / frames_per_second), BeatStepper
+// run over the song:
 //   noise_i = fold(z0 + dir·speed·distance_i + pulse·truncation·pulse_i·kick)
 // where z0 = truncation·truncnorm(-2, 2) (Random(seed, kNoiseStream), as the seed's), dir moves
 // each unit away from its nearer bound, speed and kick hold per-unit draws in [0.5, 1] and ±[0.5,
@@ -56,7 +75,7 @@ Vectors make_beat_vectors(const RhythmView& rhythm, std::span<const int> classes
                           const BeatParams& params, std::uint64_t seed,
                           std::span<const ClassCue> cues = {});
 
-// Throws a UsageError naming the flag for a parameter outside its range.
-void check_beat_params(const BeatParams& params);
+// Every parameter within the range render/'s option table allows (an invariant: BGV_ASSERT).
+void assert_beat_params(const BeatParams& params);
 
 }  // namespace bgv::choreo

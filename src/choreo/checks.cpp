@@ -11,12 +11,13 @@ namespace bgv::choreo {
 namespace {
 template <typename T>
 void check_values(std::span<const T> values, int columns, std::string_view what,
-                  std::string_view source) {
+                  std::string_view source, std::int64_t first_row = 0) {
     for (std::size_t i = 0; i < values.size(); ++i) {
         const double value = values[i];
         if (std::isfinite(value) && std::abs(value) <= kMaxVectorMagnitude)
             continue;
-        const auto row = i / static_cast<std::size_t>(columns);
+        const auto row =
+            first_row + static_cast<std::int64_t>(i / static_cast<std::size_t>(columns));
         const auto column = i % static_cast<std::size_t>(columns);
         fail("{}: {} {} has {} at column {} (expected finite values within ±{})", source, what, row,
              value, column, kMaxVectorMagnitude);
@@ -25,13 +26,13 @@ void check_values(std::span<const T> values, int columns, std::string_view what,
 }  // namespace
 
 void check_vector_values(std::span<const double> values, int columns, std::string_view what,
-                         std::string_view source) {
-    check_values(values, columns, what, source);
+                         std::string_view source, std::int64_t first_row) {
+    check_values(values, columns, what, source, first_row);
 }
 
 void check_vector_values(std::span<const float> values, int columns, std::string_view what,
-                         std::string_view source) {
-    check_values(values, columns, what, source);
+                         std::string_view source, std::int64_t first_row) {
+    check_values(values, columns, what, source, first_row);
 }
 
 void check_vectors(const Vectors& vectors, std::string_view source) {

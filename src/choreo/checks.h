@@ -2,6 +2,7 @@
 // `generate --noise`) are checked before they steer the generator: one line, exit code 1.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string_view>
@@ -18,10 +19,11 @@ inline constexpr double kMaxVectorMagnitude = 1000.0;
 
 // Throws naming `source`, the row and the column of the first NaN, infinity or value beyond
 // kMaxVectorMagnitude in a rows × `columns` matrix; `what` is "noise vector" or "class vector".
+// Rows are named from `first_row` (the matrix is part of a longer one).
 void check_vector_values(std::span<const double> values, int columns, std::string_view what,
-                         std::string_view source);
+                         std::string_view source, std::int64_t first_row = 0);
 void check_vector_values(std::span<const float> values, int columns, std::string_view what,
-                         std::string_view source);
+                         std::string_view source, std::int64_t first_row = 0);
 
 // Both matrices of saved vectors; `source` names the folder or files.
 void check_vectors(const Vectors& vectors, std::string_view source);

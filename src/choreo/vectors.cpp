@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "choreo/streams.h"
+#include "choreo/seed_stepper.h"
+#include "choreo/stepper.h"
 #include "core/error.h"
 #include "core/random.h"
 
@@ -95,6 +96,21 @@ int jitter_period(const Params& params) {
                     static_cast<int>(std::lround(kJitterPeriod * 512.0 / frame_samples(params))));
 }
 
+std::array<float, kPitchClasses> first_sounding_chroma(const FeatureView& features) {
+    std::array<float, kPitchClasses> chroma{};
+    for (std::int64_t f = 0; f < features.frames; ++f) {
+        bool sounding = false;
+        for (int p = 0; p < kPitchClasses; ++p)
+            sounding = sounding || features.chroma[p * features.frames + f] > 0;
+        if (sounding) {
+            for (int p = 0; p < kPitchClasses; ++p)
+                chroma[p] = features.chroma[p * features.frames + f];
+            break;
+        }
+    }
+    return chroma;
+}
+
 Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
                      const Params& params, std::uint64_t seed, std::span<const ClassCue> cues) {
     check_classes(classes);
@@ -104,127 +120,46 @@ Vectors make_vectors(const FeatureView& features, std::span<const int> classes,
         features.grad_mean.size() != static_cast<std::size_t>(frames)) {
         fail("choreography: features do not hold {} frames", frames);
     }
-    const auto chroma = [&](int pitch, std::int64_t frame) {
-        return static_cast<double>(features.chroma[pitch * frames + frame]);
-    };
-    const int num_classes = static_cast<int>(classes.size());
-    const double pitch = pitch_rate(params);
-    const double tempo = tempo_step(params);
-    const double truncation = params.truncation;
-    const int jitter_frames = jitter_period(params);
-
-    Vectors out;
-    out.count = frames + 1;
-    out.noise.assign(out.count * kNoiseSize, 0.0);
-    out.classes.assign(out.count * kImageNetClasses, 0.0);
-
-    // First class vector: the chroma at the first frame where any pitch class sounds.
-    std::int64_t first_sound = 0;
+    SeedStepper stepper(classes, params, seed, features.chromasort, first_sounding_chroma(features),
+                        cues);
+    VectorsCollector collected;
+    FrameFeatures frame;
     for (std::int64_t f = 0; f < frames; ++f) {
-        bool sounding = false;
         for (int p = 0; p < kPitchClasses; ++p)
-            sounding = sounding || chroma(p, f) > 0;
-        if (sounding) {
-            first_sound = f;
-            break;
-        }
+            frame.chroma[p] = features.chroma[p * frames + f];
+        frame.power = features.spec_mean[f];
+        frame.power_rise = features.grad_mean[f];
+        stepper.step(frame, collected);
     }
-    if (frames > 0) {
-        for (int r = 0; r < num_classes; ++r) {
-            const int p = features.chromasort[r];
-            const int id = num_classes < kPitchClasses ? classes[r] : classes[p];
-            out.classes[id] = chroma(p, first_sound);
-        }
+    stepper.finish(collected);
+    return collected.take();
+}
+
+void apply_cues_to_row(std::span<double> row, std::int64_t frame, std::span<const ClassCue> cues) {
+    constexpr double kOthers = 0.5;
+    for (const auto& cue : cues) {
+        if (cue.class_id < 0 || cue.class_id >= static_cast<int>(row.size()))
+            fail("lyrics cue for class {}, not an ImageNet class", cue.class_id);
+        if (frame < cue.first_frame || frame >= cue.end_frame)
+            continue;
+        for (double& weight : row)
+            weight *= kOthers;
+        row[cue.class_id] = 1.0;
     }
-
-    // First noise vector and the direction each unit moves in.
-    Random noise_rng(seed, kNoiseStream);
-    std::array<double, kNoiseSize> direction{};
-    for (int i = 0; i < kNoiseSize; ++i) {
-        out.noise[i] = truncation * noise_rng.truncated_normal(-2.0, 2.0);
-        direction[i] = out.noise[i] < 0 ? 1.0 : -1.0;
-    }
-
-    Random jitter_rng(seed, kJitterStream);
-    std::array<double, kNoiseSize> jitter{};
-    std::array<double, kNoiseSize> last{};
-    for (std::int64_t f = 0; f < frames; ++f) {
-        if (f % jitter_frames == 0) {
-            for (double& j : jitter)
-                j = jitter_rng.uniform() < 0.5 ? 1.0 : 1.0 - params.jitter;
-        }
-        const double loudness =
-            static_cast<double>(features.grad_mean[f]) + static_cast<double>(features.spec_mean[f]);
-        const double* previous_noise = out.noise.data() + f * kNoiseSize;
-        double* noise = out.noise.data() + (f + 1) * kNoiseSize;
-        for (int i = 0; i < kNoiseSize; ++i) {
-            double update = tempo * loudness * direction[i] * jitter[i];
-            update = (update + 3 * last[i]) / 4;
-            last[i] = update;
-            noise[i] = previous_noise[i] + update;
-            if (noise[i] >= 2 * truncation - tempo)
-                direction[i] = -1;
-            if (noise[i] < -2 * truncation + tempo)
-                direction[i] = 1;
-        }
-
-        const double* previous_cv = out.classes.data() + f * kImageNetClasses;
-        std::span<double> cv(out.classes.data() + (f + 1) * kImageNetClasses, kImageNetClasses);
-        for (int j = 0; j < num_classes; ++j) {
-            const int id = classes[j];
-            cv[id] =
-                (previous_cv[id] + chroma(features.chromasort[j], f) / pitch) / (1 + 1 / pitch);
-        }
-        normalise_class_vector(cv, classes);
-    }
-
-    apply_cues(out.classes, out.count, cues);
-    smooth_class_vectors(out.classes, out.count, kImageNetClasses, smooth_window(params));
-    return out;
 }
 
 void apply_cues(std::vector<double>& rows, std::int64_t count, std::span<const ClassCue> cues) {
-    constexpr double kOthers = 0.5;
-    for (const auto& cue : cues) {
-        if (cue.class_id < 0 || cue.class_id >= kImageNetClasses)
-            fail("lyrics cue for class {}, not an ImageNet class", cue.class_id);
-        const std::int64_t end = std::min(count, cue.end_frame);
-        for (std::int64_t f = std::max<std::int64_t>(0, cue.first_frame); f < end; ++f) {
-            double* row = rows.data() + f * kImageNetClasses;
-            for (int c = 0; c < kImageNetClasses; ++c)
-                row[c] *= kOthers;
-            row[cue.class_id] = 1.0;
-        }
-    }
+    for (std::int64_t f = 0; f < count; ++f)
+        apply_cues_to_row(std::span(rows).subspan(f * kImageNetClasses, kImageNetClasses), f, cues);
 }
 
 void smooth_class_vectors(std::vector<double>& rows, std::int64_t count, int width, int window) {
-    if (window < 2 || count == 0)
-        return;
-    const std::int64_t windows = (count + window - 1) / window;
-    std::vector<double> means(static_cast<std::size_t>(windows * width), 0.0);
-    for (std::int64_t k = 0; k < windows; ++k) {
-        const std::int64_t begin = k * window;
-        const std::int64_t end = std::min(count, begin + window);
-        double* mean = means.data() + k * width;
-        for (std::int64_t r = begin; r < end; ++r) {
-            for (int c = 0; c < width; ++c)
-                mean[c] += rows[r * width + c];
-        }
-        for (int c = 0; c < width; ++c)
-            mean[c] /= static_cast<double>(end - begin);
-    }
-    for (std::int64_t k = 0; k < windows; ++k) {
-        const double* from = means.data() + k * width;
-        const double* to = means.data() + std::min(k + 1, windows - 1) * width;
-        const std::int64_t begin = k * window;
-        const std::int64_t end = std::min(count, begin + window);
-        for (std::int64_t r = begin; r < end; ++r) {
-            const double weight = static_cast<double>(r - begin) / (window - 1);
-            for (int c = 0; c < width; ++c)
-                rows[r * width + c] = from[c] * (1 - weight) + to[c] * weight;
-        }
-    }
+    VectorsCollector collected;
+    ClassSmoother smoother(window, collected);
+    for (std::int64_t r = 0; r < count; ++r)
+        smoother.put({}, std::span(rows).subspan(r * width, width));
+    smoother.finish();
+    rows = collected.take().classes;
 }
 
 }  // namespace bgv::choreo

@@ -1,5 +1,5 @@
 // choreo/vectors: the seed's choreography: per video frame a noise vector pushed by loudness and
-// its rise, and a class vector that follows the chroma, as in docs/seed-behaviour.md "Vectors".
+// its rise, and a class vector that follows the chroma, as in docs/original-tool.md "Vectors".
 #pragma once
 
 #include <array>
@@ -56,7 +56,7 @@ struct ClassCue {
     int class_id = 0;
 };
 
-// Derived values of seed-behaviour.md, with L = frame_length, or 22050 / frames_per_second when
+// Derived values of docs/original-tool.md, with L = frame_length, or 22050 / frames_per_second when
 // that is given (the samples one frame lasts).
 double frame_samples(const Params& params);
 double pitch_rate(const Params& params);  // (300 - pitch_sensitivity) * 512 / L
@@ -64,11 +64,15 @@ double tempo_step(const Params& params);  // tempo_sensitivity * L / 512
 int smooth_window(const Params& params);  // int(smooth_factor * 512 / L)
 int jitter_period(const Params& params);  // round(200 * 512 / L): 200 frames at 43.07 fps
 
-// F + 1 vectors for F feature frames: the first noise vector is truncation * truncnorm(-2, 2)
-// from Random(seed, kNoiseStream); the jitter is redrawn every 200 frames from Random(seed,
-// kJitterStream) (uniform < 0.5 gives 1, else 1 - jitter; every jitter_period frames with --fps).
-// `classes` are already ordered (see sort_by_power). Class vectors are smoothed
-// (smooth_class_vectors) before they are returned.
+// The chroma of the first frame where any pitch class sounds (all zero when none does): the
+// seed's first class vector, the one value its stepper needs from the whole song up front.
+std::array<float, kPitchClasses> first_sounding_chroma(const FeatureView& features);
+
+// F + 1 vectors for F feature frames (SeedStepper run over the song, choreo/seed_stepper.h): the
+// first noise vector is truncation * truncnorm(-2, 2) from Random(seed, kNoiseStream); the jitter
+// is redrawn every 200 frames from Random(seed, kJitterStream) (uniform < 0.5 gives 1, else 1 -
+// jitter; every jitter_period frames with --fps). `classes` are already ordered (see
+// sort_by_power). Class vectors are smoothed (smooth_class_vectors) before they are returned.
 //
 // Fixed defects of the original: silent audio (no chroma > 0) gives a valid sequence (class
 // vector all zeros before the "+0.01 on the first class" rule, rather than 0/0); equal class
@@ -86,6 +90,8 @@ void normalise_class_vector(std::span<double> cv, std::span<const int> classes);
 // In each cue's frames the cue's class gets weight 1 and every other class half its weight, so
 // the sung line's class leads while pitch still moves the others. Rows are count x 1000.
 void apply_cues(std::vector<double>& rows, std::int64_t count, std::span<const ClassCue> cues);
+// The same for the class vector of one frame.
+void apply_cues_to_row(std::span<double> row, std::int64_t frame, std::span<const ClassCue> cues);
 
 // Windows of `window` frames cover all `count` rows (the last one may be shorter); row j of window
 // k is mean_k * (1 - j/(window-1)) + mean_{k+1} * j/(window-1), where the last window blends

@@ -8,7 +8,6 @@
 
 #include "audio/load.h"
 #include "cli/commands.h"
-#include "cli/feature_plot.h"
 #include "cli/output_folder.h"
 #include "core/assert.h"
 #include "core/error.h"
@@ -17,6 +16,8 @@
 #include "core/npy.h"
 #include "features/features.h"
 #include "features/frame_times.h"
+#include "image/feature_plot.h"
+#include "render/plan.h"
 
 namespace bgv::cli {
 
@@ -76,13 +77,11 @@ nlohmann::json rhythm_summary(const features::TimedRhythm& timed, const FrameRat
 int run_analyze(const Args& args) {
     const std::filesystem::path song = args.text("song");
     const std::filesystem::path out = args.text("out");
-    const auto fps = frame_rate_option(args);
-    const FrameRate rate = fps.value_or(
-        frame_rate_of_hop(features::kSampleRate, static_cast<int>(args.integer("frame_length"))));
-    std::optional<double> duration;
-    if (args.has("duration"))
-        duration = args.number("duration");
-    const double start = args.number("start");
+    // The section and frame rate as a render of the same options would read them.
+    const render::RenderOptions options = render::render_options_from(render_values(args));
+    const FrameRate rate = render::frame_rate_for(options);
+    const std::optional<double> duration = options.duration;
+    const double start = options.start;
 
     // Created first so that an unusable --out fails before the work; removed again on failure.
     OutputFolder folder(out);
@@ -100,17 +99,8 @@ int run_analyze(const Args& args) {
                features.frames);
 
     const std::vector<std::int64_t> beat_frames = video_frames(timed.beat_seconds, rate);
-    FeaturePlotData plot{.frames = features.frames,
-                         .frames_per_second = rate.per_second(),
-                         .chroma = features.chroma,
-                         .spec_mean = features.spec_mean,
-                         .grad_mean = features.grad_mean,
-                         .chromasort = features.chromasort,
-                         .tuning = features.tuning,
-                         .beats = beat_frames,
-                         .percussive = rhythm.onset_env_percussive,
-                         .harmonic = rhythm.rms_h};
-    const std::string png = encode_png(draw_feature_plot(plot));
+    const std::string png =
+        image::feature_picture_png(features, rhythm, beat_frames, rate.per_second());
     const std::string json =
         summary(song, features, pcm.samples.size(), rate, start).dump(2) + "\n";
 

@@ -9,16 +9,14 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "render/text_model.h"
 #include "runtime/engine.h"
-#include "store/store.h"
 #include "text/class_names.h"
 #include "text/lyrics_classes.h"
 
 namespace bgv::cli {
 
 namespace {
-
-constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 
 std::string clock_text(double seconds) {
     const auto total_centis = static_cast<long long>(std::llround(seconds * 100));
@@ -98,9 +96,11 @@ int run_classes(const Args& args) {
                                      .seed = seed};
     // Read the lyrics before the model, so that a bad lyrics file fails fast and offline.
     request.lyrics = text::read_lyrics_file(request.lyrics_file);
-    request.model_dir = store::weights_or_model(args.optional_text("text_weights"), kTextModel);
-    request.class_cache_file = store::cache_file_for(request.model_dir / "model.safetensors",
-                                                     "class-names-minilm", ".npy");
+    const auto text_weights = args.optional_text("text_weights");
+    const render::TextModel model = render::find_text_model(
+        text_weights ? std::optional<std::filesystem::path>(*text_weights) : std::nullopt);
+    request.model_dir = model.model_dir;
+    request.class_cache_file = model.class_cache_file;
 
     runtime::Engine engine(static_cast<int>(args.integer("threads")));
     const text::LyricsClasses result = text::classes_from_lyrics(engine, request);

@@ -79,8 +79,7 @@ Inputs inputs_from_args(const Args& args, const biggan::Config& config, double t
 
 std::vector<float> generate_all(biggan::Generator& generator, const Inputs& in) {
     const auto& config = generator.config();
-    const int r = generator.resolution();
-    const std::size_t image = static_cast<std::size_t>(3) * r * r;
+    const std::size_t image = static_cast<std::size_t>(3) * generator.width() * generator.height();
     std::vector<float> images(image * in.count);
     for (int first = 0; first < in.count; first += kBatch) {
         const int batch = std::min(kBatch, in.count - first);
@@ -112,27 +111,32 @@ int run_generate(const Args& args) {
     if (ext != ".npy" && ext != ".png")
         fail_usage("--out {}: the name must end in .npy or .png", out.string());
     const double truncation = args.number("truncation");
+    const biggan::Grid grid =
+        biggan::grid_for_aspect(biggan::parse_aspect(args.optional_text("aspect").value_or("1:1")),
+                                biggan::parse_widen(args.text("widen")));
     const auto weights = store::weights_or_model(args.optional_text("weights"), model_name);
     const int threads = static_cast<int>(args.integer("threads"));
     const auto precision =
         args.text("precision") == "bf16" ? biggan::Precision::bf16 : biggan::Precision::fp32;
     auto generator = biggan::Generator::load(weights, truncation, threads, precision);
+    generator.set_grid(grid);
     const auto& config = generator.config();
     const Inputs in = inputs_from_args(args, config, truncation);
     if (in.count == 0)
         fail_usage("nothing to generate");
-    const int r = generator.resolution();
-    const std::size_t image = static_cast<std::size_t>(3) * r * r;
+    const int width = generator.width(), height = generator.height();
+    const std::size_t image = static_cast<std::size_t>(3) * width * height;
     std::vector<float> images = generate_all(generator, in);
     if (generator.precision() == biggan::Precision::bf16) {
         // bf16 is opt-in until its images are shown close to fp32's: say how close these are.
         auto reference = biggan::Generator::load(weights, truncation, threads);
+        reference.set_grid(grid);
         const std::vector<float> fp32 = generate_all(reference, in);
         double lowest_psnr = 99.0, highest_l2 = 0.0;
         for (int i = 0; i < in.count; ++i) {
             const auto d =
                 biggan::image_difference(std::span(images).subspan(i * image, image),
-                                         std::span(fp32).subspan(i * image, image), r, r);
+                                         std::span(fp32).subspan(i * image, image), height, width);
             lowest_psnr = std::min(lowest_psnr, d.psnr_db);
             highest_l2 = std::max(highest_l2, d.relative_l2);
         }
@@ -142,19 +146,19 @@ int run_generate(const Args& args) {
             in.count, in.count > 1 ? "s" : "", lowest_psnr, highest_l2);
     }
     if (ext == ".npy") {
-        write_npy(out, images, {in.count, 3, r, r});
-        log::info("wrote {} ({} images, {}×{})", out.string(), in.count, r, r);
+        write_npy(out, images, {in.count, 3, height, width});
+        log::info("wrote {} ({} images, {}×{})", out.string(), in.count, width, height);
         return 0;
     }
     std::vector<std::uint8_t> rgb(image);
     for (int i = 0; i < in.count; ++i) {
-        biggan::to_rgb8(std::span(images).subspan(i * image, image), r, rgb);
+        biggan::to_rgb8(std::span(images).subspan(i * image, image), width, height, rgb);
         std::filesystem::path path = out;
         if (in.count > 1)
             path.replace_filename(fmt::format("{}_{:03}.png", out.stem().string(), i));
-        image::write_png_rgb(path, rgb, r, r);
+        image::write_png_rgb(path, rgb, width, height);
     }
-    log::info("wrote {} image{} of {}×{}", in.count, in.count > 1 ? "s" : "", r, r);
+    log::info("wrote {} image{} of {}×{}", in.count, in.count > 1 ? "s" : "", width, height);
     return 0;
 }
 

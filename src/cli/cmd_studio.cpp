@@ -8,7 +8,6 @@
 #include <random>
 
 #include "cli/commands.h"
-#include "cli/studio_toolkit.h"
 #include "core/error.h"
 #include "features/stft.h"
 #include "studio/studio.h"
@@ -77,7 +76,7 @@ int run_studio(const Args& args) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    studio::Studio server(config, make_studio_toolkit());
+    studio::Studio server(config);
     server.start();
     fmt::print("bigganviz studio: {} (folder {})\n", server.address(), config.dir.string());
     std::fflush(stdout);

@@ -62,6 +62,7 @@ const std::vector<Command>& commands() {
           "start",
           "choreography",
           "pulse",
+          "offbeat",
           "pulse_decay",
           "motion",
           "class_smooth",
@@ -91,7 +92,7 @@ const std::vector<Command>& commands() {
         {"generate",
          "images from the generator for given noise/class vectors, or for classes",
          {"weights", "model", "noise", "class_vector", "classes", "count", "seed", "truncation",
-          "out", "threads", "precision", "verbose", "quiet", "help"},
+          "out", "aspect", "widen", "threads", "precision", "verbose", "quiet", "help"},
          run_generate},
         {.name = "studio",
          .summary = "a web page on this machine to try songs, classes and looks, preview, and "

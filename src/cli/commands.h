@@ -32,9 +32,6 @@ int run_models(const Args& args);
 int run_generate(const Args& args);
 int run_studio(const Args& args);
 
-// The render a checked command line asks for, contradictions refused in the command line's words
-// (what run_render runs; the studio reads its JSON options through it too).
-render::RenderOptions render_options_from_args(const Args& args);
 // The command named `name` (an internal error if there is none).
 const Command& command_named(std::string_view name);
 

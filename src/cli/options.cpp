@@ -3,12 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
 #include "core/error.h"
+#include "render/options.h"
 
 namespace bgv::cli {
+
+using render::OptionDef;
+using render::OptionType;
+using render::OptionValue;
 
 namespace {
 
@@ -20,118 +26,31 @@ std::string normalise_spelling(std::string_view token) {
     return text;
 }
 
-std::string main_spelling(const OptionSpec& spec) {
-    return spec.spellings.back();
-}
-
-std::string format_number(double value) {
-    if (std::isinf(value))
-        return value > 0 ? "inf" : "-inf";
-    return fmt::format("{:g}", value);
-}
-
-std::string allowed_text(const OptionSpec& spec) {
-    if (spec.kind == ValueKind::choice) {
-        std::string text = "one of ";
-        for (std::size_t i = 0; i < spec.choices.size(); ++i) {
-            text += (i ? ", " : "") + spec.choices[i];
-        }
-        return text;
-    }
-    std::string text;
-    const bool integral = spec.kind == ValueKind::integer || spec.kind == ValueKind::integer_list;
-    const bool bounded = std::isfinite(spec.min) || std::isfinite(spec.max);
-    if (bounded) {
-        text = fmt::format("{} {}–{}", integral ? "an integer" : "a number",
-                           format_number(spec.min), format_number(spec.max));
-    } else {
-        text = integral ? "an integer" : "a number";
-    }
-    if (spec.multiple_of > 0)
-        text += fmt::format(", a multiple of {}", spec.multiple_of);
-    return text;
-}
-
-std::optional<double> parse_number(std::string_view text) {
+bool is_number(std::string_view text) {
     double value = 0;
     const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end || !std::isfinite(value))
-        return std::nullopt;
-    return value;
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    return ec == std::errc() && ptr == end;
 }
 
-std::optional<std::int64_t> parse_integer(std::string_view text) {
-    std::int64_t value = 0;
-    const auto* end = text.data() + text.size();
-    auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc() || ptr != end)
-        return std::nullopt;
-    return value;
+// No option is spelled with a digit after its dash: "-1/2" (--shard) and "-3" are values.
+bool looks_like_flag(const std::string& token) {
+    return token.size() > 1 && token[0] == '-' &&
+           !std::isdigit(static_cast<unsigned char>(token[1])) && !is_number(token);
 }
 
-void check_value(const OptionSpec& spec, const std::string& flag, const std::string& value) {
-    auto reject = [&] {
-        fail_usage("{} {}: not allowed, expected {}", flag, value, allowed_text(spec));
-    };
-    switch (spec.kind) {
-        case ValueKind::flag:
-        case ValueKind::text:
-            if (value.empty())
-                fail_usage("{}: expected a value, got an empty string", flag);
-            return;
-        case ValueKind::choice:
-            if (std::find(spec.choices.begin(), spec.choices.end(), value) == spec.choices.end()) {
-                reject();
-            }
-            return;
-        case ValueKind::integer:
-        case ValueKind::integer_list: {
-            const auto parsed = parse_integer(value);
-            if (!parsed)
-                reject();
-            const auto v = static_cast<double>(*parsed);
-            if (v < spec.min || v > spec.max)
-                reject();
-            if (spec.multiple_of > 0 && *parsed % spec.multiple_of != 0)
-                reject();
-            return;
-        }
-        case ValueKind::number:
-        case ValueKind::number_list: {
-            const auto parsed = parse_number(value);
-            if (!parsed || *parsed < spec.min || *parsed > spec.max)
-                reject();
-            return;
-        }
-    }
-}
-
-const OptionSpec* find_by_spelling(const std::string& spelling,
-                                   std::span<const std::string> accepted) {
+const OptionDef* find_by_spelling(const std::string& spelling,
+                                  std::span<const std::string> accepted) {
     for (const auto& key : accepted) {
-        const OptionSpec& spec = option_spec(key);
-        for (const auto& s : spec.spellings) {
+        for (const auto& s : option_spellings(key)) {
             if (normalise_spelling(s) == spelling)
-                return &spec;
+                return &option_def(key);
         }
     }
     return nullptr;
 }
 
-bool looks_like_flag(const std::string& token) {
-    return token.size() > 1 && token[0] == '-' && !parse_number(token).has_value();
-}
-
 }  // namespace
-
-const OptionSpec& option_spec(std::string_view key) {
-    for (const auto& spec : option_table()) {
-        if (spec.key == key)
-            return spec;
-    }
-    throw Error(fmt::format("internal: no option named '{}'", key));
-}
 
 Args parse_args(std::span<const std::string> arguments, std::span<const std::string> accepted,
                 std::string_view command, bool accepts_words) {
@@ -142,125 +61,104 @@ Args parse_args(std::span<const std::string> arguments, std::span<const std::str
             args.add_word(token);
             continue;
         }
-        if (!looks_like_flag(token)) {
+        if (!looks_like_flag(token))
             fail_usage("unexpected argument '{}' (see `bigganviz {} --help`)", token, command);
-        }
         std::string spelling = normalise_spelling(token);
         std::optional<std::string> inline_value;
         if (const auto eq = spelling.find('='); eq != std::string::npos && spelling[1] == '-') {
             inline_value = token.substr(eq + 1);
             spelling.resize(eq);
         }
-        const OptionSpec* spec = find_by_spelling(spelling, accepted);
-        if (spec == nullptr) {
+        const OptionDef* def = find_by_spelling(spelling, accepted);
+        if (def == nullptr)
             fail_usage("unknown option '{}' for `bigganviz {}` (see --help)", token, command);
+        std::vector<std::string> words;
+        if (inline_value) {
+            words.push_back(*inline_value);
+        } else if (def->type == OptionType::integer_list) {
+            while (i + 1 < arguments.size() && !looks_like_flag(arguments[i + 1]))
+                words.push_back(arguments[++i]);
+        } else if (def->type != OptionType::flag && i + 1 < arguments.size() &&
+                   !looks_like_flag(arguments[i + 1])) {
+            words.push_back(arguments[++i]);
         }
-        const std::string flag = spelling;
-        std::vector<std::string> values;
-        if (spec->kind == ValueKind::flag) {
-            if (inline_value)
-                fail_usage("{} takes no value", flag);
-            values.push_back("1");
-        } else if (inline_value) {
-            values.push_back(*inline_value);
-        } else if (spec->kind == ValueKind::integer_list || spec->kind == ValueKind::number_list) {
-            while (i + 1 < arguments.size() && !looks_like_flag(arguments[i + 1])) {
-                values.push_back(arguments[++i]);
-            }
-        } else if (i + 1 < arguments.size() && !looks_like_flag(arguments[i + 1])) {
-            values.push_back(arguments[++i]);
-        }
-        if (values.empty()) {
-            fail_usage("{}: expected a value ({})", flag,
-                       spec->kind == ValueKind::text ? spec->metavar : allowed_text(*spec));
-        }
-        for (const auto& value : values)
-            check_value(*spec, flag, value);
-        if (args.has(spec->key))
-            fail_usage("{} given twice", flag);
-        args.set(spec->key, std::move(values));
+        if (args.has(def->name))
+            fail_usage("{} given twice", spelling);
+        args.set(def->name, render::option_from_words(*def, words, spelling));
     }
     return args;
 }
 
-std::vector<std::string> Args::values_or_default(std::string_view key) const {
-    if (auto it = values_.find(std::string(key)); it != values_.end())
+OptionValue Args::value_or_default(std::string_view key) const {
+    if (const auto it = values_.find(key); it != values_.end())
         return it->second;
-    const OptionSpec& spec = option_spec(key);
-    if (spec.default_text.empty() || spec.kind == ValueKind::text) {
-        fail_usage("{} is required", main_spelling(spec));
+    const OptionDef& def = option_def(key);
+    if (def.type == OptionType::flag)
+        return false;
+    if (def.default_text.empty() || def.type == OptionType::text)
+        fail_usage("{} is required", option_spellings(key).back());
+    std::vector<std::string> words;
+    if (def.type == OptionType::integer_list) {
+        for (auto begin = def.default_text.begin(); begin != def.default_text.end();) {
+            const auto end = std::find(begin, def.default_text.end(), ' ');
+            words.emplace_back(begin, end);
+            begin = end == def.default_text.end() ? end : end + 1;
+        }
+    } else {
+        words.push_back(def.default_text);
     }
-    return {spec.default_text};
+    return render::option_from_words(def, words, option_spellings(key).back());
 }
 
 bool Args::flag(std::string_view key) const {
-    return has(key);
+    return std::get<bool>(value_or_default(key));
 }
 
 std::int64_t Args::integer(std::string_view key) const {
-    const auto values = values_or_default(key);
-    return *parse_integer(values.front());
+    return std::get<std::int64_t>(value_or_default(key));
 }
 
 double Args::number(std::string_view key) const {
-    const auto values = values_or_default(key);
-    return *parse_number(values.front());
+    return std::get<double>(value_or_default(key));
 }
 
 std::string Args::text(std::string_view key) const {
-    return values_or_default(key).front();
+    return std::get<std::string>(value_or_default(key));
 }
 
 std::optional<std::string> Args::optional_text(std::string_view key) const {
     if (!has(key))
         return std::nullopt;
-    return raw(key).front();
-}
-
-const std::vector<std::string>& Args::raw(std::string_view key) const {
-    auto it = values_.find(std::string(key));
-    if (it == values_.end())
-        fail_usage("{} is required", main_spelling(option_spec(key)));
-    return it->second;
+    return text(key);
 }
 
 std::vector<std::int64_t> Args::integers(std::string_view key) const {
-    std::vector<std::int64_t> out;
-    for (const auto& v : values_or_default(key))
-        out.push_back(*parse_integer(v));
-    return out;
+    return std::get<std::vector<std::int64_t>>(value_or_default(key));
 }
 
-std::vector<double> Args::numbers(std::string_view key) const {
-    std::vector<double> out;
-    for (const auto& v : values_or_default(key))
-        out.push_back(*parse_number(v));
-    return out;
-}
-
-std::optional<FrameRate> frame_rate_option(const Args& args) {
-    if (!args.has("fps"))
-        return std::nullopt;
-    if (args.has("frame_length"))
-        fail_usage("-fl/--frame_length and --fps both set the frame rate: give one of them");
-    return parse_frame_rate(args.raw("fps").front());
+render::OptionValues render_values(const Args& args) {
+    render::OptionValues values;
+    for (const auto& [key, value] : args.values()) {
+        if (render::find_render_option(key) != nullptr)
+            values.emplace(key, value);
+    }
+    return values;
 }
 
 namespace {
-std::string help_line(const OptionSpec& spec) {
-    std::string names;
-    for (const auto& s : spec.spellings)
-        names += (names.empty() ? "" : ", ") + s;
-    if (spec.kind != ValueKind::flag) {
-        names += " " + spec.metavar;
-        if (spec.kind == ValueKind::integer_list || spec.kind == ValueKind::number_list)
+std::string help_line(const OptionDef& def) {
+    const auto spellings = option_spellings(def.name);
+    std::string names = fmt::format("{}", fmt::join(spellings, ", "));
+    if (def.type != OptionType::flag) {
+        names += " " + def.metavar;
+        if (def.type == OptionType::integer_list)
             names += " ...";
     }
-    std::string details = spec.help;
-    if (!spec.default_text.empty())
-        details += fmt::format(" [default: {}]", spec.default_text);
-    if (spec.kind != ValueKind::flag && spec.kind != ValueKind::text)
-        details += fmt::format(" [{}]", allowed_text(spec));
+    std::string details = def.help;
+    if (!def.default_text.empty())
+        details += fmt::format(" [default: {}]", def.default_text);
+    if (def.type != OptionType::flag && def.type != OptionType::text)
+        details += fmt::format(" [{}]", render::allowed_values(def));
     return fmt::format("  {:<32} {}\n", names, details);
 }
 }  // namespace
@@ -272,8 +170,8 @@ std::string help_text(std::string_view command, std::string_view summary,
     // The original tool's flags first, as its users know them, then bigganviz's own.
     std::string original, own;
     for (const auto& key : accepted) {
-        const OptionSpec& spec = option_spec(key);
-        (spec.original_tool ? original : own) += help_line(spec);
+        const OptionDef& def = option_def(key);
+        (def.original_tool ? original : own) += help_line(def);
     }
     if (!original.empty()) {
         text += "\noptions of the original tool (same spellings and defaults):\n" + original;

@@ -5,8 +5,10 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
+#include "core/assert.h"
 #include "core/error.h"
 
 namespace bgv {
@@ -25,6 +27,17 @@ int FrameRate::whole_hop(int sample_rate) const {
 
 std::string FrameRate::text() const {
     return den == 1 ? fmt::format("{}", num) : fmt::format("{}/{}", num, den);
+}
+
+std::int64_t frame_count(std::int64_t samples, int sample_rate, FrameRate rate,
+                         FrameCounting counting) {
+    BGV_ASSERT(samples >= 0 && rate.num > 0 && rate.den > 0 && sample_rate > 0 &&
+                   samples < std::numeric_limits<std::int64_t>::max() / rate.num / 2,
+               "{} samples at {}/{} frames per second", samples, rate.num, rate.den);
+    const std::int64_t numerator = samples * rate.num;
+    const std::int64_t denominator = static_cast<std::int64_t>(sample_rate) * rate.den;
+    return counting == FrameCounting::video ? (numerator + denominator - 1) / denominator
+                                            : 1 + numerator / denominator;
 }
 
 FrameRate parse_frame_rate(std::string_view text) {

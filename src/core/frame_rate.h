@@ -19,6 +19,20 @@ struct FrameRate {
     bool operator==(const FrameRate&) const = default;
 };
 
+// The two ways the program counts the frames of `samples` samples at `sample_rate`, frame i
+// starting at i·den/num seconds.
+enum class FrameCounting {
+    // The frames that start before the samples end, ceil(samples·num / (sample_rate·den)): what a
+    // video of the samples shows (its last frame may run past the end by less than one frame).
+    video,
+    // Also a frame starting exactly at the end, 1 + floor(samples·num / (sample_rate·den)):
+    // librosa's count of centred frames (1 + samples / hop at a whole hop), the features' count.
+    analysis
+};
+// The one place that counts frames at a rate. Exact in integers for any fraction.
+std::int64_t frame_count(std::int64_t samples, int sample_rate, FrameRate rate,
+                         FrameCounting counting);
+
 // --fps: 23.976, 29.97, 47.952, 59.94 and 119.88 are the NTSC rates (24000/1001 ...); any other
 // number is taken exactly to three decimals (12.5 = 25/2). Throws UsageError outside 1–120.
 FrameRate parse_frame_rate(std::string_view text);

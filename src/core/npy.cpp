@@ -17,13 +17,6 @@ static_assert(std::endian::native == std::endian::little, "bigganviz assumes a l
 
 constexpr char kMagic[] = "\x93NUMPY";
 
-struct Header {
-    std::string dtype;  // e.g. "<f4"
-    bool fortran_order = false;
-    std::vector<std::int64_t> shape;
-    std::size_t data_offset = 0;
-};
-
 // Bounds that no real array reaches but that keep every product below 2^63.
 constexpr std::size_t kMaxHeaderBytes = 1 << 20;
 constexpr std::size_t kMaxDimensions = 32;  // NumPy's own limit (NPY_MAXDIMS)
@@ -36,8 +29,8 @@ class HeaderParser {
   public:
     HeaderParser(std::string_view text, std::string_view name) : text_(text), name_(name) {}
 
-    Header parse() {
-        Header header;
+    NpyHeader parse() {
+        NpyHeader header;
         bool seen_descr = false, seen_order = false, seen_shape = false;
         expect('{');
         while (!accept('}')) {
@@ -136,7 +129,9 @@ class HeaderParser {
     std::size_t pos_ = 0;
 };
 
-Header parse_header(std::span<const std::byte> bytes, std::string_view name) {
+}  // namespace
+
+NpyHeader parse_npy_header(std::span<const std::byte> bytes, std::string_view name) {
     if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0) {
         fail("{}: not a .npy file (no \\x93NUMPY magic)", name);
     }
@@ -160,20 +155,98 @@ Header parse_header(std::span<const std::byte> bytes, std::string_view name) {
     if (bytes.size() < prefix + header_len)
         fail("{}: truncated .npy header", name);
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()) + prefix, header_len);
-    Header header = HeaderParser(text, name).parse();
+    NpyHeader header = HeaderParser(text, name).parse();
     header.data_offset = prefix + header_len;
     return header;
 }
 
-template <typename Source, typename T>
-void convert(const std::byte* raw, std::size_t count, std::vector<T>& out) {
-    out.resize(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        Source value;
-        std::memcpy(&value, raw + i * sizeof(Source), sizeof(Source));
-        out[i] = static_cast<T>(value);
+std::size_t npy_item_size(const NpyHeader& header, std::string_view name) {
+    const std::string& d = header.dtype;
+    if (d.size() < 3 || (d[0] != '<' && d[0] != '|' && d[0] != '=')) {
+        fail("{}: unsupported dtype '{}' (expected little-endian numbers)", name, d);
     }
+    const std::string kind = d.substr(1);
+    if (kind == "f4" || kind == "i4" || kind == "u4")
+        return 4;
+    if (kind == "f8" || kind == "i8" || kind == "u8")
+        return 8;
+    if (kind == "i2" || kind == "u2")
+        return 2;
+    if (kind == "i1" || kind == "u1" || kind == "b1")
+        return 1;
+    fail("{}: unsupported dtype '{}'", name, d);
 }
+
+std::uint64_t npy_value_count(const NpyHeader& header, std::string_view name) {
+    // Each dimension is at most 2^62, so one overflow check per step finds any product beyond
+    // what a file could hold.
+    std::uint64_t count = 1;
+    for (const auto dim : header.shape) {
+        if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(dim), &count))
+            fail("{}: shape {} holds more values than any file can", name,
+                 shape_string(header.shape));
+    }
+    std::uint64_t bytes = 0;
+    if (__builtin_mul_overflow(count, npy_item_size(header, name), &bytes))
+        fail("{}: shape {} holds more bytes than any file can", name, shape_string(header.shape));
+    return count;
+}
+
+namespace {
+// Values of numpy kind `kind` ("f4", "i8", ...) converted to T.
+template <typename T>
+void convert_values(std::string_view kind, const std::byte* raw, std::size_t count, T* out) {
+    const auto convert = [&]<typename Source>(Source) {
+        for (std::size_t i = 0; i < count; ++i) {
+            Source value;
+            std::memcpy(&value, raw + i * sizeof(Source), sizeof(Source));
+            out[i] = static_cast<T>(value);
+        }
+    };
+    if (kind == "f4")
+        convert(float{});
+    else if (kind == "f8")
+        convert(double{});
+    else if (kind == "i8")
+        convert(std::int64_t{});
+    else if (kind == "u8")
+        convert(std::uint64_t{});
+    else if (kind == "i4")
+        convert(std::int32_t{});
+    else if (kind == "u4")
+        convert(std::uint32_t{});
+    else if (kind == "i2")
+        convert(std::int16_t{});
+    else if (kind == "u2")
+        convert(std::uint16_t{});
+    else if (kind == "i1")
+        convert(std::int8_t{});
+    else
+        convert(std::uint8_t{});
+}
+}  // namespace
+
+void convert_npy_values(const NpyHeader& header, const std::byte* raw, std::size_t count,
+                        double* out) {
+    convert_values(std::string_view(header.dtype).substr(1), raw, count, out);
+}
+
+std::string npy_header_bytes(const char* dtype, const std::vector<std::int64_t>& shape) {
+    std::string dict = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}",
+                                   dtype, shape_string(shape));
+    // Pad so that the data starts on a 64-byte boundary, ending the header with a newline.
+    const std::size_t unpadded = 10 + dict.size() + 1;
+    dict.append((64 - unpadded % 64) % 64, ' ');
+    dict.push_back('\n');
+    std::string header(kMagic, 6);
+    header.push_back('\x01');
+    header.push_back('\x00');
+    header.push_back(static_cast<char>(dict.size() & 0xff));
+    header.push_back(static_cast<char>(dict.size() >> 8));
+    return header + dict;
+}
+
+namespace {
 
 // Values stored with the first index varying fastest (numpy's fortran_order), reordered to C order.
 template <typename T>
@@ -204,64 +277,19 @@ std::vector<T> to_c_order(const std::vector<T>& fortran, const std::vector<std::
 
 template <typename T>
 NpyArray<T> parse_npy(std::span<const std::byte> bytes, std::string_view name) {
-    const Header header = parse_header(bytes, name);
-
-    const std::string& d = header.dtype;
-    if (d.size() < 3 || (d[0] != '<' && d[0] != '|' && d[0] != '=')) {
-        fail("{}: unsupported dtype '{}' (expected little-endian numbers)", name, d);
-    }
-    const std::string kind = d.substr(1);
-    std::size_t item = 0;
-    if (kind == "f4" || kind == "i4" || kind == "u4")
-        item = 4;
-    else if (kind == "f8" || kind == "i8" || kind == "u8")
-        item = 8;
-    else if (kind == "i2" || kind == "u2")
-        item = 2;
-    else if (kind == "i1" || kind == "u1" || kind == "b1")
-        item = 1;
-    else
-        fail("{}: unsupported dtype '{}'", name, d);
-
-    // Each dimension is at most 2^62, so one overflow check per step finds any product beyond
-    // what a file could hold.
+    const NpyHeader header = parse_npy_header(bytes, name);
+    const std::size_t item = npy_item_size(header, name);
+    const std::uint64_t count = npy_value_count(header, name);
     const std::size_t available = bytes.size() - header.data_offset;
-    std::uint64_t count = 1;
-    for (const auto dim : header.shape) {
-        if (__builtin_mul_overflow(count, static_cast<std::uint64_t>(dim), &count))
-            fail("{}: shape {} holds more values than any file can", name,
-                 shape_string(header.shape));
-    }
-    std::uint64_t needed = 0;
-    if (__builtin_mul_overflow(count, item, &needed))
-        fail("{}: shape {} holds more bytes than any file can", name, shape_string(header.shape));
-    if (needed > available) {
+    if (count * item > available) {
         fail("{}: truncated: shape {} needs {} bytes of data, file has {}", name,
-             shape_string(header.shape), needed, available);
+             shape_string(header.shape), count * item, available);
     }
     NpyArray<T> array;
     array.shape = header.shape;
-    const std::byte* raw = bytes.data() + header.data_offset;
-    if (kind == "f4")
-        convert<float>(raw, count, array.data);
-    else if (kind == "f8")
-        convert<double>(raw, count, array.data);
-    else if (kind == "i8")
-        convert<std::int64_t>(raw, count, array.data);
-    else if (kind == "u8")
-        convert<std::uint64_t>(raw, count, array.data);
-    else if (kind == "i4")
-        convert<std::int32_t>(raw, count, array.data);
-    else if (kind == "u4")
-        convert<std::uint32_t>(raw, count, array.data);
-    else if (kind == "i2")
-        convert<std::int16_t>(raw, count, array.data);
-    else if (kind == "u2")
-        convert<std::uint16_t>(raw, count, array.data);
-    else if (kind == "i1")
-        convert<std::int8_t>(raw, count, array.data);
-    else
-        convert<std::uint8_t>(raw, count, array.data);
+    array.data.resize(count);
+    convert_values(std::string_view(header.dtype).substr(1), bytes.data() + header.data_offset,
+                   count, array.data.data());
     if (header.fortran_order)
         array.data = to_c_order(array.data, header.shape);
     return array;
@@ -283,21 +311,8 @@ void write_npy_impl(const std::filesystem::path& path, std::span<const T> values
         fail("{}: shape {} holds {} values, got {}", path.string(), shape_string(shape), count,
              values.size());
     }
-    std::string dict = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}",
-                                   dtype, shape_string(shape));
-    // Pad so that the data starts on a 64-byte boundary, ending the header with a newline.
-    const std::size_t unpadded = 10 + dict.size() + 1;
-    dict.append((64 - unpadded % 64) % 64, ' ');
-    dict.push_back('\n');
-    std::string header(kMagic, 6);
-    header.push_back('\x01');
-    header.push_back('\x00');
-    header.push_back(static_cast<char>(dict.size() & 0xff));
-    header.push_back(static_cast<char>(dict.size() >> 8));
-    header += dict;
-
     AtomicFile file(path);
-    file.write(header);
+    file.write(npy_header_bytes(dtype, shape));
     file.write(std::as_bytes(values));
     file.commit();
 }

@@ -1,7 +1,6 @@
 #include "farm/launch.h"
 
 #include <sched.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -9,6 +8,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/host.h"
 #include "core/log.h"
 #ifdef BGV_HAVE_MPI
 #include "farm/mpi_world.h"
@@ -186,13 +186,6 @@ int default_threads(const Launch& launch) {
     CPU_ZERO(&set);
     const int bound = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : machine;
     return default_threads(launch, bound, machine);
-}
-
-std::string host_name() {
-    char name[256] = {};
-    if (::gethostname(name, sizeof name - 1) != 0)
-        return "unknown";
-    return name;
 }
 
 }  // namespace bgv::farm

@@ -61,7 +61,4 @@ int default_threads(const Launch& launch, int bound_cores, int machine_cores);
 // default_threads for this process on this machine.
 int default_threads(const Launch& launch);
 
-// This machine's name.
-std::string host_name();
-
 }  // namespace bgv::farm

@@ -1,19 +1,12 @@
 #include "farm/piece_claims.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "core/assert.h"
 #include "core/error.h"
 #include "core/file.h"
-#include "farm/lock_file.h"
 
 namespace bgv::farm {
 
@@ -31,10 +24,7 @@ PieceClaims::PieceClaims(fs::path dir, std::int64_t pieces,
         fail("{}: cannot make the folder of piece claims: {}", dir_.string(), error.message());
 }
 
-PieceClaims::~PieceClaims() {
-    for (const auto& [piece, fd] : held_)
-        ::close(fd);  // releases the flock
-}
+PieceClaims::~PieceClaims() = default;  // releases the claims' locks
 
 bool PieceClaims::held_here(std::int64_t piece) const {
     std::lock_guard lock(mutex_);
@@ -53,8 +43,17 @@ void PieceClaims::finish(std::int64_t piece, const std::string& host, const std:
         fail("{}: the finished piece is missing: {}", path.string(), error.message());
     write_file_atomic(report_path(piece),
                       report_json({piece, host, worker, seconds, bytes}) + "\n");
-    ::close(held->second);
     held_.erase(held);
+}
+
+void PieceClaims::adopt(std::int64_t piece, const std::string& host, const std::string& worker) {
+    std::lock_guard lock(mutex_);
+    const fs::path path = piece_path_(piece);
+    std::error_code error;
+    const auto bytes = fs::file_size(path, error);
+    if (error)
+        fail("{}: the piece to adopt is missing: {}", path.string(), error.message());
+    write_file_atomic(report_path(piece), report_json({piece, host, worker, 0.0, bytes}) + "\n");
 }
 
 void PieceClaims::forget_finished() {
@@ -64,10 +63,7 @@ void PieceClaims::forget_finished() {
 
 void PieceClaims::release(std::int64_t piece) {
     std::lock_guard lock(mutex_);
-    if (const auto held = held_.find(piece); held != held_.end()) {
-        ::close(held->second);
-        held_.erase(held);
-    }
+    held_.erase(piece);
 }
 
 fs::path PieceClaims::lock_path(std::int64_t piece) const {
@@ -113,39 +109,25 @@ std::vector<std::optional<PieceReport>> PieceClaims::reports() const {
     return all;
 }
 
-int PieceClaims::lock(std::int64_t piece, bool wait) {
-    const fs::path path = lock_path(piece);
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        if (errno == ENOENT) {  // the folder is gone: the render ended elsewhere
-            gone_ = true;
-            return -1;
-        }
-        fail("{}: cannot open the piece's lock: {}", path.string(), std::strerror(errno));
+std::optional<FileLock> PieceClaims::lock(std::int64_t piece, bool wait) {
+    FileLock::Options options{.wait = wait, .when_moved = FileLock::WhenMoved::give_up};
+    if (wait_observer_) {
+        options.on_wait = [&](const std::optional<LockHolder>& holder) {
+            wait_observer_(piece, holder);
+        };
     }
-    while (::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-        if (errno == EINTR)
-            continue;
-        const int error = errno;
-        ::close(fd);
-        if (error == EWOULDBLOCK)
-            return -1;
-        fail("{}: cannot lock the piece (the shared folder needs working flock or POSIX locks): {}",
-             path.string(), std::strerror(error));
-    }
-    if (!still_at(fd, path)) {
-        ::close(fd);
+    auto lock = FileLock::take(lock_path(piece), options);
+    // A wait ends without the lock only when the folder went away or was replaced meanwhile (the
+    // render ended, or started afresh, elsewhere); a look without waiting also when another holds
+    // the piece, and then its lock file is still there.
+    if (!lock && (wait || !fs::exists(lock_path(piece))))
         gone_ = true;
-        return -1;
-    }
-    return fd;
+    return lock;
 }
 
-bool PieceClaims::take(std::int64_t piece, int fd) {
-    if (finished(piece)) {  // finished between our look and our lock
-        ::close(fd);
+bool PieceClaims::take(std::int64_t piece, FileLock claim) {
+    if (finished(piece))  // finished between our look and our lock
         return false;
-    }
     // Whatever a dead holder left of this piece (its temporary file, a piece without a report) is
     // not trusted: the piece is made again.
     const fs::path path = piece_path_(piece);
@@ -154,7 +136,7 @@ bool PieceClaims::take(std::int64_t piece, int fd) {
     fs::remove(path, ignored);
     fs::remove(report_path(piece), ignored);
     std::lock_guard lock(mutex_);
-    held_.emplace(piece, fd);
+    held_.emplace(piece, std::move(claim));
     return true;
 }
 
@@ -169,18 +151,18 @@ std::optional<std::int64_t> PieceClaims::claim_next() {
                 seen_finished_[static_cast<std::size_t>(p)] = true;
                 continue;
             }
-            const int fd = lock(p, false);
-            if (fd >= 0 && take(p, fd))
+            auto claim = lock(p, false);
+            if (claim && take(p, std::move(*claim)))
                 return p;
-            if (fd < 0 && !held_elsewhere)
+            if (!claim && !held_elsewhere)
                 held_elsewhere = p;
         }
         if (!held_elsewhere || gone_)
             return std::nullopt;
         // Every piece left is in other hands: sleep in the first one's lock. It comes back when
         // its holder finished it (look again) or died (take it over).
-        const int fd = lock(*held_elsewhere, true);
-        if (fd >= 0 && take(*held_elsewhere, fd))
+        auto claim = lock(*held_elsewhere, true);
+        if (claim && take(*held_elsewhere, std::move(*claim)))
             return *held_elsewhere;
     }
     return std::nullopt;

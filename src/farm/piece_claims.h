@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/file_lock.h"
+
 namespace bgv::farm {
 
 struct PieceReport {
@@ -45,8 +47,17 @@ class PieceClaims {
     // The claimed piece is complete under its name: writes its report, then releases the claim.
     void finish(std::int64_t piece, const std::string& host, const std::string& worker,
                 double seconds);
+    // A piece complete under its name but without a report (its process died between the two)
+    // gets one, unclaimed. Only for a process alone on the folder: nobody else may be writing it.
+    void adopt(std::int64_t piece, const std::string& host, const std::string& worker);
     // Gives a claimed piece up unfinished (its render failed or was cancelled).
     void release(std::int64_t piece);
+    // `observer` runs on the claiming thread each time claim_next() is about to sleep in the lock
+    // of a piece that another process holds, with that holder's record when it wrote one: how a
+    // log line, or a test, learns that this process waits and for whom.
+    using WaitObserver =
+        std::function<void(std::int64_t piece, const std::optional<LockHolder>& holder)>;
+    void set_wait_observer(WaitObserver observer) { wait_observer_ = std::move(observer); }
     // claim_next() remembers the pieces it saw finished and does not look at them again (a long
     // render has hundreds of pieces on a networked filesystem); call this after removing a
     // finished piece that failed its proof.
@@ -64,20 +75,21 @@ class PieceClaims {
     std::filesystem::path lock_path(std::int64_t piece) const;
     std::filesystem::path report_path(std::int64_t piece) const;
     std::optional<PieceReport> read_report(std::int64_t piece) const;
-    // The piece's lock file opened and locked, or -1 when another holds it (not waiting) or the
-    // folder went away (gone_ is then set).
-    int lock(std::int64_t piece, bool wait);
-    // Keeps the lock `fd` as a claim on `piece` unless the piece was finished meanwhile.
-    bool take(std::int64_t piece, int fd);
+    // The piece's lock, or nothing when another holds it (not waiting) or the folder went away
+    // or was replaced (gone_ is then set).
+    std::optional<FileLock> lock(std::int64_t piece, bool wait);
+    // Keeps `lock` as a claim on `piece` unless the piece was finished meanwhile.
+    bool take(std::int64_t piece, FileLock lock);
     bool held_here(std::int64_t piece) const;
 
     std::filesystem::path dir_;
     std::int64_t pieces_;
     std::function<std::filesystem::path(std::int64_t)> piece_path_;
     mutable std::mutex mutex_;
-    std::map<std::int64_t, int> held_;  // piece -> its locked descriptor
-    std::vector<bool> seen_finished_;   // claim_next's memory of finished pieces
-    bool gone_ = false;                 // the folder went away: the job is over for this process
+    std::map<std::int64_t, FileLock> held_;  // piece -> its lock
+    std::vector<bool> seen_finished_;        // claim_next's memory of finished pieces
+    bool gone_ = false;  // the folder went away: the job is over for this process
+    WaitObserver wait_observer_;
 };
 
 // The report as JSON text and back (the render's record lists them).

@@ -16,10 +16,6 @@ int analysis_hop(const FrameRate& rate, int sample_rate) {
     return std::max(1, static_cast<int>(samples_per_frame / rate.num));
 }
 
-std::int64_t frames_at_rate(std::int64_t samples, int sample_rate, const FrameRate& rate) {
-    return 1 + samples * rate.num / (static_cast<std::int64_t>(sample_rate) * rate.den);
-}
-
 std::vector<float> interpolate_to_frame_times(std::span<const float> curves, int rows,
                                               std::int64_t frames_in, int hop_in, int sample_rate,
                                               const FrameRate& rate, std::int64_t frames_out) {
@@ -72,8 +68,8 @@ Features compute_features_at_rate(std::span<const float> samples, int sample_rat
     Features fine = compute_features(samples, sample_rate, hop);
     if (rate.whole_hop(sample_rate) > 0)
         return fine;
-    const std::int64_t frames =
-        frames_at_rate(static_cast<std::int64_t>(samples.size()), sample_rate, rate);
+    const std::int64_t frames = frame_count(static_cast<std::int64_t>(samples.size()), sample_rate,
+                                            rate, FrameCounting::analysis);
     Features out;
     out.sample_rate = sample_rate;
     out.hop = hop;
@@ -110,8 +106,8 @@ TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const F
         timed.onset_seconds.push_back(seconds(o));
     if (rate.whole_hop(kRate) > 0)
         return timed;
-    const std::int64_t frames =
-        frames_at_rate(static_cast<std::int64_t>(samples_22050.size()), kRate, rate);
+    const std::int64_t frames = frame_count(static_cast<std::int64_t>(samples_22050.size()), kRate,
+                                            rate, FrameCounting::analysis);
     const auto at_frames = [&](std::vector<float>& curve, int rows) {
         curve = interpolate_to_frame_times(curve, rows, r.frames, hop, kRate, rate, frames);
     };

@@ -17,19 +17,16 @@ namespace bgv::features {
 // whole, else floor of it (so that the computed frames are at least as dense as the video's).
 int analysis_hop(const FrameRate& rate, int sample_rate);
 
-// Frames at `rate` whose time lies within the samples: 1 + floor(samples·num / (sample_rate·den)),
-// librosa's 1 + samples / hop when the hop is whole.
-std::int64_t frames_at_rate(std::int64_t samples, int sample_rate, const FrameRate& rate);
-
 // `rows` curves of frames_in values each (row-major), value k at k·hop_in samples, linearly
 // interpolated to frames_out frames at i·den/num seconds (held at the last value past the end).
 std::vector<float> interpolate_to_frame_times(std::span<const float> curves, int rows,
                                               std::int64_t frames_in, int hop_in, int sample_rate,
                                               const FrameRate& rate, std::int64_t frames_out);
 
-// compute_features at the video's frames. For a fractional hop the mel power and the chroma are
-// interpolated (each chroma frame then scaled to a maximum of 1 again) and spec_mean, grad_mean
-// and chromasort are derived from them as at a whole hop. features.hop is the analysis hop.
+// compute_features at the video's frames (frame_count(..., FrameCounting::analysis) of them). For a
+// fractional hop the mel power and the chroma are interpolated (each chroma frame then scaled to a
+// maximum of 1 again) and spec_mean, grad_mean and chromasort are derived from them as at a whole
+// hop. features.hop is the analysis hop.
 Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
                                   const FrameRate& rate);
 

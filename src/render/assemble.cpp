@@ -14,12 +14,9 @@ namespace bgv::render {
 namespace fs = std::filesystem;
 
 void assemble_video(const RenderPlan& plan, const WorkFolder& work, const fs::path& output) {
-    const fs::path song = plan.record.at("song").get<std::string>();
-    const auto& duration = plan.record.at("duration");
     // The section the video shows (--start, -d): the soundtrack is cut as the features' audio was.
-    const audio::NativeAudio native = audio::decode_native(
-        song, duration.is_null() ? std::nullopt : std::optional(duration.get<double>()), true,
-        plan.record.value("start", 0.0));
+    const audio::NativeAudio native =
+        audio::decode_native(plan.song, plan.duration, true, plan.start);
     // The soundtrack stops with the last frame (it is at most one frame shorter than the video).
     const double seconds = seconds_at_frame(plan.frames, plan.frame_rate);
     const auto keep = std::min<std::size_t>(

@@ -1,6 +1,6 @@
-// render/farm_schedule: the PieceSchedule of a render shared among processes: each next piece is
-// claimed in the shared folder through farm/, each finished one reported with this process's host,
-// rank or task and the seconds it took.
+// render/farm_schedule: the PieceSchedule of every render, shared among processes or not (a
+// process alone is the case of one): each next piece is claimed in the work folder through farm/,
+// each finished one reported with this process's host, rank or task and the seconds it took.
 #pragma once
 
 #include <chrono>

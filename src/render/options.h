@@ -1,13 +1,16 @@
-// render/options: what a render is asked for (the song, the model, the choreography, batching),
-// free of command-line spellings, and the factory that makes its frame generator.
+// render/options: what a render is asked for, typed (the song, the model, the choreography,
+// batching), free of command-line spellings; the option table that the command line, the studio,
+// run.json, the run identity and live control all read; and the one check of a whole request.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "choreo/beat.h"
@@ -15,8 +18,13 @@
 #include "core/frame_rate.h"
 #include "farm/launch.h"
 #include "render/frame_generator.h"
+#include "render/option_schema.h"
+#include "text/class_selection.h"
 
 namespace bgv::render {
+
+enum class Choreography { seed, beat };
+enum class TextEncoding { sbert, doc2vec };  // doc2vec: the original's other choice, refused
 
 struct RenderOptions {
     std::filesystem::path song;
@@ -27,16 +35,17 @@ struct RenderOptions {
     double start = 0;                              // seconds: the section [start, start+duration)
     std::optional<FrameRate> fps;                  // --fps; else one frame per frame_length
 
-    std::string choreography = "seed";  // seed (the original's) | beat
-    choreo::Params choreo;              // the seed choreography's, and truncation for both
-    choreo::BeatParams beat;            // the beat choreography's (truncation: choreo's)
+    Choreography choreography = Choreography::seed;
+    choreo::Params choreo;    // the seed choreography's, and truncation for both
+    choreo::BeatParams beat;  // the beat choreography's (its truncation is choreo.truncation)
     int num_classes = 12;
     std::vector<int> classes;  // empty: random
     bool sort_by_power = false;
     bool use_last_vectors = false;
     bool use_last_classes = false;
-    std::optional<std::filesystem::path> lyrics;        // classes by meaning (text/)
-    std::string encoding_strategy = "random";           // best | random
+    std::optional<std::filesystem::path> lyrics;  // classes by meaning (text/)
+    TextEncoding encoding = TextEncoding::sbert;
+    text::SelectionStrategy encoding_strategy = text::SelectionStrategy::random;
     std::optional<std::filesystem::path> text_weights;  // MiniLM folder instead of the store
     std::optional<std::uint64_t> seed;                  // drawn, printed and recorded when absent
 
@@ -46,9 +55,50 @@ struct RenderOptions {
     int crf = 17;
     std::filesystem::path vectors_dir = "saved_vectors";
 
-    // The processes sharing this render (render/shared_render); one process by default.
+    // The processes sharing this render (render/render_loop); one process by default.
     farm::Launch launch;
+
+    // The beat choreography's parameters with the render's truncation.
+    choreo::BeatParams beat_params() const;
 };
+
+// One row of the option table: the option and how it reads and sets its RenderOptions field.
+struct RenderOption {
+    OptionDef def;
+    // The value, or nothing when the option is not set and has no default (duration, seed, ...).
+    std::function<std::optional<OptionValue>(const RenderOptions&)> get;
+    std::function<void(RenderOptions&, const OptionValue&)> set;
+};
+
+// Every render option, in --help order (the original tool's flags first).
+const std::vector<RenderOption>& render_option_table();
+// The row named `name`, or nothing.
+const RenderOption* find_render_option(std::string_view name);
+
+// The render `values` ask for (defaults for the rest), checked as a whole by check_options.
+// --classes without --num_classes sets the number of classes; --fps with --frame_length is a
+// UsageError (both set the frame rate).
+RenderOptions render_options_from(const OptionValues& values);
+// A client's options ({"resolution": 128, "classes": [207, 980]}) over `base` (the server's
+// choices: song, output, weights): only options whose row says `client`, each typed and checked
+// as option_from_json does; then the whole is checked.
+RenderOptions render_options_from_json(const nlohmann::json& options, RenderOptions base);
+
+// Options that contradict each other (two sources of classes, a class list of the wrong length,
+// doc2vec, beat parameters out of range): UsageError in one line naming the options. The one
+// check every way in (command line, studio, tests) goes through.
+void check_options(const RenderOptions& options);
+
+// Every option's value (null where unset), for records; with `identity_only`, only the options
+// that decide the pixels (OptionDef::identity).
+nlohmann::json options_json(const RenderOptions& options, bool identity_only = false);
+// The options that a client may set, as GET /api/options lists them.
+nlohmann::json client_options_json();
+// The command line that renders `options`, with the song named `song_name` (as a shell reads it:
+// quoted where needed), giving each option that differs from its default.
+std::string equivalent_command_line(const RenderOptions& options, const std::string& song_name);
+// A word quoted for a POSIX shell when it needs it.
+std::string shell_quoted(const std::string& word);
 
 // Makes the generator for a weights file or folder at a truncation.
 using GeneratorFactory = std::function<std::unique_ptr<FrameGenerator>(
@@ -57,9 +107,6 @@ using GeneratorFactory = std::function<std::unique_ptr<FrameGenerator>(
 // The output a render writes when none is given: output/<song stem>.mp4.
 std::filesystem::path default_output(const std::filesystem::path& song);
 
-// Options that contradict each other (two sources of classes, a class list of the wrong length,
-// batches or pieces of no frames): UsageError in words of the options, not of any command line.
-// The command line checks first with its own spellings; this guards every other caller.
-void check_options(const RenderOptions& options);
+std::string_view choreography_name(Choreography choreography);
 
 }  // namespace bgv::render

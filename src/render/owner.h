@@ -7,8 +7,11 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+
+#include "core/file_lock.h"
 
 namespace bgv::render {
 
@@ -37,11 +40,11 @@ class OutputOwner {
     bool joined() const { return joined_; }
 
   private:
-    OutputOwner(std::filesystem::path owner_file, int lock_fd, bool joined);
+    OutputOwner(std::filesystem::path owner_file, FileLock lock, bool joined);
     void keep_heartbeat();
 
     std::filesystem::path owner_file_;
-    int lock_fd_ = -1;
+    std::optional<FileLock> lock_;  // owner.lock, held shared while rendering
     bool joined_ = false;
     std::mutex mutex_;
     std::condition_variable stop_;

@@ -1,12 +1,9 @@
-// render/piece_schedule: which piece of the video a process renders next. The local schedule walks
-// the pieces a render still needs in order; farm/ supplies one that claims pieces in a shared
-// folder among processes.
+// render/piece_schedule: which piece of the video a process renders next (render/farm_schedule
+// claims them in the work folder; tests may bring their own).
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
-#include <vector>
 
 #include "render/piece_record.h"
 
@@ -24,25 +21,6 @@ class PieceSchedule {
     // Frames other processes sharing the render finished since this one began (for a progress
     // line that shows the whole job). Called on the encoding thread after every batch.
     virtual std::int64_t frames_done_elsewhere() { return 0; }
-};
-
-// The given pieces, in the given order, for one process.
-class LocalSchedule : public PieceSchedule {
-  public:
-    explicit LocalSchedule(std::vector<std::int64_t> pieces) : pieces_(std::move(pieces)) {}
-
-    std::optional<std::int64_t> next_piece() override {
-        std::lock_guard lock(mutex_);
-        if (next_ == pieces_.size())
-            return std::nullopt;
-        return pieces_[next_++];
-    }
-    void piece_done(std::int64_t, const PieceRecord&) override {}
-
-  private:
-    std::mutex mutex_;
-    std::vector<std::int64_t> pieces_;
-    std::size_t next_ = 0;
 };
 
 }  // namespace bgv::render

@@ -24,6 +24,7 @@ void generate_pieces(FrameGenerator& generator, const RenderPlan& plan, PieceSch
                      const RenderHooks& hooks, FrameQueue& queue) {
     const auto frame_bytes =
         static_cast<std::size_t>(generator.resolution()) * generator.resolution() * 3;
+    const PlanVectors vectors(plan.dir);
     std::vector<float> z, y;
     while (const auto piece = schedule.next_piece()) {
         const std::int64_t end = plan.piece_first_frame(*piece) + plan.piece_frames(*piece);
@@ -33,12 +34,7 @@ void generate_pieces(FrameGenerator& generator, const RenderPlan& plan, PieceSch
                 return;
             const int count =
                 static_cast<int>(std::min<std::int64_t>(plan.batch_size, end - first));
-            z.resize(static_cast<std::size_t>(count) * choreo::kNoiseSize);
-            y.resize(static_cast<std::size_t>(count) * choreo::kImageNetClasses);
-            std::copy_n(plan.vectors.noise.begin() + first * choreo::kNoiseSize, z.size(),
-                        z.begin());
-            std::copy_n(plan.vectors.classes.begin() + first * choreo::kImageNetClasses, y.size(),
-                        y.begin());
+            vectors.read(first, count, z, y);
             FrameBatch batch{*piece, first, count, std::vector<std::uint8_t>(count * frame_bytes)};
             with_context(fmt::format("generating frames {}-{}", first, first + count - 1),
                          [&] { generator.generate(z, y, count, batch.rgb); });
@@ -112,6 +108,7 @@ void render_pieces(FrameGenerator& generator, const RenderPlan& plan, const Work
                                        writing, plan.piece_first_frame(writing),
                                        plan.piece_frames(writing), plan.identity_digest);
                 schedule.piece_done(writing, record);
+                report_piece_finished(hooks, writing);
             }
             const std::int64_t job_done = frames_done + schedule.frames_done_elsewhere();
             progress.update(job_done);

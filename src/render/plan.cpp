@@ -6,17 +6,21 @@
 #include <limits>
 
 #include "audio/load.h"
+#include "choreo/beat.h"
+#include "choreo/beat_stepper.h"
+#include "choreo/checks.h"
 #include "choreo/classes.h"
+#include "choreo/seed_stepper.h"
 #include "core/assert.h"
 #include "core/error.h"
 #include "core/file.h"
 #include "core/log.h"
-#include "core/npy.h"
 #include "core/random.h"
 #include "features/chroma.h"
 #include "features/frame_times.h"
 #include "render/identity.h"
 #include "render/saved_vectors.h"
+#include "render/text_model.h"
 #include "runtime/engine.h"
 #include "store/model_table.h"
 #include "store/sha256.h"
@@ -30,16 +34,15 @@ using nlohmann::json;
 
 namespace {
 using features::kSampleRate;
-constexpr int kPlanFormat = 2;
-constexpr const char* kTextModel = "all-MiniLM-L6-v2";
+constexpr int kPlanFormat = 3;
 constexpr const char* kPlanFile = "plan.json";
 constexpr const char* kPlanNoiseFile = "plan_noise.npy";
 constexpr const char* kPlanClassesFile = "plan_classes.npy";
+constexpr std::int64_t kDigestRows = 4096;  // rows hashed at a time
 
 // The features the chosen choreography follows, at the video's frame times: the seed's (mel power
 // and chroma), or the rhythm for the beat choreography.
 struct Song {
-    std::string sha256;
     std::int64_t samples = 0;
     std::int64_t frames = 0;
     features::Features features;
@@ -52,12 +55,11 @@ Song analyse_song(const RenderOptions& o, FrameRate rate) {
     Song song;
     const audio::Pcm pcm = audio::load_mono(o.song, kSampleRate, o.duration, o.start);
     return with_context(o.song.string(), [&] {
-        song.sha256 = store::sha256_file(o.song);
         song.samples = static_cast<std::int64_t>(pcm.samples.size());
         if (song.samples == 0)
             fail("holds no audio samples");
-        song.frames = frames_covering(song.samples, kSampleRate, rate);
-        if (o.choreography == "beat") {
+        song.frames = frame_count(song.samples, kSampleRate, rate, FrameCounting::video);
+        if (o.choreography == Choreography::beat) {
             song.rhythm = features::compute_rhythm_at_rate(pcm.samples, rate);
             const auto& r = song.rhythm.rhythm;
             song.chromasort = features::chroma_order({r.frames, r.chroma_h, 0.0});
@@ -69,36 +71,81 @@ Song analyse_song(const RenderOptions& o, FrameRate rate) {
     });
 }
 
-choreo::Vectors choreograph(const RenderOptions& o, const Song& song, FrameRate rate,
-                            std::span<const int> classes, std::uint64_t seed,
-                            std::span<const choreo::ClassCue> cues) {
-    if (o.choreography == "beat") {
+// Writes the first `frames` vectors a stepper gives into the plan's two files (the seed's
+// choreography gives one more than there are frames, as the original's).
+class PlanWriter : public choreo::VectorSink {
+  public:
+    PlanWriter(const fs::path& noise, const fs::path& classes, std::int64_t frames)
+        : noise_(noise, frames, choreo::kNoiseSize),
+          classes_(classes, frames, choreo::kImageNetClasses),
+          frames_(frames) {}
+
+    void put(std::span<const double> noise, std::span<const double> classes) override {
+        if (noise_.rows_written() == frames_)
+            return;
+        noise_.write_row(noise);
+        classes_.write_row(classes);
+    }
+    std::int64_t written() const { return noise_.rows_written(); }
+    void commit() {
+        noise_.commit();
+        classes_.commit();
+    }
+
+  private:
+    NpyRowWriter noise_, classes_;
+    std::int64_t frames_;
+};
+
+// Runs the chosen choreography's stepper over the song into `out`.
+void choreograph(const RenderOptions& o, const Song& song, FrameRate rate,
+                 std::span<const int> classes, std::uint64_t seed,
+                 std::span<const choreo::ClassCue> cues, choreo::VectorSink& out) {
+    if (o.choreography == Choreography::beat) {
         const auto& r = song.rhythm.rhythm;
-        choreo::BeatParams params = o.beat;
-        params.truncation = o.choreo.truncation;
         const choreo::RhythmView view{
             r.frames,   rate.per_second(),        r.onset_env_percussive,    r.rms_h,
             r.chroma_h, song.rhythm.beat_seconds, song.rhythm.onset_seconds, song.chromasort};
-        return choreo::make_beat_vectors(view, classes, params, seed, cues);
+        choreo::BeatStepper stepper(classes, o.beat_params(), seed, song.chromasort,
+                                    rate.per_second(), cues);
+        choreo::for_each_beat_frame(view, choreo::song_kicks(view),
+                                    [&](std::int64_t, const choreo::FrameFeatures& features) {
+                                        stepper.step(features, out);
+                                    });
+        stepper.finish(out);
+        return;
     }
     choreo::Params params = o.choreo;
     // With --fps the frame-based constants follow the rate; without, they are the original's.
     params.frames_per_second = o.fps ? rate.per_second() : 0.0;
     const auto& f = song.features;
-    return choreo::make_vectors({f.frames, f.chroma, f.spec_mean, f.grad_mean, f.chromasort},
-                                classes, params, seed, cues);
+    const choreo::FeatureView view{f.frames, f.chroma, f.spec_mean, f.grad_mean, f.chromasort};
+    // The seed's normalisation of the power over the whole song (spec_mean, grad_mean) and its
+    // first sounding chroma are the two things computed up front (docs/choreography.md).
+    choreo::SeedStepper stepper(classes, params, seed, f.chromasort,
+                                choreo::first_sounding_chroma(view), cues);
+    choreo::FrameFeatures frame;
+    for (std::int64_t i = 0; i < f.frames; ++i) {
+        for (int p = 0; p < choreo::kPitchClasses; ++p)
+            frame.chroma[p] = f.chroma[p * f.frames + i];
+        frame.power = f.spec_mean[i];
+        frame.power_rise = f.grad_mean[i];
+        stepper.step(frame, out);
+    }
+    stepper.finish(out);
 }
 
-// The beat choreography's parameters for the identity and run.json (the seed's are entries of
-// their own there, as before).
-json beat_parameters(const RenderOptions& o) {
-    if (o.choreography != "beat")
-        return json::object();
-    return {{"pulse", o.beat.pulse},
-            {"pulse_decay", o.beat.pulse_decay},
-            {"motion", o.beat.motion},
-            {"class_smooth", o.beat.class_smooth},
-            {"shuffle_bars", o.beat.shuffle_bars}};
+// --use_last_vectors: the first `frames` saved vectors, checked row by row, into `out`.
+void copy_saved_vectors(const SavedVectorFiles& saved, std::int64_t frames,
+                        choreo::VectorSink& out) {
+    std::vector<double> noise(choreo::kNoiseSize), classes(choreo::kImageNetClasses);
+    const std::string source = saved.dir.string();
+    for (std::int64_t f = 0; f < frames; ++f) {
+        saved.noise->read_rows(f, 1, noise);
+        saved.classes->read_rows(f, 1, classes);
+        check_saved_row(noise, classes, f, source);
+        out.put(noise, classes);
+    }
 }
 
 struct LyricsChoice {
@@ -109,12 +156,11 @@ struct LyricsChoice {
 LyricsChoice classes_from_lyrics(const RenderOptions& o, std::uint64_t seed, FrameRate rate) {
     text::LyricsClassRequest request{.lyrics_file = *o.lyrics,
                                      .count = static_cast<std::size_t>(o.num_classes),
-                                     .strategy = text::parse_strategy(o.encoding_strategy),
+                                     .strategy = o.encoding_strategy,
                                      .seed = seed};
-    request.model_dir = store::weights_or_model(
-        o.text_weights ? std::optional(o.text_weights->string()) : std::nullopt, kTextModel);
-    request.class_cache_file = store::cache_file_for(request.model_dir / "model.safetensors",
-                                                     "class-names-minilm", ".npy");
+    const TextModel model = find_text_model(o.text_weights);
+    request.model_dir = model.model_dir;
+    request.class_cache_file = model.class_cache_file;
     runtime::Engine engine(o.threads);
     const auto chosen = text::classes_from_lyrics(engine, request);
     LyricsChoice choice;
@@ -155,7 +201,7 @@ std::uint64_t choose_seed(const RenderOptions& o, const std::optional<json>& pre
         return *o.seed;
     if (o.use_last_vectors)
         return 0;  // nothing is drawn: the saved vectors are the whole choreography
-    if (previous && previous->contains("seed")) {
+    if (previous && previous->contains("seed") && previous->at("seed").is_number_unsigned()) {
         const auto seed = previous->at("seed").get<std::uint64_t>();
         log::info("seed {} (taken from the unfinished render of this output)", seed);
         return seed;
@@ -165,58 +211,38 @@ std::uint64_t choose_seed(const RenderOptions& o, const std::optional<json>& pre
     return seed;
 }
 
-json make_identity(const RenderOptions& o, const Song& song, const RenderPlan& plan) {
-    const auto& e = plan.encoder;
-    json identity = options_identity(o, plan.weights);
-    identity.update(json{
-        {"format", kPlanFormat},
-        {"song_sha256", song.sha256},
-        {"samples", song.samples},
-        {"frames", plan.frames},
-        {"frame_rate", fmt::format("{}/{}", plan.frame_rate.num, plan.frame_rate.den)},
-        {"seed", plan.seed},
-        {"classes", plan.classes},
-        {"vectors_sha256", vectors_digest(plan.vectors)},
-        {"preset", e.preset},
-        {"encoder_threads", e.threads},
-    });
-    return identity;
+std::string file_digest_or_null(const std::optional<fs::path>& path) {
+    return path && fs::is_regular_file(*path) ? store::sha256_file(*path) : std::string();
+}
+
+// The settings and the vectors' digest from plan.json and the identity into `plan`.
+void read_settings(RenderPlan& plan, const json& file) {
+    const json& id = plan.identity;
+    plan.seed = id.at("seed").get<std::uint64_t>();
+    plan.classes = id.at("chosen_classes").get<std::vector<int>>();
+    plan.weights = file.at("weights").get<std::string>();
+    plan.truncation = id.at("truncation").get<double>();
+    plan.threads = file.at("threads").get<int>();
+    const auto rate = id.at("frame_rate").get<std::string>();
+    const auto slash = rate.find('/');
+    plan.frame_rate = {std::stoll(rate.substr(0, slash)), std::stoll(rate.substr(slash + 1))};
+    plan.frames = id.at("frames").get<std::int64_t>();
+    plan.batch_size = id.at("batch_size").get<int>();
+    plan.segment_frames = id.at("segment_frames").get<int>();
+    plan.song = file.at("song").get<std::string>();
+    plan.start = id.at("start").get<double>();
+    if (!id.at("duration").is_null())
+        plan.duration = id.at("duration").get<double>();
+    plan.encoder.frame_rate_num = plan.frame_rate.num;
+    plan.encoder.frame_rate_den = plan.frame_rate.den;
+    plan.encoder.crf = id.at("crf").get<int>();
+    plan.encoder.preset = id.at("preset").get<std::string>();
+    plan.encoder.threads = id.at("encoder_threads").get<int>();
 }
 }  // namespace
 
-json options_identity(const RenderOptions& o, const fs::path& weights) {
-    return json{
-        {"frame_length", o.choreo.frame_length},
-        {"start", o.start},
-        {"choreography", o.choreography},
-        {"beat", beat_parameters(o)},
-        {"weights", fs::absolute(weights).lexically_normal().string()},
-        {"weights_files", weights_identity(weights)},
-        {"truncation", o.choreo.truncation},
-        {"sort_by_power", o.sort_by_power},
-        {"pitch_sensitivity", o.choreo.pitch_sensitivity},
-        {"tempo_sensitivity", o.choreo.tempo_sensitivity},
-        {"jitter", o.choreo.jitter},
-        {"smooth_factor", o.choreo.smooth_factor},
-        {"use_last_vectors", o.use_last_vectors},
-        {"batch_size", o.batch_size},
-        {"segment_frames", o.segment_frames},
-        {"crf", o.crf},
-    };
-}
-
 FrameRate frame_rate_for(const RenderOptions& options) {
     return options.fps.value_or(FrameRate{kSampleRate, options.choreo.frame_length});
-}
-
-std::int64_t frames_covering(std::int64_t samples, int sample_rate, FrameRate rate) {
-    // frames = ceil(samples / sample_rate * num / den), in integers (exact for any fraction).
-    BGV_ASSERT(samples >= 0 && rate.num > 0 && rate.den > 0 && sample_rate > 0 &&
-                   samples < std::numeric_limits<std::int64_t>::max() / rate.num / 2,
-               "{} samples at {}/{} frames per second", samples, rate.num, rate.den);
-    const std::int64_t numerator = samples * rate.num;
-    const std::int64_t denominator = static_cast<std::int64_t>(sample_rate) * rate.den;
-    return (numerator + denominator - 1) / denominator;
 }
 
 double seconds_at_frame(std::int64_t frame, FrameRate rate) {
@@ -229,44 +255,135 @@ std::int64_t frame_at_seconds(double seconds, FrameRate rate) {
     return static_cast<std::int64_t>(std::llround(seconds * rate.per_second()));
 }
 
+PlanVectors::PlanVectors(const fs::path& dir)
+    : noise_(dir / kPlanNoiseFile), classes_(dir / kPlanClassesFile) {
+    if (noise_.columns() != choreo::kNoiseSize || classes_.columns() != choreo::kImageNetClasses ||
+        noise_.rows() != classes_.rows())
+        fail("{}: the plan's vectors have shapes ({}, {}) and ({}, {})", dir.string(),
+             noise_.rows(), noise_.columns(), classes_.rows(), classes_.columns());
+}
+
+void PlanVectors::read(std::int64_t first, std::int64_t count, std::vector<float>& z,
+                       std::vector<float>& y) const {
+    std::vector<double> rows(static_cast<std::size_t>(count) * choreo::kImageNetClasses);
+    rows.resize(static_cast<std::size_t>(count) * choreo::kNoiseSize);
+    noise_.read_rows(first, count, rows);
+    z.assign(rows.begin(), rows.end());
+    rows.resize(static_cast<std::size_t>(count) * choreo::kImageNetClasses);
+    classes_.read_rows(first, count, rows);
+    y.assign(rows.begin(), rows.end());
+}
+
+std::string PlanVectors::digest() const {
+    store::Sha256 hash;
+    std::vector<double> rows;
+    for (const NpyRowReader* file : {&noise_, &classes_}) {
+        for (std::int64_t first = 0; first < file->rows(); first += kDigestRows) {
+            const std::int64_t count = std::min(kDigestRows, file->rows() - first);
+            rows.resize(static_cast<std::size_t>(count * file->columns()));
+            file->read_rows(first, count, rows);
+            hash.update(std::as_bytes(std::span<const double>(rows)));
+        }
+    }
+    return hash.hex_digest();
+}
+
 std::int64_t RenderPlan::piece_frames(std::int64_t piece) const {
     return std::min<std::int64_t>(segment_frames, frames - piece_first_frame(piece));
 }
 
-RenderPlan make_plan(const RenderOptions& o, const fs::path& weights,
-                     const std::optional<json>& previous_identity) {
+fs::path RenderPlan::noise_file() const {
+    return dir / kPlanNoiseFile;
+}
+
+fs::path RenderPlan::classes_file() const {
+    return dir / kPlanClassesFile;
+}
+
+json render_request(const RenderOptions& o, const fs::path& weights) {
+    json request = options_json(o, true);
+    request["format"] = kPlanFormat;
+    request["song_sha256"] = store::sha256_file(o.song);
+    request["weights"] = fs::absolute(weights).lexically_normal().string();
+    request["weights_files"] = weights_identity(weights);
+    if (o.lyrics)
+        request["lyrics_sha256"] = file_digest_or_null(o.lyrics);
+    if (o.use_last_vectors || o.use_last_classes) {
+        json saved = json::object();
+        for (const char* name : {kNoiseVectorsFile, kClassVectorsFile, kSavedRecordFile})
+            saved[name] = file_digest_or_null(o.vectors_dir / name);
+        request["saved_vectors"] = saved;
+    }
+    const video::EncoderSettings encoder;
+    request["preset"] = encoder.preset;
+    request["encoder_threads"] = encoder.threads;
+    return request;
+}
+
+std::optional<std::string> request_difference(const json& request, const json& identity) {
+    json asked = request, found = json::object();
+    if (asked.contains("seed") && asked.at("seed").is_null())
+        asked.erase("seed");  // a drawn seed: any plan's
+    for (const auto& [key, value] : asked.items())
+        found[key] = identity.contains(key) ? identity.at(key) : json(nullptr);
+    return describe_difference(found, asked);
+}
+
+RenderPlan make_plan(const RenderOptions& o, const json& request, const fs::path& weights,
+                     const std::optional<json>& previous, const fs::path& dir) {
     RenderPlan plan;
+    plan.dir = dir;
     plan.frame_rate = frame_rate_for(o);
     const Song song = analyse_song(o, plan.frame_rate);
-    plan.seed = choose_seed(o, previous_identity);
+    plan.seed = choose_seed(o, previous);
+    plan.frames = song.frames;
     if (o.use_last_vectors) {
-        plan.vectors = load_saved_vectors(o.vectors_dir);
-        plan.classes = load_saved_classes(o.vectors_dir);
-        if (plan.vectors.count < song.frames) {
+        const SavedVectorFiles saved = open_saved_vectors(o.vectors_dir);
+        if (saved.noise->rows() < song.frames) {
             log::warn("the saved vectors cover {} of {} frames; the video stops there",
-                      plan.vectors.count, song.frames);
+                      saved.noise->rows(), song.frames);
+            plan.frames = saved.noise->rows();
         }
+        PlanWriter writer(plan.noise_file(), plan.classes_file(), plan.frames);
+        copy_saved_vectors(saved, plan.frames, writer);
+        writer.commit();
+        plan.classes = load_saved_classes(o.vectors_dir);
     } else {
+        PlanWriter writer(plan.noise_file(), plan.classes_file(), plan.frames);
         std::vector<choreo::ClassCue> cues;
         plan.classes = choose_classes(o, plan.seed, plan.frame_rate, song.chromasort, cues);
-        plan.vectors = choreograph(o, song, plan.frame_rate, plan.classes, plan.seed, cues);
+        choreograph(o, song, plan.frame_rate, plan.classes, plan.seed, cues, writer);
+        BGV_ASSERT(writer.written() == plan.frames, "the choreography made {} of {} frames",
+                   writer.written(), plan.frames);
+        writer.commit();
     }
-    plan.vectors.truncate(song.frames);
     log::info("classes {}", fmt::join(plan.classes, " "));
 
     plan.weights = weights;
     plan.truncation = o.choreo.truncation;
     plan.threads = o.threads;
-    plan.frames = plan.vectors.count;
     plan.batch_size = o.batch_size;
     plan.segment_frames = o.segment_frames;
+    plan.song = o.song;
+    plan.start = o.start;
+    plan.duration = o.duration;
     plan.encoder.frame_rate_num = plan.frame_rate.num;
     plan.encoder.frame_rate_den = plan.frame_rate.den;
     plan.encoder.crf = o.crf;
-    plan.identity = make_identity(o, song, plan);
+
+    plan.identity = request;
+    plan.identity.update(json{
+        {"samples", song.samples},
+        {"frames", plan.frames},
+        {"frame_rate", fmt::format("{}/{}", plan.frame_rate.num, plan.frame_rate.den)},
+        {"seed", plan.seed},
+        {"chosen_classes", plan.classes},
+        {"vectors_sha256", PlanVectors(dir).digest()},
+    });
     plan.identity_digest = identity_digest(plan.identity);
     plan.record = {
         {"identity", plan.identity},
+        {"options", options_json(o)},
         {"song", fs::absolute(o.song).string()},
         {"duration", o.duration ? json(*o.duration) : json(nullptr)},
         {"start", o.start},
@@ -275,26 +392,16 @@ RenderPlan make_plan(const RenderOptions& o, const fs::path& weights,
         {"classes", plan.classes},
         {"num_classes", plan.classes.size()},
         {"lyrics", o.lyrics ? json(fs::absolute(*o.lyrics).string()) : json(nullptr)}};
-    return plan;
-}
-
-void save_plan(const RenderPlan& plan, const fs::path& dir) {
-    write_npy(dir / kPlanNoiseFile, std::span<const double>(plan.vectors.noise),
-              {plan.frames, choreo::kNoiseSize});
-    write_npy(dir / kPlanClassesFile, std::span<const double>(plan.vectors.classes),
-              {plan.frames, choreo::kImageNetClasses});
     const json file = {
         {"format", kPlanFormat},
         {"identity", plan.identity},
         {"record", plan.record},
+        {"song", fs::absolute(o.song).string()},
         {"weights", fs::absolute(plan.weights).string()},
         {"threads", plan.threads},
-        {"encoder",
-         {{"crf", plan.encoder.crf},
-          {"preset", plan.encoder.preset},
-          {"threads", plan.encoder.threads}}},
     };
     write_file_atomic(dir / kPlanFile, file.dump(1) + "\n");
+    return plan;
 }
 
 std::optional<json> read_plan_identity(const fs::path& dir) {
@@ -314,32 +421,14 @@ std::optional<RenderPlan> load_plan(const fs::path& dir) {
         if (file.at("format") != kPlanFormat)
             return std::nullopt;
         RenderPlan plan;
+        plan.dir = dir;
         plan.identity = file.at("identity");
         plan.identity_digest = identity_digest(plan.identity);
         plan.record = file.at("record");
-        const json& id = plan.identity;
-        plan.seed = id.at("seed").get<std::uint64_t>();
-        plan.classes = id.at("classes").get<std::vector<int>>();
-        plan.weights = file.at("weights").get<std::string>();
-        plan.truncation = id.at("truncation").get<double>();
-        plan.threads = file.at("threads").get<int>();
-        const auto rate = id.at("frame_rate").get<std::string>();
-        const auto slash = rate.find('/');
-        plan.frame_rate = {std::stoll(rate.substr(0, slash)), std::stoll(rate.substr(slash + 1))};
-        plan.frames = id.at("frames").get<std::int64_t>();
-        plan.batch_size = id.at("batch_size").get<int>();
-        plan.segment_frames = id.at("segment_frames").get<int>();
-        plan.encoder.frame_rate_num = plan.frame_rate.num;
-        plan.encoder.frame_rate_den = plan.frame_rate.den;
-        plan.encoder.crf = file.at("encoder").at("crf").get<int>();
-        plan.encoder.preset = file.at("encoder").at("preset").get<std::string>();
-        plan.encoder.threads = file.at("encoder").at("threads").get<int>();
-        auto noise = read_npy_f64(dir / kPlanNoiseFile);
-        auto classes = read_npy_f64(dir / kPlanClassesFile);
-        plan.vectors.count = plan.frames;
-        plan.vectors.noise = std::move(noise.data);
-        plan.vectors.classes = std::move(classes.data);
-        if (vectors_digest(plan.vectors) != id.at("vectors_sha256").get<std::string>())
+        read_settings(plan, file);
+        const PlanVectors vectors(dir);
+        if (vectors.frames() != plan.frames ||
+            vectors.digest() != plan.identity.at("vectors_sha256").get<std::string>())
             return std::nullopt;
         return plan;
     } catch (const std::exception&) {

@@ -47,7 +47,7 @@ bool switch_folders(const fs::path& from, const fs::path& to) {
 }
 }  // namespace
 
-void save_vector_set(const fs::path& dir, const choreo::Vectors& vectors,
+void save_vector_set(const fs::path& dir, const fs::path& noise, const fs::path& classes,
                      const nlohmann::json& record) {
     const fs::path target = dir.lexically_normal().has_filename()
                                 ? dir.lexically_normal()
@@ -61,10 +61,11 @@ void save_vector_set(const fs::path& dir, const choreo::Vectors& vectors,
     fs::remove_all(fresh);
     fs::create_directory(fresh);
     try {
-        write_npy(fresh / kClassVectorsFile, std::span<const double>(vectors.classes),
-                  {vectors.count, choreo::kImageNetClasses});
-        write_npy(fresh / kNoiseVectorsFile, std::span<const double>(vectors.noise),
-                  {vectors.count, choreo::kNoiseSize});
+        for (const auto& [from, name] :
+             {std::pair{classes, kClassVectorsFile}, std::pair{noise, kNoiseVectorsFile}}) {
+            fs::copy_file(from, fresh / name);
+            sync_file(fresh / name);
+        }
         write_file_atomic(fresh / kSavedRecordFile, record.dump(1) + "\n");
         sync_directory(fresh);
         const bool swapped = switch_folders(fresh, target);
@@ -78,29 +79,31 @@ void save_vector_set(const fs::path& dir, const choreo::Vectors& vectors,
     }
 }
 
-choreo::Vectors load_saved_vectors(const fs::path& dir) {
+SavedVectorFiles open_saved_vectors(const fs::path& dir) {
     for (const char* name : {kClassVectorsFile, kNoiseVectorsFile}) {
         if (!fs::exists(dir / name))
             fail_usage("--use_last_vectors: {} does not exist (render once without it first)",
                        (dir / name).string());
     }
-    auto classes = read_npy_f64(dir / kClassVectorsFile);
-    auto noise = read_npy_f64(dir / kNoiseVectorsFile);
-    if (classes.shape.size() != 2 || classes.shape[1] != choreo::kImageNetClasses)
-        fail("{}: shape {}, expected (frames, 1000)", (dir / kClassVectorsFile).string(),
-             shape_string(classes.shape));
-    if (noise.shape.size() != 2 || noise.shape[1] != choreo::kNoiseSize)
-        fail("{}: shape {}, expected (frames, 128)", (dir / kNoiseVectorsFile).string(),
-             shape_string(noise.shape));
-    if (classes.shape[0] != noise.shape[0] || classes.shape[0] == 0)
-        fail("{}: {} class vectors but {} noise vectors", dir.string(), classes.shape[0],
-             noise.shape[0]);
-    choreo::Vectors vectors;
-    vectors.count = classes.shape[0];
-    vectors.classes = std::move(classes.data);
-    vectors.noise = std::move(noise.data);
-    choreo::check_vectors(vectors, dir.string());  // NaN or 1e30 would render grey frames
-    return vectors;
+    SavedVectorFiles saved{dir, std::make_unique<NpyRowReader>(dir / kNoiseVectorsFile),
+                           std::make_unique<NpyRowReader>(dir / kClassVectorsFile)};
+    if (saved.classes->columns() != choreo::kImageNetClasses)
+        fail("{}: shape ({}, {}), expected (frames, 1000)", (dir / kClassVectorsFile).string(),
+             saved.classes->rows(), saved.classes->columns());
+    if (saved.noise->columns() != choreo::kNoiseSize)
+        fail("{}: shape ({}, {}), expected (frames, 128)", (dir / kNoiseVectorsFile).string(),
+             saved.noise->rows(), saved.noise->columns());
+    if (saved.classes->rows() != saved.noise->rows() || saved.classes->rows() == 0)
+        fail("{}: {} class vectors but {} noise vectors", dir.string(), saved.classes->rows(),
+             saved.noise->rows());
+    return saved;
+}
+
+void check_saved_row(std::span<const double> noise, std::span<const double> classes,
+                     std::int64_t frame, std::string_view source) {
+    // NaN or 1e30 would render grey frames.
+    choreo::check_vector_values(noise, choreo::kNoiseSize, "noise vector", source, frame);
+    choreo::check_vector_values(classes, choreo::kImageNetClasses, "class vector", source, frame);
 }
 
 std::vector<int> load_saved_classes(const fs::path& dir) {
@@ -109,15 +112,18 @@ std::vector<int> load_saved_classes(const fs::path& dir) {
         return with_context(record.string(),
                             [&] { return choreo::classes_of_record(read_json_file(record)); });
     }
-    const auto vectors = load_saved_vectors(dir);
+    const SavedVectorFiles saved = open_saved_vectors(dir);
+    std::vector<bool> used(choreo::kImageNetClasses, false);
+    std::vector<double> row(choreo::kImageNetClasses);
+    for (std::int64_t f = 0; f < saved.classes->rows(); ++f) {
+        saved.classes->read_rows(f, 1, row);
+        for (int id = 0; id < choreo::kImageNetClasses; ++id)
+            used[id] = used[id] || row[id] != 0;
+    }
     std::vector<int> classes;
     for (int id = 0; id < choreo::kImageNetClasses; ++id) {
-        for (std::int64_t f = 0; f < vectors.count; ++f) {
-            if (vectors.classes[f * choreo::kImageNetClasses + id] != 0) {
-                classes.push_back(id);
-                break;
-            }
-        }
+        if (used[id])
+            classes.push_back(id);
     }
     if (classes.empty() || classes.size() > 12)
         fail("{}: cannot tell the classes from the saved class vectors ({} are used)", dir.string(),

@@ -3,12 +3,17 @@
 // record beside them, so --use_last_vectors and --use_last_classes work with either tool's files.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "choreo/vectors.h"
+#include "core/npy_rows.h"
 
 namespace bgv::render {
 
@@ -20,12 +25,24 @@ inline constexpr const char* kSavedRecordFile = "run.json";
 // is written and synced in a sibling folder, then switched with the old one in one rename
 // (renameat2 RENAME_EXCHANGE, or RENAME_NOREPLACE when there is none), then the old is deleted.
 // A failure on the way (disk full) leaves the old set as it was; two renders saving into the same
-// folder at once leave one whole set, never files of both.
-void save_vector_set(const std::filesystem::path& dir, const choreo::Vectors& vectors,
-                     const nlohmann::json& record);
+// folder at once leave one whole set, never files of both. The vectors are copied from `noise`
+// and `classes` (float64 .npy files of frames x 128 and frames x 1000: a plan's).
+void save_vector_set(const std::filesystem::path& dir, const std::filesystem::path& noise,
+                     const std::filesystem::path& classes, const nlohmann::json& record);
 
-// Reads both files and checks their shapes agree (UsageError naming the folder when missing).
-choreo::Vectors load_saved_vectors(const std::filesystem::path& dir);
+// The saved vectors of `dir`, opened to be read a few rows at a time, their shapes checked
+// (UsageError naming the folder when a file is missing).
+struct SavedVectorFiles {
+    std::filesystem::path dir;
+    std::unique_ptr<NpyRowReader> noise;    // frames x 128
+    std::unique_ptr<NpyRowReader> classes;  // frames x 1000
+};
+SavedVectorFiles open_saved_vectors(const std::filesystem::path& dir);
+
+// Throws naming `source` and the frame for a NaN, infinity or huge value in one frame's vectors
+// (choreo::check_vector_values): a saved set steers the generator only when every row is sane.
+void check_saved_row(std::span<const double> noise, std::span<const double> classes,
+                     std::int64_t frame, std::string_view source);
 
 // The classes of the last render: from the run record when bigganviz wrote it, else the columns
 // of the saved class vectors that are ever nonzero (the original tool saved no list; their order

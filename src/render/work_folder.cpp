@@ -1,6 +1,7 @@
 #include "render/work_folder.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "render/owner.h"
 
@@ -18,7 +19,7 @@ bool WorkFolder::empty() const {
     if (!exists())
         return true;
     for (const auto& entry : fs::directory_iterator(dir_)) {
-        if (!is_owner_file(entry.path().filename().string()))
+        if (!is_owner_file(entry.path().filename().string()) && entry.path() != plan_lock_path())
             return false;
     }
     return true;
@@ -27,7 +28,7 @@ bool WorkFolder::empty() const {
 void WorkFolder::clear() const {
     fs::create_directories(dir_);
     for (const auto& entry : fs::directory_iterator(dir_)) {
-        if (!is_owner_file(entry.path().filename().string()))
+        if (!is_owner_file(entry.path().filename().string()) && entry.path() != plan_lock_path())
             fs::remove_all(entry.path());
     }
 }
@@ -50,7 +51,12 @@ fs::path WorkFolder::piece_record_path(std::int64_t index) const {
 }
 
 void WorkFolder::remove() const {
-    fs::remove_all(dir_);
+    // Renamed away first, in one step: a render that starts on the same output meanwhile makes a
+    // fresh folder of that name instead of losing its files to this removal.
+    const fs::path gone = dir_.string() + fmt::format(".removed-{}", ::getpid());
+    std::error_code error;
+    fs::rename(dir_, gone, error);
+    fs::remove_all(error ? dir_ : gone);
 }
 
 }  // namespace bgv::render

@@ -17,16 +17,23 @@ class WorkFolder {
     // True when the folder is missing or holds nothing but the owner's files.
     bool empty() const;
 
-    // Empties the folder for a new render, keeping only the owner's files.
+    // Empties the folder for a new render, keeping only the owner's files and the plan's lock
+    // (held by whoever clears it).
     void clear() const;
-    // Removes the leftovers of interrupted writes (*.tmp*).
+    // Removes the leftovers of interrupted writes (*.tmp*); only while no other process renders.
     void remove_leftovers() const;
 
     std::filesystem::path piece_path(std::int64_t index) const;
     std::filesystem::path piece_record_path(std::int64_t index) const;
     // Where the joined video is written before it is renamed to the output's name.
     std::filesystem::path assembled_path() const { return dir_ / "assembled.mp4"; }
+    // The locks of the steps only one process does (farm/job_lock): making the plan, assembling.
+    std::filesystem::path plan_lock_path() const { return dir_ / "plan.lock"; }
+    std::filesystem::path assembly_lock_path() const { return dir_ / "assemble.lock"; }
+    // The claims on the pieces and their reports (farm/piece_claims).
+    std::filesystem::path claims_dir() const { return dir_ / "claims"; }
 
+    // Removes the folder and everything in it (the render is finished).
     void remove() const;
 
   private:

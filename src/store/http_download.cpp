@@ -86,6 +86,7 @@ struct Attempt {
     std::int64_t offset = 0;           // bytes in the .part file when the request went out
     std::int64_t expected_total = -1;  // known before the request (table or earlier response)
     bool size_from_table = false;      // expected_total is the model table's, not a guess
+    std::int64_t at_most = -1;         // the most bytes the file can sensibly have
     long status = 0;
     std::int64_t content_length = -1;
     ContentRange content_range;
@@ -161,6 +162,31 @@ bool start_body(Attempt& attempt) {
         attempt.abort_is_permanent = attempt.size_from_table;
         return false;
     }
+    if (attempt.total >= 0 && attempt.at_most >= 0 && attempt.total > attempt.at_most) {
+        attempt.abort_reason = fmt::format(
+            "the server announces {} bytes ({}), far more than this file can be (at most {}): "
+            "refused",
+            attempt.total, format_bytes(static_cast<double>(attempt.total)),
+            format_bytes(static_cast<double>(attempt.at_most)));
+        attempt.abort_is_permanent = true;
+        return false;
+    }
+    if (attempt.total >= 0) {
+        // What is still to come must fit, with a little to spare for the hash record beside it.
+        constexpr std::int64_t kSpareBytes = 1 << 20;
+        const fs::path folder = attempt.part_path.parent_path();
+        std::error_code error;
+        const fs::space_info space = fs::space(folder.empty() ? fs::path(".") : folder, error);
+        const std::int64_t to_come = attempt.total - attempt.start;
+        if (!error && static_cast<std::int64_t>(space.available) < to_come + kSpareBytes) {
+            attempt.abort_reason = fmt::format(
+                "the server announces {} bytes ({} still to come), but {} has only {} free",
+                attempt.total, format_bytes(static_cast<double>(to_come)), folder.string(),
+                format_bytes(static_cast<double>(space.available)));
+            attempt.abort_is_permanent = true;
+            return false;
+        }
+    }
     attempt.file = std::fopen(attempt.part_path.c_str(), mode);
     if (attempt.file == nullptr) {
         attempt.abort_reason = fmt::format("cannot write {}", attempt.part_path.string());
@@ -186,6 +212,15 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     }
     if (!attempt.body_started && !start_body(attempt))
         return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    // Without an announced size, the bound is kept as the bytes arrive.
+    if (attempt.at_most >= 0 &&
+        attempt.start + attempt.written + static_cast<std::int64_t>(bytes) > attempt.at_most) {
+        attempt.abort_reason =
+            fmt::format("the server sends more than this file can be (at most {}): refused",
+                        format_bytes(static_cast<double>(attempt.at_most)));
+        attempt.abort_is_permanent = true;
+        return 0;
+    }
     if (std::fwrite(data, 1, bytes, attempt.file) != bytes) {
         attempt.abort_reason = fmt::format("cannot write {}", attempt.part_path.string());
         attempt.abort_is_permanent = true;
@@ -233,8 +268,9 @@ std::string url_path(const std::string& url) {
 }
 
 std::int64_t download_resumable(const std::string& url, const fs::path& part_path,
-                                std::int64_t expected_size, const DownloadOptions& options,
+                                ExpectedSize size, const DownloadOptions& options,
                                 const std::string& label) {
+    const std::int64_t expected_size = size.exact;
     init_curl_once();
     CurlHandle handle;
     if (handle.curl == nullptr)
@@ -252,6 +288,7 @@ std::int64_t download_resumable(const std::string& url, const fs::path& part_pat
         attempt.offset = size_or_zero(part_path);
         attempt.expected_total = known_total;
         attempt.size_from_table = expected_size >= 0;
+        attempt.at_most = size.at_most;
         attempt.curl = handle.curl;
         attempt.progress_owner = &progress;
         attempt.label = label;

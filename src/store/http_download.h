@@ -36,12 +36,20 @@ class DownloadError : public Error {
     bool unreachable_;
 };
 
+// What is known of a file's size before it is downloaded.
+struct ExpectedSize {
+    std::int64_t exact = -1;    // bytes the server must announce; -1: unknown
+    std::int64_t at_most = -1;  // bytes the file can sensibly have; -1: no bound
+};
+
 // Downloads `url` into `part_path`, keeping the bytes already there when the server honours a
-// Range request. `expected_size` (-1: unknown) must match the size the server announces.
+// Range request. The size the server announces must be `size.exact` when that is known, at most
+// `size.at_most`, and fit in the free space of the .part file's folder: else nothing is written
+// (a server announcing 10 GB for a 200 MB model is refused at once, not after filling the disk).
 // Returns the size of the complete file. Throws DownloadError; the .part file stays for a
 // later resume. `label` starts the progress line.
 std::int64_t download_resumable(const std::string& url, const std::filesystem::path& part_path,
-                                std::int64_t expected_size, const DownloadOptions& options,
+                                ExpectedSize size, const DownloadOptions& options,
                                 const std::string& label);
 
 // "https://host/a/b?x" -> "/a/b?x": the part a mirror address is prefixed to.

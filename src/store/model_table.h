@@ -13,6 +13,9 @@ struct ModelFile {
     std::vector<std::string> urls;  // tried in order
     std::string sha256;             // lowercase hex; empty: unknown, the download's is recorded
     std::int64_t size = -1;         // bytes; -1: unknown, the server's announced size is used
+    // Bytes the file can sensibly have (a few times its rough size): a server announcing more is
+    // refused before a byte is written. -1: no bound.
+    std::int64_t max_size = -1;
 };
 
 struct ModelSpec {

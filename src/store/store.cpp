@@ -10,9 +10,9 @@
 
 #include "core/error.h"
 #include "core/file.h"
+#include "core/file_lock.h"
 #include "core/log.h"
 #include "store/content_check.h"
-#include "store/file_lock.h"
 #include "store/sha256.h"
 
 namespace bgv::store {
@@ -174,9 +174,12 @@ void Store::fetch_file(const ModelSpec& spec, const ModelFile& file) {
     const std::string label = spec.name + "/" + file.name;
     if (fs::is_regular_file(target) && content_problem(file.name, target).empty())
         return;
-    const FileLock lock(with_suffix(target, ".lock"), [&] {
-        log::info("{}: another bigganviz is downloading it, waiting", label);
-    });
+    // Two bigganviz processes never download into one cache file at once.
+    const auto lock = FileLock::take(
+        with_suffix(target, ".lock"), {.on_wait = [&](const std::optional<LockHolder>& holder) {
+            log::info("{}: another bigganviz is downloading it{}, waiting", label,
+                      holder ? " (" + holder->text() + ")" : "");
+        }});
     if (fs::is_regular_file(target)) {
         const std::string problem = content_problem(file.name, target);
         if (problem.empty())
@@ -193,7 +196,8 @@ void Store::fetch_file(const ModelSpec& spec, const ModelFile& file) {
         try {
             log::info("downloading {} from {}", label, url);
             const std::int64_t size =
-                download_resumable(url, part, file.size, options_.download, label);
+                download_resumable(url, part, {.exact = file.size, .at_most = file.max_size},
+                                   options_.download, label);
             const std::string sha256 = sha256_file(part);
             if (!file.sha256.empty() && sha256 != file.sha256) {
                 // Resuming bad bytes can only give bad bytes: drop them.

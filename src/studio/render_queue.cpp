@@ -83,7 +83,7 @@ void RenderQueue::stop() {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
         cancel_running_ = true;
-        changed();
+        change_.notify_all();
     }
     if (worker_.joinable())
         worker_.join();
@@ -95,9 +95,36 @@ void RenderQueue::save(const json& job) const {
     write_file_atomic(folder / kJobFile, job.dump(1) + "\n");
 }
 
-void RenderQueue::changed() {
+void RenderQueue::changed(const std::string& id) {
     ++version_;
+    if (jobs_.contains(id)) {
+        revision_[id] = version_;
+    } else {
+        revision_.erase(id);
+        deleted_[id] = version_;
+    }
     change_.notify_all();
+    if (on_change_)
+        on_change_();
+}
+
+void RenderQueue::set_on_change(std::function<void()> on_change) {
+    const std::lock_guard lock(mutex_);
+    on_change_ = std::move(on_change);
+}
+
+RenderQueue::Changes RenderQueue::changes_since(std::uint64_t version) const {
+    const std::lock_guard lock(mutex_);
+    Changes changes{version_, {}, {}};
+    for (const auto& [id, revision] : revision_) {
+        if (revision > version)
+            changes.jobs.push_back(jobs_.at(id));
+    }
+    for (const auto& [id, revision] : deleted_) {
+        if (revision > version)
+            changes.deleted.push_back(id);
+    }
+    return changes;
 }
 
 std::string RenderQueue::submit(json job) {
@@ -115,7 +142,7 @@ std::string RenderQueue::submit(json job) {
     else
         waiting_.push_back(id);
     jobs_[id] = std::move(job);
-    changed();
+    changed(id);
     return id;
 }
 
@@ -151,7 +178,7 @@ bool RenderQueue::cancel(const std::string& id) {
         job["state"] = "cancelled";
         job["finished"] = unix_now();
         save(job);
-        changed();
+        changed(id);
     }
     return true;
 }
@@ -167,19 +194,8 @@ bool RenderQueue::remove(const std::string& id) {
     }
     jobs_.erase(id);
     fs::remove_all(dir_ / id);
-    changed();
+    changed(id);
     return true;
-}
-
-std::optional<json> RenderQueue::wait_for_change(const std::string& id, std::uint64_t& version,
-                                                 std::chrono::milliseconds timeout) const {
-    std::unique_lock lock(mutex_);
-    change_.wait_for(lock, timeout, [&] { return version_ != version || stopping_; });
-    version = version_;
-    const auto it = jobs_.find(id);
-    if (it == jobs_.end())
-        return std::nullopt;
-    return it->second;
 }
 
 void RenderQueue::work() {
@@ -207,7 +223,7 @@ void RenderQueue::run_job(const std::string& id) {
         stored["state"] = "running";
         stored["started"] = unix_now();
         save(stored);
-        changed();
+        changed(id);
         job = stored;
     }
     const double started = unix_now();
@@ -230,7 +246,7 @@ void RenderQueue::run_job(const std::string& id) {
             save(stored);
             last_saved = unix_now();
         }
-        changed();
+        changed(id);
     };
     std::string state = "done";
     std::string error;
@@ -256,7 +272,7 @@ void RenderQueue::run_job(const std::string& id) {
             stored["frames_done"] = stored["frames_total"];
         save(stored);
     }
-    changed();
+    changed(id);
 }
 
 }  // namespace bgv::studio

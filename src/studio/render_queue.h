@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "render/renderer.h"
 
@@ -45,22 +46,32 @@ class RenderQueue {
     bool cancel(const std::string& id);
     // Cancels if needed and deletes the job and its files; false when there is no such job.
     bool remove(const std::string& id);
-    // Blocks until job `id` changed after `version` (or `timeout` passed); returns it and the new
-    // version, nullopt when the job is gone.
-    std::optional<nlohmann::json> wait_for_change(const std::string& id, std::uint64_t& version,
-                                                  std::chrono::milliseconds timeout) const;
+    // Called after every change of a job (with the queue's lock held: it must only take note).
+    // Set before start().
+    void set_on_change(std::function<void()> on_change);
+    // The jobs changed after `version` and the ids deleted after it, with the version they bring
+    // the caller to.
+    struct Changes {
+        std::uint64_t version = 0;
+        std::vector<nlohmann::json> jobs;
+        std::vector<std::string> deleted;
+    };
+    Changes changes_since(std::uint64_t version) const;
 
   private:
     void work();
     void run_job(const std::string& id);
     void save(const nlohmann::json& job) const;  // lock held
-    void changed();                              // lock held
+    void changed(const std::string& id);         // lock held
 
     std::filesystem::path dir_;
     Runner runner_;
     mutable std::mutex mutex_;
     mutable std::condition_variable change_;
     std::uint64_t version_ = 0;
+    std::map<std::string, std::uint64_t> revision_;  // the version of each job's last change
+    std::map<std::string, std::uint64_t> deleted_;   // and of each deletion
+    std::function<void()> on_change_;
     std::map<std::string, nlohmann::json> jobs_;
     std::deque<std::string> waiting_;
     std::string running_;

@@ -6,8 +6,10 @@
 #include "audio/load.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "core/log.h"
 #include "features/features.h"
 #include "features/rhythm.h"
+#include "image/feature_plot.h"
 #include "studio/render_queue.h"
 
 namespace bgv::studio {
@@ -18,9 +20,9 @@ using nlohmann::json;
 namespace {
 using features::kSampleRate;
 constexpr int kHop = 512;  // the default frame length: the picture the default render follows
-constexpr const char* kAudioFile = "audio";
 constexpr const char* kSongFile = "song.json";
 constexpr const char* kPictureFile = "features.png";
+const std::string kStagingPrefix = ".upload-";
 
 std::string media_type_for(const std::string& name) {
     std::string extension = fs::path(name).extension().string();
@@ -50,67 +52,78 @@ void check_client_file_name(const std::string& name) {
                    has_control ? std::string("(control characters)") : name);
 }
 
-SongLibrary::SongLibrary(fs::path songs_dir, const Toolkit& toolkit)
-    : dir_(std::move(songs_dir)), toolkit_(toolkit) {
+SongLibrary::SongLibrary(fs::path songs_dir) : dir_(std::move(songs_dir)) {
     fs::create_directories(dir_);
-}
-
-json SongLibrary::add(std::string_view bytes, const std::string& client_name) {
-    check_client_file_name(client_name);
-    if (bytes.empty())
-        fail_usage("the upload is empty");
-    const std::string id = new_id();
-    // Staged under a name no reader looks at, renamed into place once decoded and analysed.
-    const fs::path staging = dir_ / (".upload-" + id);
-    fs::create_directories(staging);
-    try {
-        {
-            AtomicFile file(staging / kAudioFile);
-            file.write(bytes);
-            file.commit();
-        }
-        const audio::Pcm pcm = with_context(client_name + " is not audio bigganviz can read", [&] {
-            return audio::load_mono(staging / kAudioFile, kSampleRate);
-        });
-        if (pcm.samples.empty())
-            fail("{} holds no audio samples", client_name);
-        const features::Features features = with_context(client_name, [&] {
-            return features::compute_features(pcm.samples, kSampleRate, kHop);
-        });
-        const features::Rhythm rhythm =
-            with_context(client_name, [&] { return features::compute_rhythm(pcm.samples, kHop); });
-        std::vector<double> beat_times;
-        for (const std::int64_t beat : rhythm.beats)
-            beat_times.push_back(static_cast<double>(beat * kHop) / kSampleRate);
-        write_file_atomic(staging / kPictureFile, toolkit_.features_png(features, rhythm));
-        json song = {
-            {"id", id},
-            {"name", client_name},
-            {"media_type", media_type_for(client_name)},
-            {"bytes", bytes.size()},
-            {"duration", static_cast<double>(pcm.samples.size()) / kSampleRate},
-            {"frames", features.frames},
-            {"fps", static_cast<double>(kSampleRate) / kHop},
-            {"chromasort", features.chromasort},
-            {"tuning", std::isfinite(features.tuning) ? json(features.tuning) : json(nullptr)},
-            {"tempo", rhythm.tempo},  // BPM, librosa's beat_track; 0 when no beat is found
-            {"beat_times", beat_times},
-            {"created", unix_now()},
-        };
-        write_file_atomic(staging / kSongFile, song.dump(1) + "\n");
-        fs::rename(staging, dir_ / id);
-        return song;
-    } catch (...) {
-        std::error_code ignored;
-        fs::remove_all(staging, ignored);
-        throw;
+    for (const auto& entry : fs::directory_iterator(dir_)) {
+        if (!entry.path().filename().string().starts_with(kStagingPrefix))
+            continue;
+        log::warn("studio: removing {}, an upload cut off by a crash", entry.path().string());
+        std::error_code error;
+        fs::remove_all(entry.path(), error);
+        if (error)
+            log::warn("studio: cannot remove {}: {}", entry.path().string(), error.message());
     }
 }
 
+std::unique_ptr<SongUpload> SongLibrary::start_upload(std::string_view content_type) const {
+    std::string id = new_id();
+    fs::path staging = dir_ / (kStagingPrefix + id);
+    return std::make_unique<SongUpload>(std::move(id), std::move(staging), content_type);
+}
+
+json SongLibrary::add(SongUpload& upload) {
+    const std::string& id = upload.id();
+    const std::string& client_name = upload.client_name();
+    // Staged under a name no reader looks at, renamed into place once decoded and analysed.
+    const fs::path& staging = upload.staging();
+    const audio::Pcm pcm = with_context(client_name + " is not audio bigganviz can read", [&] {
+        return audio::load_mono(upload.audio(), kSampleRate);
+    });
+    if (pcm.samples.empty())
+        fail("{} holds no audio samples", client_name);
+    const features::Features features = with_context(
+        client_name, [&] { return features::compute_features(pcm.samples, kSampleRate, kHop); });
+    const features::Rhythm rhythm =
+        with_context(client_name, [&] { return features::compute_rhythm(pcm.samples, kHop); });
+    std::vector<double> beat_times;
+    for (const std::int64_t beat : rhythm.beats)
+        beat_times.push_back(static_cast<double>(beat * kHop) / kSampleRate);
+    write_file_atomic(staging / kPictureFile,
+                      image::feature_picture_png(features, rhythm, rhythm.beats,
+                                                 static_cast<double>(kSampleRate) / kHop));
+    json song = {
+        {"id", id},
+        {"name", client_name},
+        {"media_type", media_type_for(client_name)},
+        {"bytes", upload.bytes()},
+        {"duration", static_cast<double>(pcm.samples.size()) / kSampleRate},
+        {"frames", features.frames},
+        {"fps", static_cast<double>(kSampleRate) / kHop},
+        {"chromasort", features.chromasort},
+        {"tuning", std::isfinite(features.tuning) ? json(features.tuning) : json(nullptr)},
+        {"tempo", rhythm.tempo},  // BPM, librosa's beat_track; 0 when no beat is found
+        {"beat_times", beat_times},
+        {"created", unix_now()},
+    };
+    write_file_atomic(staging / kSongFile, song.dump(1) + "\n");
+    fs::rename(staging, dir_ / id);
+    upload.taken();
+    return song;
+}
+
 std::optional<json> SongLibrary::get(const std::string& id) const {
-    if (!is_valid_id(id) || !fs::is_regular_file(dir_ / id / kSongFile))
+    const fs::path file = dir_ / id / kSongFile;
+    if (!is_valid_id(id) || !fs::is_regular_file(file))
         return std::nullopt;
-    return json::parse(read_file_text(dir_ / id / kSongFile));
+    try {
+        json song = json::parse(read_file_text(file));
+        if (!song.is_object() || song.value("id", "") != id)
+            fail("not a song's description");
+        return song;
+    } catch (const std::exception& error) {
+        log::warn("studio: {} is damaged, its song is left out ({})", file.string(), error.what());
+        return std::nullopt;
+    }
 }
 
 json SongLibrary::list() const {
@@ -126,7 +139,7 @@ json SongLibrary::list() const {
 }
 
 fs::path SongLibrary::audio_path(const std::string& id) const {
-    return dir_ / id / kAudioFile;
+    return dir_ / id / kSongAudioFile;
 }
 
 fs::path SongLibrary::picture_path(const std::string& id) const {

@@ -1,25 +1,32 @@
 // studio/song_library: uploaded songs, each checked by decoding it before it is accepted and kept
-// as songs/<server-chosen id>/ (never under the client's file name) with its analysis.
+// as songs/<server-chosen id>/ (never under the client's file name) with its analysis. Uploads
+// are staged in songs/.upload-<id>/ until then; a restart removes what a crash left there.
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "studio/song_upload.h"
 #include "studio/studio.h"
 
 namespace bgv::studio {
 
 class SongLibrary {
   public:
-    SongLibrary(std::filesystem::path songs_dir, const Toolkit& toolkit);
+    // Removes the staging folders of uploads a crash cut off.
+    explicit SongLibrary(std::filesystem::path songs_dir);
 
-    // Decodes and analyses the upload; returns the new song's description (song.json).
-    // Throws UsageError for a bad file name and bgv::Error for a file that is not audio.
-    nlohmann::json add(std::string_view bytes, const std::string& client_name);
+    // An upload for `content_type` (its request's), staged under a fresh id.
+    std::unique_ptr<SongUpload> start_upload(std::string_view content_type) const;
+    // Decodes and analyses a complete upload, then moves it into place; returns the new song's
+    // description (song.json). Throws bgv::Error for a file that is not audio.
+    nlohmann::json add(SongUpload& upload);
 
+    // nullopt for an unknown id, and for a song whose song.json is damaged (with a warning).
     std::optional<nlohmann::json> get(const std::string& id) const;
     nlohmann::json list() const;
     std::filesystem::path audio_path(const std::string& id) const;
@@ -27,7 +34,6 @@ class SongLibrary {
 
   private:
     std::filesystem::path dir_;
-    const Toolkit& toolkit_;
 };
 
 // The name a client gave its file, if it is a plain name: no folder part, no "..", no control

@@ -1,16 +1,19 @@
 #include "studio/studio.h"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 
 #include "core/error.h"
 #include "core/log.h"
 #include "core/random.h"
 #include "render/biggan_frames.h"
+#include "render/text_model.h"
 #include "store/model_table.h"
 #include "store/store.h"
-#include "studio/song_section.h"
 #include "studio/studio_impl.h"
 #include "text/class_names.h"
 
@@ -20,42 +23,19 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-constexpr const char* kTextModel = "all-MiniLM-L6-v2";
 constexpr int kPreviewResolution = 128;
 constexpr double kPreviewSecondsMax = 15;
 
-std::string quoted(const std::string& word) {
-    if (!word.empty() &&
-        word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789-_./=:+,") == std::string::npos)
-        return word;
-    std::string text = "'";
-    for (const char c : word) {
-        if (c == '\'')
-            text.append("'\\''");
-        else
-            text.push_back(c);
-    }
-    text.push_back('\'');
-    return text;
+// Test hook (tests/studio): with BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME=N the process kills itself
+// with SIGKILL (nothing cleaned up, as `kill -9` would) once a render reports N frames done, so a
+// test cuts a render off at a known point without racing it.
+std::optional<std::int64_t> test_kill_at_frame() {
+    const char* value = std::getenv("BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME");
+    if (value == nullptr || *value == '\0')
+        return std::nullopt;
+    return std::stoll(value);
 }
 }  // namespace
-
-const std::vector<std::string>& server_only_options() {
-    static const std::vector<std::string> keys = {"song",
-                                                  "output_file",
-                                                  "weights",
-                                                  "text_weights",
-                                                  "lyrics",
-                                                  "use_last_vectors",
-                                                  "use_last_classes",
-                                                  "threads",
-                                                  "shard",
-                                                  "verbose",
-                                                  "quiet",
-                                                  "help"};
-    return keys;
-}
 
 fs::path default_studio_dir() {
     if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data != '\0')
@@ -66,16 +46,24 @@ fs::path default_studio_dir() {
     return fs::path(home) / ".local/share/bigganviz/studio";
 }
 
-Studio::Impl::Impl(StudioConfig config_, Toolkit toolkit_)
+Studio::Impl::Impl(StudioConfig config_)
     : config(std::move(config_)),
-      toolkit(std::move(toolkit_)),
       guard(config.host, config.token),
-      songs(config.dir / "songs", toolkit),
-      thumbnails([this] { return biggan_weights(); }, toolkit, config.threads),
+      songs(config.dir / "songs"),
+      thumbnails([this] { return biggan_weights(); }, config.threads),
       queue(config.dir / "renders",
             [this](const json& job, const fs::path& folder, const render::RenderHooks& hooks) {
-                render::render(render_options(job, folder), render::load_biggan_frames, hooks);
-            }) {}
+                render::RenderHooks watched = hooks;
+                if (const auto kill_at = test_kill_at_frame()) {
+                    watched.progress = [&hooks, kill_at](std::int64_t done, std::int64_t total) {
+                        hooks.progress(done, total);
+                        if (done >= *kill_at)
+                            ::kill(::getpid(), SIGKILL);
+                    };
+                }
+                render::render(render_options(job, folder), render::load_biggan_frames, watched);
+            }),
+      events(queue) {}
 
 fs::path Studio::Impl::biggan_weights() const {
     if (config.weights)
@@ -85,94 +73,81 @@ fs::path Studio::Impl::biggan_weights() const {
 }
 
 render::RenderOptions Studio::Impl::render_options(const json& job, const fs::path& folder) const {
-    render::RenderOptions o = toolkit.read_render_options(job.at("options")).options;
-    o.song = songs.audio_path(job.at("song").get<std::string>());
-    if (const double start = job.value("start", 0.0); start > 0) {
-        const fs::path section = folder / "section.wav";
-        if (!fs::exists(section))
-            write_song_section(o.song, start, o.duration.value_or(0), section);
-        o.song = section;
-    }
-    o.output = folder / "video.mp4";
-    o.vectors_dir = folder / "saved_vectors";
-    o.weights = config.weights;
-    o.text_weights = config.text_weights;
-    o.threads = config.threads;
-    return o;
+    // What the server decides; a request's options (render_options_from_json) may set only the
+    // others.
+    render::RenderOptions base;
+    base.song = songs.audio_path(job.at("song").get<std::string>());
+    base.output = folder / "video.mp4";
+    base.vectors_dir = folder / "saved_vectors";
+    base.weights = config.weights;
+    base.text_weights = config.text_weights;
+    base.threads = config.threads;
+    return render::render_options_from_json(job.at("options"), base);
 }
 
 std::string Studio::Impl::queue_render(const json& body, bool preview) {
     if (!body.is_object() || !body.contains("song") || !body.at("song").is_string())
         fail_usage("the body must be {{\"song\": ID, \"options\": {{...}}}}");
     const std::string song = body.at("song").get<std::string>();
-    if (!songs.get(song))
+    const auto song_record = songs.get(song);
+    if (!song_record)
         fail_usage("no song with id '{}' (upload it with POST /api/songs)", song);
     json options = body.value("options", json::object());
     if (!options.is_object())
-        fail_usage("\"options\" must be an object of long option names");
-    for (const auto& key : server_only_options()) {
-        if (options.contains(key))
-            fail_usage("option \"{}\" is set by the studio, not by a request", key);
-    }
-    double start = 0;  // a preview's section
+        fail_usage("\"options\" must be an object of option names (see GET /api/options)");
     if (preview) {
-        const double seconds = body.value("seconds", 4.0);
-        if (!(seconds > 0 && seconds <= kPreviewSecondsMax))
-            fail_usage("\"seconds\": {} not allowed, expected a number 0–{}", seconds,
+        const json seconds = body.value("seconds", json(4.0));
+        if (!seconds.is_number() || !(seconds.get<double>() > 0) ||
+            seconds.get<double>() > kPreviewSecondsMax)
+            fail_usage("\"seconds\": {} not allowed, expected a number 0–{}", seconds.dump(),
                        kPreviewSecondsMax);
+        const json start = body.value("start", json(0.0));
+        const double length = song_record->value("duration", 0.0);
+        if (!start.is_number() || !(start.get<double>() >= 0 && start.get<double>() < length))
+            fail_usage("\"start\": {} not allowed, expected a number 0–{} (the song's length)",
+                       start.dump(), length);
         options["resolution"] = kPreviewResolution;
         options["duration"] = seconds;
-        start = body.value("start", 0.0);
-        const double length = songs.get(song)->value("duration", 0.0);
-        if (!(start >= 0 && start < length))
-            fail_usage("\"start\": {} not allowed, expected a number 0–{} (the song's length)",
-                       start, length);
+        options["start"] = start;
     }
     // The seed is drawn now, so that the job, its resume and its command line agree.
     if (!options.contains("seed"))
         options["seed"] = draw_seed();
-    const RenderRequest request = toolkit.read_render_options(options);
-    render::check_options(request.options);
-    // A section of the song is cut into the job's folder as section.wav when it runs.
-    std::vector<std::string> words = {"bigganviz", "-s",
-                                      start > 0 ? "section.wav" : songs.audio_path(song).string()};
-    words.insert(words.end(), request.arguments.begin(), request.arguments.end());
-    if (config.weights) {
-        words.push_back("--weights");
-        words.push_back(config.weights->string());
-    }
-    words.push_back("-o");
-    words.push_back("video.mp4");
-    std::string command;
-    for (const auto& word : words)
-        command += fmt::format("{}{}", command.empty() ? "" : " ", quoted(word));
-    const auto name = songs.get(song)->value("name", "");
-    return queue.submit({{"kind", preview ? "preview" : "render"},
-                         {"song", song},
-                         {"song_name", name},
-                         {"options", options},
-                         {"start", start},
-                         {"command", command}});
+    json job = {{"kind", preview ? "preview" : "render"},
+                {"song", song},
+                {"song_name", song_record->value("name", "")},
+                {"options", options}};
+    // Typed and checked now, so a bad request is answered 400 and never queued.
+    render::RenderOptions shown = render_options(job, queue.folder("checking"));
+    shown.output.reset();  // the command line's default, output/<song>.mp4
+    shown.threads = 0;
+    job["command"] = render::equivalent_command_line(shown, job.at("song_name").get<std::string>());
+    return queue.submit(std::move(job));
 }
 
 json Studio::Impl::lyrics_classes(const json& body) {
     if (!body.is_object() || !body.contains("lyrics") || !body.at("lyrics").is_string())
         fail_usage("the body must be {{\"lyrics\": TEXT, \"num_classes\": N}}");
-    const auto count = body.value("num_classes", 12);
-    if (count < 1 || count > 12)
-        fail_usage("\"num_classes\": {} not allowed, expected an integer 1–12", count);
+    // Read as JSON types, not converted: 2.9 or 1e300 is no count (a conversion would truncate
+    // or overflow).
+    const json& count_value = body.contains("num_classes") ? body.at("num_classes") : json(12);
+    if (!count_value.is_number_integer() || count_value.get<std::int64_t>() < 1 ||
+        count_value.get<std::int64_t>() > 12)
+        fail_usage("\"num_classes\": {} not allowed, expected an integer 1–12", count_value.dump());
+    const auto count = count_value.get<int>();
     const std::string strategy = body.value("encoding_strategy", "best");
-    const auto seed = body.value("seed", std::uint64_t{0});
+    const json& seed_value = body.contains("seed") ? body.at("seed") : json(0);
+    if (!seed_value.is_number_unsigned() &&
+        !(seed_value.is_number_integer() && seed_value.get<std::int64_t>() >= 0))
+        fail_usage("\"seed\": {} not allowed, expected an integer 0 or more", seed_value.dump());
+    const auto seed = seed_value.get<std::uint64_t>();
     text::Lyrics lyrics = text::parse_lyrics(body.at("lyrics").get<std::string>());
     const std::lock_guard lock(lyrics_mutex);
     if (!matcher) {
-        const fs::path model = store::weights_or_model(
-            config.text_weights ? std::optional(config.text_weights->string()) : std::nullopt,
-            kTextModel);
+        const render::TextModel model = render::find_text_model(config.text_weights);
         text_engine = std::make_unique<runtime::Engine>(config.threads);
-        matcher = std::make_unique<text::LyricsClassMatcher>(
-            *text_engine, model,
-            store::cache_file_for(model / "model.safetensors", "class-names-minilm", ".npy"));
+        matcher = std::make_unique<text::LyricsClassMatcher>(*text_engine, model.model_dir,
+                                                             model.class_cache_file);
     }
     const auto chosen = matcher->choose(std::move(lyrics), static_cast<std::size_t>(count),
                                         text::parse_strategy(strategy), seed);
@@ -191,8 +166,7 @@ json Studio::Impl::lyrics_classes(const json& body) {
     return {{"classes", classes}, {"lines", lines}, {"best_of_a_line", chosen.best_of_a_line}};
 }
 
-Studio::Studio(StudioConfig config, Toolkit toolkit)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(toolkit))) {}
+Studio::Studio(StudioConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 Studio::~Studio() {
     stop();
@@ -203,31 +177,35 @@ int Studio::start() {
     if (!is_loopback_host(s.config.host) && s.config.token.empty())
         fail_usage("--host {} is reachable from other machines: give --token", s.config.host);
     fs::create_directories(s.config.dir);
-    s.server.set_payload_max_length(static_cast<std::size_t>(s.config.max_upload));
     s.add_routes();
-    s.port = s.config.port == 0
-                 ? s.server.bind_to_any_port(s.config.host)
-                 : (s.server.bind_to_port(s.config.host, s.config.port) ? s.config.port : -1);
-    if (s.port <= 0)
-        fail("cannot listen on {}:{} (in use, or not an address of this machine)", s.config.host,
-             s.config.port);
+    s.port = s.server.listen(s.config.host, s.config.port);
     s.guard.set_port(s.port);
+    s.server.set_head_check([&s](const HttpRequest& request) { s.guard.check(request); });
     s.queue.start();
+    s.events.start();
     s.thumbnails.start();
-    s.listener = std::thread([&s] { s.server.listen_after_bind(); });
+    s.server.start();
+    const std::lock_guard lock(s.state_mutex);
+    s.started = true;
     return s.port;
 }
 
 void Studio::wait() {
-    if (impl_->listener.joinable())
-        impl_->listener.join();
+    std::unique_lock lock(impl_->state_mutex);
+    impl_->stopped_changed.wait(lock, [&] { return !impl_->started || impl_->stopped; });
 }
 
 void Studio::stop() {
-    impl_->server.stop();
-    wait();
-    impl_->queue.stop();
-    impl_->thumbnails.stop();
+    Impl& s = *impl_;
+    s.server.stop();
+    s.events.stop();
+    s.queue.stop();
+    s.thumbnails.stop();
+    {
+        const std::lock_guard lock(s.state_mutex);
+        s.stopped = true;
+    }
+    s.stopped_changed.notify_all();
 }
 
 std::string Studio::address() const {

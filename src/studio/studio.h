@@ -12,30 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "features/features.h"
-#include "features/rhythm.h"
 #include "render/renderer.h"
 
 namespace bgv::studio {
-
-// A render as the command line would run it: checked options and the words that say so.
-struct RenderRequest {
-    render::RenderOptions options;
-    std::vector<std::string> arguments;  // "--resolution", "128", ... (without -s and -o)
-};
-
-// What the command line lends the studio (studio/ may not use cli/): its option table, its way
-// of reading options, and its pictures, so that a page, a script and the command line agree.
-struct Toolkit {
-    nlohmann::json options;  // GET /api/options: the render options the page may set
-    // {"resolution": 128, "classes": [207, 980], ...} → checked options; throws UsageError
-    // naming the option, the value and what is allowed.
-    std::function<RenderRequest(const nlohmann::json& options)> read_render_options;
-    // The features picture of `bigganviz analyze`, with the rhythm's curves and beats.
-    std::function<std::string(const features::Features& features, const features::Rhythm& rhythm)>
-        features_png;
-    std::function<std::string(std::span<const std::uint8_t> rgb, int width, int height)> rgb_png;
-};
 
 struct StudioConfig {
     std::filesystem::path dir;  // songs/, renders/, studio state
@@ -48,16 +27,12 @@ struct StudioConfig {
     int threads = 0;
 };
 
-// Render options a request may not set: they name files on the server (song, output_file,
-// weights, text_weights, lyrics) or concern the server's process (threads, use_last_*, ...).
-const std::vector<std::string>& server_only_options();
-
 // $XDG_DATA_HOME/bigganviz/studio, else ~/.local/share/bigganviz/studio.
 std::filesystem::path default_studio_dir();
 
 class Studio {
   public:
-    Studio(StudioConfig config, Toolkit toolkit);
+    explicit Studio(StudioConfig config);
     ~Studio();
     Studio(const Studio&) = delete;
     Studio& operator=(const Studio&) = delete;

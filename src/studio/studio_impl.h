@@ -2,13 +2,13 @@
 // that the API routes (api_routes.cpp) and the life cycle (studio.cpp) share.
 #pragma once
 
-#include <httplib.h>
-
+#include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "studio/http_guard.h"
+#include "studio/http_server.h"
+#include "studio/render_events.h"
 #include "studio/render_queue.h"
 #include "studio/song_library.h"
 #include "studio/studio.h"
@@ -18,7 +18,7 @@
 namespace bgv::studio {
 
 struct Studio::Impl {
-    Impl(StudioConfig config_, Toolkit toolkit_);
+    explicit Impl(StudioConfig config_);
 
     void add_routes();
     // The render a job describes, as render/ runs it.
@@ -30,14 +30,17 @@ struct Studio::Impl {
     nlohmann::json lyrics_classes(const nlohmann::json& body);
 
     StudioConfig config;
-    Toolkit toolkit;
-    httplib::Server server;
+    HttpServer server;
     HttpGuard guard;
     SongLibrary songs;
     Thumbnails thumbnails;
     RenderQueue queue;
-    std::thread listener;
+    RenderEvents events;  // after the queue: it listens to it
     int port = 0;
+    std::mutex state_mutex;
+    std::condition_variable stopped_changed;
+    bool started = false;
+    bool stopped = false;
     std::mutex lyrics_mutex;  // the text model is loaded once, on first use
     std::unique_ptr<runtime::Engine> text_engine;
     std::unique_ptr<text::LyricsClassMatcher> matcher;

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/file.h"
 #include "core/log.h"
+#include "image/png.h"
 #include "render/biggan_frames.h"
 #include "store/store.h"
 
@@ -60,8 +61,8 @@ std::vector<std::uint8_t> shrink(std::span<const std::uint8_t> rgb, int size, in
 }
 }  // namespace
 
-Thumbnails::Thumbnails(std::function<fs::path()> weights, const Toolkit& toolkit, int threads)
-    : weights_(std::move(weights)), toolkit_(toolkit), threads_(threads) {}
+Thumbnails::Thumbnails(std::function<fs::path()> weights, int threads)
+    : weights_(std::move(weights)), threads_(threads) {}
 
 Thumbnails::~Thumbnails() {
     stop();
@@ -165,7 +166,7 @@ void Thumbnails::make_all() {
             const auto image =
                 shrink(std::span(rgb).subspan(i * frame_bytes, frame_bytes), size, kThumbnailSize);
             write_file_atomic(folder / fmt::format("{}.png", batch[i]),
-                              toolkit_.rgb_png(image, side, side));
+                              bgv::image::encode_png_rgb(image, side, side));
         }
         const std::lock_guard lock(mutex_);
         done_ += count;

@@ -23,7 +23,7 @@ inline constexpr int kThumbnailSize = 64;
 class Thumbnails {
   public:
     // `weights` finds the model (it may fetch it); called on the background thread.
-    Thumbnails(std::function<std::filesystem::path()> weights, const Toolkit& toolkit, int threads);
+    Thumbnails(std::function<std::filesystem::path()> weights, int threads);
     ~Thumbnails();
 
     void start();
@@ -39,7 +39,6 @@ class Thumbnails {
     void make_all();
 
     std::function<std::filesystem::path()> weights_;
-    const Toolkit& toolkit_;
     int threads_;
     mutable std::mutex mutex_;
     std::filesystem::path folder_;

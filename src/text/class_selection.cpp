@@ -119,23 +119,10 @@ std::vector<LyricsCue> lyrics_cues(const Lyrics& lyrics, const SimilarityMatrix&
     if (sung.size() != similarity.lines)
         fail("similarity matrix has {} rows for {} sung lines", similarity.lines, sung.size());
     std::size_t row = 0;
-    for (std::size_t k = 0; k < lyrics.lines.size(); ++k) {
-        const LyricsLine& line = lyrics.lines[k];
-        if (line.text.empty())
-            continue;
-        LyricsCue cue{.start_seconds = *line.start_seconds,
-                      .end_seconds = std::numeric_limits<double>::infinity(),
-                      .text = line.text};
-        // The next line with a later start ends this one (lines sharing a stamp overlap).
-        for (std::size_t next = k + 1; next < lyrics.lines.size(); ++next) {
-            if (*lyrics.lines[next].start_seconds > cue.start_seconds) {
-                cue.end_seconds = *lyrics.lines[next].start_seconds;
-                break;
-            }
-        }
-        if (line.end_seconds)
-            cue.end_seconds =
-                std::min(cue.end_seconds, std::max(*line.end_seconds, cue.start_seconds));
+    for (auto& timed : timed_lyrics(lyrics)) {  // the sung lines, in order: one row each
+        LyricsCue cue{.start_seconds = timed.start_seconds,
+                      .end_seconds = timed.end_seconds,
+                      .text = std::move(timed.text)};
         cue.class_id = chosen.front().id;
         cue.similarity = similarity.at(row, static_cast<std::size_t>(chosen.front().id));
         for (const auto& match : chosen) {

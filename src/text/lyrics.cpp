@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 #include "core/error.h"
 #include "core/file.h"
@@ -307,6 +308,45 @@ std::vector<const LyricsLine*> Lyrics::sung_lines() const {
     for (const auto& line : lines) {
         if (!line.text.empty())
             out.push_back(&line);
+    }
+    return out;
+}
+
+std::vector<TimedLyric> timed_lyrics(const Lyrics& lyrics) {
+    std::vector<TimedLyric> out;
+    if (!lyrics.timed())
+        return out;
+    for (std::size_t k = 0; k < lyrics.lines.size(); ++k) {
+        const LyricsLine& line = lyrics.lines[k];
+        if (line.text.empty())
+            continue;
+        TimedLyric timed{.start_seconds = *line.start_seconds,
+                         .end_seconds = std::numeric_limits<double>::infinity(),
+                         .text = line.text};
+        // The next line with a later start ends this one (lines sharing a stamp overlap).
+        for (std::size_t next = k + 1; next < lyrics.lines.size(); ++next) {
+            if (*lyrics.lines[next].start_seconds > timed.start_seconds) {
+                timed.end_seconds = *lyrics.lines[next].start_seconds;
+                break;
+            }
+        }
+        if (line.end_seconds)
+            timed.end_seconds =
+                std::min(timed.end_seconds, std::max(*line.end_seconds, timed.start_seconds));
+        out.push_back(std::move(timed));
+    }
+    return out;
+}
+
+std::vector<TimedLyric> lyrics_in_section(const std::vector<TimedLyric>& lines, double from_seconds,
+                                          double length_seconds) {
+    std::vector<TimedLyric> out;
+    for (const auto& line : lines) {
+        TimedLyric shown{.start_seconds = std::max(0.0, line.start_seconds - from_seconds),
+                         .end_seconds = std::min(length_seconds, line.end_seconds - from_seconds),
+                         .text = line.text};
+        if (shown.end_seconds > shown.start_seconds)
+            out.push_back(std::move(shown));
     }
     return out;
 }

@@ -32,6 +32,21 @@ struct Lyrics {
     std::vector<const LyricsLine*> sung_lines() const;
 };
 
+// A sung line of timed lyrics and when it is shown: from its start to the next later line's start
+// (a timed line without words ends the one before it), or to its SRT end when that comes sooner;
+// the last line of an LRC file runs on (end = +infinity).
+struct TimedLyric {
+    double start_seconds = 0;
+    double end_seconds = 0;
+    std::string text;
+};
+// In time order; empty for plain lyrics.
+std::vector<TimedLyric> timed_lyrics(const Lyrics& lyrics);
+// The lines shown within [from, from + length) of the song, with times counted from `from` and cut
+// to that window (a video of a section of the song: --start, -d); lines outside it left out.
+std::vector<TimedLyric> lyrics_in_section(const std::vector<TimedLyric>& lines, double from_seconds,
+                                          double length_seconds);
+
 // A song's lyrics are a few kB; the bound only stops a wrong file (a video, /dev/zero: refused as
 // not regular anyway) from being read whole.
 inline constexpr std::uint64_t kMaxLyricsBytes = std::uint64_t{4} << 20;

@@ -1,5 +1,6 @@
 // video/mp4_assembler: the finished video: the pieces written by SegmentWriter joined by stream
-// copy, renumbered frame by frame, with the song's audio encoded as AAC beside them.
+// copy, renumbered frame by frame, in the output's container (mp4, mov or Matroska), with the
+// song's audio (audio_codec(): AAC, PCM or FLAC) and lyrics as a soft subtitle track beside them.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <span>
 
 #include "video/segment_writer.h"
+#include "video/subtitles.h"
 
 namespace bgv::video {
 
@@ -16,9 +18,17 @@ struct AudioTrack {
     int channels = 1;
 };
 
-// Writes `path` (the caller renames it into place). Fails when the pieces hold other than
-// `expected_frames` frames in all, or were not encoded alike. The audio is written as given: cut
-// it to the video's length before.
+// Writes `path` (the caller renames it into place) in settings.format.container, whatever its
+// name. Fails when the pieces hold other than `expected_frames` frames in all, or were not
+// encoded alike. The audio is written as given: cut it to the video's length before. `subtitles`
+// (times from the first frame): a soft track, mov_text in mp4/mov and SubRip in Matroska, cues
+// cut at the video's end; empty: no track.
+void assemble_video(std::span<const std::filesystem::path> segments,
+                    const EncoderSettings& settings, std::int64_t expected_frames,
+                    const AudioTrack& audio, std::span<const SubtitleCue> subtitles,
+                    const std::filesystem::path& path);
+
+// assemble_video without subtitles (what render/ called before subtitle tracks existed).
 void assemble_mp4(std::span<const std::filesystem::path> segments, const EncoderSettings& settings,
                   std::int64_t expected_frames, const AudioTrack& audio,
                   const std::filesystem::path& path);

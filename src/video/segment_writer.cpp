@@ -3,7 +3,10 @@
 extern "C" {
 #include <libavutil/cpu.h>
 #include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
 }
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <string>
@@ -45,37 +48,112 @@ std::string x264_instruction_sets() {
 #endif
 }
 
+// x265's settings for a reproducible piece: no B-frames (pts == dts, pieces join by renumbering
+// packets), a fixed thread pool and one frame thread (the bitstream then does not depend on the
+// machine's cores), no lookahead slices, no version SEI, errors only on stderr. x265 leaves
+// AVX-512 off unless asked (--asm avx512), so the instruction sets need no pinning as x264's do.
+std::string x265_parameters(int threads) {
+    return fmt::format(
+        "log-level=error:info=0:bframes=0:open-gop=0:pools={}:frame-threads=1:"
+        "lookahead-slices=0",
+        std::max(1, threads));
+}
+
+const AVCodec* find_encoder(Codec codec) {
+    const char* name = "libx264";
+    switch (codec) {
+        case Codec::h264:
+            break;
+        case Codec::hevc:
+            name = "libx265";
+            break;
+        case Codec::prores:
+            name = "prores_ks";
+            break;
+        case Codec::ffv1:
+            name = "ffv1";
+            break;
+    }
+    const AVCodec* encoder = avcodec_find_encoder_by_name(name);
+    if (encoder == nullptr)
+        fail("this FFmpeg has no {} encoder (install libavcodec with {} support)", name,
+             codec_name(codec));
+    return encoder;
+}
+
+// The codec's own options: quality, speed and what keeps its bytes reproducible.
+void set_codec_options(AVCodecContext* context, const EncoderSettings& settings) {
+    void* options = context->priv_data;
+    const Codec codec = settings.format.codec;
+    if (codec == Codec::h264 || codec == Codec::hevc) {
+        av_opt_set(options, "preset", settings.preset.c_str(), 0);
+        av_opt_set_double(options, "crf", settings.crf, 0);
+    }
+    if (codec == Codec::h264) {
+        if (const std::string sets = x264_instruction_sets(); !sets.empty())
+            av_opt_set(options, "x264-params", ("asm=" + sets).c_str(), 0);
+    } else if (codec == Codec::hevc) {
+        av_opt_set(options, "x265-params", x265_parameters(settings.threads).c_str(), 0);
+    } else if (codec == Codec::prores) {
+        // 422 HQ for 4:2:2, 4444 for 4:4:4 (both 10-bit).
+        av_opt_set(options, "profile", context->pix_fmt == AV_PIX_FMT_YUV422P10LE ? "hq" : "4444",
+                   0);
+    } else {
+        av_opt_set_int(options, "coder", 1, 0);  // range coder: smaller than Golomb-Rice
+    }
+}
+
 }  // namespace
 
-SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int max_frames)
-    : path_(std::move(path)), temp_(path_.string() + ".tmp"), settings_(settings) {
+FrameSize EncoderSettings::encoded_size() const {
+    if (delivery.size.width > 0 && delivery.size.height > 0)
+        return delivery.size;
+    return {width, height};
+}
+
+SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int max_frames,
+                             std::int64_t first_frame)
+    : path_(std::move(path)),
+      temp_(path_.string() + ".tmp"),
+      settings_(settings),
+      first_frame_(first_frame) {
+    const FrameSize size = settings.encoded_size();
     if (settings.width <= 0 || settings.height <= 0 || settings.width % 2 || settings.height % 2)
         fail("video size {}x{} must be positive and even", settings.width, settings.height);
-    const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
-    if (codec == nullptr)
-        fail("this FFmpeg has no libx264 encoder (install libavcodec with x264 support)");
+    if (size.width % 2 || size.height % 2)
+        fail("delivered size {}x{} must be even", size.width, size.height);
+    const Codec codec_id = settings.format.codec;
+    const AVPixelFormat pix_fmt = av_get_pix_fmt(settings.format.pix_fmt.c_str());
+    if (pix_fmt == AV_PIX_FMT_NONE)
+        fail("unknown pixel format {}", settings.format.pix_fmt);
+    const AVCodec* codec = find_encoder(codec_id);
+    const std::string what = fmt::format("the {} encoder", codec_name(codec_id));
 
-    output_ = av::open_mp4_output(temp_.c_str());
+    output_ = av::open_output(temp_.c_str(), container_name(piece_container(codec_id)).data());
     codec_.reset(avcodec_alloc_context3(codec));
     const AVRational time_base{settings.frame_rate_den, settings.frame_rate_num};
-    codec_->width = settings.width;
-    codec_->height = settings.height;
-    codec_->pix_fmt = AV_PIX_FMT_YUV420P;
+    codec_->width = size.width;
+    codec_->height = size.height;
+    codec_->pix_fmt = pix_fmt;
     codec_->time_base = time_base;
     codec_->framerate = {settings.frame_rate_num, settings.frame_rate_den};
-    codec_->gop_size = std::max(max_frames, 1);
+    // H.264/HEVC: one IDR at the piece's start; ProRes is intra-only; FFV1 every frame a key
+    // frame, so a piece (or an editor) can start anywhere.
+    codec_->gop_size = codec_id == Codec::ffv1 ? 1 : std::max(max_frames, 1);
     codec_->max_b_frames = 0;  // pts == dts, so pieces join by simply renumbering packets
     codec_->thread_count = settings.threads;
-    codec_->color_range = AVCOL_RANGE_MPEG;
-    codec_->colorspace = AVCOL_SPC_BT709;
+    if (av_pix_fmt_desc_get(pix_fmt)->flags & AV_PIX_FMT_FLAG_RGB) {
+        codec_->color_range = AVCOL_RANGE_JPEG;
+        codec_->colorspace = AVCOL_SPC_RGB;
+    } else {
+        codec_->color_range = AVCOL_RANGE_MPEG;
+        codec_->colorspace = AVCOL_SPC_BT709;
+    }
     codec_->color_primaries = AVCOL_PRI_BT709;
     codec_->color_trc = AVCOL_TRC_BT709;
     codec_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER | AV_CODEC_FLAG_BITEXACT;
-    av_opt_set(codec_->priv_data, "preset", settings.preset.c_str(), 0);
-    av_opt_set_double(codec_->priv_data, "crf", settings.crf, 0);
-    if (const std::string sets = x264_instruction_sets(); !sets.empty())
-        av_opt_set(codec_->priv_data, "x264-params", ("asm=" + sets).c_str(), 0);
-    av::check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open the H.264 encoder");
+    set_codec_options(codec_.get(), settings);
+    av::check(avcodec_open2(codec_.get(), codec, nullptr), "cannot open " + what);
 
     stream_ = avformat_new_stream(output_.get(), nullptr);
     if (stream_ == nullptr)
@@ -84,26 +162,26 @@ SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int
               "cannot describe the video stream");
     stream_->time_base = time_base;
     stream_->avg_frame_rate = codec_->framerate;
-    av::check(avformat_write_header(output_.get(), nullptr), "cannot write the mp4 header");
+    av::check(avformat_write_header(output_.get(), nullptr), "cannot write the piece's header");
 
-    sws_.reset(sws_getContext(settings.width, settings.height, AV_PIX_FMT_RGB24, settings.width,
-                              settings.height, AV_PIX_FMT_YUV420P,
-                              SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, nullptr, nullptr,
-                              nullptr));
-    if (!sws_)
-        fail("cannot convert RGB to yuv420p");
-    // RGB -> BT.709 limited range, matching the tags above.
-    const int* coefficients = sws_getCoefficients(SWS_CS_ITU709);
-    sws_setColorspaceDetails(sws_.get(), coefficients, 1, coefficients, 0, 0, 1 << 16, 1 << 16);
+    converter_ = std::make_unique<FrameConverter>(ConversionSpec{
+        .source = {settings.width, settings.height},
+        .target = size,
+        .fit = settings.delivery.fit,
+        .pix_fmt = pix_fmt,
+        .frame_time = time_base,
+        .threads = settings.threads,
+        .burned = settings_.burned_subtitles,
+        .style = settings.subtitle_style,
+        .scratch_script = path_.string() + ".subtitles.ass",
+    });
 
     frame_.reset(av_frame_alloc());
-    frame_->format = AV_PIX_FMT_YUV420P;
-    frame_->width = settings.width;
-    frame_->height = settings.height;
+    frame_->format = pix_fmt;
+    frame_->width = size.width;
+    frame_->height = size.height;
     av::check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate a video frame");
     packet_.reset(av_packet_alloc());
-    input_.assign(static_cast<std::size_t>(settings.width) * settings.height * 3 + kInputPadding,
-                  0);
 }
 
 SegmentWriter::~SegmentWriter() {
@@ -118,29 +196,28 @@ void SegmentWriter::add_frame(std::span<const std::uint8_t> rgb) {
     const auto expected = static_cast<std::size_t>(settings_.width) * settings_.height * 3;
     if (rgb.size() != expected)
         fail("frame of {} bytes, expected {}", rgb.size(), expected);
-    av::check(av_frame_make_writable(frame_.get()), "cannot write a video frame");
-    // Same frames must give the same bytes: swscale's SIMD reads a little past the last pixel and
-    // x264 reads the planes' row padding, so both read only memory whose contents are fixed (the
-    // frame copied into a buffer with zeroed padding, the planes cleared before conversion).
-    std::copy(rgb.begin(), rgb.end(), input_.begin());
-    for (int plane = 0; plane < 3; ++plane) {
-        const int rows = plane == 0 ? settings_.height : (settings_.height + 1) / 2;
-        std::fill_n(frame_->data[plane], static_cast<std::size_t>(frame_->linesize[plane]) * rows,
-                    std::uint8_t{0});
+    // Same frames must give the same bytes: the converter hands the encoder frames whose every
+    // byte (row padding included) it wrote, since x264 reads the planes' padding.
+    converter_->push(rgb, first_frame_ + frames_);
+    ++frames_;
+    encode_converted();
+}
+
+void SegmentWriter::encode_converted() {
+    const std::string what = fmt::format("the {} video", codec_name(settings_.format.codec));
+    while (converter_->pull(frame_.get())) {
+        frame_->pts -= first_frame_;
+        av::check(avcodec_send_frame(codec_.get(), frame_.get()), "encoding " + what + " failed");
+        av::write_encoded_packets(codec_.get(), packet_.get(), output_.get(), stream_, false, what);
     }
-    const std::uint8_t* source[1] = {input_.data()};
-    const int stride[1] = {settings_.width * 3};
-    sws_scale(sws_.get(), source, stride, 0, settings_.height, frame_->data, frame_->linesize);
-    frame_->pts = frames_++;
-    av::check(avcodec_send_frame(codec_.get(), frame_.get()), "H.264 encoding failed");
-    av::write_encoded_packets(codec_.get(), packet_.get(), output_.get(), stream_, false,
-                              "the H.264 video");
 }
 
 void SegmentWriter::finish() {
-    av::check(avcodec_send_frame(codec_.get(), nullptr), "H.264 encoding failed");
-    av::write_encoded_packets(codec_.get(), packet_.get(), output_.get(), stream_, true,
-                              "the H.264 video");
+    const std::string what = fmt::format("the {} video", codec_name(settings_.format.codec));
+    converter_->flush();
+    encode_converted();
+    av::check(avcodec_send_frame(codec_.get(), nullptr), "encoding " + what + " failed");
+    av::write_encoded_packets(codec_.get(), packet_.get(), output_.get(), stream_, true, what);
     av::check(av_write_trailer(output_.get()), "cannot finish " + temp_.string());
     output_.reset();
     sync_file(temp_);

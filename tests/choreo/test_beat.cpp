@@ -110,9 +110,37 @@ TEST(BeatChoreo, SeededBoundedAndRotating) {
         const auto f = rhythm.beat_frames[k];
         EXPECT_EQ(curves.rotation[f], static_cast<int>((k + 1) / 4)) << "beat " << k;
     }
-    // The pulse jumps at once on an onset and decays by exp(-1/(fps·decay)) per frame after it.
-    const auto onset = static_cast<std::int64_t>(std::llround(rhythm.onsets[10] * rhythm.fps));
-    EXPECT_GT(curves.pulse[onset], curves.pulse[onset - 1]);
+    // Every beat kicks at once, at least kBeatFloor hard (the kick is at the frame's own time,
+    // 1 µs before the time the frame is read at: a relative 4e-6 less).
+    for (const auto f : rhythm.beat_frames)
+        EXPECT_GE(curves.pulse[f], kBeatFloor * (1 - 1e-5)) << "beat frame " << f;
+}
+
+TEST(BeatChoreo, BeatsKickFullyOnsetsBetweenThemByOffbeat) {
+    // 24 fps, 3 s: a beat at 1 s (frame 24) and an onset between beats at 1.5 s (frame 36), both
+    // at the song's strongest percussive onset strength.
+    const std::int64_t frames = 72;
+    std::vector<float> env(frames, 0.0f), rms(frames, 0.0f), chroma(12 * frames, 0.0f);
+    env[24] = env[36] = 1.0f;
+    const std::vector<double> beats = {1.0}, onsets = {1.0, 1.5};  // the first onset is the beat's
+    const RhythmView view{frames, 24.0, env, rms, chroma, beats, onsets, {}};
+    const auto kicks = song_kicks(view);
+    ASSERT_EQ(kicks.size(), 2u);
+    EXPECT_TRUE(kicks[0].beat);
+    EXPECT_FALSE(kicks[1].beat);
+    for (const double offbeat : {0.0, 0.3, 1.0}) {
+        BeatParams params;
+        params.offbeat = offbeat;
+        const BeatCurves curves = beat_curves(view, params);
+        const double decay = std::exp(-1 / (24.0 * params.pulse_decay));
+        EXPECT_NEAR(curves.pulse[24], 1.0, 1e-5);
+        EXPECT_EQ(curves.pulse[23], 0.0);
+        // Half a second later the beat's kick has fallen to e^-2 = 0.135: the onset kicks above
+        // it by `offbeat` of its strength when that is more.
+        const double beat_left = std::exp(-0.5 / params.pulse_decay);
+        EXPECT_NEAR(curves.pulse[36], std::max(offbeat, beat_left), 1e-5) << offbeat;
+        EXPECT_NEAR(curves.pulse[37], curves.pulse[36] * decay, 1e-12);
+    }
 }
 
 TEST(BeatChoreo, SilenceGivesValidVectorsAndCuesLead) {
@@ -128,7 +156,6 @@ TEST(BeatChoreo, SilenceGivesValidVectorsAndCuesLead) {
         EXPECT_EQ(distance(v.noise_row(f), v.noise_row(0)), 0.0);
     for (std::int64_t f = 10; f < 20; ++f)
         EXPECT_EQ(v.class_row(f)[555], 1.0);
-    EXPECT_THROW(make_beat_vectors(silent, kClasses, BeatParams{.pulse = 2}, 3), bgv::UsageError);
 }
 
 TEST(SeedChoreo, FrameBasedConstantsScaleWithTheFrameRate) {

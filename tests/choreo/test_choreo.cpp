@@ -1,5 +1,5 @@
 // Replays the choreography against tools/choreo_reference.py (NumPy, written from
-// seed-behaviour.md with bigganviz's RNG re-implemented in Python), vector for vector.
+// docs/original-tool.md with bigganviz's RNG re-implemented in Python), vector for vector.
 #include <gtest/gtest.h>
 
 #include <algorithm>

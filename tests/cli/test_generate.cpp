@@ -178,3 +178,35 @@ TEST(Generate, AHostileNpyShapeIsOneLine) {
                             "integers only\n");
     fs::remove_all(dir);
 }
+
+// --aspect and --widen: the frame's shape and fill reach the generator (the widened goldens of
+// tools/make_widened_goldens.py; 1e-5 as above only checks the plumbing), a bad aspect is a usage
+// error in one line.
+TEST(Generate, AspectWidensTheFrame) {
+    const fs::path dir = temp_dir();
+    const fs::path widened = fs::path(BGV_TEST_DATA) / "model/biggan/data/widened";
+    const struct {
+        const char* aspect;
+        const char* widen;
+        const char* golden;
+        std::vector<std::int64_t> shape;
+    } cases[] = {{"16:9", "mirror", "micro_4x7_mirror_b1_out.npy", {1, 3, 32, 56}},
+                 {"9:16", "noise", "micro_7x4_noise_b1_out.npy", {1, 3, 56, 32}}};
+    for (const auto& c : cases) {
+        const auto r =
+            run("generate --weights " + kData.string() + " --noise " +
+                (kData / "t0p37_b1_z.npy").string() + " --class-vector " +
+                (kData / "t0p37_b1_y.npy").string() + " --truncation 0.37 --aspect " + c.aspect +
+                " --widen " + c.widen + " --threads 1 --out " + (dir / "out.npy").string());
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        const auto got = bgv::read_npy_f32(dir / "out.npy");
+        const auto want = bgv::read_npy_f64(widened / c.golden);
+        ASSERT_EQ(got.shape, c.shape) << c.aspect;
+        EXPECT_LT(relative_l2(got.data, want.data), 1e-5) << c.aspect;
+    }
+    const auto r = run("generate --weights " + kData.string() +
+                       " --classes 3 --aspect 10:1 --out " + (dir / "x.png").string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.output, "bigganviz: error: --aspect 10:1: the ratio must lie within 1:4 to 4:1\n");
+    EXPECT_FALSE(fs::exists(dir / "x.png"));
+}

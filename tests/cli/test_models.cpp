@@ -1,10 +1,8 @@
 // `bigganviz models ...` end to end through the dispatcher, with the cache in a temporary folder
 // and a file:// mirror (a local copy laid out like the original hosts) instead of the network.
-#include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
@@ -12,10 +10,9 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/file.h"
+#include "core/host.h"
 #include "http_test_server.h"
 #include "support/process.h"
-
-extern char** environ;
 
 namespace {
 
@@ -130,8 +127,9 @@ TEST_F(ModelsCommand, PathAndVerifyRefuseAnHtmlPageStoredAsTheCheckpoint) {
     EXPECT_NE(report.find("biggan-deep-128/" + reason), std::string::npos) << report;
 }
 
-// Two bigganviz processes fetch one model from a slow local server at once: the flock makes the
-// second wait and find the file complete, so the server sends the weights once.
+// Two bigganviz processes fetch one model at once: the flock makes the second wait, saying for
+// whom, and find the file complete, so the server sends the weights once. The server holds the
+// first download after its first chunk until the second process says it waits.
 TEST_F(ModelsCommand, TwoProcessesFetchingOneModelDownloadItOnce) {
     ::setenv("NO_PROXY", "127.0.0.1,localhost", 1);
     ::setenv("no_proxy", "127.0.0.1,localhost", 1);
@@ -139,45 +137,28 @@ TEST_F(ModelsCommand, TwoProcessesFetchingOneModelDownloadItOnce) {
     bgv::testing::HttpTestServer server;
     const std::string base = "/models.huggingface.co/biggan/biggan-deep-256-";
     server.serve(base + "config.json", {.body = R"({"output_dim": 256})"});
-    // 19 chunks of 16 KiB, 50 ms each: about 1 s, so the second process starts while the first
-    // is still downloading.
-    server.serve(base + "pytorch_model.bin",
-                 {.body = weights, .delay_per_chunk = std::chrono::milliseconds(50)});
+    server.serve(base + "pytorch_model.bin", {.body = weights, .hold_after_first_chunk = true});
     ::setenv("BIGGANVIZ_MIRROR", server.url("").c_str(), 1);
 
-    const std::string program = BGV_BINARY_DIR "/src/cli/bigganviz";
-    pid_t children[2];
-    for (int i = 0; i < 2; ++i) {
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        const std::string log = (root_ / ("stderr-" + std::to_string(i))).string();
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT, 0644);
-        std::vector<std::string> argv_text = {program, "models", "fetch", "biggan-deep-256"};
-        std::vector<char*> argv;
-        for (auto& word : argv_text)
-            argv.push_back(word.data());
-        argv.push_back(nullptr);
-        ASSERT_EQ(
-            ::posix_spawn(&children[i], program.c_str(), &actions, nullptr, argv.data(), environ),
-            0);
-        posix_spawn_file_actions_destroy(&actions);
-    }
-    for (const pid_t child : children) {
-        int status = 0;
-        ASSERT_EQ(::waitpid(child, &status, 0), child);
-        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-    }
+    const std::string fetch =
+        "exec '" BGV_BINARY_DIR "/src/cli/bigganviz' models fetch biggan-deep-256";
+    bgv::test::RunningCommand first(fetch);
+    const bool downloading = first.wait_for("downloading biggan-deep-256/pytorch_model.bin from ");
+    bgv::test::RunningCommand second(fetch);
+    const std::string waiting = fmt::format(
+        "biggan-deep-256/pytorch_model.bin: another bigganviz is downloading it (pid {} on {}), "
+        "waiting\n",
+        first.pid(), bgv::host_name());
+    const bool waited = second.wait_for(waiting);
+    server.release_held();
+    EXPECT_EQ(first.finish(), 0) << first.output();
+    EXPECT_EQ(second.finish(), 0) << second.output();
+    ASSERT_TRUE(downloading) << first.output();
+    EXPECT_TRUE(waited) << second.output();
     const fs::path folder = root_ / "cache" / "biggan-deep-256";
     EXPECT_TRUE(bgv::read_file_text(folder / "pytorch_model.bin") == weights);
     EXPECT_FALSE(fs::exists(folder / "pytorch_model.bin.part"));
     EXPECT_EQ(server.requests(base + "pytorch_model.bin"), 1);
-    const std::string logs =
-        bgv::read_file_text(root_ / "stderr-0") + bgv::read_file_text(root_ / "stderr-1");
-    EXPECT_NE(logs.find("biggan-deep-256/pytorch_model.bin: another bigganviz is downloading it, "
-                        "waiting"),
-              std::string::npos)
-        << logs;
     EXPECT_EQ(run({"verify", "biggan-deep-256"}).find("FAILED"), std::string::npos);
 }
 

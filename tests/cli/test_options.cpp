@@ -2,6 +2,8 @@
 
 #include "cli/options.h"
 #include "core/error.h"
+#include "render/options.h"
+#include "farm/launch.h"
 
 namespace {
 using bgv::cli::Args;
@@ -81,6 +83,23 @@ TEST(Options, OutOfRangeValuesNameFlagValueAndRange) {
               "unexpected argument 'song.mp3' (see `bigganviz render --help`)");
 }
 
+// Issue 18, item 12: "--shard -1/2" was answered "--shard: expected a value", as if -1/2 were a
+// flag. A dash followed by a digit is a value, so the value's own check speaks.
+TEST(Options, AValueStartingWithADashAndADigitIsAValue) {
+    const Args shard = bgv::cli::parse_args(std::vector<std::string>{"--shard", "-1/2"},
+                                            std::vector<std::string>{"shard"}, "render");
+    EXPECT_EQ(shard.text("shard"), "-1/2");
+    try {
+        bgv::farm::parse_shard(shard.text("shard"));
+        ADD_FAILURE() << "--shard -1/2 accepted";
+    } catch (const bgv::UsageError& error) {
+        EXPECT_STREQ(error.what(), "--shard -1/2: expected I/N with 0 <= I < N, e.g. 0/4");
+    }
+    EXPECT_EQ(error_of({"-c", "5", "-1"}), "-c -1: not allowed, expected an integer 0–999");
+    EXPECT_EQ(error_of({"-n", "-2x"}), "-n -2x: not allowed, expected an integer 1–12");
+    EXPECT_EQ(error_of({"-n", "-x"}), "-n: expected a value (an integer 1–12)");
+}
+
 TEST(Options, HelpShowsSpellingsDefaultsAndRanges) {
     const std::string help = bgv::cli::help_text("render", "make a video", kRenderLike);
     EXPECT_NE(help.find("-ps, --pitch_sensitivity N"), std::string::npos) << help;
@@ -125,7 +144,8 @@ TEST(Options, HelpListsTheOriginalToolsFlagsFirst) {
 TEST(Options, FrameRateIsExactAndExcludesFrameLength) {
     const std::vector<std::string> accepted = {"fps", "frame_length"};
     const auto rate = [&](std::vector<std::string> argv) {
-        return bgv::cli::frame_rate_option(bgv::cli::parse_args(argv, accepted, "render"));
+        const auto args = bgv::cli::parse_args(argv, accepted, "render");
+        return bgv::render::render_options_from(bgv::cli::render_values(args)).fps;
     };
     EXPECT_FALSE(rate({"-fl", "1024"}).has_value());
     EXPECT_EQ(rate({"--fps", "30"}), (bgv::FrameRate{30, 1}));
@@ -141,6 +161,6 @@ TEST(Options, FrameRateIsExactAndExcludesFrameLength) {
         ADD_FAILURE() << "no error";
     } catch (const bgv::UsageError& e) {
         EXPECT_EQ(std::string(e.what()),
-                  "-fl/--frame_length and --fps both set the frame rate: give one of them");
+                  "--frame_length and --fps both set the frame rate: give one of them");
     }
 }

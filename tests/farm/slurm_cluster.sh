@@ -10,6 +10,18 @@ set -euo pipefail
 action=${1:?start or stop}
 dir=${2:?folder}
 
+# A failing step says which it was, and what the daemons logged, before the script exits: whoever
+# runs the tests learns why the cluster did not start.
+daemon_logs() {
+    local log
+    for log in "$dir/munge/munged.log" "$dir/slurmctld.log" "$dir/slurmd.log"; do
+        [[ -f $log ]] || continue
+        echo "--- $log (last 20 lines)" >&2
+        tail -n 20 "$log" >&2 || true
+    done
+}
+trap 'status=$?; echo "slurm_cluster.sh: line $LINENO: \"$BASH_COMMAND\" failed (exit $status)" >&2; daemon_logs; exit $status' ERR
+
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -97,6 +109,7 @@ while ((SECONDS < deadline)); do
     fi
     sleep 0.1
 done
-echo "slurm_cluster.sh: the node did not become idle; see $dir/slurmctld.log and $dir/slurmd.log" >&2
+echo "slurm_cluster.sh: the node did not become idle within 30 s" >&2
 sinfo >&2 || true
+daemon_logs
 exit 1

@@ -7,8 +7,9 @@
 
 #include <csignal>
 #include <fstream>
+#include <memory>
+#include <set>
 #include <sstream>
-#include <thread>
 
 #include "farm_render_support.h"
 
@@ -25,17 +26,18 @@ std::string mpirun(int ranks, const std::string& arguments) {
         ranks, bigganviz_line(arguments));
 }
 
-// Starts `line` with /bin/sh in the background; its pid is the shell's, which execs the line's
-// last command.
-pid_t start_in(const fs::path& dir, const std::string& line) {
-    const std::string command = fmt::format("cd '{}' && exec {}", dir.string(), line);
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    return pid;
+// Starts the shell line `line` in `dir`, each bigganviz process of it holding once it has finished
+// `pieces` pieces (the test hold of render/hooks.h) until `release` exists (or it is stopped). Its
+// output comes back as it is written; its pid is the shell's, or the command's for "exec ...".
+std::unique_ptr<RunningCommand> start_held(const fs::path& dir, const std::string& line, int pieces,
+                                           const fs::path& release = {}) {
+    return std::make_unique<RunningCommand>(
+        fmt::format("cd '{}' && export BIGGANVIZ_TEST_HOLD_AFTER_PIECES={} "
+                    "BIGGANVIZ_TEST_RELEASE_FILE='{}' && {{ {}; }}",
+                    dir.string(), pieces, release.string(), line));
 }
+
+constexpr const char* kHeld = "bigganviz: test hold after 1 pieces";
 
 // The processes whose parent is `parent` (from /proc).
 std::vector<pid_t> children_of(pid_t parent) {
@@ -59,71 +61,63 @@ std::vector<pid_t> children_of(pid_t parent) {
     return children;
 }
 
-std::size_t reports_in(const fs::path& claims) {
-    std::size_t count = 0;
-    std::error_code ignored;
-    for (const auto& entry : fs::directory_iterator(claims, ignored))
-        count += entry.path().extension() == ".json" ? 1 : 0;
-    return count;
-}
-
-int wait_exit_code(pid_t pid) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 }  // namespace
 
 TEST(FarmRender, ThreeMpiRanksMakeTheSingleProcessVideo) {
     const fs::path dir = fresh_temp_dir("farm_mpi3");
-    const auto result = run_in(dir, mpirun(3, render_options() + " --seed 5"));
-    ASSERT_EQ(result.exit_code, 0) << result.output;
+    // Each rank holds once it has finished a piece, until all three have: all take part.
+    const auto job =
+        start_held(dir, "exec " + mpirun(3, render_options() + " --seed 5"), 1, dir / "go");
+    const bool all_held = job->wait_for(kHeld, 3);
+    bgv::write_file_atomic(dir / "go", "");
+    ASSERT_EQ(job->finish(), 0) << job->output();
+    ASSERT_TRUE(all_held) << job->output();
     EXPECT_EQ(decoded_frames(dir / "out.mp4"), single_process_frames(5));
     EXPECT_FALSE(fs::exists(dir / "out.mp4.partial"));
     const auto record = saved_record(dir);
-    const auto makers = piece_makers(record);
-    EXPECT_GE(makers.size(), 2U) << "only one rank rendered: " << record.at("pieces").dump();
-    for (const auto& maker : makers)
-        EXPECT_TRUE(maker.starts_with("rank ")) << maker;
+    EXPECT_EQ(piece_makers(record), (std::set<std::string>{"rank 0", "rank 1", "rank 2"}))
+        << record.at("pieces").dump();
     EXPECT_EQ(record.at("job").at("processes"), 3);
 }
 
 TEST(FarmRender, ARankKilledPartWayThenTwoRanksFinishTheSameVideo) {
     const fs::path dir = fresh_temp_dir("farm_mpi_kill");
-    // About 520 frames in 260 pieces: far more than the two finished before the kill, so mpirun
-    // ends the job (it takes a second or two) before the other ranks could finish it.
-    const std::string options = render_options("out.mp4", 128) + " --seed 6";
-    const pid_t mpirun_pid = start_in(dir, mpirun(3, options) + " > first.log 2>&1");
-    // Once two pieces are finished, one rank dies by a real SIGKILL (no clean-up runs); mpirun
-    // then ends the job.
-    const fs::path claims = dir / "out.mp4.partial/claims";
-    for (int wait = 0; wait < 1200 && reports_in(claims) < 2; ++wait)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    const auto ranks = children_of(mpirun_pid);
-    ASSERT_EQ(ranks.size(), 3U) << bgv::read_file_text(dir / "first.log");
+    const std::string options = render_options() + " --seed 6";
+    // Every rank holds once it has finished a piece: three of the nine are finished when one rank
+    // dies by a real SIGKILL (no clean-up runs); mpirun then ends the job.
+    const auto first = start_held(dir, "exec " + mpirun(3, options), 1);
+    const bool all_held = first->wait_for(kHeld, 3);
+    const auto ranks = children_of(first->pid());
+    ASSERT_TRUE(all_held) << first->output();
+    ASSERT_EQ(ranks.size(), 3U) << first->output();
     ASSERT_EQ(::kill(ranks.front(), SIGKILL), 0);
-    EXPECT_NE(wait_exit_code(mpirun_pid), 0);
-    ASSERT_FALSE(fs::exists(dir / "out.mp4")) << bgv::read_file_text(dir / "first.log");
+    EXPECT_NE(first->finish(), 0);
+    ASSERT_FALSE(fs::exists(dir / "out.mp4")) << first->output();
     ASSERT_TRUE(fs::exists(dir / "out.mp4.partial"));
 
     const auto second = run_in(dir, mpirun(2, options));
     ASSERT_EQ(second.exit_code, 0) << second.output;
-    EXPECT_EQ(decoded_frames(dir / "out.mp4"), single_process_frames(6, 128));
-    piece_makers(saved_record(dir), 259);  // the song's 517 frames at -fl 128, 2 to a piece
+    EXPECT_EQ(decoded_frames(dir / "out.mp4"), single_process_frames(6));
+    piece_makers(saved_record(dir));
 }
 
 TEST(FarmRender, ThreeArrayTasksStartedTogetherWithoutSeedMakeOneVideo) {
     const fs::path dir = fresh_temp_dir("farm_array");
-    // Three processes at the same instant, as Slurm starts an array's tasks; no --seed.
+    // Three processes at the same instant, as Slurm starts an array's tasks; no --seed. Each
+    // holds once it has finished a piece, until all three have.
     std::string line;
     for (int task = 0; task < 3; ++task) {
         line += fmt::format(
-            "( SLURM_ARRAY_TASK_ID={} SLURM_ARRAY_TASK_COUNT=3 {} > task{}.log 2>&1; "
-            "echo $? > task{}.rc ) & ",
+            "( SLURM_ARRAY_TASK_ID={} SLURM_ARRAY_TASK_COUNT=3 {} 2>&1; echo $? > task{}.rc ) | "
+            "tee task{}.log & ",
             task, bigganviz_line(render_options()), task, task);
     }
     line += "wait";
-    run_in(dir, line);
+    const auto job = start_held(dir, line, 1, dir / "go");
+    const bool all_held = job->wait_for(kHeld, 3);
+    bgv::write_file_atomic(dir / "go", "");
+    job->finish();
+    ASSERT_TRUE(all_held) << job->output();
     for (int task = 0; task < 3; ++task) {
         EXPECT_EQ(bgv::read_file_text(dir / fmt::format("task{}.rc", task)), "0\n")
             << bgv::read_file_text(dir / fmt::format("task{}.log", task));
@@ -131,7 +125,7 @@ TEST(FarmRender, ThreeArrayTasksStartedTogetherWithoutSeedMakeOneVideo) {
     const auto record = saved_record(dir);
     const auto seed = record.at("seed").get<std::uint64_t>();
     EXPECT_EQ(decoded_frames(dir / "out.mp4"), single_process_frames(seed));
-    EXPECT_GE(piece_makers(record).size(), 2U);
+    EXPECT_EQ(piece_makers(record), (std::set<std::string>{"task 0", "task 1", "task 2"}));
     // The seed was drawn once: one process said it drew one.
     int drawn = 0;
     for (int task = 0; task < 3; ++task) {
@@ -143,15 +137,15 @@ TEST(FarmRender, ThreeArrayTasksStartedTogetherWithoutSeedMakeOneVideo) {
 
 TEST(FarmRender, AFolderHoldingAnotherRendersPlanIsRefusedInOneLine) {
     const fs::path dir = fresh_temp_dir("farm_other_plan");
-    // Shard 0 of 2 makes the plan, then dies (SIGKILL) with the plan in the folder.
-    const pid_t first = start_in(
-        dir, bigganviz_line(render_options() + " --seed 7 --shard 0/2") + " > first.log 2>&1");
-    const fs::path plan = dir / "out.mp4.partial/plan.json";
-    for (int wait = 0; wait < 1200 && !fs::exists(plan); ++wait)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    ::kill(first, SIGKILL);
-    wait_exit_code(first);
-    ASSERT_TRUE(fs::exists(plan)) << bgv::read_file_text(dir / "first.log");
+    // Shard 0 of 2 makes the plan, finishes a piece and holds, then dies (SIGKILL) with the plan
+    // in the folder.
+    const auto first =
+        start_held(dir, "exec " + bigganviz_line(render_options() + " --seed 7 --shard 0/2"), 1);
+    const bool held = first->wait_for(kHeld);
+    ::kill(first->pid(), SIGKILL);
+    first->finish();
+    ASSERT_TRUE(held) << first->output();
+    ASSERT_TRUE(fs::exists(dir / "out.mp4.partial/plan.json")) << first->output();
 
     // Shard 1 of the same job, but asking for another seed.
     const auto other = run_in(dir, bigganviz_line(render_options() + " --seed 8 --shard 1/2 -q"));

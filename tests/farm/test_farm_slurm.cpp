@@ -14,9 +14,13 @@ class SlurmCluster : public ::testing::Test {
   protected:
     void SetUp() override {
         dir_ = fresh_temp_dir("farm_slurm_cluster");
-        const auto started = run_command(
-            fmt::format("'{}' start '{}' 2>&1", kClusterScript.string(), dir_.string()));
-        ASSERT_EQ(started.exit_code, 0) << started.output;
+        // On failure, everything the script said (it names the step that failed and shows the
+        // daemons' logs), so that whoever runs the test learns why.
+        const auto started = run_command_separately(
+            fmt::format("'{}' start '{}'", kClusterScript.string(), dir_.string()), dir_);
+        ASSERT_EQ(started.exit_code, 0) << "slurm_cluster.sh start failed; its standard output:\n"
+                                        << started.out << "its standard error:\n"
+                                        << started.err;
         conf_ = fmt::format("SLURM_CONF='{}'", (dir_ / "slurm.conf").string());
     }
     void TearDown() override {

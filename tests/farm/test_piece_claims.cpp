@@ -1,16 +1,18 @@
 // farm/piece_claims: real processes (fork) sharing the pieces of a folder: each piece made once,
 // a killed holder's piece taken over, half-written pieces never counted, the end of the job seen.
+// The processes tell the test where they are through pipes (a first claim held, a wait begun, from
+// PieceClaims' wait observer), so that no outcome depends on how fast any of them runs.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
+#include <algorithm>
+#include <array>
 #include <csignal>
 #include <fstream>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "core/file.h"
 #include "farm/piece_claims.h"
@@ -33,13 +35,12 @@ std::unique_ptr<PieceClaims> claims_in(const fs::path& dir, std::int64_t pieces)
 // What a renderer does with a claim: write to "<piece>.tmp", rename, report. Each making is also
 // logged (one line per piece made) so the test can count them.
 void make_piece(const fs::path& dir, PieceClaims& claims, std::int64_t piece,
-                const std::string& worker, std::chrono::milliseconds pause) {
+                const std::string& worker) {
     const fs::path path = piece_file(dir, piece);
     {
         std::ofstream tmp(path.string() + ".tmp");
         tmp << "piece " << piece << " by " << worker;
     }
-    std::this_thread::sleep_for(pause);
     fs::rename(path.string() + ".tmp", path);
     {
         std::ofstream log(dir / "made.log", std::ios::app);
@@ -48,15 +49,49 @@ void make_piece(const fs::path& dir, PieceClaims& claims, std::int64_t piece,
     claims.finish(piece, "host", worker, 0.5);
 }
 
+// A pipe whose ends a forked child and the test use to pass one small value at a time.
+struct Pipe {
+    Pipe() { EXPECT_EQ(::pipe(ends.data()), 0); }
+    template <typename T>
+    void send(const T& value) const {
+        if (::write(ends[1], &value, sizeof value) != sizeof value)
+            ::_exit(4);
+    }
+    template <typename T>
+    T receive() const {
+        T value{};
+        EXPECT_EQ(::read(ends[0], &value, sizeof value), static_cast<ssize_t>(sizeof value));
+        return value;
+    }
+    std::array<int, 2> ends{};
+};
+
+struct WorkerEvents {
+    const Pipe* first_claim = nullptr;  // sends 1 once the worker holds its first claim ...
+    const Pipe* go = nullptr;           // ... and waits for a byte here before making it
+    const Pipe* waiting = nullptr;      // sends the piece and holder's pid of each wait
+};
+
 // Forks a worker that makes pieces until none is left; returns its pid.
 pid_t start_worker(const fs::path& dir, std::int64_t pieces, const std::string& worker,
-                   std::chrono::milliseconds pause) {
+                   WorkerEvents events = {}) {
     const pid_t pid = ::fork();
     if (pid == 0) {
         try {
             auto claims = claims_in(dir, pieces);
-            while (auto piece = claims->claim_next())
-                make_piece(dir, *claims, *piece, worker, pause);
+            if (events.waiting) {
+                claims->set_wait_observer([&](std::int64_t piece, const auto& holder) {
+                    events.waiting->send(piece);
+                    events.waiting->send(holder ? holder->pid : 0L);
+                });
+            }
+            for (bool first = true; auto piece = claims->claim_next(); first = false) {
+                if (first && events.first_claim) {
+                    events.first_claim->send(char{1});
+                    events.go->receive<char>();
+                }
+                make_piece(dir, *claims, *piece, worker);
+            }
             ::_exit(0);
         } catch (...) {
             ::_exit(3);
@@ -84,10 +119,16 @@ std::vector<std::int64_t> made(const fs::path& dir) {
 TEST(FarmClaims, ThreeProcessesMakeEachPieceOnceAndAllTakePart) {
     const fs::path dir = bgv::test::fresh_temp_dir("farm_claims_three");
     constexpr std::int64_t kPieces = 12;
+    // Each worker holds its first claim until all three hold one: all three take part.
+    const Pipe first_claim, go;
     std::vector<pid_t> workers;
     for (int w = 0; w < 3; ++w)
         workers.push_back(
-            start_worker(dir, kPieces, fmt::format("task {}", w), std::chrono::milliseconds(40)));
+            start_worker(dir, kPieces, fmt::format("task {}", w), {&first_claim, &go}));
+    for (int w = 0; w < 3; ++w)
+        ASSERT_EQ(first_claim.receive<char>(), 1);
+    for (int w = 0; w < 3; ++w)
+        go.send(char{1});
     for (const pid_t pid : workers)
         EXPECT_EQ(exit_code(pid), 0);
 
@@ -104,15 +145,14 @@ TEST(FarmClaims, ThreeProcessesMakeEachPieceOnceAndAllTakePart) {
         EXPECT_EQ(report->host, "host");
         EXPECT_DOUBLE_EQ(report->seconds, 0.5);
     }
-    EXPECT_GE(makers.size(), 2U);  // the pieces went to more than one process
+    EXPECT_EQ(makers, (std::set<std::string>{"task 0", "task 1", "task 2"}));
 }
 
 TEST(FarmClaims, AKilledHoldersPieceIsTakenOverAndItsHalfPieceNeverCounts) {
     const fs::path dir = bgv::test::fresh_temp_dir("farm_claims_kill");
     constexpr std::int64_t kPieces = 4;
     // A holder that writes half a piece and is killed (SIGKILL: no clean-up) while holding it.
-    int ready[2];
-    ASSERT_EQ(::pipe(ready), 0);
+    const Pipe ready;
     const pid_t holder = ::fork();
     if (holder == 0) {
         auto claims = claims_in(dir, kPieces);
@@ -120,20 +160,22 @@ TEST(FarmClaims, AKilledHoldersPieceIsTakenOverAndItsHalfPieceNeverCounts) {
         std::ofstream(piece_file(dir, *piece).string() + ".tmp") << "half";
         // A piece under its name but without its report: as if killed between rename and report.
         std::ofstream(piece_file(dir, 3)) << "unreported";
-        [[maybe_unused]] auto n = ::write(ready[1], "x", 1);
+        ready.send(char{1});
         ::pause();
         ::_exit(0);
     }
-    char byte;
-    ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+    ASSERT_EQ(ready.receive<char>(), 1);
     {
         const auto claims = claims_in(dir, kPieces);
         EXPECT_FALSE(claims->finished(0));
         EXPECT_FALSE(claims->finished(3));  // no report: not trusted
     }
-    // A worker started now takes pieces 1..3, then waits in piece 0's lock until the kill.
-    const pid_t worker = start_worker(dir, kPieces, "rank 1", std::chrono::milliseconds(10));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // A worker started now takes pieces 1..3, then waits in piece 0's lock, which names its
+    // holder, until the kill.
+    const Pipe waiting;
+    const pid_t worker = start_worker(dir, kPieces, "rank 1", {.waiting = &waiting});
+    EXPECT_EQ(waiting.receive<std::int64_t>(), 0);
+    EXPECT_EQ(waiting.receive<long>(), holder);
     EXPECT_EQ(made(dir).size(), 3U);
     ::kill(holder, SIGKILL);
     EXPECT_EQ(exit_code(holder), -1);
@@ -152,7 +194,7 @@ TEST(FarmClaims, APieceWhoseSizeDiffersFromItsReportIsNotFinished) {
     const fs::path dir = bgv::test::fresh_temp_dir("farm_claims_size");
     auto claims = claims_in(dir, 2);
     ASSERT_EQ(claims->claim_next(), 0);
-    make_piece(dir, *claims, 0, "single", std::chrono::milliseconds(0));
+    make_piece(dir, *claims, 0, "single");
     EXPECT_TRUE(claims->finished(0));
     std::ofstream(piece_file(dir, 0), std::ios::app) << "more";
     EXPECT_FALSE(claims->finished(0));
@@ -169,21 +211,21 @@ TEST(FarmClaims, AWaiterStopsWhenTheFolderIsRemovedUnderIt) {
     const fs::path dir = bgv::test::fresh_temp_dir("farm_claims_gone");
     // The waiter is forked before the claim is taken: a forked child would inherit the claim's
     // descriptor, and with it the lock.
-    int claimed[2];
-    ASSERT_EQ(::pipe(claimed), 0);
+    const Pipe claimed, waiting;
     const pid_t waiter = ::fork();
     if (waiter == 0) {
-        char byte;
-        if (::read(claimed[0], &byte, 1) != 1)
+        if (claimed.receive<char>() != 1)
             ::_exit(2);
         auto others = claims_in(dir, 1);
+        others->set_wait_observer([&](std::int64_t piece, const auto&) { waiting.send(piece); });
         ::_exit(others->claim_next().has_value() ? 1 : 0);
     }
     auto claims = claims_in(dir, 1);
     ASSERT_EQ(claims->claim_next(), 0);
-    ASSERT_EQ(::write(claimed[1], "x", 1), 1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    // The holder finishes the job and the folder goes (the video was assembled).
+    claimed.send(char{1});
+    // Once the waiter sleeps in the lock, the holder finishes the job and the folder goes (the
+    // video was assembled).
+    EXPECT_EQ(waiting.receive<std::int64_t>(), 0);
     fs::remove_all(dir);
     claims->release(0);
     EXPECT_EQ(exit_code(waiter), 0);

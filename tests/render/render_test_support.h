@@ -6,13 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "support/process.h"
@@ -67,43 +65,11 @@ inline double seconds(const nlohmann::json& stream) {
     return std::stod(stream.at("duration").get<std::string>());
 }
 
-// Starts `program` with `arguments` in `dir`, its stderr into `log` (stdout to /dev/null); the pid.
-inline pid_t start_process(const fs::path& dir, const fs::path& program,
-                           const std::vector<std::string>& arguments, const fs::path& log) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        if (::chdir(dir.c_str()) != 0)
-            ::_exit(126);
-        const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int out = ::open("/dev/null", O_WRONLY);
-        ::dup2(err, 2);
-        ::dup2(out, 1);
-        std::vector<char*> argv{const_cast<char*>(program.c_str())};
-        for (const auto& a : arguments)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::execv(program.c_str(), argv.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
 // Waits for `pid`; its exit code, or 128 + the signal that killed it.
 inline int wait_exit_code(pid_t pid) {
     int status = 0;
     ::waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-// Polls (every millisecond, for at most 60 s) until `file` exists; false when it never did.
-inline bool wait_for_file(const fs::path& file) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(file)) {
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return true;
 }
 
 }  // namespace bgv::test

@@ -7,15 +7,15 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <thread>
 
 #include "core/error.h"
 #include "core/file.h"
+#include "core/npy.h"
 #include "render/renderer.h"
+#include "render/saved_vectors.h"
 #include "render_test_support.h"
 
 namespace bgv::test {
@@ -41,6 +41,27 @@ class StandInGenerator : public bgv::render::FrameGenerator {
         }
     }
 };
+
+// The vectors in a saved_vectors/ folder, read whole (a few frames in these tests).
+inline bgv::choreo::Vectors read_saved_vectors(const fs::path& dir) {
+    bgv::choreo::Vectors v;
+    v.noise = bgv::read_npy_f64(dir / bgv::render::kNoiseVectorsFile).data;
+    v.classes = bgv::read_npy_f64(dir / bgv::render::kClassVectorsFile).data;
+    v.count = static_cast<std::int64_t>(v.noise.size()) / bgv::choreo::kNoiseSize;
+    return v;
+}
+
+// Saves `v` as a render would: from .npy files (written beside `dir`) as one set.
+inline void save_vectors_as_a_render(const fs::path& dir, const bgv::choreo::Vectors& v,
+                                     const nlohmann::json& record) {
+    const fs::path noise = dir.string() + ".noise.npy", classes = dir.string() + ".classes.npy";
+    bgv::write_npy(noise, std::span<const double>(v.noise), {v.count, bgv::choreo::kNoiseSize});
+    bgv::write_npy(classes, std::span<const double>(v.classes),
+                   {v.count, bgv::choreo::kImageNetClasses});
+    bgv::render::save_vector_set(dir, noise, classes, record);
+    fs::remove(noise);
+    fs::remove(classes);
+}
 
 inline bgv::render::GeneratorFactory stand_in() {
     return [](const fs::path&, double, int) { return std::make_unique<StandInGenerator>(); };
@@ -78,40 +99,42 @@ class HangingGenerator : public StandInGenerator {
 };
 
 // Runs a render in a child process that hangs after `frames` frames; kills it with SIGKILL from
-// outside once `pieces` pieces are finished (their proofs written).
+// outside once `pieces` pieces are finished (their proofs written): the child's piece_finished
+// hook says so through a pipe.
 inline void render_killed_after(const bgv::render::RenderOptions& o, int frames, int pieces) {
+    int finished[2];
+    ASSERT_EQ(::pipe(finished), 0);
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
+        ::close(finished[0]);
+        bgv::render::RenderHooks hooks;
+        int count = 0;
+        hooks.piece_finished = [&](std::int64_t) {
+            const char byte = 1;
+            if (++count == pieces && ::write(finished[1], &byte, 1) != 1)
+                ::_exit(4);
+        };
         try {
-            bgv::render::render(o, [frames](const fs::path&, double, int) {
-                return std::make_unique<HangingGenerator>(frames);
-            });
+            bgv::render::render(
+                o,
+                [frames](const fs::path&, double, int) {
+                    return std::make_unique<HangingGenerator>(frames);
+                },
+                hooks);
         } catch (...) {
         }
         ::_exit(3);  // only reached when the render did not hang
     }
-    const fs::path partial = o.output->string() + ".partial";
-    const bool finished = wait_for_file(partial / fmt::format("segment_{:06d}.json", pieces - 1));
+    ::close(finished[1]);
+    char byte = 0;
+    const bool told = ::read(finished[0], &byte, 1) == 1;  // nothing: the child ended first
+    ::close(finished[0]);
     ::kill(child, SIGKILL);
     const int code = wait_exit_code(child);
-    ASSERT_TRUE(finished);
+    ASSERT_TRUE(told) << "the render ended before " << pieces << " pieces were finished";
     ASSERT_EQ(code, 128 + SIGKILL);
 }
-
-// A stand-in that takes `milliseconds` per batch, so that concurrent renders overlap.
-class SlowGenerator : public StandInGenerator {
-  public:
-    explicit SlowGenerator(int milliseconds) : pause_(milliseconds) {}
-    void generate(std::span<const float> z, std::span<const float> y, int batch,
-                  std::span<std::uint8_t> rgb) override {
-        std::this_thread::sleep_for(std::chrono::milliseconds(pause_));
-        StandInGenerator::generate(z, y, batch, rgb);
-    }
-
-  private:
-    int pause_;
-};
 
 // Runs `body` in a child process, its stderr into `log`; the pid. The child exits 0 when `body`
 // returns and 1 on an error, whose message it writes as main does.

@@ -57,15 +57,13 @@ double mean_luma_error(const char* decoded, std::span<const std::uint8_t> expect
     return error / static_cast<double>(pixels);
 }
 
-// Starts bigganviz in `dir` with `arguments` split at spaces, quotes dropped; stderr to stderr.txt.
-pid_t start_bigganviz(const fs::path& dir, const std::string& arguments) {
-    std::vector<std::string> words;
-    std::istringstream in(arguments);
-    for (std::string word; in >> word;) {
-        std::erase(word, '\'');  // the test's paths hold no spaces
-        words.push_back(word);
-    }
-    return start_process(dir, kBinary, words, dir / "stderr.txt");
+// Starts bigganviz in `dir` with `arguments`, held once it has finished `pieces` pieces (the test
+// hold of render/hooks.h); its output comes back as it is written.
+std::unique_ptr<RunningCommand> start_held_bigganviz(const fs::path& dir,
+                                                     const std::string& arguments, int pieces) {
+    return std::make_unique<RunningCommand>(
+        fmt::format("cd '{}' && BIGGANVIZ_TEST_HOLD_AFTER_PIECES={} exec '{}' {}", dir.string(),
+                    pieces, kBinary.string(), arguments));
 }
 
 std::string render_arguments(double truncation = kTruncation, int piece_frames = 2) {
@@ -171,18 +169,19 @@ TEST(RenderEndToEnd, KilledRenderResumesToTheUninterruptedFrames) {
     std::string log;
     ASSERT_EQ(run_bigganviz(clean, render_arguments(), &log), 0) << log;
 
-    // A real SIGKILL from outside once the first piece (frames 0-1) is finished.
-    const pid_t pid = start_bigganviz(killed, render_arguments());
-    const bool piece_finished = wait_for_file(killed / "out.mp4.partial/segment_000000.json");
-    ::kill(pid, SIGKILL);
-    EXPECT_EQ(wait_exit_code(pid), 128 + SIGKILL);
-    ASSERT_TRUE(piece_finished);
+    // A real SIGKILL from outside once the first piece (frames 0-1) is finished: the render holds
+    // there until killed, so it cannot have gone further.
+    const auto first = start_held_bigganviz(killed, render_arguments(), 1);
+    const bool held = first->wait_for("bigganviz: test hold after 1 pieces (piece 0)\n");
+    ::kill(first->pid(), SIGKILL);
+    EXPECT_EQ(first->finish(), 128 + SIGKILL);
+    ASSERT_TRUE(held) << first->output();
     EXPECT_FALSE(fs::exists(killed / "out.mp4"));
     EXPECT_TRUE(fs::exists(killed / "out.mp4.partial/segment_000000.mp4"));
 
     ASSERT_EQ(run_bigganviz(killed, render_arguments(), &log), 0) << log;
-    EXPECT_NE(log.find("resuming from frame "), std::string::npos) << log;
-    EXPECT_EQ(log.find(" of 6 (3 of 3"), std::string::npos) << log;
+    EXPECT_NE(log.find("resuming from frame 2 of 6 (1 of 3 pieces done)"), std::string::npos)
+        << log;
     EXPECT_FALSE(fs::exists(killed / "out.mp4.partial"));
     const std::string a = decode_rgb(clean / "out.mp4"), b = decode_rgb(killed / "out.mp4");
     ASSERT_EQ(a.size(), kFrames * 128 * 128 * 3);
@@ -197,9 +196,8 @@ TEST(RenderEndToEnd, ContradictingFlagsGetOneClearLine) {
     const fs::path dir = fresh_dir("e2e_flags");
     const std::string song = (render_data() / "chords_3s.wav").string();
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"-s '" + song + "' -c 1 2 3 -n 4",
-         "-c/--classes lists 3 classes but -n/--num_classes is 4"},
-        {"-s '" + song + "' -c 1 2 3 -l lyrics.txt", "-c/--classes and -l/--lyrics"},
+        {"-s '" + song + "' -c 1 2 3 -n 4", "--classes lists 3 classes but --num_classes is 4"},
+        {"-s '" + song + "' -c 1 2 3 -l lyrics.txt", "--classes and --lyrics"},
     };
     for (const auto& [arguments, message] : cases) {
         std::string log;
@@ -249,22 +247,26 @@ TEST(RenderEndToEnd, SigtermAndSigintStopCleanlyAndResume) {
     std::string log;
     ASSERT_EQ(run_bigganviz(clean, arguments, &log), 0) << log;
     const std::string message = "bigganviz: interrupted; run the same command again to resume\n";
-    for (const auto& [signal, piece, code] : {std::tuple{SIGTERM, 0, 143}, {SIGINT, 2, 130}}) {
+    // SIGTERM once piece 0 is finished, SIGINT once the next run has finished pieces 1 and 2: each
+    // run holds there until its signal comes.
+    for (const auto& [signal, pieces, last, code] :
+         {std::tuple{SIGTERM, 1, 0, 143}, {SIGINT, 2, 2, 130}}) {
         SCOPED_TRACE(signal);
-        const pid_t pid = start_bigganviz(stopped, arguments);
-        const bool started =
-            wait_for_file(stopped / fmt::format("out.mp4.partial/segment_{:06d}.json", piece));
-        ::kill(pid, signal);
-        EXPECT_EQ(wait_exit_code(pid), code);
-        ASSERT_TRUE(started);
-        log = bgv::read_file_text(stopped / "stderr.txt");
+        const auto render = start_held_bigganviz(stopped, arguments, pieces);
+        const bool held = render->wait_for(
+            fmt::format("bigganviz: test hold after {} pieces (piece {})\n", pieces, last));
+        ::kill(render->pid(), signal);
+        EXPECT_EQ(render->finish(), code);
+        ASSERT_TRUE(held) << render->output();
+        log = render->output();
         EXPECT_NE(log.find(message), std::string::npos) << log;
         EXPECT_EQ(log.find(message), log.rfind(message)) << log;
         EXPECT_EQ(log.find("error"), std::string::npos) << log;
         EXPECT_FALSE(fs::exists(stopped / "out.mp4"));
     }
     ASSERT_EQ(run_bigganviz(stopped, arguments, &log), 0) << log;
-    EXPECT_NE(log.find("resuming from frame "), std::string::npos) << log;
+    EXPECT_NE(log.find("resuming from frame 3 of 6 (3 of 6 pieces done)"), std::string::npos)
+        << log;
     const std::string a = decode_rgb(clean / "out.mp4"), b = decode_rgb(stopped / "out.mp4");
     ASSERT_EQ(a.size(), kFrames * 128 * 128 * 3);
     EXPECT_TRUE(a == b) << "decoded frames differ after resume";

@@ -7,27 +7,22 @@
 #include <fstream>
 
 #include "core/file.h"
+#include "core/log.h"
 #include "stand_in.h"
 
 using namespace bgv;
 using namespace bgv::test;
 
 namespace {
-std::size_t occurrences(const std::string& text, const std::string& part) {
-    std::size_t count = 0;
-    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
-        ++count;
-    return count;
-}
 
-// Resumes `o` after `damage` was done to its unfinished render; the log.
+// Resumes `o` after `damage` was done to its unfinished render; the warnings it gave.
 template <typename Damage>
-std::string resume_after(const render::RenderOptions& o, Damage damage) {
+std::vector<std::string> resume_after(const render::RenderOptions& o, Damage damage) {
     render_killed_after(o, 11, 2);
     damage(fs::path(o.output->string() + ".partial"));
-    testing::internal::CaptureStderr();
+    const bgv::log::Capture captured;
     render::render(o, stand_in());
-    return testing::internal::GetCapturedStderr();
+    return captured.messages(bgv::log::Level::warn);
 }
 }  // namespace
 
@@ -56,7 +51,9 @@ TEST(RenderPieceProof, PiecesThatDoNotBelongAreMadeAgainWithOneLineEach) {
                                fs::copy_options::overwrite_existing);
          }},
         // Before: 4 changed frames.
-        {"flipped", "segment_000000.mp4: rendering it again: its bytes differ",
+        {"flipped",
+         "segment_000000.mp4: rendering it again: its bytes differ from those recorded when it "
+         "was finished",
          [](const fs::path& partial) {
              std::fstream file(partial / "segment_000000.mp4",
                                std::ios::in | std::ios::out | std::ios::binary);
@@ -65,12 +62,16 @@ TEST(RenderPieceProof, PiecesThatDoNotBelongAreMadeAgainWithOneLineEach) {
              file.write("\xff\x00\xff\x00\xff\x00\xff\x00", 8);
          }},
         // Before: every rerun failed with a two-line FFmpeg error.
-        {"truncated", "segment_000001.mp4: rendering it again: its bytes differ",
+        {"truncated",
+         "segment_000001.mp4: rendering it again: its bytes differ from those recorded when it "
+         "was finished",
          [](const fs::path& partial) {
              const fs::path piece = partial / "segment_000001.mp4";
              fs::resize_file(piece, fs::file_size(piece) / 2);
          }},
-        {"foreign without its record", "segment_000001.mp4: rendering it again: its bytes differ",
+        {"foreign without its record",
+         "segment_000001.mp4: rendering it again: its bytes differ from those recorded when it "
+         "was finished",
          [&](const fs::path& partial) {
              fs::copy_file(foreign / "segment_000001.mp4", partial / "segment_000001.mp4",
                            fs::copy_options::overwrite_existing);
@@ -79,9 +80,9 @@ TEST(RenderPieceProof, PiecesThatDoNotBelongAreMadeAgainWithOneLineEach) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
         const auto o = options_in(dir / "damaged", "chords_3s.wav");
-        const std::string log = resume_after(o, c.damage);
-        EXPECT_EQ(occurrences(log, "rendering it again"), 1u) << log;
-        EXPECT_NE(log.find(c.reason), std::string::npos) << log;
+        // One line naming the piece and why.
+        EXPECT_EQ(resume_after(o, c.damage),
+                  std::vector<std::string>{o.output->string() + ".partial/" + c.reason});
         // The damaged piece's frames are exactly the clean render's again, not the other seed's.
         const std::string frames = decode_rgb(*o.output);
         EXPECT_TRUE(frames == expected) << first_difference(frames, expected, 32 * 32 * 3);
@@ -114,14 +115,15 @@ TEST(RenderPieceProof, ACancelledRenderKeepsItsPiecesAndResumes) {
     EXPECT_EQ(seen.front(), (std::pair<std::int64_t, std::int64_t>{3, 33}));
     EXPECT_EQ(seen.back().first, 11);  // stopped after the batch that crossed 10
 
-    testing::internal::CaptureStderr();
+    const bgv::log::Capture captured;
     cancel = false;
     seen.clear();
     hooks.progress = [&](std::int64_t done, std::int64_t total) { seen.emplace_back(done, total); };
     render::render(o, stand_in(), hooks);
-    const std::string log = testing::internal::GetCapturedStderr();
-    EXPECT_NE(log.find("resuming from frame 8 of 33 (2 of 9 pieces done)"), std::string::npos)
-        << log;
+    EXPECT_EQ(
+        captured.count("resuming from frame 8 of 33 (2 of 9 pieces done)", bgv::log::Level::info),
+        1U)
+        << captured.text();
     EXPECT_EQ(seen.back(), (std::pair<std::int64_t, std::int64_t>{33, 33}));
     const std::string frames = decode_rgb(*o.output), expected = decode_rgb(*clean.output);
     EXPECT_TRUE(frames == expected) << first_difference(frames, expected, 32 * 32 * 3);
@@ -138,12 +140,13 @@ TEST(RenderPieceProof, AllPiecesDoneIsSaidAsSuch) {
     hooks.progress = [&](std::int64_t done, std::int64_t total) { cancel = done == total; };
     EXPECT_THROW(render::render(o, stand_in(), hooks), render::Cancelled);
     EXPECT_TRUE(fs::exists(o.output->string() + ".partial/segment_000008.json"));
-    testing::internal::CaptureStderr();
+    const bgv::log::Capture captured;
     render::render(o, stand_in());
-    const std::string log = testing::internal::GetCapturedStderr();
-    EXPECT_NE(log.find("all 9 pieces are finished; assembling the video"), std::string::npos)
-        << log;
-    EXPECT_EQ(log.find("resuming"), std::string::npos) << log;
+    EXPECT_EQ(
+        captured.count("all 9 pieces are finished; assembling the video", bgv::log::Level::info),
+        1U)
+        << captured.text();
+    EXPECT_EQ(captured.count("resuming"), 0U) << captured.text();
     EXPECT_TRUE(fs::exists(*o.output));
     fs::remove_all(dir);
 }

@@ -63,8 +63,11 @@ TEST(RenderSavedVectorSet, NanOrHugeSavedVectorsAreRefused) {
         v.noise[choreo::kNoiseSize + 5] = bad;
         write_npy(dir / "saved_vectors" / render::kNoiseVectorsFile,
                   std::span<const double>(v.noise), {2, choreo::kNoiseSize});
+        auto o = options_in(dir, "chords_3s.wav");
+        o.use_last_vectors = true;
+        o.seed.reset();
         try {
-            render::load_saved_vectors(dir / "saved_vectors");
+            render::render(o, stand_in());
             ADD_FAILURE() << "accepted " << bad;
         } catch (const Error& e) {
             const std::string message = describe(e);
@@ -158,15 +161,23 @@ TEST(RenderSavedVectorSet, TheOriginalToolsFilesAreStillRead) {
               {2, choreo::kImageNetClasses});
     write_npy(dir / "saved_vectors" / render::kNoiseVectorsFile, std::span<const double>(v.noise),
               {2, choreo::kNoiseSize});
-    const auto loaded = render::load_saved_vectors(dir / "saved_vectors");
-    EXPECT_EQ(loaded.noise, v.noise);
-    EXPECT_EQ(loaded.classes, v.classes);
+    // Without a record, the classes are the columns the class vectors use.
+    EXPECT_EQ(render::load_saved_classes(dir / "saved_vectors"), (std::vector<int>{7, 42}));
+    // Rendered again with --use_last_vectors: the saved values are the plan's.
+    auto o = options_in(dir, "chords_3s.wav");
+    o.use_last_vectors = true;
+    o.seed.reset();
+    o.duration = 0.3;  // 4 frames at this rate: more than the 2 saved, so the video stops at 2
+    render::render(o, stand_in());
+    const auto saved = read_saved_vectors(dir / "saved_vectors");
+    EXPECT_EQ(saved.noise, v.noise);
+    EXPECT_EQ(saved.classes, v.classes);
     EXPECT_EQ(render::load_saved_classes(dir / "saved_vectors"), (std::vector<int>{7, 42}));
     // Replaced as one set by a new render's: the record appears with the new files.
     v.classes[7] = 0.0;
     v.classes[3] = 1.0;
-    render::save_vector_set(dir / "saved_vectors", v, {{"classes", {3, 42}}});
-    EXPECT_EQ(render::load_saved_vectors(dir / "saved_vectors").classes, v.classes);
+    save_vectors_as_a_render(dir / "saved_vectors", v, {{"classes", {3, 42}}});
+    EXPECT_EQ(read_saved_vectors(dir / "saved_vectors").classes, v.classes);
     EXPECT_EQ(render::load_saved_classes(dir / "saved_vectors"), (std::vector<int>{3, 42}));
     expect_no_leftovers(dir / "saved_vectors");
     fs::remove_all(dir);

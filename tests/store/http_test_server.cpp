@@ -91,11 +91,23 @@ HttpTestServer::HttpTestServer() {
 }
 
 HttpTestServer::~HttpTestServer() {
-    stopping_ = true;
+    {
+        const std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    released_changed_.notify_all();
     acceptor_.join();
     for (auto& handler : handlers_)
         handler.join();
     ::close(listener_);
+}
+
+void HttpTestServer::release_held() {
+    {
+        const std::lock_guard lock(mutex_);
+        released_ = true;
+    }
+    released_changed_.notify_all();
 }
 
 void HttpTestServer::serve(const std::string& path, Route route) {
@@ -222,6 +234,10 @@ void HttpTestServer::handle(int fd) {
         sent += chunk;
         if (route.delay_per_chunk.count() > 0)
             std::this_thread::sleep_for(route.delay_per_chunk);
+        if (route.hold_after_first_chunk) {
+            std::unique_lock lock(mutex_);
+            released_changed_.wait(lock, [&] { return released_ || stopping_; });
+        }
     }
     if (cut_off && route.stall.count() > 0)
         stall(fd, route.stall, stopping_);

@@ -1,10 +1,12 @@
 // A small HTTP/1.1 server on 127.0.0.1 for the store's tests: serves GET with Range support and
 // can misbehave on purpose (drop or stall a connection after K bytes, announce more bytes than it
-// has, corrupt a byte, answer 404, redirect). It stops when destroyed, or after a minute anyway.
+// has, corrupt a byte, answer 404, redirect, hold a response until released). It stops when
+// destroyed, or after a minute anyway.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -28,6 +30,9 @@ class HttpTestServer {
         bool honour_range = true;
         bool corrupt = false;                          // flip one byte in the middle of the body
         std::chrono::microseconds delay_per_chunk{0};  // 16 KiB chunks
+        // Send the first chunk, then wait for release_held() (or the server's end) before the
+        // rest: a download a test knows to be under way for as long as it needs.
+        bool hold_after_first_chunk = false;
     };
 
     HttpTestServer();
@@ -38,6 +43,9 @@ class HttpTestServer {
     void serve(const std::string& path, Route route);
     std::string url(const std::string& path) const;  // "http://127.0.0.1:PORT/path"
     int port() const { return port_; }
+
+    // Lets the responses held by hold_after_first_chunk, and all later ones, go on.
+    void release_held();
 
     int requests(const std::string& path) const;
     std::vector<std::string> ranges(const std::string& path) const;  // Range header per request
@@ -51,6 +59,8 @@ class HttpTestServer {
     int port_ = 0;
     std::atomic<bool> stopping_{false};
     mutable std::mutex mutex_;
+    std::condition_variable released_changed_;
+    bool released_ = false;  // guarded by mutex_
     std::map<std::string, Route> routes_;
     std::map<std::string, std::vector<std::string>> log_;  // path -> Range header of each request
     std::vector<std::thread> handlers_;

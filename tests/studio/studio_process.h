@@ -83,10 +83,14 @@ class StudioProcess {
         output_ = ::fdopen(out[0], "r");
         char line[4096];
         while (std::fgets(line, sizeof line, output_) != nullptr) {
+            // "bigganviz studio: http://HOST:PORT/ (folder ...)"
             const std::string text = line;
-            const auto at = text.find("http://127.0.0.1:");
-            if (at != std::string::npos) {
-                port_ = std::stoi(text.substr(at + 17));
+            const auto at = text.find("http://");
+            const auto slash = at == std::string::npos ? at : text.find('/', at + 7);
+            const auto colon = slash == std::string::npos ? slash : text.rfind(':', slash);
+            if (colon != std::string::npos && colon > at) {
+                host_ = text.substr(at + 7, colon - at - 7);
+                port_ = std::stoi(text.substr(colon + 1));
                 return;
             }
         }
@@ -101,8 +105,10 @@ class StudioProcess {
     StudioProcess& operator=(const StudioProcess&) = delete;
 
     int port() const { return port_; }
+    const std::string& host() const { return host_; }  // as printed: "127.0.0.1"
+    pid_t pid() const { return pid_; }
     httplib::Client client() const {
-        httplib::Client c("127.0.0.1", port_);
+        httplib::Client c(host_, port_);
         c.set_read_timeout(120, 0);
         return c;
     }
@@ -121,6 +127,7 @@ class StudioProcess {
   private:
     pid_t pid_ = -1;
     int status_ = 0;
+    std::string host_;
     int port_ = 0;
     std::FILE* output_ = nullptr;
 };
@@ -143,18 +150,39 @@ inline httplib::Result post_json(httplib::Client& client, const std::string& pat
     return client.Post(path.c_str(), body.dump(), "application/json");
 }
 
-// Polls GET /api/renders/{id} until the job is final (or `seconds` passed); returns the job.
-inline nlohmann::json wait_for_render(httplib::Client& client, const std::string& id,
-                                      double seconds = 120) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-    for (;;) {
-        nlohmann::json job = json_of(client.Get(("/api/renders/" + id).c_str()));
-        const std::string state = job.at("state");
-        if (state == "done" || state == "failed" || state == "cancelled" ||
-            std::chrono::steady_clock::now() > deadline)
-            return job;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+inline bool is_final_state(const std::string& state) {
+    return state == "done" || state == "failed" || state == "cancelled";
+}
+
+// Reads the render's event stream (GET /api/renders/{id}/events), handing each event's render to
+// `on_event` until it returns false or the render is final; returns the last one. Event-driven:
+// the server pushes every change, no polling.
+template <typename OnEvent>
+nlohmann::json follow_render(httplib::Client& client, const std::string& id, OnEvent on_event) {
+    nlohmann::json last;
+    std::string pending;
+    client.Get(("/api/renders/" + id + "/events").c_str(),
+               [&](const char* data, std::size_t length) {
+                   pending.append(data, length);
+                   for (auto end = pending.find("\n\n"); end != std::string::npos;
+                        end = pending.find("\n\n")) {
+                       const std::string event = pending.substr(0, end);
+                       pending.erase(0, end + 2);
+                       if (!event.starts_with("data: "))
+                           continue;  // a heartbeat comment
+                       last = nlohmann::json::parse(event.substr(6));
+                       if (!on_event(last) || is_final_state(last.at("state")))
+                           return false;
+                   }
+                   return true;
+               });
+    return last;
+}
+
+// Waits for the render to be final (through its event stream); returns it.
+inline nlohmann::json wait_for_render(httplib::Client& client, const std::string& id) {
+    follow_render(client, id, [](const nlohmann::json&) { return true; });
+    return json_of(client.Get(("/api/renders/" + id).c_str()));
 }
 
 }  // namespace bgv::test

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/file.h"
+#include "raw_client.h"
 #include "studio_process.h"
 #include "support/process.h"
 
@@ -113,6 +114,87 @@ TEST_F(StudioBadRequests, RenderOptionsOutOfRangeOrNotTheClients) {
     EXPECT_EQ(json_of(client.Get("/api/renders")).size(), 0u);
 }
 
+// Issue 18, item 7: a body that is not UTF-8 got 500 (its error message quoted the bad byte,
+// and turning that message into JSON failed again).
+TEST_F(StudioBadRequests, ABodyThatIsNotUtf8Gets400) {
+    auto client = studio_->client();
+    for (const std::string& body :
+         {std::string("{\"song\": \"\xff\xfe\"}"), std::string("{\"lyrics\": \"caf\xe9\"}"),
+          std::string("\xc3\x28")}) {
+        expect_refused(client.Post("/api/renders", body, "application/json"), 400, "not UTF-8");
+        expect_refused(client.Post("/api/lyrics/classes", body, "application/json"), 400,
+                       "not UTF-8");
+    }
+}
+
+// Issue 18, item 12: what a careless client gets must say what to send.
+TEST_F(StudioBadRequests, CarelessRequestsAreToldWhatToSend) {
+    auto client = studio_->client();
+    expect_refused(client.Get("/api/classes/random?n=12abc"), 400, "n=12abc");
+    expect_refused(client.Get("/api/classes/random?n="), 400, "n empty");
+    expect_refused(client.Get("/api/classes/random?n=1e1"), 400, "n=1e1");
+    EXPECT_EQ(client.Get("/api/classes/random?n=12")->status, 200);
+    // A POST without a body names the body it needs.
+    RawClient raw(studio_->port());
+    ASSERT_TRUE(raw.send("POST /api/renders HTTP/1.1\r\nHost: 127.0.0.1:" +
+                         std::to_string(studio_->port()) + "\r\n\r\n"));
+    const std::string answer = raw.read_answer();
+    EXPECT_EQ(status_of(answer), 400) << answer;
+    EXPECT_NE(body_of(answer).find("needs a JSON body: {\\\"song\\\": ID"), std::string::npos)
+        << answer;
+    // A multipart field "file" that is text, not a file.
+    const httplib::MultipartFormDataItems text_field = {{"file", "hello", "", "text/plain"}};
+    const auto not_a_file = client.Post("/api/songs", text_field);
+    expect_refused(not_a_file, 400, "file field without a file name");
+    EXPECT_NE(not_a_file->body.find("holds no file"), std::string::npos) << not_a_file->body;
+    EXPECT_EQ(not_a_file->body.find("file name '' is not allowed"), std::string::npos);
+    expect_refused(client.Post("/api/songs", httplib::MultipartFormDataItems{{"title", "my song",
+                                                                              "", "text/plain"}}),
+                   400, "no file field");
+    EXPECT_EQ(songs_on_disk(*dir_), 0u);
+    // The lyrics' count and seed are JSON integers: 2.9 and 1e300 are refused, not converted.
+    for (const json& count : {json(2.9), json(1e300), json(-1), json("3"), json(13)}) {
+        const auto refused =
+            post_json(client, "/api/lyrics/classes", {{"lyrics", "a dog"}, {"num_classes", count}});
+        expect_refused(refused, 400, "num_classes " + count.dump());
+        const std::string message = json::parse(refused->body).at("error");
+        EXPECT_TRUE(message.starts_with("\"num_classes\": " + count.dump() + " not allowed"))
+            << message;
+    }
+    expect_refused(post_json(client, "/api/lyrics/classes", {{"lyrics", "a dog"}, {"seed", -5}}),
+                   400, "seed -5");
+}
+
+// Issue 18, item 11: a range past the end got 206 with "Content-Length: 9000000001" and no body.
+TEST_F(StudioBadRequests, RangesFollowRfc7233) {
+    auto client = studio_->client();
+    const std::string song =
+        bgv::read_file_text(fs::path(BGV_TEST_DATA) / "render/data/short_0p3s.wav");
+    const std::string id = json_of(upload(client, song, "ranges.wav")).at("id");
+    const std::string audio = "/api/songs/" + id + "/audio";
+    const std::string size = std::to_string(song.size());
+    const auto past = client.Get(audio.c_str(), {{"Range", "bytes=999999999-9999999999"}});
+    expect_refused(past, 416, "range past the end");
+    EXPECT_EQ(past->get_header_value("Content-Range"), "bytes */" + size);
+    // A last byte past the end is the end: the length is what is sent.
+    const auto tail = client.Get(audio.c_str(), {{"Range", "bytes=100-9999999999"}});
+    ASSERT_TRUE(tail);
+    EXPECT_EQ(tail->status, 206);
+    EXPECT_EQ(tail->get_header_value("Content-Length"), std::to_string(song.size() - 100));
+    EXPECT_EQ(tail->get_header_value("Content-Range"),
+              "bytes 100-" + std::to_string(song.size() - 1) + "/" + size);
+    EXPECT_TRUE(tail->body == song.substr(100));
+    const auto last = client.Get(audio.c_str(), {{"Range", "bytes=-10"}});
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->status, 206);
+    EXPECT_TRUE(last->body == song.substr(song.size() - 10));
+    const auto whole = client.Get(audio.c_str(), {{"Range", "bytes=9-5"}});  // invalid: ignored
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->status, 200);
+    EXPECT_TRUE(whole->body == song);
+    fs::remove_all(*dir_ / "songs" / id);
+}
+
 TEST_F(StudioBadRequests, ForeignOriginAndHost) {
     auto client = studio_->client();
     expect_refused(client.Get("/api/options", {{"Origin", "http://evil.example"}}), 403,
@@ -153,4 +235,65 @@ TEST(StudioToken, AnotherHostWithoutATokenGetsAGeneratedOne) {
     EXPECT_NE(result.output.find("reachable from other machines; token "), std::string::npos)
         << result.output;
     EXPECT_NE(result.output.find("cannot listen on 192.0.2.1"), std::string::npos) << result.output;
+}
+
+// Issue 18, item 10: --host 127.0.0.2 printed its address and then refused every request to it
+// with 421 (only 127.0.0.1 was taken for a loopback Host).
+TEST(StudioHost, EveryLoopbackAddressItBindsIsItsHost) {
+    for (const std::string address : {"127.0.0.2", "127.1.2.3"}) {
+        const fs::path dir = fresh_temp_dir("studio_host_loopback");
+        StudioProcess studio(dir, {"--host", address});
+        EXPECT_EQ(studio.host(), address);
+        auto client = studio.client();  // Host: ADDRESS:PORT
+        const auto options = client.Get("/api/options");
+        ASSERT_TRUE(options) << address;
+        EXPECT_EQ(options->status, 200) << address << ": " << options->body;
+        EXPECT_EQ(
+            client.Get("/api/options", {{"Host", "localhost:" + std::to_string(studio.port())}})
+                ->status,
+            200);
+        // Another loopback address is still not this studio's name.
+        expect_refused(
+            client.Get("/api/options", {{"Host", "127.0.0.9:" + std::to_string(studio.port())}}),
+            421, "another loopback Host");
+    }
+}
+
+// Issue 18, item 8: one damaged song.json made GET /api/songs answer 500 for every song.
+TEST(StudioSongs, ADamagedSongJsonIsLeftOutWithAWarning) {
+    const fs::path dir = fresh_temp_dir("studio_damaged_song");
+    StudioProcess studio(dir);
+    auto client = studio.client();
+    const std::string short_song =
+        bgv::read_file_text(fs::path(BGV_TEST_DATA) / "render/data/short_0p3s.wav");
+    const std::string kept = json_of(upload(client, short_song, "kept.wav")).at("id");
+    for (const std::string damage : {"{not json", "[1, 2]", "{\"id\": \"0123456789abcdef\"}", ""}) {
+        const std::string damaged = json_of(upload(client, short_song, "damaged.wav")).at("id");
+        bgv::write_file_atomic(dir / "songs" / damaged / "song.json", damage);
+        const auto list = client.Get("/api/songs");
+        ASSERT_TRUE(list);
+        ASSERT_EQ(list->status, 200) << damage << ": " << list->body;
+        const json songs = json::parse(list->body);
+        ASSERT_EQ(songs.size(), 1u) << damage;
+        EXPECT_EQ(songs.at(0).at("id"), kept);
+        expect_refused(client.Get(("/api/songs/" + damaged).c_str()), 404, "damaged song");
+        fs::remove_all(dir / "songs" / damaged);
+    }
+}
+
+// Issue 18, item 9: kill -9 during an upload's analysis left songs/.upload-<id>/ with the whole
+// upload, and a restarted studio never removed it.
+TEST(StudioSongs, UploadsCutOffByACrashAreRemovedAtStart) {
+    const fs::path dir = fresh_temp_dir("studio_staging");
+    const std::vector<fs::path> staged = {dir / "songs/.upload-0123456789abcdef",
+                                          dir / "songs/.upload-fedcba9876543210"};
+    for (const auto& folder : staged) {
+        fs::create_directories(folder);
+        bgv::write_file_atomic(folder / "audio", std::string(100000, 'x'));
+    }
+    fs::create_directories(dir / "songs/0123456789abcdef");  // a song's folder stays
+    StudioProcess studio(dir);  // the folder is cleaned before the address is printed
+    for (const auto& folder : staged)
+        EXPECT_FALSE(fs::exists(folder)) << folder;
+    EXPECT_TRUE(fs::exists(dir / "songs/0123456789abcdef"));
 }

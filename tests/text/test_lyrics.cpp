@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "text/lyrics.h"
 
 namespace bgv::text {
@@ -108,20 +109,20 @@ TEST(Lyrics, MissingFileNamesThePath) {
 // Issue 11, item 14: with no blank line before it, a subtitle whose time line is malformed was
 // joined to the one above and its time line sung as words.
 TEST(Lyrics, SrtTimeLineWithoutABlankLineBeforeItStartsTheNextSubtitle) {
-    testing::internal::CaptureStderr();
+    const log::Capture captured;
     const Lyrics lyrics = parse_lyrics(
         "1\n00:00:01,000 --> 00:00:02,000\nfirst words\n"
         "2\n00:00:0x,000 --> 00:00:04,000\nbroken words\n"
         "00:00:05,000 --> 00:00:06,000\nlast words\n",
         "song.srt");
-    const std::string warnings = testing::internal::GetCapturedStderr();
     ASSERT_EQ(lyrics.lines.size(), 2u);
     EXPECT_EQ(lyrics.lines[0].text, "first words");
     EXPECT_EQ(lyrics.lines[1].text, "last words");
     EXPECT_DOUBLE_EQ(*lyrics.lines[1].start_seconds, 5.0);
-    EXPECT_EQ(warnings,
-              "warning: song.srt:5: malformed time line '00:00:0x,000 --> 00:00:04,000'; subtitle "
-              "skipped\n");
+    EXPECT_EQ(captured.messages(),
+              std::vector<std::string>{"song.srt:5: malformed time line '00:00:0x,000 --> "
+                                       "00:00:04,000'; subtitle skipped"});
+    EXPECT_EQ(captured.records().at(0).level, log::Level::warn);
 }
 
 // Issue 11, item 6: `--lyrics /dev/zero` grew to 15.7 GB. A device, a pipe or a huge file is
@@ -151,4 +152,49 @@ TEST(Lyrics, ADeviceOrAHugeFileIsRefusedInOneLine) {
 }
 
 }  // namespace
+// When each sung line is shown: LRC lines until the next later stamp (an empty stamped line ends
+// the one before; two lines on one stamp both run to the next), the last one on; SRT lines until
+// their end, or the next line's start when that comes first. The times are the parsed stamps
+// (compared within a few ulps).
+TEST(Lyrics, TimedLinesRunToTheNextLineOrTheirEnd) {
+    const Lyrics lrc = parse_lyrics(
+        "[00:01.25]One\n[00:02.50]Two\n[00:02.50]Two too\n[00:04.00]\n[00:06.10]Three\n");
+    const auto lines = timed_lyrics(lrc);
+    ASSERT_EQ(lines.size(), 4u);
+    EXPECT_EQ(lines[0].text, "One");
+    EXPECT_DOUBLE_EQ(lines[0].start_seconds, 1.25);
+    EXPECT_DOUBLE_EQ(lines[0].end_seconds, 2.5);
+    EXPECT_DOUBLE_EQ(lines[1].end_seconds, 4.0);
+    EXPECT_EQ(lines[2].text, "Two too");
+    EXPECT_DOUBLE_EQ(lines[2].end_seconds, 4.0);
+    EXPECT_DOUBLE_EQ(lines[3].start_seconds, 6.1);
+    EXPECT_TRUE(std::isinf(lines[3].end_seconds));
+
+    const Lyrics srt = parse_lyrics(
+        "1\n00:00:01,000 --> 00:00:02,345\nFirst\n\n2\n00:00:02,200 --> 00:00:05,000\nSecond\n");
+    const auto subtitles = timed_lyrics(srt);
+    ASSERT_EQ(subtitles.size(), 2u);
+    EXPECT_DOUBLE_EQ(subtitles[0].end_seconds, 2.2);  // the next line starts before its own end
+    EXPECT_DOUBLE_EQ(subtitles[1].start_seconds, 2.2);
+    EXPECT_DOUBLE_EQ(subtitles[1].end_seconds, 5.0);
+    EXPECT_TRUE(timed_lyrics(parse_lyrics("plain words\n")).empty());
+}
+
+TEST(Lyrics, SectionOfTheSongShiftsAndCutsTheLines) {
+    const std::vector<TimedLyric> lines = {{1.0, 3.0, "before and into"},
+                                           {3.5, 4.0, "inside"},
+                                           {9.0, INFINITY, "runs past the end"},
+                                           {12.0, 13.0, "after"},
+                                           {0.5, 1.5, "before"}};
+    const auto shown = lyrics_in_section(lines, 2.0, 8.0);  // song seconds [2, 10)
+    ASSERT_EQ(shown.size(), 3u);
+    EXPECT_EQ(shown[0].text, "before and into");
+    EXPECT_DOUBLE_EQ(shown[0].start_seconds, 0.0);
+    EXPECT_DOUBLE_EQ(shown[0].end_seconds, 1.0);
+    EXPECT_DOUBLE_EQ(shown[1].start_seconds, 1.5);
+    EXPECT_DOUBLE_EQ(shown[1].end_seconds, 2.0);
+    EXPECT_DOUBLE_EQ(shown[2].start_seconds, 7.0);
+    EXPECT_DOUBLE_EQ(shown[2].end_seconds, 8.0);
+}
+
 }  // namespace bgv::text

@@ -50,14 +50,9 @@ TEST(LyricsClasses, ClassNamesAreTheThousandImagenetLabels) {
 template <typename MakeMatcher>
 int class_name_encodings(MakeMatcher make_matcher) {
     log::set_level(log::Level::info);
-    testing::internal::CaptureStderr();
+    const log::Capture captured;
     make_matcher();
-    const std::string err = testing::internal::GetCapturedStderr();
-    int count = 0;
-    for (auto at = err.find("encoded 1000 class names"); at != std::string::npos;
-         at = err.find("encoded 1000 class names", at + 1))
-        ++count;
-    return count;
+    return static_cast<int>(captured.count("encoded 1000 class names", log::Level::info));
 }
 
 // A copy of the tiny model whose embedding LayerNorm scale differs in one element: another
@@ -164,13 +159,12 @@ TEST(LyricsClasses, ADamagedClassNameCacheIsComputedAgainWithAWarning) {
         std::vector<std::int64_t> shape = {rows, dim};
         damage.apply(values, shape);
         write_npy(cache_file, std::span<const float>(values), shape);
-        log::set_level(log::Level::warn);  // the warning alone, not the timing line
-        testing::internal::CaptureStderr();
+        const log::Capture captured;
         const LyricsClassMatcher again(engine(), kTinyModel, cache_file);
-        const std::string warning = testing::internal::GetCapturedStderr();
-        log::set_level(log::Level::info);
-        EXPECT_EQ(warning, "warning: class-name cache " + cache_file.string() + " is unusable (" +
-                               damage.reason + "); computing the embeddings again\n")
+        EXPECT_EQ(
+            captured.messages(log::Level::warn),
+            std::vector<std::string>{"class-name cache " + cache_file.string() + " is unusable (" +
+                                     damage.reason + "); computing the embeddings again"})
             << damage.name;
         // Recomputed: the same values as the first run (same code path and thread count), and
         // the cache holds them again.

@@ -16,6 +16,7 @@
 #include "support/process.h"
 #include "video/mp4_assembler.h"
 #include "video/segment_writer.h"
+#include "video_samples.h"
 
 namespace fs = std::filesystem;
 using namespace bgv::video;
@@ -29,27 +30,12 @@ fs::path temp_dir(const std::string& name) {
     return bgv::test::fresh_temp_dir("video_" + name);
 }
 
-// A smooth picture that moves with the frame index: what a generator's frames look like to x264.
 std::vector<std::uint8_t> picture(int size, int index) {
-    std::vector<std::uint8_t> rgb(static_cast<std::size_t>(size) * size * 3);
-    for (int y = 0; y < size; ++y) {
-        for (int x = 0; x < size; ++x) {
-            auto* p = &rgb[(static_cast<std::size_t>(y) * size + x) * 3];
-            p[0] = static_cast<std::uint8_t>(128 + 100 * std::sin((x + 2 * index) * 0.05));
-            p[1] = static_cast<std::uint8_t>(128 + 100 * std::cos((y - index) * 0.06));
-            p[2] = static_cast<std::uint8_t>((x + y + 3 * index) % 256 / 2 + 60);
-        }
-    }
-    return rgb;
+    return bgv::test::picture(size, size, index);
 }
 
 EncoderSettings settings_for(int size) {
-    EncoderSettings settings;
-    settings.width = size;
-    settings.height = size;
-    settings.frame_rate_num = 22050;
-    settings.frame_rate_den = 2048;
-    return settings;
+    return bgv::test::settings_for(size, size);
 }
 
 // Where the top-level atom `type` starts in an MP4 file (the file is a sequence of boxes, each a
@@ -86,27 +72,6 @@ void write_segment(const fs::path& path, int size, int first, int count) {
     writer.finish();
 }
 
-// Fills memory that the next allocations will reuse with 0xFF bytes (NaN as floats): chunks of
-// many sizes, written and freed. Freeing one large mapped chunk first makes glibc serve later
-// large requests from the heap, as it does in a render that has freed big tensors.
-void leave_garbage_on_the_heap() {
-    // The compiler may drop writes to memory that is freed next, and a malloc freed unused; the
-    // empty asm statements say the memory is read.
-    void* large = std::malloc(16 << 20);
-    asm volatile("" : : "r"(large) : "memory");
-    std::free(large);
-    std::vector<void*> chunks;
-    for (std::size_t size = 16; size <= (1 << 20); size = size * 5 / 4 + 16) {
-        for (int i = 0; i < 2; ++i) {
-            void* chunk = std::malloc(size);
-            std::memset(chunk, 0xFF, size);
-            asm volatile("" : : "r"(chunk) : "memory");
-            chunks.push_back(chunk);
-        }
-    }
-    for (void* chunk : chunks)
-        std::free(chunk);
-}
 }  // namespace
 
 TEST(Video, PiecesJoinIntoAnMp4WithTheRightStreamsAndFrames) {
@@ -187,7 +152,7 @@ TEST(Video, SameFramesGiveTheSameBytesWhateverTheHeapHeld) {
     const fs::path dir = temp_dir("heap");
     write_segment(dir / "clean.mp4", 32, 0, 8);
     for (int round = 0; round < 4; ++round) {
-        leave_garbage_on_the_heap();
+        bgv::test::leave_garbage_on_the_heap();
         const fs::path again = dir / ("after_garbage_" + std::to_string(round) + ".mp4");
         write_segment(again, 32, 0, 8);
         EXPECT_EQ(bgv::read_file_bytes(dir / "clean.mp4"), bgv::read_file_bytes(again))

@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "model/biggan/attention_layer.h"
 #include "model/biggan/batch_norms.h"
+#include "model/biggan/first_grid.h"
 #include "model/biggan/generator_block.h"
 #include "model/biggan/weights.h"
 #include "runtime/cpu_isa.h"
@@ -62,6 +63,7 @@ struct Generator::Impl {
     Config config;
     double truncation = 1.0;
     Precision precision = Precision::fp32;
+    Grid grid;  // the first grid's cells: 4x4 unless widened (set_grid)
     runtime::Engine engine;
     std::vector<float> embedding;  // (class_embed_dim, num_classes)
     std::vector<float> gen_z_weight, gen_z_bias;
@@ -75,6 +77,7 @@ struct Generator::Impl {
 
     // Work buffers, kept between calls (capacity only grows).
     runtime::Tensor cond;
+    runtime::Tensor first_grid;  // gen_z's cells before a widened grid is laid out
     FeatureMap x, spare, head;
     BlockBuffers work;
 
@@ -107,22 +110,22 @@ struct Generator::Impl {
         if (batch == 1)
             return blocks.size();
         std::size_t tail = blocks.size();
-        std::int64_t height = 4, width = 4;
+        std::int64_t rows = grid.rows, cols = grid.cols;
         for (std::size_t k = 0; k < blocks.size(); ++k) {
             const bool after_attention =
                 !attention || static_cast<int>(k) > config.attention_layer_position;
-            if (height * width >= sample_by_sample_min_pixels && after_attention &&
+            if (rows * cols >= sample_by_sample_min_pixels && after_attention &&
                 tail == blocks.size())
                 tail = k;
             if (blocks[k].spec().up) {
-                height *= 2;
-                width *= 2;
+                rows *= 2;
+                cols *= 2;
             }
         }
         return tail;
     }
 
-    // to_rgb (3 of its channels) and tanh: (B, 3, R, R) float32.
+    // to_rgb (3 of its channels) and tanh: (B, 3, H, W) float32.
     void finish(std::span<float> out) {
         ProfileScope profile(engine, "to_rgb",
                              2.0 * x.batch() * x.height() * x.width() * 9 * x.channels() * 3);
@@ -133,7 +136,7 @@ struct Generator::Impl {
     void forward(std::span<const float> z, std::span<const float> y, int batch,
                  std::span<float> out) {
         const Config& c = config;
-        const int r = c.resolution();
+        const int h = grid.height(c.resolution()), w = grid.width(c.resolution());
         if (batch <= 0)
             fail("generate: batch must be positive, got {}", batch);
         if (z.size() != static_cast<std::size_t>(batch) * c.z_dim)
@@ -141,9 +144,9 @@ struct Generator::Impl {
         if (y.size() != static_cast<std::size_t>(batch) * c.num_classes)
             fail("generate: {} class values for a batch of {} × {}", y.size(), batch,
                  c.num_classes);
-        if (out.size() != static_cast<std::size_t>(batch) * 3 * r * r)
+        if (out.size() != static_cast<std::size_t>(batch) * 3 * h * w)
             fail("generate: output holds {} values, a batch of {} × 3 × {} × {} needs {}",
-                 out.size(), batch, r, r, static_cast<std::size_t>(batch) * 3 * r * r);
+                 out.size(), batch, h, w, static_cast<std::size_t>(batch) * 3 * h * w);
         engine.use_on_this_thread();  // also for the runtime's own loops between oneDNN calls
         const int cd = c.condition_dim(), width = 16 * c.channel_width;
         {
@@ -162,9 +165,20 @@ struct Generator::Impl {
                              .transpose_b = true,
                              .ldc = cd});  // (B, 128) embed
             norms.compute(engine, cond.data(), batch);
-            x.resize(DataType::f32, batch, 4, 4, width);  // gen_z's output is NHWC
-            runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(), x.f32(),
-                            batch, cd, 16 * width);
+            if (grid.square()) {
+                x.resize(DataType::f32, batch, 4, 4, width);  // gen_z's output is NHWC
+                runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(),
+                                x.f32(), batch, cd, 16 * width);
+            } else {
+                first_grid.resize({batch, 4, 4, width});
+                runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(),
+                                first_grid.data(), batch, cd, 16 * width);
+                widen_first_grid(engine, grid,
+                                 {gen_z_weight.data(), gen_z_bias.data(), c.z_dim, cd}, cond.data(),
+                                 batch, first_grid);  // (B, rows, cols, 16ch)
+                x.resize(DataType::f32, batch, grid.rows, grid.cols, width);
+                std::copy_n(first_grid.data(), first_grid.size(), x.f32());
+            }
         }
         // The last, largest blocks run one sample at a time when the batch is larger: their
         // activations (up to 128 MB per sample at 512 px) then exist for one sample only.
@@ -177,14 +191,14 @@ struct Generator::Impl {
         if (tail == blocks.size())
             return finish(out);
         std::swap(x, head);  // (B, H, W, C) entering the tail
-        const std::size_t image = static_cast<std::size_t>(3) * r * r;
+        const std::size_t image = static_cast<std::size_t>(3) * h * w;
         const std::int64_t sample = head.sample_stride();
         for (int i = 0; i < batch; ++i) {
             x.resize(DataType::f32, 1, head.height(), head.width(), head.channels());
             std::copy_n(head.f32() + i * sample, sample, x.f32());
             for (std::size_t k = tail; k < blocks.size(); ++k)
                 run_block(k, i);
-            finish(out.subspan(i * image, image));  // (1, 3, R, R)
+            finish(out.subspan(i * image, image));  // (1, 3, H, W)
         }
     }
 };
@@ -208,6 +222,19 @@ void Generator::set_truncation(double truncation) {
 }
 Precision Generator::precision() const {
     return impl_->precision;
+}
+void Generator::set_grid(const Grid& grid) {
+    noise_windows(grid);  // checks the grid's size
+    impl_->grid = grid;
+}
+const Grid& Generator::grid() const {
+    return impl_->grid;
+}
+int Generator::height() const {
+    return impl_->grid.height(resolution());
+}
+int Generator::width() const {
+    return impl_->grid.width(resolution());
 }
 
 void Generator::set_sample_by_sample_min_pixels(std::int64_t pixels) {
@@ -265,10 +292,14 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
 }
 
 void to_rgb8(std::span<const float> chw, int resolution, std::span<std::uint8_t> rgb) {
-    const std::size_t plane = static_cast<std::size_t>(resolution) * resolution;
+    to_rgb8(chw, resolution, resolution, rgb);
+}
+
+void to_rgb8(std::span<const float> chw, int width, int height, std::span<std::uint8_t> rgb) {
+    const std::size_t plane = static_cast<std::size_t>(width) * height;
     if (chw.size() != 3 * plane || rgb.size() != 3 * plane)
-        fail("to_rgb8: {} values and {} bytes for a {}×{} image", chw.size(), rgb.size(),
-             resolution, resolution);
+        fail("to_rgb8: {} values and {} bytes for a {}×{} image", chw.size(), rgb.size(), width,
+             height);
     for (std::size_t p = 0; p < plane; ++p)
         for (std::size_t k = 0; k < 3; ++k) {
             const double v = (static_cast<double>(chw[k * plane + p]) + 1.0) / 2.0 * 256.0;

@@ -12,6 +12,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "model/biggan/config.h"
+#include "model/biggan/grid.h"
 
 namespace bgv::runtime {
 class Profile;
@@ -49,9 +50,16 @@ class Generator {
     void set_truncation(double truncation);
     // The precision the forward pass runs in (a bf16 request on a CPU without it gives fp32).
     Precision precision() const;
+    // The first grid's cells (docs/shapes.md): 4x4 (the published network, the default) or a
+    // wider or taller grid for another aspect (4 to 16 cells each way, as grid_for_aspect makes
+    // them); frames are then width() × height(). Cheap: no weight is touched.
+    void set_grid(const Grid& grid);
+    const Grid& grid() const;
+    int width() const;   // cols × resolution / 4
+    int height() const;  // rows × resolution / 4
 
-    // z: batch×z_dim, y: batch×num_classes (row-major float32); out: batch×3×R×R in [-1, 1]
-    // (NCHW).
+    // z: batch×z_dim, y: batch×num_classes (row-major float32); out: batch×3×H×W in [-1, 1]
+    // (NCHW), H × W = height() × width() (R × R unless widened).
     void generate(std::span<const float> z, std::span<const float> y, int batch,
                   std::span<float> out);
 
@@ -74,8 +82,9 @@ class Generator {
 };
 
 // Pixels as the published tools make them: floor(clip((x + 1) / 2 · 256, 0, 255)), from one
-// image's CHW values to RGB interleaved (R·R·3 bytes).
+// image's CHW values to RGB interleaved (R·R·3 bytes, or W·H·3).
 void to_rgb8(std::span<const float> chw, int resolution, std::span<std::uint8_t> rgb);
+void to_rgb8(std::span<const float> chw, int width, int height, std::span<std::uint8_t> rgb);
 
 // Finds config.json and the checkpoint file for `path` (a file or a folder).
 struct ModelFiles {

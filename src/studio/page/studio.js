@@ -3,7 +3,7 @@
 
 const token = new URLSearchParams(location.search).get('token') || '';
 const $ = (id) => document.getElementById(id);
-const state = { song: null, picks: [], options: [], names: {}, streams: {} };
+const state = { song: null, picks: [], options: [], names: {}, watchers: {} };
 const MAX_CLASSES = 12;
 
 function withToken(path) {
@@ -95,10 +95,31 @@ $('song-list').addEventListener('change', async (e) => {
 let searchTimer = null;
 let thumbTimer = null;
 
+function thumbnailOf(c) {
+  const picture = c.thumbnail ? document.createElement('img') : document.createElement('div');
+  if (c.thumbnail) { picture.src = withToken('/api/classes/' + c.id + '/thumbnail.png'); picture.alt = ''; }
+  else picture.className = 'blank';
+  return picture;
+}
+
+let classQuery = 0;  // answers to older searches are dropped
 async function loadClasses() {
   const query = $('class-search').value.trim();
+  const asked = ++classQuery;
   const result = await api('/api/classes?q=' + encodeURIComponent(query));
+  if (asked !== classQuery) return;
   const grid = $('class-grid');
+  const ids = result.classes.map((c) => c.id).join(',');
+  if (grid.dataset.ids === ids) {
+    // The same tiles: only the thumbnails made since are filled in, so a tile being clicked stays.
+    result.classes.forEach((c, i) => {
+      const tile = grid.children[i];
+      if (c.thumbnail && tile.querySelector('.blank')) tile.replaceChild(thumbnailOf(c), tile.firstChild);
+    });
+    showThumbnailProgress(result.thumbnails);
+    return;
+  }
+  grid.dataset.ids = ids;
   grid.innerHTML = '';
   for (const c of result.classes) {
     state.names[c.id] = c.name;
@@ -106,10 +127,7 @@ async function loadClasses() {
     tile.className = 'cls' + (state.picks.includes(c.id) ? ' picked' : '');
     tile.dataset.id = c.id;
     tile.title = c.id + ': ' + c.name;
-    const picture = c.thumbnail ? document.createElement('img') : document.createElement('div');
-    if (c.thumbnail) { picture.src = withToken('/api/classes/' + c.id + '/thumbnail.png'); picture.alt = ''; }
-    else picture.className = 'blank';
-    tile.appendChild(picture);
+    tile.appendChild(thumbnailOf(c));
     tile.appendChild(document.createTextNode(c.id + ' ' + c.name));
     tile.addEventListener('click', () => togglePick(c.id));
     grid.appendChild(tile);
@@ -189,7 +207,7 @@ $('lyrics-go').addEventListener('click', async () => {
   }
 });
 
-// ---- 3. Look: every render option, from the command line's option table ----
+// ---- 3. Look: every render option a page may set, from the render option table ----
 async function loadOptions() {
   const table = await api('/api/options');
   state.options = table.options;
@@ -199,13 +217,11 @@ async function loadOptions() {
     const label = document.createElement('label');
     const name = document.createElement('span');
     name.textContent = option.name;
-    const range = option.kind === 'choice' ? 'one of ' + option.choices.join(', ') :
-        option.min !== null || option.max !== null ? 'range ' + option.min + '–' + option.max : '';
-    label.title = option.flags.join(', ') + ': ' + option.help +
-        (option.default ? '\ndefault: ' + option.default : '') + (range ? '\n' + range : '');
+    label.title = '--' + option.name + ': ' + option.help +
+        (option.default ? '\ndefault: ' + option.default : '') + '\n' + option.allowed;
     label.appendChild(name);
     let input;
-    if (option.kind === 'choice') {
+    if (option.choices.length) {
       input = document.createElement('select');
       for (const choice of option.choices) {
         const item = document.createElement('option');
@@ -268,16 +284,39 @@ function updateCommand() {
 }
 
 // ---- 4. Preview and 5. Render ----
-function follow(id, onUpdate) {
-  if (state.streams[id]) return;
-  const events = new EventSource(withToken('/api/renders/' + id + '/events'));
-  state.streams[id] = events;
+const FINAL = ['done', 'failed', 'cancelled'];
+
+// One event stream for every render (GET /api/events): however many renders are queued, the page
+// holds one connection for their progress. EventSource reconnects by itself; each (re)connection
+// reloads the list, so nothing missed while it was away stays missing.
+function openEvents() {
+  const events = new EventSource(withToken('/api/events'));
+  events.onopen = () => { loadRenders().catch(() => {}); };
   events.onmessage = (message) => {
     const job = JSON.parse(message.data);
-    onUpdate(job);
-    if (['done', 'failed', 'cancelled'].includes(job.state)) { events.close(); delete state.streams[id]; }
+    if (job.state === 'deleted') {
+      const row = document.querySelector('#render-list tr[data-id="' + job.id + '"]');
+      if (row) row.remove();
+      delete state.watchers[job.id];
+      return;
+    }
+    renderRow(job);
+    notify(job);
   };
-  events.onerror = () => { events.close(); delete state.streams[id]; setTimeout(loadRenders, 2000); };
+}
+
+function notify(job) {
+  const watcher = state.watchers[job.id];
+  if (!watcher) return;
+  if (FINAL.includes(job.state)) delete state.watchers[job.id];
+  watcher(job);
+}
+
+// Calls onUpdate with each change of render `id` until it is final.
+async function follow(id, onUpdate) {
+  state.watchers[id] = onUpdate;
+  // The render may have changed before the watcher was set: its state now, once.
+  notify(await api('/api/renders/' + id));
 }
 
 function percent(job) {
@@ -362,7 +401,6 @@ function renderRow(job) {
   if (job.state === 'queued' || job.state === 'running')
     button('cancel', () => api('/api/renders/' + job.id + '/cancel', { method: 'POST' }));
   button('delete', async () => { await api('/api/renders/' + job.id, { method: 'DELETE' }); row.remove(); });
-  if (job.state === 'queued' || job.state === 'running') follow(job.id, renderRow);
 }
 
 async function loadRenders() {
@@ -376,6 +414,7 @@ async function loadRenders() {
     await loadOptions();
     await Promise.all([loadClasses(), loadSongList(), loadRenders()]);
     updateCommand();
+    openEvents();
   } catch (error) {
     setStatus($('song-status'), 'cannot reach the studio: ' + error.message, true);
   }

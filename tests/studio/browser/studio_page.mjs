@@ -20,7 +20,8 @@ try {
   const shot = (name) => page.screenshot({ path: path.join(shots, name), fullPage: true });
 
   step('open the page');
-  await page.goto(url, { waitUntil: 'networkidle0' });
+  // Not 'networkidle0': the page keeps its one event stream (GET /api/events) open.
+  await page.goto(url, { waitUntil: 'load' });
   await page.waitForSelector('#options label');
   await shot('1-page.png');
 

@@ -1,0 +1,39 @@
+#include "live/block_maker.h"
+
+#include <chrono>
+#include <utility>
+
+namespace bgv::live {
+
+BlockMaker::BlockMaker(int input_rate) : resampler_(input_rate, kLiveSampleRate) {}
+
+AudioBlock BlockMaker::make_block(std::int64_t first, std::vector<float> samples) const {
+    const double input_position =
+        static_cast<double>(first) * resampler_.from_rate() / kLiveSampleRate;
+    const double seconds =
+        (input_position - static_cast<double>(anchor_index_)) / resampler_.from_rate();
+    AudioBlock block;
+    block.first_sample = first;
+    block.first_sample_time = anchor_time_ + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(seconds));
+    block.samples = std::move(samples);
+    return block;
+}
+
+AudioBlock BlockMaker::add(std::span<const float> mono, Clock::time_point time) {
+    anchor_index_ = resampler_.input_samples();
+    anchor_time_ = time;
+    const std::int64_t first = resampler_.output_samples();
+    std::vector<float> samples;
+    resampler_.process(mono, samples);
+    return make_block(first, std::move(samples));
+}
+
+AudioBlock BlockMaker::finish() {
+    const std::int64_t first = resampler_.output_samples();
+    std::vector<float> samples;
+    resampler_.flush(samples);
+    return make_block(first, std::move(samples));
+}
+
+}  // namespace bgv::live
