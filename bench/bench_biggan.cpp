@@ -7,6 +7,7 @@
 // (tests/model/biggan/seeded_model.h). See bench/README.md.
 // --aspects [--resolution R]: seconds per frame at batch 1 for 1:1, 16:9, 9:16, 21:9 and 4:1
 // frames (widened first grid), with each one's ratio to 1:1 and its area's.
+// --baseline PATH: this build against another build's bench_biggan (biggan_baseline.h).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -19,25 +20,16 @@
 #include <string>
 #include <vector>
 
+#include "biggan_baseline.h"
 #include "biggan_runs.h"
 #include "fma_peak.h"
 #include "runtime/cpu_isa.h"
 
 namespace fs = std::filesystem;
 using namespace bgv;
+using bench::run_capture;
 
 namespace {
-
-std::string run_capture(const std::string& command) {
-    std::string output;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[1024];
-        while (std::fgets(buffer, sizeof buffer, pipe))
-            output += buffer;
-        pclose(pipe);
-    }
-    return output;
-}
 
 std::string cpu_model() {
     std::ifstream info("/proc/cpuinfo");
@@ -141,7 +133,9 @@ int aspect_table(const std::string& self, int resolution, int threads, int repea
 void usage() {
     fmt::print(stderr,
                "usage: bench_biggan [--threads N] [--repeats N] [--resolution R]... [--batch B]... "
-               "[--precision fp32|bf16]... [--images N] [--no-error] [--aspects]\n");
+               "[--precision fp32|bf16]... [--images N] [--no-error] [--aspects]\n"
+               "       bench_biggan --baseline PATH [--threads N]... [--repeats N] [--rounds N] "
+               "[--resolution R]... [--batch B]...\n");
 }
 
 }  // namespace
@@ -158,14 +152,20 @@ int main(int argc, char** argv) {
     if (args.size() == 5 && args[0] == "--one-aspect")
         return bench::run_aspect(std::stoi(args[1]), args[2], std::stoi(args[4]),
                                  std::stoi(args[3]));
-    int threads = 2, repeats = 3, images = 4;
+    int threads = 2, repeats = 3, images = 4, rounds = 2;
+    std::vector<int> thread_counts;
+    std::string baseline;
     bool error = true, aspects = false;
     std::vector<int> resolutions, batches;
     std::vector<std::string> precisions;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const bool value = i + 1 < args.size();
         if (args[i] == "--threads" && value)
-            threads = std::stoi(args[++i]);
+            thread_counts.push_back(threads = std::stoi(args[++i]));
+        else if (args[i] == "--baseline" && value)
+            baseline = args[++i];
+        else if (args[i] == "--rounds" && value)
+            rounds = std::stoi(args[++i]);
         else if (args[i] == "--repeats" && value)
             repeats = std::stoi(args[++i]);
         else if (args[i] == "--resolution" && value)
@@ -193,6 +193,18 @@ int main(int argc, char** argv) {
     const std::string self = fs::canonical("/proc/self/exe").string();
     if (aspects)
         return aspect_table(self, resolutions.size() == 1 ? resolutions[0] : 128, threads, repeats);
+    if (!baseline.empty()) {
+        fmt::print("bench_biggan: {}; kernels: {}\n", cpu_model(),
+                   runtime::cpu_isa_name(runtime::cpu_isa()));
+        return bench::baseline_table(
+            {.self = self,
+             .baseline = baseline,
+             .resolutions = resolutions,
+             .batches = batches,
+             .threads = thread_counts.empty() ? std::vector<int>{1, 2} : thread_counts,
+             .repeats = repeats,
+             .rounds = rounds});
+    }
 
     fmt::print("bench_biggan: {}; {} threads; kernels: {}{}\n", cpu_model(), threads,
                runtime::cpu_isa_name(runtime::cpu_isa()),

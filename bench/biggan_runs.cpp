@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 
@@ -44,6 +45,17 @@ Vectors vectors(const biggan::Config& c, int batch, double truncation, std::uint
 }
 
 }  // namespace
+
+std::string run_capture(const std::string& command) {
+    std::string output;
+    if (FILE* pipe = popen(command.c_str(), "r")) {
+        char buffer[1024];
+        while (std::fgets(buffer, sizeof buffer, pipe))
+            output += buffer;
+        pclose(pipe);
+    }
+    return output;
+}
 
 biggan::Generator load_seeded_generator(int resolution, double truncation, int threads,
                                         biggan::Precision precision) {

@@ -10,6 +10,9 @@
 
 namespace bgv::bench {
 
+// What a shell command printed on its standard output.
+std::string run_capture(const std::string& command);
+
 // The seeded full-size model of `resolution` (tests/model/biggan/seeded_model.h: the recipe the
 // full-size tests use), loaded for `precision`.
 biggan::Generator load_seeded_generator(int resolution, double truncation, int threads,

@@ -88,6 +88,55 @@ void layer_norm_rows(float* x, std::int64_t rows, std::int64_t cols, const float
     }
 }
 
+void channel_affine(const FeatureMap& in, FeatureMap& out, const float* scale, const float* shift,
+                    bool relu) {
+    BGV_ASSERT(in.type() == DataType::f32 && out.type() == DataType::f32 && in.border() == 0 &&
+                   out.border() == 0 && in.batch() == out.batch() && in.height() == out.height() &&
+                   in.width() == out.width() && in.channels() == out.channels(),
+               "channel_affine: {} into {}", in.shape_string(), out.shape_string());
+    const std::int64_t n = in.batch(), pixels = in.height() * in.width(), c = in.channels();
+    const float* src = in.f32();
+    float* dst = out.f32();
+#pragma omp parallel for collapse(2) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t p = 0; p < pixels; ++p) {
+            const float* a = scale + i * c;
+            const float* b = shift + i * c;
+            const float* from = src + (i * pixels + p) * c;
+            float* to = dst + (i * pixels + p) * c;
+            if (relu) {
+#pragma omp simd
+                for (std::int64_t k = 0; k < c; ++k)
+                    to[k] = std::max(from[k] * a[k] + b[k], 0.0f);
+            } else {
+#pragma omp simd
+                for (std::int64_t k = 0; k < c; ++k)
+                    to[k] = from[k] * a[k] + b[k];
+            }
+        }
+}
+
+void skip_channels(const FeatureMap& in, FeatureMap& out, bool upsample) {
+    const int up = upsample ? 1 : 0;
+    BGV_ASSERT(in.type() == DataType::f32 && out.type() == DataType::f32 && in.border() == 0 &&
+                   out.border() == 0 && in.batch() == out.batch() &&
+                   in.height() << up == out.height() && in.width() << up == out.width() &&
+                   out.channels() <= in.channels(),
+               "skip_channels: {} into {}", in.shape_string(), out.shape_string());
+    const std::int64_t n = out.batch(), h = out.height(), w = out.width(), k = out.channels();
+    const std::int64_t c = in.channels(), in_w = in.width(), in_h = in.height();
+    const float* src = in.f32();
+    float* dst = out.f32();
+#pragma omp parallel for collapse(2) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t y = 0; y < h; ++y) {
+            const float* row = src + ((i * in_h + (y >> up)) * in_w) * c;
+            float* out_row = dst + ((i * h + y) * w) * k;
+            for (std::int64_t x = 0; x < w; ++x)
+                std::copy_n(row + (x >> up) * c, k, out_row + x * k);
+        }
+}
+
 void apply_activation(std::span<float> x, Activation activation) {
     if (activation == Activation::none)
         return;

@@ -18,6 +18,14 @@ void maxpool2x2(const FeatureMap& in, FeatureMap& out);
 void layer_norm_rows(float* x, std::int64_t rows, std::int64_t cols, const float* gamma,
                      const float* beta, float eps);
 
+// out = in·scale + shift per (sample, channel) (scale and shift N×C), then ReLU if asked;
+// float32, border-free, out shaped like in (out may be in).
+void channel_affine(const FeatureMap& in, FeatureMap& out, const float* scale, const float* shift,
+                    bool relu);
+// out (N, 2H, 2W, channels) = the first `channels` of in (N, H, W, C), nearest-neighbour 2×
+// upsampled when `upsample`, else copied; float32, border-free, out shaped by the caller.
+void skip_channels(const FeatureMap& in, FeatureMap& out, bool upsample);
+
 void apply_activation(std::span<float> x, Activation activation);
 // out[i] = a[i] + b[i] (out may alias a or b).
 void add(std::span<const float> a, std::span<const float> b, std::span<float> out);

@@ -1,6 +1,8 @@
-// The runtime's own convolution kernels (FusedConv, UpsampledConv3x3, NarrowConv3x3) against
-// naive double-precision loops, on every instruction set this CPU runs (generic always; AVX2
-// and AVX-512 where present) and in bfloat16 where the CPU has it.
+// The runtime's convolutions against naive double-precision loops: its own kernels (FusedConv,
+// UpsampledConv3x3, NarrowConv3x3) on every instruction set this CPU runs (generic always; AVX2
+// and AVX-512 where present) and in bfloat16 where the CPU has it, and the same layers on
+// oneDNN's kernels (Convolution and UpsampledConv3x3 with their oneDNN source: post-ops plus
+// the passes they cannot do), with the choice between the two.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include "core/error.h"
 #include "feature_maps.h"
 #include "naive.h"
+#include "runtime/convolution.h"
 #include "runtime/fused_conv.h"
 #include "runtime/narrow_conv.h"
 #include "runtime/upsampled_conv.h"
@@ -51,11 +54,15 @@ struct Case {
     int out_border = 0;
 };
 
-void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, double tolerance) {
+// source dnnl: oneDNN's kernels (float32), on an input with `dnnl_border` (0: the convolution
+// pads; 1 for a 3×3: the border is the padding).
+void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, double tolerance,
+           ConvKernelSource source = ConvKernelSource::own, int dnnl_border = 0) {
+    const bool dnnl = source == ConvKernelSource::dnnl;
     SCOPED_TRACE(::testing::Message()
-                 << cpu_isa_name(isa) << " " << data_type_name(compute) << " → "
-                 << data_type_name(out_type) << ", " << c.k << "x" << c.k << " " << c.ci << "→"
-                 << c.co << " on " << c.n << "x" << c.h << "x" << c.w);
+                 << (dnnl ? "oneDNN " : "") << cpu_isa_name(isa) << " " << data_type_name(compute)
+                 << " → " << data_type_name(out_type) << ", " << c.k << "x" << c.k << " " << c.ci
+                 << "→" << c.co << " on " << c.n << "x" << c.h << "x" << c.w);
     Engine engine(2);
     const bool bf16 = compute == DataType::bf16;
     const auto in = random_values(static_cast<std::size_t>(c.n) * c.h * c.w * c.ci, 1);
@@ -98,9 +105,9 @@ void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, doubl
         want[i] = v;
     }
 
-    FusedConv conv(wt, bias, c.co, c.ci, c.k, compute, isa);
-    const FeatureMap input =
-        feature_map(in, c.prologue ? DataType::f32 : compute, c.n, c.h, c.w, c.ci, c.k / 2);
+    Convolution conv(wt, bias, c.co, c.ci, c.k, source, compute, isa);
+    const FeatureMap input = feature_map(in, c.prologue ? DataType::f32 : compute, c.n, c.h, c.w,
+                                         c.ci, dnnl ? dnnl_border : c.k / 2);
     FeatureMap residual = feature_map(skip, DataType::f32, c.n, rh, rw, rc);
     FeatureMap out(out_type, c.n, c.h, c.w, c.co, c.out_border);
     ConvEpilogueOps epilogue{.per_sample = c.per_sample, .relu = c.relu};
@@ -119,7 +126,9 @@ void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, doubl
     // The kernel that ran: AMX tiles for bfloat16 in 32s of channels where the CPU has them.
     ASSERT_EQ(engine.implementations().size(), 1u);
     const std::string& kernel = engine.implementations().begin()->second;
-    if (bf16 && isa == CpuIsa::avx512_amx && c.ci % 32 == 0 && c.co % 32 == 0)
+    if (dnnl)
+        EXPECT_TRUE(kernel.starts_with("brg") || kernel.starts_with("jit")) << kernel;
+    else if (bf16 && isa == CpuIsa::avx512_amx && c.ci % 32 == 0 && c.co % 32 == 0)
         EXPECT_EQ(kernel.rfind("bgv:amx", 0), 0u) << kernel;
     else if (bf16)
         EXPECT_EQ(kernel.rfind("bgv:avx512_bf16", 0), 0u) << kernel;
@@ -240,6 +249,55 @@ TEST(FusedConv, MatchesNaiveLoopsOnEveryInstructionSet) {
     }
 }
 
+// The same layers on oneDNN's kernels, with their batch norm before (a pass), skip (copied or
+// upsampled into the output first) and bordered outputs (through a border-free map); batch 3 at
+// 16×16 too, whose per-sample batch norm runs sample by sample (below 16×16: after the batch,
+// as a pass). 3×3 inputs with and without their border of zeros.
+TEST(Convolution, OneDnnSourceMatchesNaiveLoops) {
+    if (cpu_isa() < CpuIsa::avx2)
+        GTEST_SKIP() << "oneDNN's jit convolutions need AVX2; this CPU runs the runtime's own";
+    std::vector<Case> cases(std::begin(kCases), std::end(kCases));
+    cases.push_back(
+        {.n = 3, .h = 16, .w = 16, .ci = 32, .co = 16, .k = 3, .affine = true, .relu = true});
+    cases.push_back({.n = 3,
+                     .h = 16,
+                     .w = 18,
+                     .ci = 16,
+                     .co = 32,
+                     .k = 1,
+                     .residual = Residual::in_place,
+                     .affine = true,
+                     .relu = true});
+    for (const Case& c : cases)
+        for (int border = 0; border <= c.k / 2; ++border)
+            check(c, cpu_isa(), DataType::f32, DataType::f32, kTolerance, ConvKernelSource::dnnl,
+                  border);
+}
+
+// The rule (runtime/convolution.h) on the layers it was measured on, and where it never sends
+// work to oneDNN.
+TEST(Convolution, ChoiceFollowsTheMeasuredRule) {
+    using S = ConvKernelSource;
+    const auto choose = [](ConvRole role, int in, int out, DataType type = DataType::f32,
+                           CpuIsa isa = CpuIsa::avx512) {
+        return choose_conv_kernel(role, in, out, type, isa);
+    };
+    // 3×3 over 512 channels at 16×16, conv_0 at 8×8 over 2048: oneDNN.
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512), S::dnnl);
+    EXPECT_EQ(choose({.kernel = 1, .prologue = true, .pixels = 64}, 2048, 512), S::dnnl);
+    // conv_0 at 64×64 over 256, conv_3 with its upsampled skip at 256×256: the fused kernel.
+    EXPECT_EQ(choose({.kernel = 1, .prologue = true, .pixels = 4096}, 256, 64), S::own);
+    EXPECT_EQ(choose({.kernel = 1, .residual_pass = true, .pixels = 65536}, 32, 128), S::own);
+    // The upsampled 3×3: oneDNN at 4×4 and 8×8 inputs, the phase kernels from 16×16.
+    EXPECT_EQ(choose({.kernel = 3, .upsampled = true, .pixels = 64}, 512, 512), S::dnnl);
+    EXPECT_EQ(choose({.kernel = 3, .upsampled = true, .pixels = 256}, 256, 256), S::own);
+    // bfloat16, and CPUs below AVX2: always the runtime's own.
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512, DataType::bf16, CpuIsa::avx512_amx),
+              S::own);
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512, DataType::f32, CpuIsa::generic),
+              S::own);
+}
+
 // bfloat16 weights for kernels without bfloat16 arithmetic are a program error, not a silent
 // float32 run: the generator decides the fallback before it packs anything.
 TEST(FusedConvDeathTest, Bfloat16NeedsTheInstructions) {
@@ -287,12 +345,23 @@ TEST(UpsampledConv3x3, MatchesUpsampleThenConv) {
                 const std::size_t i = k / (static_cast<std::size_t>(4) * h * w * co), c = k % co;
                 want[k] = std::max(0.0, want[k] * scale[i * co + c] + shift[i * co + c]);
             }
-            UpsampledConv3x3 conv(wt, bias, co, ci, compute, isa);
-            const FeatureMap x = feature_map(in, compute, n, h, w, ci, 1);
-            FeatureMap y(DataType::f32, n, 2 * h, 2 * w, co, 1);
-            Engine engine(2);
-            conv.run(engine, x, y, {.scale = scale.data(), .shift = shift.data(), .relu = true});
-            EXPECT_LT(relative_error(values_of(y), want), bf16 ? 1e-2 : kTolerance);
+            std::vector<ConvKernelSource> sources = {ConvKernelSource::own};
+            if (!bf16 && isa == cpu_isa() && isa >= CpuIsa::avx2)
+                sources.push_back(ConvKernelSource::dnnl);  // one 2×2 conv, then interleaved
+            for (ConvKernelSource kernels : sources) {
+                UpsampledConv3x3 conv(wt, bias, co, ci, kernels, compute, isa);
+                for (int border = conv.input_border(); border <= 1; ++border) {
+                    SCOPED_TRACE(::testing::Message()
+                                 << (kernels == ConvKernelSource::dnnl ? "oneDNN" : "own")
+                                 << ", input border " << border);
+                    const FeatureMap x = feature_map(in, compute, n, h, w, ci, border);
+                    FeatureMap y(DataType::f32, n, 2 * h, 2 * w, co, 1);
+                    Engine engine(2);
+                    conv.run(engine, x, y,
+                             {.scale = scale.data(), .shift = shift.data(), .relu = true});
+                    EXPECT_LT(relative_error(values_of(y), want), bf16 ? 1e-2 : kTolerance);
+                }
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ const void* element(const FeatureMap& map, std::int64_t offset) {
 }  // namespace
 
 AttentionLayer::AttentionLayer(const checkpoint::StateDict& w, const std::string& p, int channels,
-                               DataType compute)
+                               DataType compute, int input_size)
     : channels_(channels), compute_(compute) {
     if (channels % 8 != 0)
         fail("attention over {} channels: not divisible by 8", channels);
@@ -33,12 +33,14 @@ AttentionLayer::AttentionLayer(const checkpoint::StateDict& w, const std::string
     const auto g = fold_spectral_norm(w, p + "snconv1x1_g", {c / 2, c, 1, 1});
     projection.insert(projection.end(), phi.begin(), phi.end());
     projection.insert(projection.end(), g.begin(), g.end());
-    project_.emplace(projection, std::span<const float>{}, c / 8 + c / 8 + c / 2, c, 1, compute);
+    const runtime::ConvRole role{.kernel = 1,
+                                 .pixels = static_cast<std::int64_t>(input_size) * input_size};
+    project_.emplace(projection, std::span<const float>{}, c / 8 + c / 8 + c / 2, c, role, compute);
     auto out = fold_spectral_norm(w, p + "snconv1x1_o_conv", {c, c / 2, 1, 1});
     const float gamma = expect_tensor(w, p + "gamma", {1}).data[0];
     for (auto& v : out)
         v *= gamma;
-    output_.emplace(out, std::span<const float>{}, c, c / 2, 1, compute);
+    output_.emplace(out, std::span<const float>{}, c, c / 2, role, compute);
 }
 
 void AttentionLayer::run(runtime::Engine& engine, FeatureMap& x) {

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
+#include "runtime/convolution.h"
 #include "runtime/engine.h"
 #include "runtime/feature_map.h"
-#include "runtime/fused_conv.h"
 
 namespace bgv::biggan {
 
@@ -18,8 +18,10 @@ class AttentionLayer {
   public:
     // prefix: "generator.layers.K."; channels divisible by 8. compute: the projections' and
     // the two attention products' input type (the scores and their softmax are float32).
+    // input_size: the input's height and width on the 4×4 first grid (for the projections'
+    // choice of kernel, runtime/convolution.h).
     AttentionLayer(const checkpoint::StateDict& weights, const std::string& prefix, int channels,
-                   runtime::DataType compute);
+                   runtime::DataType compute, int input_size);
 
     // x (N, H, W, channels), float32, border-free, H·W divisible by 4: x += γ·attention(x).
     void run(runtime::Engine& engine, runtime::FeatureMap& x);
@@ -27,8 +29,8 @@ class AttentionLayer {
   private:
     int channels_;
     runtime::DataType compute_;
-    std::optional<runtime::FusedConv> project_;  // theta | phi | g: channels → 3·channels/4
-    std::optional<runtime::FusedConv> output_;   // γ·o_conv: channels/2 → channels
+    std::optional<runtime::Convolution> project_;  // theta | phi | g: channels → 3·channels/4
+    std::optional<runtime::Convolution> output_;   // γ·o_conv: channels/2 → channels
     runtime::FeatureMap projected_, pooled_, attended_;
     std::vector<float> scores_;
     std::vector<std::uint16_t> probabilities_;  // bfloat16, when the compute type is

@@ -267,14 +267,17 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
         expect_tensor(w, "embeddings.weight", {c.class_embed_dim, c.num_classes}).data;
     impl->gen_z_weight = fold_spectral_norm(w, "generator.gen_z", {16 * 16 * ch, cd});
     impl->gen_z_bias = expect_tensor(w, "generator.gen_z.bias", {16 * 16 * ch}).data;
+    int size = 4;  // each block's input height and width on the 4×4 first grid
     for (std::size_t k = 0; k < c.layers.size(); ++k) {
         const auto& spec = c.layers[k];
         if (c.has_attention() && static_cast<int>(k) == c.attention_layer_position)
             impl->attention.emplace(w, "generator.layers." + std::to_string(k) + ".",
-                                    spec.in_multiplier * ch, compute);
+                                    spec.in_multiplier * ch, compute, size);
         const std::string p =
             "generator.layers." + std::to_string(c.block_layer_index(static_cast<int>(k))) + ".";
-        impl->blocks.emplace_back(w, p, spec, c, impl->norms, compute);
+        impl->blocks.emplace_back(w, p, spec, c, impl->norms, compute, size);
+        if (spec.up)
+            size *= 2;
     }
     impl->final_means = expect_tensor(w, "generator.bn.running_means", {c.n_stats, ch});
     impl->final_vars = expect_tensor(w, "generator.bn.running_vars", {c.n_stats, ch});

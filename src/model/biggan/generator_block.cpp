@@ -16,7 +16,7 @@ using runtime::ProfileScope;
 
 GeneratorBlock::GeneratorBlock(const checkpoint::StateDict& w, const std::string& p,
                                const LayerSpec& spec, const Config& c, ConditionalBatchNorms& norms,
-                               DataType compute)
+                               DataType compute, int input_size)
     : spec_(spec), compute_(compute) {
     in_ = spec.in_multiplier * c.channel_width;
     out_ = spec.out_multiplier * c.channel_width;
@@ -25,7 +25,13 @@ GeneratorBlock::GeneratorBlock(const checkpoint::StateDict& w, const std::string
     const int conv_in[4] = {in_, mid_, mid_, mid_};
     const int conv_out[4] = {mid_, mid_, mid_, out_};
     const int kernel[4] = {1, 3, 3, 1};
-    std::optional<runtime::FusedConv>* convs[4] = {&conv_0_, &conv_1_, &conv_2_, &conv_3_};
+    std::optional<runtime::Convolution>* convs[4] = {&conv_0_, &conv_1_, &conv_2_, &conv_3_};
+    const std::int64_t size = input_size, out_size = spec.up ? 2 * size : size;
+    const runtime::ConvRole roles[4] = {
+        {.kernel = 1, .prologue = true, .pixels = size * size},
+        {.kernel = 3, .pixels = size * size},
+        {.kernel = 3, .pixels = out_size * out_size},
+        {.kernel = 1, .residual_pass = spec.up || out_ != in_, .pixels = out_size * out_size}};
     for (int j = 0; j < 4; ++j) {
         bn_[j] = norms.add(w, p + "bn_" + std::to_string(j), bn_channels[j], c);
         const std::string conv = p + "conv_" + std::to_string(j);
@@ -34,9 +40,9 @@ GeneratorBlock::GeneratorBlock(const checkpoint::StateDict& w, const std::string
         const auto& bias = expect_tensor(w, conv + ".bias", {conv_out[j]}).data;
         // conv_3 reads the compute type and writes the float32 residual stream.
         if (j == 1 && spec.up)
-            up_conv_1_.emplace(weight, bias, conv_out[j], conv_in[j], compute);
+            up_conv_1_.emplace(weight, bias, conv_out[j], conv_in[j], size * size, compute);
         else
-            convs[j]->emplace(weight, bias, conv_out[j], conv_in[j], kernel[j], compute);
+            convs[j]->emplace(weight, bias, conv_out[j], conv_in[j], roles[j], compute);
     }
 }
 
@@ -54,13 +60,14 @@ void GeneratorBlock::run(runtime::Engine& engine, FeatureMap& x, FeatureMap& spa
         // conv_0(relu(bn_0(x))), then bn_1 + ReLU: (N, H, W, mid), bordered for the 3×3 taps.
         const runtime::ConvPrologue bn_0{norms.scale(bn_[0], first), norms.shift(bn_[0], first),
                                          true};
-        b.h1.resize(compute_, n, h, w, mid_, 1);
+        b.h1.resize(compute_, n, h, w, mid_,
+                    spec_.up ? up_conv_1_->input_border() : conv_1_->input_border());
         ProfileScope profile(engine, "1x1 conv", 2.0 * n * h * w * in_ * mid_);
         conv_0_->run(engine, x, b.h1, affine(1), &bn_0);
     }
     {
         // conv_1 (of the upsampled h1), bn_2 + ReLU: (N, H', W', mid).
-        b.h2.resize(compute_, n, h2, w2, mid_, 1);
+        b.h2.resize(compute_, n, h2, w2, mid_, conv_2_->input_border());
         ProfileScope profile(engine, "3x3 conv", 2.0 * n * h2 * w2 * 9 * mid2);
         if (spec_.up)
             up_conv_1_->run(engine, b.h1, b.h2, affine(2));
