@@ -1,287 +1,17 @@
 #include "audio/decode.h"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/avutil.h>
-#include <libavutil/samplefmt.h>
-}
-
 #include <algorithm>
-#include <array>
-#include <cerrno>
 #include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <memory>
-#include <string>
-#include <string_view>
+#include <limits>
 #include <system_error>
-#include <type_traits>
 
-#include "av/ffmpeg.h"
+#include "audio/duration_limit.h"
 #include "core/error.h"
 #include "core/log.h"
 
 namespace bgv::audio {
 
 namespace {
-
-// Containers librosa 0.10 reads through soundfile (libsndfile); everything else goes through
-// audioread, which pipes 16-bit samples out of the ffmpeg command line tool.
-bool libsndfile_reads(std::string_view demuxer_names) {
-    constexpr std::array<std::string_view, 9> kNames = {"wav",  "w64", "flac", "ogg", "mp3",
-                                                        "aiff", "au",  "caf",  "voc"};
-    // iformat->name may list several comma-separated names ("mov,mp4,m4a,...").
-    const std::string_view first = demuxer_names.substr(0, demuxer_names.find(','));
-    return std::find(kNames.begin(), kNames.end(), first) != kNames.end();
-}
-
-// Samples as librosa's readers produce them: libsndfile's float conversion (integer scaled by
-// 2^-(bits-1)), or, on the audioread path, ffmpeg's conversion to s16 then x / 32768.
-template <typename T>
-float to_float(T value) {
-    if constexpr (std::is_same_v<T, std::uint8_t>) {
-        return static_cast<float>(static_cast<int>(value) - 128) * (1.0f / 128.0f);
-    } else if constexpr (std::is_same_v<T, std::int16_t>) {
-        return static_cast<float>(value) * (1.0f / 32768.0f);
-    } else if constexpr (std::is_same_v<T, std::int32_t>) {
-        return static_cast<float>(value) * (1.0f / 2147483648.0f);
-    } else if constexpr (std::is_same_v<T, std::int64_t>) {
-        return static_cast<float>(static_cast<double>(value) * (1.0 / 9223372036854775808.0));
-    } else {
-        return static_cast<float>(value);
-    }
-}
-
-// libswresample's conversions to s16 (truncating shifts for integers, lrint for floats).
-template <typename T>
-float to_16_bits(T value) {
-    long quantised = 0;
-    if constexpr (std::is_same_v<T, std::uint8_t>) {
-        quantised = (static_cast<long>(value) - 128) * 256;
-    } else if constexpr (std::is_same_v<T, std::int16_t>) {
-        quantised = value;
-    } else if constexpr (std::is_same_v<T, std::int32_t>) {
-        quantised = value >> 16;
-    } else if constexpr (std::is_same_v<T, std::int64_t>) {
-        quantised = static_cast<long>(value >> 48);
-    } else if constexpr (std::is_same_v<T, float>) {
-        quantised = std::lrintf(value * 32768.0f);
-    } else {
-        quantised = std::lrint(value * 32768.0);
-    }
-    return static_cast<float>(std::clamp(quantised, -32768L, 32767L)) * (1.0f / 32768.0f);
-}
-
-// Adds channel `channel` of `frame` (samples of type T) to `sums`, in float32.
-template <typename T>
-void add_channel(const AVFrame& frame, int channel, bool planar, bool quantise, float* sums) {
-    const int channels = frame.ch_layout.nb_channels;
-    const auto* data = reinterpret_cast<const std::uint8_t*>(planar ? frame.extended_data[channel]
-                                                                    : frame.extended_data[0]);
-    const std::size_t stride = planar ? 1 : static_cast<std::size_t>(channels);
-    const std::size_t offset = planar ? 0 : static_cast<std::size_t>(channel);
-    for (int i = 0; i < frame.nb_samples; ++i) {
-        T value;
-        std::memcpy(&value, data + (static_cast<std::size_t>(i) * stride + offset) * sizeof(T),
-                    sizeof(T));
-        sums[i] += quantise ? to_16_bits(value) : to_float(value);
-    }
-}
-
-void add_channel(const AVFrame& frame, int channel, bool quantise, float* sums) {
-    const auto format = static_cast<AVSampleFormat>(frame.format);
-    const bool planar = av_sample_fmt_is_planar(format) != 0;
-    switch (av_get_packed_sample_fmt(format)) {
-        case AV_SAMPLE_FMT_U8:
-            return add_channel<std::uint8_t>(frame, channel, planar, quantise, sums);
-        case AV_SAMPLE_FMT_S16:
-            return add_channel<std::int16_t>(frame, channel, planar, quantise, sums);
-        case AV_SAMPLE_FMT_S32:
-            return add_channel<std::int32_t>(frame, channel, planar, quantise, sums);
-        case AV_SAMPLE_FMT_S64:
-            return add_channel<std::int64_t>(frame, channel, planar, quantise, sums);
-        case AV_SAMPLE_FMT_FLT:
-            return add_channel<float>(frame, channel, planar, quantise, sums);
-        case AV_SAMPLE_FMT_DBL:
-            return add_channel<double>(frame, channel, planar, quantise, sums);
-        default: {
-            const char* name = av_get_sample_fmt_name(format);
-            fail("unsupported sample format {}", name != nullptr ? name : "(unknown)");
-        }
-    }
-}
-
-class Decoder {
-  public:
-    Decoder(const std::filesystem::path& path, bool keep_channels) : keep_channels_(keep_channels) {
-        av::quiet_logs();
-        // "file:" keeps a name with a colon in it from being taken for a URL.
-        const std::string url = "file:" + path.string();
-        AVFormatContext* raw = nullptr;
-        if (const int code = avformat_open_input(&raw, url.c_str(), nullptr, nullptr); code < 0) {
-            // FFmpeg answers EINVAL when no demuxer recognises the bytes.
-            if (code == AVERROR_INVALIDDATA || code == AVERROR(EINVAL))
-                fail("is not an audio or video file FFmpeg can read ({})", av::error_text(code));
-            fail("cannot open: {}", av::error_text(code));
-        }
-        format_.reset(raw);
-        if (const int code = avformat_find_stream_info(format_.get(), nullptr); code < 0)
-            fail("cannot read stream information: {}", av::error_text(code));
-
-        const AVCodec* codec = nullptr;
-        stream_ = av_find_best_stream(format_.get(), AVMEDIA_TYPE_AUDIO, -1, -1, &codec, 0);
-        if (stream_ == AVERROR_STREAM_NOT_FOUND)
-            fail("has no audio stream");
-        if (stream_ == AVERROR_DECODER_NOT_FOUND || codec == nullptr)
-            fail("no decoder for its audio stream");
-        if (stream_ < 0)
-            fail("cannot select its audio stream: {}", av::error_text(stream_));
-
-        codec_.reset(avcodec_alloc_context3(codec));
-        if (!codec_)
-            fail("out of memory");
-        if (const int code =
-                avcodec_parameters_to_context(codec_.get(), format_->streams[stream_]->codecpar);
-            code < 0)
-            fail("cannot configure the {} decoder: {}", codec->name, av::error_text(code));
-        if (const int code = avcodec_open2(codec_.get(), codec, nullptr); code < 0)
-            fail("cannot open the {} decoder: {}", codec->name, av::error_text(code));
-        audioread_path_ = !libsndfile_reads(format_->iformat->name);
-        // Video, subtitles and cover art need not be parsed.
-        for (unsigned i = 0; i < format_->nb_streams; ++i) {
-            if (static_cast<int>(i) != stream_)
-                format_->streams[i]->discard = AVDISCARD_ALL;
-        }
-    }
-
-    // Decodes until the end, or until max_seconds at the native rate are collected.
-    NativeAudio run(std::optional<double> max_seconds) {
-        NativeAudio audio;
-        audio.quantised_to_16_bits = audioread_path_;
-        av::PacketPtr packet(av_packet_alloc());
-        av::FramePtr frame(av_frame_alloc());
-        if (!packet || !frame)
-            fail("out of memory");
-
-        std::optional<std::int64_t> max_frames;
-        bool full = false;
-        const auto take_frames = [&]() {
-            while (!full) {
-                const int code = avcodec_receive_frame(codec_.get(), frame.get());
-                if (code == AVERROR(EAGAIN) || code == AVERROR_EOF)
-                    return;
-                if (code < 0) {
-                    ++audio.damaged_packets;
-                    return;
-                }
-                append(*frame, audio);
-                av_frame_unref(frame.get());
-                if (max_seconds && !max_frames)
-                    max_frames =
-                        frames_for_duration(*max_seconds, audio.sample_rate, audioread_path_);
-                if (max_frames && static_cast<std::int64_t>(audio.mono.size()) >= *max_frames) {
-                    audio.mono.resize(static_cast<std::size_t>(*max_frames));
-                    if (keep_channels_)
-                        audio.interleaved.resize(audio.mono.size() *
-                                                 static_cast<std::size_t>(audio.channels));
-                    full = true;
-                }
-            }
-        };
-
-        std::string read_error;
-        while (!full) {
-            const int code = av_read_frame(format_.get(), packet.get());
-            if (code == AVERROR_EOF)
-                break;
-            if (code < 0) {  // a truncated or damaged container: keep what came before
-                read_error = av::error_text(code);
-                break;
-            }
-            if (packet->stream_index == stream_) {
-                const int sent = avcodec_send_packet(codec_.get(), packet.get());
-                if (sent < 0 && sent != AVERROR(EAGAIN))
-                    ++audio.damaged_packets;
-                take_frames();
-            }
-            av_packet_unref(packet.get());
-        }
-        if (!full && avcodec_send_packet(codec_.get(), nullptr) >= 0)
-            take_frames();
-
-        if (audio.mono.empty()) {
-            if (!read_error.empty())
-                fail("no audio could be decoded: {}", read_error);
-            if (audio.damaged_packets > 0)
-                fail("no audio could be decoded ({} damaged packets)", audio.damaged_packets);
-            fail("contains no audio samples");
-        }
-        if (!read_error.empty() && audio.damaged_packets == 0)
-            audio.damaged_packets = 1;
-        if (!full)
-            audio.declared_seconds = declared_seconds();
-        return audio;
-    }
-
-  private:
-    double declared_seconds() const {
-        if (format_->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE)
-            return 0;  // derived from the file's size: a cut file states its cut length
-        const AVStream* stream = format_->streams[stream_];
-        if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0)
-            return static_cast<double>(stream->duration) * av_q2d(stream->time_base);
-        if (format_->duration != AV_NOPTS_VALUE && format_->duration > 0)
-            return static_cast<double>(format_->duration) / AV_TIME_BASE;
-        return 0;
-    }
-
-    void append(const AVFrame& frame, NativeAudio& audio) const {
-        const int channels = frame.ch_layout.nb_channels;
-        if (audio.sample_rate == 0) {
-            audio.sample_rate = frame.sample_rate;
-            audio.channels = channels;
-            if (audio.sample_rate <= 0 || channels <= 0)
-                fail("audio stream has no sample rate or channels");
-        } else if (frame.sample_rate != audio.sample_rate || channels != audio.channels) {
-            fail("audio stream changes from {} Hz, {} channels to {} Hz, {} channels",
-                 audio.sample_rate, audio.channels, frame.sample_rate, channels);
-        }
-        // numpy's mean over the channel axis of a float32 array: a float32 sum of the channels
-        // in order, divided by their count (0 + x is x, so starting from zeros changes nothing).
-        const std::size_t start = audio.mono.size();
-        audio.mono.resize(start + static_cast<std::size_t>(frame.nb_samples), 0.0f);
-        float* sums = audio.mono.data() + start;
-        for (int c = 0; c < channels; ++c)
-            add_channel(frame, c, audioread_path_, sums);
-        if (channels > 1) {
-            const float count = static_cast<float>(channels);
-            for (int i = 0; i < frame.nb_samples; ++i)
-                sums[i] /= count;
-        }
-        if (keep_channels_) {
-            // The soundtrack keeps every channel at full precision (no 16-bit pipe rounding).
-            const std::size_t samples = static_cast<std::size_t>(frame.nb_samples);
-            const std::size_t begin = audio.interleaved.size();
-            audio.interleaved.resize(begin + samples * static_cast<std::size_t>(channels));
-            std::vector<float> channel_samples(samples);
-            for (int c = 0; c < channels; ++c) {
-                std::fill(channel_samples.begin(), channel_samples.end(), 0.0f);
-                add_channel(frame, c, false, channel_samples.data());
-                for (std::size_t i = 0; i < samples; ++i)
-                    audio.interleaved[begin + i * static_cast<std::size_t>(channels) +
-                                      static_cast<std::size_t>(c)] = channel_samples[i];
-            }
-        }
-    }
-
-    av::InputPtr format_;
-    av::CodecContextPtr codec_;
-    int stream_ = -1;
-    bool audioread_path_ = false;
-    bool keep_channels_ = false;
-};
 
 void check_is_nonempty_file(const std::filesystem::path& path) {
     std::error_code error;
@@ -297,26 +27,97 @@ void check_is_nonempty_file(const std::filesystem::path& path) {
         fail("file is empty");
 }
 
-// librosa.load(offset=start, duration=d): skip the first frames of `start`, keep those of d.
-void cut_section(NativeAudio& audio, double start_seconds, std::optional<double> max_seconds) {
-    const auto skip =
-        frames_for_duration(start_seconds, audio.sample_rate, audio.quantised_to_16_bits);
-    const auto total = static_cast<std::int64_t>(audio.mono.size());
-    if (skip >= total)
-        fail("--start {} is at or past the end of the song ({:.2f} s)", start_seconds,
-             static_cast<double>(total) / audio.sample_rate);
-    std::int64_t keep = total - skip;
-    if (max_seconds)
-        keep = std::min(
-            keep, frames_for_duration(*max_seconds, audio.sample_rate, audio.quantised_to_16_bits));
-    const auto channels = static_cast<std::int64_t>(audio.channels);
-    audio.mono.erase(audio.mono.begin(), audio.mono.begin() + skip);
-    audio.mono.resize(static_cast<std::size_t>(keep));
-    if (!audio.interleaved.empty()) {
-        audio.interleaved.erase(audio.interleaved.begin(),
-                                audio.interleaved.begin() + skip * channels);
-        audio.interleaved.resize(static_cast<std::size_t>(keep * channels));
+// The section's length from a duration of the whole stream.
+double section_seconds(double stream_seconds, const Section& section) {
+    double seconds = std::max(0.0, stream_seconds - section.start_seconds);
+    if (section.max_seconds)
+        seconds = std::min(seconds, *section.max_seconds);
+    return seconds;
+}
+
+SectionDecoded decode(const std::filesystem::path& path, const Section& section, bool keep_channels,
+                      const std::function<void(const StreamInfo&)>& begin,
+                      const std::function<void(const Chunk&)>& sink) {
+    if (section.max_seconds && !(*section.max_seconds > 0))
+        fail("duration must be positive, not {}", *section.max_seconds);
+    if (!(section.start_seconds >= 0))
+        fail("start must be 0 or later, not {}", section.start_seconds);
+    check_is_nonempty_file(path);
+    AudioReader reader(path, keep_channels);
+    // The limit is checked from the header before any sample is decoded.
+    if (const double stated = reader.declared_seconds(); stated > 0)
+        check_stated_duration(section_seconds(stated, section), section.max_duration);
+
+    const int rate = reader.sample_rate();
+    if (rate == 0) {
+        if (!reader.read_error().empty())
+            fail("no audio could be decoded: {}", reader.read_error());
+        if (reader.damaged_packets() > 0)
+            fail("no audio could be decoded ({} damaged packets)", reader.damaged_packets());
+        fail("contains no audio samples");
     }
+    const bool quantised = reader.quantised_to_16_bits();
+    // librosa.load(offset=start, duration=d): int(start·rate) frames skipped, then int(d·rate)
+    // kept (rounding start + d instead would lose a sample: int(1.4·22050) = 30869).
+    const std::int64_t skip =
+        section.start_seconds > 0 ? frames_for_duration(section.start_seconds, rate, quantised) : 0;
+    const std::int64_t keep = section.max_seconds
+                                  ? frames_for_duration(*section.max_seconds, rate, quantised)
+                                  : std::numeric_limits<std::int64_t>::max();
+    if (skip > 0)
+        reader.skip_to(skip);
+
+    StreamInfo info{rate, reader.channels(), quantised, 0};
+    if (const double estimated = reader.estimated_seconds(); estimated > 0) {
+        double seconds = section_seconds(estimated, section);
+        if (section.max_duration)
+            seconds = std::min(seconds, *section.max_duration);
+        info.expected_frames = static_cast<std::int64_t>(std::ceil(seconds * rate));
+    }
+    begin(info);
+
+    DurationGuard guard(section.max_duration, rate);
+    SectionDecoded decoded;
+    Chunk chunk;
+    while (decoded.frames < keep && reader.next(chunk)) {
+        const auto count =
+            std::min(static_cast<std::int64_t>(chunk.mono.size()), keep - decoded.frames);
+        guard.add(count);
+        const auto n = static_cast<std::size_t>(count);
+        sink(Chunk{chunk.first_frame, chunk.mono.first(n),
+                   keep_channels
+                       ? chunk.interleaved.first(n * static_cast<std::size_t>(info.channels))
+                       : chunk.interleaved});
+        decoded.frames += count;
+    }
+    const bool whole = decoded.frames < keep;  // decoded to the end of the stream
+    if (decoded.frames == 0 && skip > 0)
+        fail("--start {} is at or past the end of the song ({:.2f} s)", section.start_seconds,
+             static_cast<double>(reader.position()) / rate);
+    if (decoded.frames == 0)
+        fail("contains no audio samples");
+    decoded.damaged_packets = reader.damaged_packets();
+    if (!reader.read_error().empty() && decoded.damaged_packets == 0)
+        decoded.damaged_packets = 1;
+    if (whole)
+        decoded.declared_seconds = reader.declared_seconds();
+
+    // One warning for a damaged file, however it shows: packets the decoder refused, or audio
+    // ending well before the stated duration (a cut at a packet boundary leaves no damaged
+    // packet). The tolerance covers encoder delay and padding.
+    const double used_seconds = static_cast<double>(decoded.frames) / rate;
+    const double stream_seconds = static_cast<double>(reader.position()) / rate;
+    const double missing_seconds = decoded.declared_seconds - stream_seconds;
+    if (decoded.damaged_packets > 0) {
+        log::warn("{}: {} damaged or truncated packet(s) skipped; using the {:.2f} s that decoded",
+                  path.string(), decoded.damaged_packets, used_seconds);
+    } else if (missing_seconds > std::max(0.1, 0.01 * decoded.declared_seconds)) {
+        log::warn(
+            "{}: the audio ends after {:.2f} s but the file states {:.2f} s (cut short?); using "
+            "the {:.2f} s that decoded",
+            path.string(), stream_seconds, decoded.declared_seconds, used_seconds);
+    }
+    return decoded;
 }
 
 }  // namespace
@@ -327,45 +128,12 @@ std::int64_t frames_for_duration(double seconds, int sample_rate, bool audioread
     return static_cast<std::int64_t>(audioread_path ? std::nearbyint(frames) : frames);
 }
 
-NativeAudio decode_native(const std::filesystem::path& path, std::optional<double> max_seconds,
-                          bool keep_channels, double start_seconds) {
+SectionDecoded decode_section(const std::filesystem::path& path, const Section& section,
+                              bool keep_channels,
+                              const std::function<void(const StreamInfo&)>& begin,
+                              const std::function<void(const Chunk&)>& sink) {
     try {
-        if (max_seconds && !(*max_seconds > 0))
-            fail("duration must be positive, not {}", *max_seconds);
-        if (!(start_seconds >= 0))
-            fail("start must be 0 or later, not {}", start_seconds);
-        check_is_nonempty_file(path);
-        Decoder decoder(path, keep_channels);
-        // With a start, a little more than start + duration is decoded and cut_section keeps
-        // librosa's frames: int(start·rate) skipped, then int(duration·rate) (rounding the sum
-        // instead would lose a sample: int(1.4·22050) = 30869).
-        constexpr double kMarginSeconds = 0.05;
-        const auto decoded_seconds = max_seconds
-                                         ? std::optional(start_seconds + *max_seconds +
-                                                         (start_seconds > 0 ? kMarginSeconds : 0.0))
-                                         : std::nullopt;
-        NativeAudio audio = decoder.run(decoded_seconds);
-        // One warning for a damaged file, however it shows: packets the decoder refused, or
-        // audio ending well before the stated duration (a cut at a packet boundary leaves no
-        // damaged packet). The tolerance covers encoder delay and padding. Measured before a
-        // section is cut out.
-        const double decoded_length = static_cast<double>(audio.mono.size()) / audio.sample_rate;
-        const double missing_seconds = audio.declared_seconds - decoded_length;
-        if (start_seconds > 0)
-            cut_section(audio, start_seconds, max_seconds);
-        const double used_seconds = static_cast<double>(audio.mono.size()) / audio.sample_rate;
-        if (audio.damaged_packets > 0) {
-            log::warn(
-                "{}: {} damaged or truncated packet(s) skipped; using the {:.2f} s that "
-                "decoded",
-                path.string(), audio.damaged_packets, used_seconds);
-        } else if (missing_seconds > std::max(0.1, 0.01 * audio.declared_seconds)) {
-            log::warn(
-                "{}: the audio ends after {:.2f} s but the file states {:.2f} s (cut "
-                "short?); using the {:.2f} s that decoded",
-                path.string(), decoded_length, audio.declared_seconds, used_seconds);
-        }
-        return audio;
+        return decode(path, section, keep_channels, begin, sink);
     } catch (const UsageError&) {
         throw;
     } catch (const Error& error) {
@@ -373,6 +141,32 @@ NativeAudio decode_native(const std::filesystem::path& path, std::optional<doubl
     } catch (const std::bad_alloc&) {
         fail("{}: out of memory while decoding", path.string());
     }
+}
+
+NativeAudio decode_native(const std::filesystem::path& path, std::optional<double> max_seconds,
+                          bool keep_channels, double start_seconds) {
+    NativeAudio audio;
+    const auto decoded = decode_section(
+        path, Section{start_seconds, max_seconds, std::nullopt}, keep_channels,
+        [&](const StreamInfo& info) {
+            audio.sample_rate = info.sample_rate;
+            audio.channels = info.channels;
+            audio.quantised_to_16_bits = info.quantised_to_16_bits;
+            // Pages are only taken as samples arrive: an estimate on the high side costs nothing.
+            const auto expected = static_cast<std::size_t>(info.expected_frames);
+            audio.mono.reserve(expected + expected / 16 + 4096);
+            if (keep_channels)
+                audio.interleaved.reserve(audio.mono.capacity() *
+                                          static_cast<std::size_t>(info.channels));
+        },
+        [&](const Chunk& chunk) {
+            audio.mono.insert(audio.mono.end(), chunk.mono.begin(), chunk.mono.end());
+            audio.interleaved.insert(audio.interleaved.end(), chunk.interleaved.begin(),
+                                     chunk.interleaved.end());
+        });
+    audio.damaged_packets = decoded.damaged_packets;
+    audio.declared_seconds = decoded.declared_seconds;
+    return audio;
 }
 
 }  // namespace bgv::audio

@@ -54,6 +54,25 @@ BeatStepper::BeatStepper(std::span<const int> classes, const BeatParams& params,
     }
 }
 
+void BeatStepper::set_params(const BeatParams& params) {
+    assert_beat_params(params);
+    const double scale = params.truncation / params_.truncation;
+    for (int u = 0; u < kNoiseSize; ++u) {
+        start_[u] *= scale;
+        velocity_[u] *= scale;
+        kick_[u] *= scale;
+    }
+    params_ = params;
+    beats_per_rotation_ = static_cast<std::int64_t>(kBeatsPerBar) * params.shuffle_bars;
+}
+
+void BeatStepper::set_classes(std::span<const int> classes) {
+    check_classes(classes);
+    classes_.assign(classes.begin(), classes.end());
+    // Shown at once: the class smoothing starts again from the new classes' weights.
+    restart_smoothing_ = true;
+}
+
 void BeatStepper::step(const FrameFeatures& features, VectorSink& sink) {
     const double dt = 1.0 / frames_per_second_;
     // An event at a frame's own time (a beat found at that frame) belongs to it, whatever the
@@ -91,7 +110,10 @@ void BeatStepper::step(const FrameFeatures& features, VectorSink& sink) {
         target_[id] = static_cast<double>(features.chroma[chromasort_[r]]);
     }
     for (int c = 0; c < kImageNetClasses; ++c)
-        weights_[c] = frame_ == 0 ? target_[c] : keep * weights_[c] + (1 - keep) * target_[c];
+        weights_[c] = frame_ == 0 || restart_smoothing_
+                          ? target_[c]
+                          : keep * weights_[c] + (1 - keep) * target_[c];
+    restart_smoothing_ = false;
     std::copy(weights_.begin(), weights_.end(), class_vector_.begin());
     normalise_class_vector(class_vector_, classes_);
     apply_cues_to_row(class_vector_, frame_, cues_);

@@ -25,6 +25,12 @@ class BeatStepper : public Stepper {
     void finish(VectorSink&) override {}
     int latency() const override { return 0; }
 
+    // Live control, between steps: the parameters (a new truncation scales the start, the drift
+    // and the kicks alike) and the classes (1 to 12, in rank order), shown at once.
+    const BeatParams& params() const { return params_; }
+    void set_params(const BeatParams& params);
+    void set_classes(std::span<const int> classes);
+
     // The curves after the last step (beat_curves collects them for plots and tests).
     double pulse() const { return pulse_; }
     double drive() const { return drive_; }
@@ -42,6 +48,7 @@ class BeatStepper : public Stepper {
     double pulse_ = 0, drive_ = 0, distance_ = 0;
     std::int64_t beats_ = 0, beats_per_rotation_ = 1;
     std::int64_t frame_ = 0;
+    bool restart_smoothing_ = false;
 };
 
 }  // namespace bgv::choreo

@@ -7,7 +7,7 @@ namespace bgv::choreo {
 SeedStepper::SeedStepper(std::span<const int> classes, const Params& params, std::uint64_t seed,
                          const std::array<int, kPitchClasses>& chromasort,
                          const std::array<float, kPitchClasses>& first_chroma,
-                         std::span<const ClassCue> cues)
+                         std::span<const ClassCue> cues, ClassSmoothing smoothing)
     : classes_(classes.begin(), classes.end()),
       params_(params),
       chromasort_(chromasort),
@@ -16,8 +16,10 @@ SeedStepper::SeedStepper(std::span<const int> classes, const Params& params, std
       jitter_frames_(jitter_period(params)),
       jitter_rng_(seed, kJitterStream),
       class_vector_(kImageNetClasses, 0.0),
+      smoothing_(smoothing),
       smoother_(smooth_window(params), forward_),
-      cues_(cues, smoother_) {
+      causal_(smooth_window(params), forward_),
+      cues_(cues, smoothing_stage()) {
     check_classes(classes_);
     // The first class vector: the chroma where the song first sounds, unnormalised.
     const int count = static_cast<int>(classes_.size());
@@ -70,6 +72,34 @@ void SeedStepper::finish(VectorSink& sink) {
     if (frame_ == 0)
         cues_.put(noise_, class_vector_);  // no frames: the start alone, as the original
     smoother_.finish();
+}
+
+int SeedStepper::latency() const {
+    return smoothing_ == ClassSmoothing::window ? smoother_.latency() : 0;
+}
+
+VectorSink& SeedStepper::smoothing_stage() {
+    if (smoothing_ == ClassSmoothing::window)
+        return smoother_;
+    return causal_;
+}
+
+void SeedStepper::set_params(const Params& params) {
+    // The window smoothing's windows are fixed once started; the causal one follows.
+    params_ = params;
+    pitch_ = pitch_rate(params);
+    tempo_ = tempo_step(params);
+    jitter_frames_ = jitter_period(params);
+    causal_.set_window(smooth_window(params));
+}
+
+void SeedStepper::set_classes(std::span<const int> classes) {
+    check_classes(classes);
+    // The new classes start from nothing and grow with the chroma; the old ones are let go.
+    for (const int id : classes_)
+        class_vector_[id] = 0;
+    classes_.assign(classes.begin(), classes.end());
+    causal_.reset();
 }
 
 }  // namespace bgv::choreo

@@ -1,6 +1,7 @@
 // choreo/seed_stepper: the seed's choreography (docs/original-tool.md "Vectors") as a stepper:
 // loudness and its rise push the noise vector, the chroma pulls the class weights, and the class
-// vectors are smoothed over windows of frames (which makes the stepper look ahead).
+// vectors are smoothed over windows of frames (which makes the stepper look ahead; a live session
+// smooths causally instead).
 #pragma once
 
 #include <array>
@@ -13,20 +14,33 @@
 
 namespace bgv::choreo {
 
+enum class ClassSmoothing {
+    window,  // the original's: blended towards the next window's mean (looks ahead two windows)
+    causal   // an exponential average over about a window (live sessions)
+};
+
 class SeedStepper : public Stepper {
   public:
     // `classes` are already ordered (sort_by_power); `first_chroma` is first_sounding_chroma of
-    // the song (the first frame's chroma when streaming). The first step gives out two frames'
-    // vectors: the start (the noise drawn from the seed, the class weights of first_chroma) and
-    // the first step's; so F steps give F + 1 frames, as the original made them.
+    // the song (zeros when streaming). The first step gives out two frames' vectors: the start
+    // (the noise drawn from the seed, the class weights of first_chroma) and the first step's; so
+    // F steps give F + 1 frames, as the original made them.
     SeedStepper(std::span<const int> classes, const Params& params, std::uint64_t seed,
                 const std::array<int, kPitchClasses>& chromasort,
                 const std::array<float, kPitchClasses>& first_chroma,
-                std::span<const ClassCue> cues = {});
+                std::span<const ClassCue> cues = {},
+                ClassSmoothing smoothing = ClassSmoothing::window);
 
     void step(const FrameFeatures& features, VectorSink& sink) override;
     void finish(VectorSink& sink) override;
-    int latency() const override { return smoother_.latency(); }
+    int latency() const override;
+
+    // Live control, between steps: the parameters (the frame rate's scaling included) and the
+    // classes (1 to 12, used in the order given: the first takes the loudest pitch class), shown
+    // at once: the causal smoothing starts again from them.
+    const Params& params() const { return params_; }
+    void set_params(const Params& params);
+    void set_classes(std::span<const int> classes);
 
   private:
     // Forwards to the sink of the current call, so the cue and smoothing stages can be built once.
@@ -37,6 +51,7 @@ class SeedStepper : public Stepper {
             target->put(noise, classes);
         }
     };
+    VectorSink& smoothing_stage();
 
     std::vector<int> classes_;
     Params params_;
@@ -47,8 +62,10 @@ class SeedStepper : public Stepper {
     std::array<double, kNoiseSize> noise_{}, direction_{}, jitter_{}, last_{};
     std::vector<double> class_vector_;
     std::int64_t frame_ = 0;  // steps taken
+    ClassSmoothing smoothing_;
     Forward forward_;
     ClassSmoother smoother_;
+    CausalClassSmoother causal_;
     CueSink cues_;
 };
 

@@ -77,4 +77,19 @@ void ClassSmoother::send(const Window& window, const std::vector<double>& toward
     }
 }
 
+void CausalClassSmoother::set_window(int window) {
+    // The exponential average whose centre of mass lies as far back as a window's middle.
+    keep_ = window < 2 ? 0.0 : 1.0 - 2.0 / (window + 1.0);
+}
+
+void CausalClassSmoother::put(std::span<const double> noise, std::span<const double> classes) {
+    if (average_.size() != classes.size()) {
+        average_.assign(classes.begin(), classes.end());
+    } else {
+        for (std::size_t c = 0; c < classes.size(); ++c)
+            average_[c] = keep_ * average_[c] + (1 - keep_) * classes[c];
+    }
+    next_.put(noise, average_);
+}
+
 }  // namespace bgv::choreo

@@ -101,4 +101,21 @@ class ClassSmoother : public VectorSink {
     std::vector<Window> held_;  // complete windows not yet sent (at most one) and the open one
 };
 
+// The live form of the seed's class smoothing: an exponential average over about `window` frames
+// (each row is given out at once), since a live session cannot wait two windows for the mean of
+// the next. The noise rows pass unchanged.
+class CausalClassSmoother : public VectorSink {
+  public:
+    CausalClassSmoother(int window, VectorSink& next) : next_(next) { set_window(window); }
+    void put(std::span<const double> noise, std::span<const double> classes) override;
+    void set_window(int window);
+    // Forgets the average: the next row is given out as it is (new classes show at once).
+    void reset() { average_.clear(); }
+
+  private:
+    VectorSink& next_;
+    double keep_ = 0;  // the weight of the average so far
+    std::vector<double> average_;
+};
+
 }  // namespace bgv::choreo

@@ -80,20 +80,23 @@ int run_analyze(const Args& args) {
     // The section and frame rate as a render of the same options would read them.
     const render::RenderOptions options = render::render_options_from(render_values(args));
     const FrameRate rate = render::frame_rate_for(options);
-    const std::optional<double> duration = options.duration;
     const double start = options.start;
 
     // Created first so that an unusable --out fails before the work; removed again on failure.
     OutputFolder folder(out);
-    const audio::Pcm pcm = audio::load_mono(song, features::kSampleRate, duration, start);
+    const audio::Pcm pcm = audio::load_mono(
+        song, features::kSampleRate, audio::Section{start, options.duration, options.max_duration});
     log::info("{}: {:.2f} s of audio at {} Hz", song.string(),
               static_cast<double>(pcm.samples.size()) / features::kSampleRate,
               features::kSampleRate);
-    const features::Features features = with_context(song.string(), [&] {
-        return features::compute_features_at_rate(pcm.samples, pcm.sample_rate, rate);
+    // Both parts in one pass over the STFT they share; mel.npy needs the mel spectrogram.
+    const features::TimedAnalysis analysis = with_context(song.string(), [&] {
+        return features::analyse_song_at_rate(pcm.samples, pcm.sample_rate, rate,
+                                              {.features = true, .rhythm = true},
+                                              {.keep_mel = true});
     });
-    const features::TimedRhythm timed = with_context(
-        song.string(), [&] { return features::compute_rhythm_at_rate(pcm.samples, rate); });
+    const features::Features& features = analysis.features;
+    const features::TimedRhythm& timed = analysis.rhythm;
     const features::Rhythm& rhythm = timed.rhythm;
     BGV_ASSERT(rhythm.frames == features.frames, "rhythm has {} frames, features {}", rhythm.frames,
                features.frames);

@@ -53,6 +53,8 @@ int run_studio(const Args& args) {
     config.port = static_cast<int>(args.integer("port"));
     config.token = args.optional_text("token").value_or("");
     config.max_upload = parse_size(args.optional_text("max_upload").value_or("200MB"));
+    if (args.has("max_duration"))
+        config.max_duration = args.number("max_duration");
     if (args.has("weights"))
         config.weights = args.text("weights");
     if (args.has("text_weights"))

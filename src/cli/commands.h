@@ -31,6 +31,7 @@ int run_classes(const Args& args);
 int run_models(const Args& args);
 int run_generate(const Args& args);
 int run_studio(const Args& args);
+int run_live(const Args& args);
 
 // The command named `name` (an internal error if there is none).
 const Command& command_named(std::string_view name);

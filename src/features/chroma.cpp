@@ -45,15 +45,30 @@ Chromagram chroma_from_cqt(const CqtMagnitude& cqt, int bins_per_octave) {
 }
 
 Chromagram chroma_cqt(std::span<const float> samples, int sample_rate, int hop,
-                      std::optional<double> tuning, int threads) {
+                      std::optional<double> tuning, int threads, std::int64_t block_frames) {
+    if (block_frames < 1) {
+        fail("chroma blocks must hold at least 1 frame, not {}", block_frames);
+    }
     CqtSpec spec;
     spec.n_bins = kChromaOctaves * kChromaBinsPerOctave;
     spec.bins_per_octave = kChromaBinsPerOctave;
     spec.tuning =
         tuning ? *tuning : estimate_tuning(samples, sample_rate, kChromaBinsPerOctave, threads);
-    auto chroma = chroma_from_cqt(cqt_magnitude(samples, sample_rate, hop, spec, threads),
-                                  kChromaBinsPerOctave);
+    CqtBlocks cqt(samples, sample_rate, hop, spec);
+    Chromagram chroma;
+    chroma.frames = cqt.frames();
     chroma.tuning = spec.tuning;
+    chroma.chroma.assign(static_cast<std::size_t>(kPitchClasses * chroma.frames), 0.0F);
+    CqtMagnitude block;
+    for (std::int64_t first = 0; first < chroma.frames; first += block_frames) {
+        cqt.compute(first, std::min(chroma.frames, first + block_frames), block, threads);
+        // Each frame is folded and scaled on its own, so a block's chroma is the song's there.
+        const auto part = chroma_from_cqt(block, kChromaBinsPerOctave);
+        for (int c = 0; c < kPitchClasses; ++c) {
+            std::copy_n(part.chroma.begin() + c * part.frames, part.frames,
+                        chroma.chroma.begin() + c * chroma.frames + first);
+        }
+    }
     return chroma;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "features/cqt.h"
+#include "features/stft.h"
 
 namespace bgv::features {
 
@@ -28,8 +29,11 @@ struct Chromagram {
 Chromagram chroma_from_cqt(const CqtMagnitude& cqt, int bins_per_octave);
 
 // librosa.feature.chroma_cqt(y, sr, hop_length=hop): tuning estimated from the signal unless given.
+// The constant-Q transform runs `block_frames` frames at a time (the same values whatever the
+// block), so that only the chromagram grows with the song.
 Chromagram chroma_cqt(std::span<const float> samples, int sample_rate, int hop,
-                      std::optional<double> tuning, int threads);
+                      std::optional<double> tuning, int threads,
+                      std::int64_t block_frames = kBlockFrames);
 
 // np.argsort(chroma.mean(axis=1))[::-1]: pitch classes by mean chroma, loudest first (ties: the
 // higher pitch class first, as reversing numpy's stable sort of 12 values gives).

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
-#include <exception>
-#include <thread>
+#include <limits>
 
 #include "core/error.h"
 #include "features/cqt_filters.h"
@@ -76,18 +75,18 @@ DenseOctaveFilters dense_filters(const OctaveFilterBank& bank) {
     return dense;
 }
 
-// One octave's rows of the transform: for each frame t < cqt.frames, |filter · STFT| / sqrt(len)
-// into cqt.magnitude rows first_bin, first_bin + 1, ...
-void octave_magnitudes(std::span<const float> signal, int hop, const OctaveFilterBank& bank,
-                       std::span<const double> root_lengths, int first_bin, CqtMagnitude& cqt,
+// One octave's rows of the transform for frames [first, end): |filter · STFT| / sqrt(len) into
+// rows first_bin, first_bin + 1, ... of `block`, whose column 0 is frame `first`.
+void octave_magnitudes(const SignalWindow& signal, int hop, int n_fft,
+                       const DenseOctaveFilters& dense, std::span<const double> root_lengths,
+                       int first_bin, std::int64_t first, std::int64_t end, CqtMagnitude& block,
                        int threads) {
-    const auto dense = dense_filters(bank);
-    const int n_filters = static_cast<int>(bank.filters.size());
+    const int n_filters = static_cast<int>(dense.count.size());
     std::vector<std::vector<double>> scratch(
         static_cast<std::size_t>(threads),
         std::vector<double>(2 * static_cast<std::size_t>(dense.span)));
     for_each_stft_frame(
-        signal, bank.n_fft, hop, {},
+        signal, n_fft, hop, {},
         [&](int worker, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
             // librosa's STFT is complex64: round the bins the filters read, once per frame.
             double* re = scratch[static_cast<std::size_t>(worker)].data();
@@ -125,11 +124,12 @@ void octave_magnitudes(std::span<const float> signal, int hop, const OctaveFilte
                 // complex64), then its float32 magnitude.
                 const std::complex<double> stored(static_cast<float>(sum_re),
                                                   static_cast<float>(sum_im));
-                cqt.magnitude[static_cast<std::size_t>((first_bin + f) * cqt.frames + frame)] =
+                block.magnitude[static_cast<std::size_t>((first_bin + f) * block.frames + frame -
+                                                         first)] =
                     magnitude_of(stored / root_lengths[filter]);
             }
         },
-        threads, cqt.frames);
+        threads, first, end);
 }
 
 }  // namespace
@@ -138,11 +138,26 @@ double c1_hz() {
     return 440.0 * std::pow(2.0, (24 - 69.0) / 12.0);
 }
 
-CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int hop,
-                           const CqtSpec& spec, int threads) {
+// Everything about a transform that does not depend on the frames asked for.
+struct CqtBlocks::Plan {
+    int n_bins = 0;
+    std::int64_t frames = 0;
+    std::vector<int> hops;       // per octave, at its stage's rate
+    std::vector<int> stage;      // per octave: its signal in `chain`
+    std::vector<int> n_fft;      // per octave
+    std::vector<int> first_bin;  // per octave: its lowest bin
+    std::vector<DenseOctaveFilters> filters;
+    std::vector<std::vector<double>> root_lengths;  // per octave, per filter
+    std::unique_ptr<OctaveChain> chain;
+};
+
+CqtBlocks::CqtBlocks(std::span<const float> samples, int sample_rate, int hop, const CqtSpec& spec)
+    : plan_(std::make_unique<Plan>()) {
     if (samples.empty()) {
         fail("constant-Q transform of an empty signal");
     }
+    Plan& plan = *plan_;
+    plan.n_bins = spec.n_bins;
     const int n_octaves = (spec.n_bins + spec.bins_per_octave - 1) / spec.bins_per_octave;
     const int n_filters = std::min(spec.bins_per_octave, spec.n_bins);
     const double fmin = (spec.fmin_hz > 0 ? spec.fmin_hz : c1_hz()) *
@@ -158,8 +173,7 @@ CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int 
     }
 
     // Early downsampling: the top octave may not need the full rate.
-    std::vector<float> early_signal;
-    std::span<const float> top = samples;
+    std::vector<int> factors;
     double rate = sample_rate;
     const int early = early_downsample_count(nyquist, cutoff_hz, hop, n_octaves);
     if (early > 0) {
@@ -169,94 +183,94 @@ CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int 
                  samples.size(), n_octaves);
         }
         hop /= factor;
-        early_signal = downsample_soxr_hq(samples, factor);
-        top = early_signal;
+        factors.push_back(factor);
         rate /= factor;
     }
-
-    // Each octave after the first halves the rate and the hop while the hop stays even. Lengths
-    // and frame counts are known up front (librosa fixes each resampled length to ceil(n / 2)),
-    // so the soxr chain runs on its own thread while the top octave is transformed.
-    std::vector<int> hops{hop};
-    std::vector<std::int64_t> lengths{static_cast<std::int64_t>(top.size())};
-    std::vector<bool> halved;
+    // Each octave after the first halves the rate and the hop while the hop stays even.
+    const int top_stage = static_cast<int>(factors.size());
+    plan.hops.push_back(hop);
+    plan.stage.push_back(top_stage);
     for (int octave = 1; octave < n_octaves; ++octave) {
-        const bool halve = hops.back() % 2 == 0;
-        halved.push_back(halve);
-        hops.push_back(halve ? hops.back() / 2 : hops.back());
-        lengths.push_back(halve ? (lengths.back() + 1) / 2 : lengths.back());
+        const bool halve = plan.hops.back() % 2 == 0;
+        if (halve)
+            factors.push_back(2);
+        plan.hops.push_back(halve ? plan.hops.back() / 2 : plan.hops.back());
+        plan.stage.push_back(static_cast<int>(factors.size()));
     }
-    CqtMagnitude cqt;
-    cqt.n_bins = spec.n_bins;
-    cqt.frames = stft_frame_count(lengths.front(), hops.front());
+    plan.chain = std::make_unique<OctaveChain>(samples, factors);
+    plan.frames = stft_frame_count(plan.chain->length(top_stage), plan.hops.front());
     for (int octave = 0; octave < n_octaves; ++octave) {
         const auto o = static_cast<std::size_t>(octave);
-        cqt.frames = std::min(cqt.frames, stft_frame_count(lengths[o], hops[o]));
+        plan.frames = std::min(plan.frames,
+                               stft_frame_count(plan.chain->length(plan.stage[o]), plan.hops[o]));
     }
-    cqt.magnitude.assign(static_cast<std::size_t>(cqt.n_bins * cqt.frames), 0.0F);
-
-    std::vector<std::vector<float>> lower(static_cast<std::size_t>(n_octaves));
-    std::exception_ptr chain_error;
-    std::thread chain([&] {
-        try {
-            std::span<const float> previous = top;
-            for (int octave = 1; octave < n_octaves; ++octave) {
-                const auto o = static_cast<std::size_t>(octave);
-                if (halved[o - 1]) {
-                    lower[o] = downsample_soxr_hq(previous, 2);
-                    previous = lower[o];
-                }
-            }
-        } catch (...) {
-            chain_error = std::current_exception();
-        }
-    });
 
     // 1 / sqrt(filter length at the working rate) per bin: librosa's scale=True.
     const auto filter_lengths =
         wavelet_lengths(frequencies, alpha, rate, spec.filter_scale).lengths;
-    std::vector<double> root_lengths(filter_lengths.size());
-    for (std::size_t k = 0; k < filter_lengths.size(); ++k) {
-        root_lengths[k] = std::sqrt(filter_lengths[k]);
+    for (int octave = 0; octave < n_octaves; ++octave) {
+        const auto o = static_cast<std::size_t>(octave);
+        const double octave_rate = rate / std::ldexp(1.0, plan.stage[o] - top_stage);
+        const int last = spec.n_bins - n_filters * octave;
+        const int first = std::max(0, spec.n_bins - n_filters * (octave + 1));
+        const std::vector<double> octave_freqs(frequencies.begin() + first,
+                                               frequencies.begin() + last);
+        const std::vector<double> octave_alpha(alpha.begin() + first, alpha.begin() + last);
+        const auto bank =
+            octave_filter_bank(octave_freqs, octave_alpha, octave_rate, spec.filter_scale,
+                               spec.sparsity, std::sqrt(rate / octave_rate));
+        plan.n_fft.push_back(bank.n_fft);
+        plan.first_bin.push_back(first);
+        plan.filters.push_back(dense_filters(bank));
+        std::vector<double> roots;
+        for (int k = first; k < last; ++k)
+            roots.push_back(std::sqrt(filter_lengths[static_cast<std::size_t>(k)]));
+        plan.root_lengths.push_back(std::move(roots));
     }
-    try {
-        std::span<const float> signal = top;
-        double octave_rate = rate;
-        for (int octave = 0; octave < n_octaves; ++octave) {
-            const auto o = static_cast<std::size_t>(octave);
-            if (octave == 1) {
-                chain.join();
-                if (chain_error) {
-                    std::rethrow_exception(chain_error);
-                }
-            }
-            if (octave > 0 && halved[o - 1]) {
-                signal = lower[o];
-                octave_rate /= 2.0;
-            }
-            const int last = spec.n_bins - n_filters * octave;
-            const int first = std::max(0, spec.n_bins - n_filters * (octave + 1));
-            const std::vector<double> octave_freqs(frequencies.begin() + first,
-                                                   frequencies.begin() + last);
-            const std::vector<double> octave_alpha(alpha.begin() + first, alpha.begin() + last);
-            const auto bank =
-                octave_filter_bank(octave_freqs, octave_alpha, octave_rate, spec.filter_scale,
-                                   spec.sparsity, std::sqrt(rate / octave_rate));
-            octave_magnitudes(signal, hops[o], bank,
-                              std::span<const double>(root_lengths)
-                                  .subspan(static_cast<std::size_t>(first),
-                                           static_cast<std::size_t>(last - first)),
-                              first, cqt, threads);
-        }
-    } catch (...) {
-        if (chain.joinable()) {
-            chain.join();
-        }
-        throw;
+}
+
+CqtBlocks::~CqtBlocks() = default;
+
+std::int64_t CqtBlocks::frames() const {
+    return plan_->frames;
+}
+
+int CqtBlocks::n_bins() const {
+    return plan_->n_bins;
+}
+
+void CqtBlocks::compute(std::int64_t first, std::int64_t end, CqtMagnitude& block, int threads) {
+    Plan& plan = *plan_;
+    end = std::min(end, plan.frames);
+    block.n_bins = plan.n_bins;
+    block.frames = std::max<std::int64_t>(0, end - first);
+    block.magnitude.assign(static_cast<std::size_t>(block.n_bins * block.frames), 0.0F);
+    if (block.frames == 0)
+        return;
+    OctaveChain& chain = *plan.chain;
+    std::vector<std::int64_t> keep_from(static_cast<std::size_t>(chain.stages()),
+                                        std::numeric_limits<std::int64_t>::max());
+    for (std::size_t o = 0; o < plan.hops.size(); ++o) {
+        const std::int64_t half = plan.n_fft[o] / 2;
+        const std::int64_t hop = plan.hops[o];
+        const SignalWindow signal = chain.window(
+            plan.stage[o], std::max<std::int64_t>(0, first * hop - half), end * hop + half);
+        octave_magnitudes(signal, plan.hops[o], plan.n_fft[o], plan.filters[o],
+                          plan.root_lengths[o], plan.first_bin[o], first, end, block, threads);
+        auto& from = keep_from[static_cast<std::size_t>(plan.stage[o])];
+        from = std::min(from, std::max<std::int64_t>(0, end * hop - half));
     }
-    if (chain.joinable()) {
-        chain.join();
+    for (int stage = 0; stage < chain.stages(); ++stage) {
+        if (keep_from[static_cast<std::size_t>(stage)] != std::numeric_limits<std::int64_t>::max())
+            chain.release(stage, keep_from[static_cast<std::size_t>(stage)]);
     }
+}
+
+CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int hop,
+                           const CqtSpec& spec, int threads) {
+    CqtBlocks blocks(samples, sample_rate, hop, spec);
+    CqtMagnitude cqt;
+    blocks.compute(0, blocks.frames(), cqt, threads);
     return cqt;
 }
 

@@ -1,8 +1,10 @@
 // features/cqt: librosa 0.10.2's constant-Q transform magnitude (cqt: frequency-domain filters per
-// octave, early downsampling, soxr half-band resampling between octaves, length scaling).
+// octave, early downsampling, soxr half-band resampling between octaves, length scaling), whole or
+// block by block.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -32,5 +34,28 @@ double c1_hz();
 // them.
 CqtMagnitude cqt_magnitude(std::span<const float> samples, int sample_rate, int hop,
                            const CqtSpec& spec, int threads);
+
+// The same transform computed block by block: frames [first, end) at a time, in order, each the
+// same values as cqt_magnitude's. Memory holds the filters and each octave's signal around the
+// block (OctaveChain), not the song's octaves or its whole transform.
+class CqtBlocks {
+  public:
+    // `samples` must outlive the object.
+    CqtBlocks(std::span<const float> samples, int sample_rate, int hop, const CqtSpec& spec);
+    ~CqtBlocks();
+    CqtBlocks(const CqtBlocks&) = delete;
+    CqtBlocks& operator=(const CqtBlocks&) = delete;
+
+    // librosa's frame count: the fewest any octave has (at least the STFT's 1 + n / hop).
+    std::int64_t frames() const;
+    int n_bins() const;
+    // Frames [first, end) into `block` (n_bins × (end - first)); `first` is where the previous
+    // block ended (0 at the start).
+    void compute(std::int64_t first, std::int64_t end, CqtMagnitude& block, int threads);
+
+  private:
+    struct Plan;
+    std::unique_ptr<Plan> plan_;
+};
 
 }  // namespace bgv::features

@@ -60,16 +60,13 @@ void rescale_chroma_frames(std::vector<float>& chroma, std::int64_t frames) {
         }
     }
 }
-}  // namespace
 
-Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
-                                  const FrameRate& rate) {
-    const int hop = analysis_hop(rate, sample_rate);
-    Features fine = compute_features(samples, sample_rate, hop);
-    if (rate.whole_hop(sample_rate) > 0)
-        return fine;
-    const std::int64_t frames = frame_count(static_cast<std::int64_t>(samples.size()), sample_rate,
-                                            rate, FrameCounting::analysis);
+// The features at hop `hop`, to the frame times of `rate` (a fractional hop: `fine` has the mel).
+Features features_at_frame_times(Features fine, std::int64_t samples, const FrameRate& rate,
+                                 bool keep_mel) {
+    const int sample_rate = fine.sample_rate;
+    const int hop = fine.hop;
+    const std::int64_t frames = frame_count(samples, sample_rate, rate, FrameCounting::analysis);
     Features out;
     out.sample_rate = sample_rate;
     out.hop = hop;
@@ -88,14 +85,17 @@ Features compute_features_at_rate(std::span<const float> samples, int sample_rat
     auto power = power_and_gradient(out.mel, kMelBands, frames);
     out.spec_mean = std::move(power.spec_mean);
     out.grad_mean = std::move(power.grad_mean);
+    if (!keep_mel)
+        out.mel = {};
     return out;
 }
 
-TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const FrameRate& rate) {
+// The rhythm at its analysis hop, with beat and onset times, to the frame times of `rate`.
+TimedRhythm rhythm_at_frame_times(Rhythm rhythm, std::int64_t samples, const FrameRate& rate) {
     constexpr int kRate = kSampleRate;
-    const int hop = analysis_hop(rate, kRate);
+    const int hop = rhythm.hop;
     TimedRhythm timed;
-    timed.rhythm = compute_rhythm(samples_22050, hop);
+    timed.rhythm = std::move(rhythm);
     Rhythm& r = timed.rhythm;
     const auto seconds = [&](std::int64_t frame) {
         return static_cast<double>(frame) * hop / kRate;
@@ -106,8 +106,7 @@ TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const F
         timed.onset_seconds.push_back(seconds(o));
     if (rate.whole_hop(kRate) > 0)
         return timed;
-    const std::int64_t frames = frame_count(static_cast<std::int64_t>(samples_22050.size()), kRate,
-                                            rate, FrameCounting::analysis);
+    const std::int64_t frames = frame_count(samples, kRate, rate, FrameCounting::analysis);
     const auto at_frames = [&](std::vector<float>& curve, int rows) {
         curve = interpolate_to_frame_times(curve, rows, r.frames, hop, kRate, rate, frames);
     };
@@ -117,6 +116,42 @@ TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const F
     rescale_chroma_frames(r.chroma_h, frames);
     r.frames = frames;
     return timed;
+}
+
+}  // namespace
+
+TimedAnalysis analyse_song_at_rate(std::span<const float> samples, int sample_rate,
+                                   const FrameRate& rate, const AnalysisParts& parts,
+                                   const FeatureOptions& options) {
+    const int hop = analysis_hop(rate, sample_rate);
+    const bool whole = rate.whole_hop(sample_rate) > 0;
+    FeatureOptions fine_options = options;
+    if (!whole)
+        fine_options.keep_mel = true;  // the interpolated mel gives spec_mean and grad_mean
+    SongAnalysis fine = analyse_song(samples, sample_rate, hop, parts, fine_options);
+    const auto length = static_cast<std::int64_t>(samples.size());
+    TimedAnalysis out;
+    if (parts.features) {
+        out.features = whole ? std::move(fine.features)
+                             : features_at_frame_times(std::move(fine.features), length, rate,
+                                                       options.keep_mel);
+    }
+    if (parts.rhythm)
+        out.rhythm = rhythm_at_frame_times(std::move(fine.rhythm), length, rate);
+    return out;
+}
+
+Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
+                                  const FrameRate& rate, const FeatureOptions& options) {
+    return analyse_song_at_rate(samples, sample_rate, rate, {.features = true, .rhythm = false},
+                                options)
+        .features;
+}
+
+TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const FrameRate& rate) {
+    return analyse_song_at_rate(samples_22050, kSampleRate, rate,
+                                {.features = false, .rhythm = true})
+        .rhythm;
 }
 
 }  // namespace bgv::features

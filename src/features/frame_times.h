@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/frame_rate.h"
+#include "features/analysis.h"
 #include "features/features.h"
 #include "features/rhythm.h"
 
@@ -23,12 +24,13 @@ std::vector<float> interpolate_to_frame_times(std::span<const float> curves, int
                                               std::int64_t frames_in, int hop_in, int sample_rate,
                                               const FrameRate& rate, std::int64_t frames_out);
 
-// compute_features at the video's frames (frame_count(..., FrameCounting::analysis) of them). For a
-// fractional hop the mel power and the chroma are interpolated (each chroma frame then scaled to a
-// maximum of 1 again) and spec_mean, grad_mean and chromasort are derived from them as at a whole
-// hop. features.hop is the analysis hop.
+// compute_features at the video's frames (frame_count(..., FrameCounting::analysis) of them). For a fractional hop the mel power and the chroma are
+// interpolated (each chroma frame then scaled to a maximum of 1 again) and spec_mean, grad_mean
+// and chromasort are derived from them as at a whole hop. features.hop is the analysis hop.
+// Without options.keep_mel the result has no mel (a fractional hop still holds the analysis
+// hop's spectrogram while it interpolates).
 Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
-                                  const FrameRate& rate);
+                                  const FrameRate& rate, const FeatureOptions& options = {});
 
 // compute_rhythm at the video's frames: its curves (chroma_h scaled per frame to a maximum of 1
 // again) at the frame times as above, and the beats and onsets as times in seconds (frame index
@@ -39,5 +41,16 @@ struct TimedRhythm {
     std::vector<double> beat_seconds, onset_seconds;
 };
 TimedRhythm compute_rhythm_at_rate(std::span<const float> samples_22050, const FrameRate& rate);
+
+// analyse_song at the video's frames: compute_features_at_rate and compute_rhythm_at_rate of the
+// same samples, the parts asked for, with the STFT they share computed once (see analyse_song for
+// what memory holds). This is what a render, `bigganviz analyze` and the studio call.
+struct TimedAnalysis {
+    Features features;   // empty (0 frames) unless asked for
+    TimedRhythm rhythm;  // empty (0 frames) unless asked for
+};
+TimedAnalysis analyse_song_at_rate(std::span<const float> samples, int sample_rate,
+                                   const FrameRate& rate, const AnalysisParts& parts,
+                                   const FeatureOptions& options = {});
 
 }  // namespace bgv::features

@@ -85,6 +85,21 @@ std::vector<MelBand> mel_filter_bank(double sample_rate, int n_fft, int n_mels, 
     return bank;
 }
 
+void mel_frame(std::span<const MelBand> bank, std::span<const std::complex<double>> spectrum,
+               std::span<double> power, std::span<float> bands) {
+    for (std::size_t k = 0; k < spectrum.size(); ++k) {
+        power[k] = std::norm(spectrum[k]);
+    }
+    for (std::size_t band = 0; band < bank.size(); ++band) {
+        const auto& filter = bank[band];
+        double sum = 0.0;
+        for (std::size_t i = 0; i < filter.weights.size(); ++i) {
+            sum += filter.weights[i] * power[static_cast<std::size_t>(filter.first_bin) + i];
+        }
+        bands[band] = static_cast<float>(sum);
+    }
+}
+
 MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, int hop,
                                int threads, const SpectrumVisitor& also, double fmax) {
     const auto bank = mel_filter_bank(sample_rate, kMelFftSize, kMelBands, 0.0, fmax);
@@ -95,25 +110,19 @@ MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, 
     const auto window = periodic_hann(kMelFftSize);
     std::vector<std::vector<double>> power_scratch(static_cast<std::size_t>(threads),
                                                    std::vector<double>(kMelFftSize / 2 + 1));
+    std::vector<std::vector<float>> band_scratch(static_cast<std::size_t>(threads),
+                                                 std::vector<float>(kMelBands));
     for_each_stft_frame(
         samples, kMelFftSize, hop, window,
         [&](int worker, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
             if (also) {
                 also(worker, frame, spectrum);
             }
-            auto& power = power_scratch[static_cast<std::size_t>(worker)];
-            for (std::size_t k = 0; k < spectrum.size(); ++k) {
-                power[k] = std::norm(spectrum[k]);
-            }
+            auto& bands = band_scratch[static_cast<std::size_t>(worker)];
+            mel_frame(bank, spectrum, power_scratch[static_cast<std::size_t>(worker)], bands);
             for (int band = 0; band < kMelBands; ++band) {
-                const auto& filter = bank[static_cast<std::size_t>(band)];
-                double sum = 0.0;
-                for (std::size_t i = 0; i < filter.weights.size(); ++i) {
-                    sum +=
-                        filter.weights[i] * power[static_cast<std::size_t>(filter.first_bin) + i];
-                }
                 mel.power[static_cast<std::size_t>(band * mel.frames + frame)] =
-                    static_cast<float>(sum);
+                    bands[static_cast<std::size_t>(band)];
             }
         },
         threads);

@@ -34,6 +34,11 @@ struct MelSpectrogram {
 inline constexpr int kMelFftSize = 2048;
 inline constexpr double kMelFmax = 8000.0;
 
+// One frame of mel_spectrogram: the bank applied to |spectrum|² (computed in `power`, n_fft/2 + 1
+// values of scratch), each band rounded to float32 into `bands`.
+void mel_frame(std::span<const MelBand> bank, std::span<const std::complex<double>> spectrum,
+               std::span<double> power, std::span<float> bands);
+
 // librosa.feature.melspectrogram(y, sr, n_fft=2048, hop_length=hop, n_mels=128, fmax=fmax).
 // `also`, when given, sees every frame's Hann STFT too (another feature sharing the pass).
 MelSpectrogram mel_spectrogram(std::span<const float> samples, int sample_rate, int hop,

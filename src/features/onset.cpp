@@ -91,38 +91,60 @@ std::vector<float> onset_strength(std::span<const float> samples, int sample_rat
 }
 
 std::vector<float> onset_strength_from_mel(const MelSpectrogram& mel, int hop) {
+    if (mel.n_mels != kMelBands) {
+        fail("onset strength of {} mel bands, expected {}", mel.n_mels, kMelBands);
+    }
+    OnsetEnvelope envelope(mel.frames, hop);
+    std::vector<float> bands(kMelBands);
+    for (std::int64_t t = 0; t < mel.frames; ++t) {
+        for (int band = 0; band < kMelBands; ++band) {
+            bands[static_cast<std::size_t>(band)] =
+                mel.power[static_cast<std::size_t>(band * mel.frames + t)];
+        }
+        envelope.add_frame(t, bands);
+    }
+    return envelope.envelope();
+}
+
+OnsetEnvelope::OnsetEnvelope(std::int64_t frames, int hop)
+    : frames_(std::max<std::int64_t>(frames, 0)), hop_(hop) {
     if (hop < 1) {
         fail("onset strength hop must be positive, not {}", hop);
     }
-    const std::int64_t frames = mel.frames;
-    std::vector<float> envelope(static_cast<std::size_t>(std::max<std::int64_t>(frames, 0)), 0.0F);
-    if (frames < 2 || mel.n_mels < 1) {
+    db_.resize(static_cast<std::size_t>(frames_ * kMelBands));
+}
+
+void OnsetEnvelope::add_frame(std::int64_t frame, std::span<const float> mel_power) {
+    // power_to_db in float32 (the floor comes once the loudest value is known).
+    float* db = db_.data() + frame * kMelBands;
+    for (int band = 0; band < kMelBands; ++band) {
+        const float power = std::max(kAminPower, mel_power[static_cast<std::size_t>(band)]);
+        db[band] = 10.0F * static_cast<float>(std::log10(static_cast<double>(power)));
+    }
+}
+
+std::vector<float> OnsetEnvelope::envelope() const {
+    std::vector<float> envelope(static_cast<std::size_t>(frames_), 0.0F);
+    if (frames_ < 2) {
         return envelope;
     }
-    // power_to_db in float32, floored at top_db below the loudest value.
-    std::vector<float> db(mel.power.size());
-    for (std::size_t i = 0; i < db.size(); ++i) {
-        const float power = std::max(kAminPower, mel.power[i]);
-        db[i] = 10.0F * static_cast<float>(std::log10(static_cast<double>(power)));
-    }
-    const float floor_db = *std::max_element(db.begin(), db.end()) - kTopDb;
-    for (auto& value : db) {
-        value = std::max(value, floor_db);
-    }
+    // Floored at top_db below the loudest value.
+    const float floor_db = *std::max_element(db_.begin(), db_.end()) - kTopDb;
     // The rise since the previous frame, summed over bands in band order in float32 (numpy's
-    // reduction over the leading axis), then the mean.
-    std::vector<float> sum(static_cast<std::size_t>(frames - kOnsetLag), 0.0F);
-    for (int band = 0; band < mel.n_mels; ++band) {
-        const float* row = db.data() + static_cast<std::int64_t>(band) * frames;
-        for (std::int64_t t = kOnsetLag; t < frames; ++t) {
-            sum[static_cast<std::size_t>(t - kOnsetLag)] +=
-                std::max(0.0F, row[t] - row[t - kOnsetLag]);
+    // reduction over the leading axis), then the mean; moved later by the lag plus the centring.
+    const std::int64_t shift = kOnsetLag + kMelFftSize / (2 * hop_);
+    for (std::int64_t t = kOnsetLag; t < frames_; ++t) {
+        const std::int64_t i = t - kOnsetLag;
+        if (i + shift >= frames_) {
+            break;
         }
-    }
-    const std::int64_t shift = kOnsetLag + kMelFftSize / (2 * hop);
-    for (std::int64_t i = 0; i + shift < frames && i < frames - kOnsetLag; ++i) {
-        envelope[static_cast<std::size_t>(i + shift)] =
-            sum[static_cast<std::size_t>(i)] / static_cast<float>(mel.n_mels);
+        const float* now = db_.data() + t * kMelBands;
+        const float* before = db_.data() + (t - kOnsetLag) * kMelBands;
+        float sum = 0.0F;
+        for (int band = 0; band < kMelBands; ++band) {
+            sum += std::max(0.0F, std::max(now[band], floor_db) - std::max(before[band], floor_db));
+        }
+        envelope[static_cast<std::size_t>(i + shift)] = sum / static_cast<float>(kMelBands);
     }
     return envelope;
 }

@@ -28,50 +28,72 @@ std::vector<float> plp(std::span<const float> envelope, int sample_rate, int hop
         fail("PLP hop must be positive, not {}", hop);
     }
     const auto n = static_cast<std::int64_t>(envelope.size());
-    std::vector<float> pulse(envelope.size(), 0.0F);
+    std::vector<float> pulse;
     if (n == 0) {
         return pulse;
     }
-    ComplexStft tempogram = stft_matrix(envelope, kPlpWindow, 1, threads);
+    pulse.reserve(envelope.size());
+    constexpr int kBins = kPlpWindow / 2 + 1;
     // fourier_tempo_frequencies: rfftfreq(384, d = 1 / (sr · 60 / hop)) in BPM.
     const double spacing = 1.0 / (sample_rate * 60 / static_cast<double>(hop));
     const double bpm_per_bin = 1.0 / (kPlpWindow * spacing);
-    std::vector<bool> in_range(static_cast<std::size_t>(tempogram.bins));
-    for (int k = 0; k < tempogram.bins; ++k) {
+    std::vector<bool> in_range(static_cast<std::size_t>(kBins));
+    for (int k = 0; k < kBins; ++k) {
         const double bpm = k * bpm_per_bin;
         in_range[static_cast<std::size_t>(k)] = bpm >= kTempoMin && bpm <= kTempoMax;
     }
     const float tiny_root = std::sqrt(std::numeric_limits<float>::min());
-    std::vector<float> strength(static_cast<std::size_t>(tempogram.bins));
-    for (std::int64_t t = 0; t < tempogram.frames; ++t) {
-        auto* bins = tempogram.values.data() + t * tempogram.bins;
-        float peak = -std::numeric_limits<float>::infinity();
-        for (int k = 0; k < tempogram.bins; ++k) {
-            if (!in_range[static_cast<std::size_t>(k)]) {
-                bins[k] = 0.0F;
+    // The tempogram (one frame per envelope value, hop 1) block by block into its inverse.
+    const auto window = periodic_hann(kPlpWindow);
+    const std::int64_t frames = stft_frame_count(n, 1);
+    IstftStream inverse(kPlpWindow, 1, n, threads);
+    std::vector<std::complex<float>> block;
+    std::vector<float> strength(static_cast<std::size_t>(kBins));
+    for (std::int64_t first = 0; first < frames; first += kBlockFrames) {
+        const std::int64_t last = std::min(frames, first + kBlockFrames);
+        block.resize(static_cast<std::size_t>((last - first) * kBins));
+        for_each_stft_frame(
+            SignalWindow{envelope, 0, n}, kPlpWindow, 1, window,
+            [&](int /*worker*/, std::int64_t frame,
+                std::span<const std::complex<double>> spectrum) {
+                auto* out = block.data() + (frame - first) * kBins;
+                for (int k = 0; k < kBins; ++k) {
+                    const auto z = spectrum[static_cast<std::size_t>(k)];
+                    out[k] = {static_cast<float>(z.real()), static_cast<float>(z.imag())};
+                }
+            },
+            threads, first, last);
+        for (std::int64_t t = 0; t < last - first; ++t) {
+            auto* bins = block.data() + t * kBins;
+            float peak = -std::numeric_limits<float>::infinity();
+            for (int k = 0; k < kBins; ++k) {
+                if (!in_range[static_cast<std::size_t>(k)]) {
+                    bins[k] = 0.0F;
+                }
+                const auto z = bins[k];
+                const float magnitude = magnitude_of({z.real(), z.imag()});
+                strength[static_cast<std::size_t>(k)] = std::log1p(1e6F * magnitude);
+                peak = std::max(peak, strength[static_cast<std::size_t>(k)]);
             }
-            const auto z = bins[k];
-            const float magnitude = magnitude_of({z.real(), z.imag()});
-            strength[static_cast<std::size_t>(k)] = std::log1p(1e6F * magnitude);
-            peak = std::max(peak, strength[static_cast<std::size_t>(k)]);
-        }
-        std::complex<float> largest = bins[0];
-        for (int k = 0; k < tempogram.bins; ++k) {
-            if (strength[static_cast<std::size_t>(k)] < peak) {
-                bins[k] = 0.0F;
+            std::complex<float> largest = bins[0];
+            for (int k = 0; k < kBins; ++k) {
+                if (strength[static_cast<std::size_t>(k)] < peak) {
+                    bins[k] = 0.0F;
+                }
+                if (complex_less(largest, bins[k])) {
+                    largest = bins[k];
+                }
             }
-            if (complex_less(largest, bins[k])) {
-                largest = bins[k];
+            // numpy divides complex64 by a real d as (a + bi) · (1 / d).
+            const float divisor = tiny_root + magnitude_of({largest.real(), largest.imag()});
+            const float reciprocal = 1.0F / divisor;
+            for (int k = 0; k < kBins; ++k) {
+                bins[k] = {bins[k].real() * reciprocal, bins[k].imag() * reciprocal};
             }
         }
-        // numpy divides complex64 by a real d as (a + bi) · (1 / d).
-        const float divisor = tiny_root + magnitude_of({largest.real(), largest.imag()});
-        const float reciprocal = 1.0F / divisor;
-        for (int k = 0; k < tempogram.bins; ++k) {
-            bins[k] = {bins[k].real() * reciprocal, bins[k].imag() * reciprocal};
-        }
+        inverse.add(block, pulse);
     }
-    pulse = istft(tempogram, n, threads);
+    inverse.finish(pulse);
     double loudest = 0;
     for (auto& value : pulse) {
         value = std::max(value, 0.0F);

@@ -10,7 +10,6 @@ PowerAndGradient power_and_gradient(std::span<const float> mel, int n_mels, std:
     if (static_cast<std::int64_t>(mel.size()) != n_mels * frames || n_mels <= 0) {
         fail("mel spectrogram has {} values, not {} bands × {} frames", mel.size(), n_mels, frames);
     }
-    PowerAndGradient result;
     const auto n = static_cast<std::size_t>(frames);
     std::vector<double> mean(n, 0.0);
     for (int band = 0; band < n_mels; ++band) {
@@ -22,6 +21,20 @@ PowerAndGradient power_and_gradient(std::span<const float> mel, int n_mels, std:
     for (auto& m : mean) {
         m /= n_mels;
     }
+    return power_and_gradient_of_means(mean);
+}
+
+double band_mean(std::span<const float> frame_bands) {
+    double sum = 0.0;
+    for (const float value : frame_bands) {
+        sum += value;
+    }
+    return sum / static_cast<double>(frame_bands.size());
+}
+
+PowerAndGradient power_and_gradient_of_means(std::span<const double> mean) {
+    PowerAndGradient result;
+    const std::size_t n = mean.size();
     result.spec_mean.assign(n, 0.0F);
     result.grad_mean.assign(n, 0.0F);
     if (n == 0) {

@@ -19,4 +19,11 @@ struct PowerAndGradient {
 // result is 0 rather than NaN.
 PowerAndGradient power_and_gradient(std::span<const float> mel, int n_mels, std::int64_t frames);
 
+// The mean over bands of one frame's mel power, summed in band order in double as
+// power_and_gradient sums it: a pass can keep one value per frame instead of the spectrogram.
+double band_mean(std::span<const float> frame_bands);
+
+// power_and_gradient from the per-frame means.
+PowerAndGradient power_and_gradient_of_means(std::span<const double> mean);
+
 }  // namespace bgv::features

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <thread>
 
+#include "core/assert.h"
 #include "core/error.h"
 #include "features/parallel.h"
 #include "features/real_fft.h"
@@ -43,16 +44,21 @@ void limit_feature_threads(int threads) {
 
 namespace {
 
-void visit_frame_range(std::span<const float> samples, int n_fft, int hop,
+void visit_frame_range(const SignalWindow& signal, int n_fft, int hop,
                        std::span<const double> window, const SpectrumVisitor& visit, int worker,
                        std::int64_t first, std::int64_t last) {
     RealFft fft(n_fft);
-    const auto n_samples = static_cast<std::int64_t>(samples.size());
+    const std::int64_t n_samples = signal.length;
     const std::int64_t half = n_fft / 2;
     double* in = fft.input().data();
-    const float* y = samples.data();
+    const float* y = signal.samples.data() - signal.first;  // y[i]: sample i of the signal
     for (std::int64_t frame = first; frame < last; ++frame) {
         const std::int64_t start = frame * hop - half;  // may be negative: zero padding
+        BGV_ASSERT(std::max<std::int64_t>(start, 0) >= signal.first &&
+                       std::min(start + n_fft, n_samples) <=
+                           signal.first + static_cast<std::int64_t>(signal.samples.size()),
+                   "frame {} reads samples outside the window [{}, {})", frame, signal.first,
+                   signal.first + static_cast<std::int64_t>(signal.samples.size()));
         if (start >= 0 && start + n_fft <= n_samples) {
             const float* from = y + start;
             for (std::int64_t i = 0; i < n_fft; ++i) {
@@ -80,23 +86,32 @@ void visit_frame_range(std::span<const float> samples, int n_fft, int hop,
 void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
                          std::span<const double> window, const SpectrumVisitor& visit, int threads,
                          std::int64_t max_frames) {
+    const auto length = static_cast<std::int64_t>(samples.size());
+    std::int64_t frames = hop > 0 ? stft_frame_count(length, hop) : 0;
+    if (max_frames >= 0) {
+        frames = std::min(frames, max_frames);
+    }
+    for_each_stft_frame(SignalWindow{samples, 0, length}, n_fft, hop, window, visit, threads, 0,
+                        frames);
+}
+
+void for_each_stft_frame(const SignalWindow& signal, int n_fft, int hop,
+                         std::span<const double> window, const SpectrumVisitor& visit, int threads,
+                         std::int64_t first_frame, std::int64_t end_frame) {
     if (hop <= 0) {
         fail("STFT hop must be positive, not {}", hop);
     }
     if (!window.empty() && static_cast<int>(window.size()) != n_fft) {
         fail("STFT window has {} values for n_fft {}", window.size(), n_fft);
     }
-    std::int64_t frames = stft_frame_count(static_cast<std::int64_t>(samples.size()), hop);
-    if (max_frames >= 0) {
-        frames = std::min(frames, max_frames);
-    }
-    if (frames == 0) {
+    const std::int64_t frames = end_frame - first_frame;
+    if (frames <= 0) {
         return;
     }
     const int workers = static_cast<int>(std::clamp<std::int64_t>(threads, 1, frames));
     run_workers(workers, [&](int w) {
-        visit_frame_range(samples, n_fft, hop, window, visit, w, frames * w / workers,
-                          frames * (w + 1) / workers);
+        visit_frame_range(signal, n_fft, hop, window, visit, w, first_frame + frames * w / workers,
+                          first_frame + frames * (w + 1) / workers);
     });
 }
 

@@ -20,6 +20,10 @@ inline float magnitude_of(std::complex<double> z) {
     return static_cast<float>(std::sqrt(re * re + im * im));
 }
 
+// Frames a pass over a long song computes at a time (about 95 s of audio at hop 512): enough to
+// keep the threads busy, few enough that per-block buffers stay a few megabytes.
+inline constexpr std::int64_t kBlockFrames = 4096;
+
 // Frames of a centred STFT of n_samples samples: 1 + n_samples / hop.
 std::int64_t stft_frame_count(std::int64_t n_samples, int hop);
 
@@ -44,6 +48,21 @@ using SpectrumVisitor = std::function<void(int worker, std::int64_t frame,
 void for_each_stft_frame(std::span<const float> samples, int n_fft, int hop,
                          std::span<const double> window, const SpectrumVisitor& visit, int threads,
                          std::int64_t max_frames = -1);
+
+// A stretch of a longer signal held in memory: samples[i] is sample first + i of a signal of
+// `length` samples, which is zero outside [0, length). Passes over a long song hold such a window.
+struct SignalWindow {
+    std::span<const float> samples;
+    std::int64_t first = 0;
+    std::int64_t length = 0;
+};
+
+// Frames [first_frame, end_frame) of the centred STFT of the signal `window` is part of, as
+// for_each_stft_frame computes them (the same values whatever the window). The window must hold
+// every sample of [0, length) those frames read.
+void for_each_stft_frame(const SignalWindow& signal, int n_fft, int hop,
+                         std::span<const double> window, const SpectrumVisitor& visit, int threads,
+                         std::int64_t first_frame, std::int64_t end_frame);
 
 // A whole complex STFT as librosa keeps it (complex64), frame-major: frame t's n_fft/2 + 1 bins
 // are values[t * bins, (t + 1) * bins).

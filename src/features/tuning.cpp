@@ -88,17 +88,34 @@ void piptrack_frame(std::span<const std::complex<double>> spectrum, double sampl
     }
 }
 
-double pitch_tuning(std::span<const float> frequencies, double resolution, int bins_per_octave) {
-    // Deviation from the nearest bin, in float32 as librosa computes it from float32 pitches.
-    std::vector<float> residuals;
-    residuals.reserve(frequencies.size());
-    const float a440_over_16 = static_cast<float>(440.0 / 16);
-    for (const float f : frequencies) {
-        if (!(f > 0.0F)) {
-            continue;
+namespace {
+
+// np.histogram of the deviations from the nearest bin over edges np.linspace(-0.5, 0.5,
+// ceil(1 / resolution) + 1): bins are [e_i, e_i+1), the last one closed; the answer is the left
+// edge of the first fullest bin.
+class ResidualHistogram {
+  public:
+    ResidualHistogram(double resolution, int bins_per_octave) : bins_per_octave_(bins_per_octave) {
+        const int n_edges = static_cast<int>(std::ceil(1.0 / resolution)) + 1;
+        edges_.resize(static_cast<std::size_t>(n_edges));
+        const double step = 1.0 / (n_edges - 1);
+        for (int i = 0; i < n_edges; ++i) {
+            edges_[static_cast<std::size_t>(i)] = i * step + -0.5;
         }
-        const float octs = std::log2(f / a440_over_16);
-        const float bins = static_cast<float>(bins_per_octave) * octs;
+        edges_.back() = 0.5;
+        counts_.assign(static_cast<std::size_t>(n_edges - 1), 0);
+    }
+
+    // Counts one pitch; those not above 0 Hz are left out.
+    void add(float frequency) {
+        if (!(frequency > 0.0F)) {
+            return;
+        }
+        any_ = true;
+        // Deviation from the nearest bin, in float32 as librosa computes it from float32 pitches.
+        const float a440_over_16 = static_cast<float>(440.0 / 16);
+        const float octs = std::log2(frequency / a440_over_16);
+        const float bins = static_cast<float>(bins_per_octave_) * octs;
         float residual = std::fmod(bins, 1.0F);
         if (residual != 0.0F && residual < 0.0F) {
             residual += 1.0F;
@@ -106,88 +123,116 @@ double pitch_tuning(std::span<const float> frequencies, double resolution, int b
         if (residual >= 0.5F) {
             residual -= 1.0F;
         }
-        residuals.push_back(residual);
-    }
-    if (residuals.empty()) {
-        return 0.0;
-    }
-    // np.histogram over edges np.linspace(-0.5, 0.5, ceil(1 / resolution) + 1): bins are
-    // [e_i, e_i+1), the last one closed; the answer is the left edge of the first fullest bin.
-    const int n_edges = static_cast<int>(std::ceil(1.0 / resolution)) + 1;
-    std::vector<double> edges(static_cast<std::size_t>(n_edges));
-    const double step = 1.0 / (n_edges - 1);
-    for (int i = 0; i < n_edges; ++i) {
-        edges[static_cast<std::size_t>(i)] = i * step + -0.5;
-    }
-    edges.back() = 0.5;
-    std::vector<std::int64_t> counts(static_cast<std::size_t>(n_edges - 1), 0);
-    for (const float r : residuals) {
-        const double value = r;
-        if (value < edges.front() || value > edges.back()) {
-            continue;
+        const double value = residual;
+        if (value < edges_.front() || value > edges_.back()) {
+            return;
         }
-        auto bin = std::upper_bound(edges.begin(), edges.end(), value) - edges.begin() - 1;
-        bin = std::min<std::ptrdiff_t>(bin, n_edges - 2);
-        ++counts[static_cast<std::size_t>(bin)];
+        const auto n_bins = static_cast<std::ptrdiff_t>(counts_.size());
+        auto bin = std::upper_bound(edges_.begin(), edges_.end(), value) - edges_.begin() - 1;
+        bin = std::min<std::ptrdiff_t>(bin, n_bins - 1);
+        ++counts_[static_cast<std::size_t>(bin)];
     }
-    const auto best = std::max_element(counts.begin(), counts.end()) - counts.begin();
-    return edges[static_cast<std::size_t>(best)];
+
+    // 0 when no pitch was counted.
+    double best() const {
+        if (!any_) {
+            return 0.0;
+        }
+        const auto best = std::max_element(counts_.begin(), counts_.end()) - counts_.begin();
+        return edges_[static_cast<std::size_t>(best)];
+    }
+
+  private:
+    int bins_per_octave_;
+    std::vector<double> edges_;
+    std::vector<std::int64_t> counts_;
+    bool any_ = false;
+};
+
+// The median of the peaks' magnitudes (float32, the mean of the middle two for an even count);
+// 0 for none. Reorders `magnitudes`.
+float median_magnitude(std::vector<float>& magnitudes) {
+    if (magnitudes.empty()) {
+        return 0.0F;
+    }
+    const std::size_t middle = magnitudes.size() / 2;
+    std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(middle),
+                     magnitudes.end());
+    float threshold = magnitudes[middle];
+    if (magnitudes.size() % 2 == 0) {
+        const float below = *std::max_element(
+            magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(middle));
+        threshold = (below + threshold) / 2.0F;
+    }
+    return threshold;
+}
+
+}  // namespace
+
+double pitch_tuning(std::span<const float> frequencies, double resolution, int bins_per_octave) {
+    ResidualHistogram histogram(resolution, bins_per_octave);
+    for (const float f : frequencies) {
+        histogram.add(f);
+    }
+    return histogram.best();
 }
 
 double tuning_from_peaks(std::span<const PitchPeak> peaks, int bins_per_octave) {
-    // The median magnitude of all peaks (float32, the mean of the middle two for an even count).
-    float threshold = 0.0F;
-    if (!peaks.empty()) {
-        std::vector<float> magnitudes;
-        magnitudes.reserve(peaks.size());
-        for (const auto& peak : peaks) {
-            magnitudes.push_back(peak.magnitude);
-        }
-        const std::size_t middle = magnitudes.size() / 2;
-        std::nth_element(magnitudes.begin(),
-                         magnitudes.begin() + static_cast<std::ptrdiff_t>(middle),
-                         magnitudes.end());
-        threshold = magnitudes[middle];
-        if (magnitudes.size() % 2 == 0) {
-            const float below = *std::max_element(
-                magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(middle));
-            threshold = (below + threshold) / 2.0F;
-        }
-    }
-    std::vector<float> strong;
+    std::vector<float> magnitudes;
+    magnitudes.reserve(peaks.size());
     for (const auto& peak : peaks) {
-        if (peak.magnitude >= threshold && peak.frequency > 0.0F) {
-            strong.push_back(peak.frequency);
+        magnitudes.push_back(peak.magnitude);
+    }
+    const float threshold = median_magnitude(magnitudes);
+    ResidualHistogram histogram(kTuningResolution, bins_per_octave);
+    for (const auto& peak : peaks) {
+        if (peak.magnitude >= threshold) {
+            histogram.add(peak.frequency);
         }
     }
-    return pitch_tuning(strong, kTuningResolution, bins_per_octave);
+    return histogram.best();
 }
 
-TuningEstimator::TuningEstimator(std::int64_t frames, double sample_rate)
-    : sample_rate_(sample_rate), frame_peaks_(static_cast<std::size_t>(frames)) {}
+TuningEstimator::TuningEstimator(double sample_rate, int workers)
+    : sample_rate_(sample_rate), worker_peaks_(static_cast<std::size_t>(std::max(workers, 1))) {}
 
-void TuningEstimator::add_frame(std::int64_t frame,
-                                std::span<const std::complex<double>> spectrum) {
+void TuningEstimator::add_frame(int worker, std::span<const std::complex<double>> spectrum) {
     piptrack_frame(spectrum, sample_rate_, kTuningFftSize,
-                   frame_peaks_[static_cast<std::size_t>(frame)]);
+                   worker_peaks_[static_cast<std::size_t>(worker)]);
 }
 
 double TuningEstimator::tuning(int bins_per_octave) const {
-    std::vector<PitchPeak> peaks;
-    for (const auto& list : frame_peaks_) {
-        peaks.insert(peaks.end(), list.begin(), list.end());
+    // The order the frames came in changes neither the median nor the histogram.
+    std::vector<float> magnitudes;
+    std::size_t count = 0;
+    for (const auto& peaks : worker_peaks_) {
+        count += peaks.size();
     }
-    return tuning_from_peaks(peaks, bins_per_octave);
+    magnitudes.reserve(count);
+    for (const auto& peaks : worker_peaks_) {
+        for (const auto& peak : peaks) {
+            magnitudes.push_back(peak.magnitude);
+        }
+    }
+    const float threshold = median_magnitude(magnitudes);
+    ResidualHistogram histogram(kTuningResolution, bins_per_octave);
+    for (const auto& peaks : worker_peaks_) {
+        for (const auto& peak : peaks) {
+            if (peak.magnitude >= threshold) {
+                histogram.add(peak.frequency);
+            }
+        }
+    }
+    return histogram.best();
 }
 
 double estimate_tuning(std::span<const float> samples, int sample_rate, int bins_per_octave,
                        int threads) {
-    TuningEstimator estimator(
-        stft_frame_count(static_cast<std::int64_t>(samples.size()), kTuningHop), sample_rate);
+    TuningEstimator estimator(sample_rate, threads);
     for_each_stft_frame(
         samples, kTuningFftSize, kTuningHop, periodic_hann(kTuningFftSize),
-        [&](int /*worker*/, std::int64_t frame, std::span<const std::complex<double>> spectrum) {
-            estimator.add_frame(frame, spectrum);
+        [&](int worker, std::int64_t /*frame*/, std::span<const std::complex<double>> spectrum) {
+            estimator.add_frame(worker, spectrum);
         },
         threads);
     return estimator.tuning(bins_per_octave);

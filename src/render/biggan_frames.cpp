@@ -16,6 +16,7 @@ class BigganFrames : public FrameGenerator {
         : generator_(std::move(generator)), sub_batch_(sub_batch_for(generator_.config())) {}
 
     int resolution() const override { return generator_.resolution(); }
+    void set_truncation(double truncation) override { generator_.set_truncation(truncation); }
 
     // Sub-batches of the same size whatever the requested batch, so that a render with -bs 20
     // runs exactly the generator calls of one with -bs 4 (and makes the same frames).

@@ -16,6 +16,9 @@ class FrameGenerator {
     // z: batch x 128, y: batch x 1000 (float32, row-major); rgb: batch x R x R x 3 bytes.
     virtual void generate(std::span<const float> z, std::span<const float> y, int batch,
                           std::span<std::uint8_t> rgb) = 0;
+    // Another truncation for the frames to come (live control); a generator that cannot change
+    // it keeps its own.
+    virtual void set_truncation(double /*truncation*/) {}
 };
 
 }  // namespace bgv::render

@@ -303,6 +303,23 @@ std::vector<RenderOption> make_table() {
          .help = "render the section from SECONDS on (with -d, [start, start + duration))",
          .group = kSong,
          .identity = true}));
+    rows.push_back(
+        {{.name = "max_duration",
+          .type = T::number,
+          .metavar = "SECONDS",
+          .min = 1,
+          .max = 864000,
+          .help = "refuse audio longer than SECONDS (the section --start and -d choose), "
+                  "read from the file's header before decoding (default: no limit; "
+                  "the studio: 1800)",
+          .group = kSong,
+          .client = false},
+         [](const RenderOptions& o) -> std::optional<OptionValue> {
+             if (!o.max_duration)
+                 return std::nullopt;
+             return *o.max_duration;
+         },
+         [](RenderOptions& o, const OptionValue& v) { o.max_duration = std::get<double>(v); }});
     rows.push_back(enum_row<&RenderOptions::choreography>(
         {.name = "choreography",
          .metavar = "NAME",

@@ -33,6 +33,7 @@ struct RenderOptions {
     std::optional<std::filesystem::path> weights;  // instead of the store
     std::optional<double> duration;                // seconds from `start`
     double start = 0;                              // seconds: the section [start, start+duration)
+    std::optional<double> max_duration;            // --max_duration: refuse a longer section
     std::optional<FrameRate> fps;                  // --fps; else one frame per frame_length
 
     Choreography choreography = Choreography::seed;

@@ -53,18 +53,24 @@ struct Song {
 // audio/ names the song in its own errors; the rest gets the song's name as context.
 Song analyse_song(const RenderOptions& o, FrameRate rate) {
     Song song;
-    const audio::Pcm pcm = audio::load_mono(o.song, kSampleRate, o.duration, o.start);
+    const audio::Pcm pcm =
+        audio::load_mono(o.song, kSampleRate, audio::Section{o.start, o.duration, o.max_duration});
     return with_context(o.song.string(), [&] {
         song.samples = static_cast<std::int64_t>(pcm.samples.size());
         if (song.samples == 0)
             fail("holds no audio samples");
         song.frames = frame_count(song.samples, kSampleRate, rate, FrameCounting::video);
-        if (o.choreography == Choreography::beat) {
-            song.rhythm = features::compute_rhythm_at_rate(pcm.samples, rate);
+        // The choreographies read the mel spectrogram's summaries, never the spectrogram.
+        const bool beat = o.choreography == Choreography::beat;
+        auto analysis = features::analyse_song_at_rate(pcm.samples, kSampleRate, rate,
+                                                       {.features = !beat, .rhythm = beat},
+                                                       {.keep_mel = false});
+        if (beat) {
+            song.rhythm = std::move(analysis.rhythm);
             const auto& r = song.rhythm.rhythm;
             song.chromasort = features::chroma_order({r.frames, r.chroma_h, 0.0});
         } else {
-            song.features = features::compute_features_at_rate(pcm.samples, kSampleRate, rate);
+            song.features = std::move(analysis.features);
             song.chromasort = song.features.chromasort;
         }
         return song;

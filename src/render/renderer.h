@@ -22,4 +22,8 @@ namespace bgv::render {
 std::filesystem::path render(const RenderOptions& options, const GeneratorFactory& make_generator,
                              const RenderHooks& hooks = {});
 
+// The generator the options name: --weights, else biggan-deep-<resolution> from the model store
+// (fetched when missing; one line naming the files to download without network).
+std::filesystem::path generator_weights(const RenderOptions& options);
+
 }  // namespace bgv::render

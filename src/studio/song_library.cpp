@@ -7,8 +7,7 @@
 #include "core/error.h"
 #include "core/file.h"
 #include "core/log.h"
-#include "features/features.h"
-#include "features/rhythm.h"
+#include "features/analysis.h"
 #include "image/feature_plot.h"
 #include "studio/render_queue.h"
 
@@ -52,7 +51,8 @@ void check_client_file_name(const std::string& name) {
                    has_control ? std::string("(control characters)") : name);
 }
 
-SongLibrary::SongLibrary(fs::path songs_dir) : dir_(std::move(songs_dir)) {
+SongLibrary::SongLibrary(fs::path songs_dir, std::optional<double> max_duration)
+    : dir_(std::move(songs_dir)), max_duration_(max_duration) {
     fs::create_directories(dir_);
     for (const auto& entry : fs::directory_iterator(dir_)) {
         if (!entry.path().filename().string().starts_with(kStagingPrefix))
@@ -76,15 +76,20 @@ json SongLibrary::add(SongUpload& upload) {
     const std::string& client_name = upload.client_name();
     // Staged under a name no reader looks at, renamed into place once decoded and analysed.
     const fs::path& staging = upload.staging();
-    const audio::Pcm pcm = with_context(client_name + " is not audio bigganviz can read", [&] {
-        return audio::load_mono(upload.audio(), kSampleRate);
+    // The audio module says what is wrong: not audio, or longer than the limit.
+    const audio::Pcm pcm = with_context(client_name, [&] {
+        return audio::load_mono(upload.audio(), kSampleRate,
+                                audio::Section{.max_duration = max_duration_});
     });
     if (pcm.samples.empty())
         fail("{} holds no audio samples", client_name);
-    const features::Features features = with_context(
-        client_name, [&] { return features::compute_features(pcm.samples, kSampleRate, kHop); });
-    const features::Rhythm rhythm =
-        with_context(client_name, [&] { return features::compute_rhythm(pcm.samples, kHop); });
+    // Both parts in one pass over the STFT they share; the picture needs no mel spectrogram.
+    auto analysis = with_context(client_name, [&] {
+        return features::analyse_song(pcm.samples, kSampleRate, kHop,
+                                      {.features = true, .rhythm = true}, {.keep_mel = false});
+    });
+    const features::Features& features = analysis.features;
+    const features::Rhythm& rhythm = analysis.rhythm;
     std::vector<double> beat_times;
     for (const std::int64_t beat : rhythm.beats)
         beat_times.push_back(static_cast<double>(beat * kHop) / kSampleRate);

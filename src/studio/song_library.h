@@ -17,8 +17,10 @@ namespace bgv::studio {
 
 class SongLibrary {
   public:
-    // Removes the staging folders of uploads a crash cut off.
-    explicit SongLibrary(std::filesystem::path songs_dir);
+    // Removes the staging folders of uploads a crash cut off. Uploads longer than max_duration
+    // seconds are refused.
+    explicit SongLibrary(std::filesystem::path songs_dir,
+                         std::optional<double> max_duration = std::nullopt);
 
     // An upload for `content_type` (its request's), staged under a fresh id.
     std::unique_ptr<SongUpload> start_upload(std::string_view content_type) const;
@@ -34,6 +36,7 @@ class SongLibrary {
 
   private:
     std::filesystem::path dir_;
+    std::optional<double> max_duration_;
 };
 
 // The name a client gave its file, if it is a plain name: no folder part, no "..", no control

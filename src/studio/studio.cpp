@@ -49,7 +49,7 @@ fs::path default_studio_dir() {
 Studio::Impl::Impl(StudioConfig config_)
     : config(std::move(config_)),
       guard(config.host, config.token),
-      songs(config.dir / "songs"),
+      songs(config.dir / "songs", config.max_duration),
       thumbnails([this] { return biggan_weights(); }, config.threads),
       queue(config.dir / "renders",
             [this](const json& job, const fs::path& folder, const render::RenderHooks& hooks) {

@@ -22,6 +22,8 @@ struct StudioConfig {
     int port = 0;       // 0: any free port
     std::string token;  // empty: no token asked (only allowed on loopback)
     std::int64_t max_upload = 200LL << 20;
+    // Longest song an upload may hold (read from its header before decoding); none: no limit.
+    std::optional<double> max_duration = 30 * 60;
     std::optional<std::filesystem::path> weights;       // BigGAN for every render and thumbnail
     std::optional<std::filesystem::path> text_weights;  // MiniLM for lyrics
     int threads = 0;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "audio/flac_writer.h"
 #include "core/file.h"
 #include "core/npy.h"
 #include "support/numeric.h"
@@ -223,6 +224,25 @@ TEST_F(Analyze, NotAudioLeavesAnExistingFolderAsItWas) {
         expect_one_line_error(result, 1, song.filename().string());
         EXPECT_EQ(listing(out), std::set<std::string>{"keep.txt"});
     }
+}
+
+// Issue 18, item 4: ten hours of silence in 6.6 MB is refused from its header in one line naming
+// the limit, and nothing is written; a section within the limit is analysed (reached by a seek).
+TEST_F(Analyze, MaxDurationRefusesALongSongBeforeDecodingIt) {
+    const fs::path song = dir_ / "ten_hours.flac";
+    audio::test::write_silent_flac(song, 44100, 2, 387598);
+    const fs::path out = dir_ / "long";
+    expect_one_line_error(
+        run_binary("analyze -s '" + song.string() + "' --max_duration 1800 --out '" + out.string() +
+                   "'"),
+        1, song.string() + ": 10:00:00 of audio is longer than the 30:00 limit (--max_duration)");
+    EXPECT_FALSE(fs::exists(out));
+    const test::SeparateOutputs tail =
+        run_binary("analyze -s '" + song.string() + "' --start 35990 --max_duration 1800 --out '" +
+                   out.string() + "'");
+    EXPECT_EQ(tail.exit_code, 0) << tail.err;
+    const auto summary = nlohmann::json::parse(read_file_text(out / "features.json"));
+    EXPECT_NEAR(summary.at("duration").get<double>(), 10.03, 0.01);
 }
 
 TEST_F(Analyze, OutputThatIsAFileIsAnError) {

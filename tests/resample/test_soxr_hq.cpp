@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -64,6 +65,44 @@ TEST(Resample, AboveTheNewNyquistIsRemoved) {
     for (std::size_t i = 2000; i + 2000 < output.size(); ++i)
         worst = std::max(worst, std::abs(double(output[i])));
     EXPECT_LT(worst, 1e-4);
+}
+
+// Deterministic noise in [-0.5, 0.5): every sample counts, so any difference shows.
+std::vector<float> noise(std::size_t length, unsigned seed) {
+    std::vector<float> samples(length);
+    unsigned state = seed;
+    for (auto& v : samples) {
+        state = state * 1664525U + 1013904223U;
+        v = static_cast<float>(state >> 8) / 16777216.0f - 0.5f;
+    }
+    return samples;
+}
+
+TEST(StreamResampler, AnyCutOfTheInputGivesTheWholeResampleBitForBit) {
+    // libsoxr queues its input, so the audio module may push each decoded packet as it comes.
+    const auto input = noise(250007, 3);
+    const std::vector<std::vector<std::size_t>> cuts = {{1}, {4096}, {1152, 17, 333}, {250007}};
+    for (const auto& [from, to] :
+         {std::pair{44100, 22050}, std::pair{48000, 22050}, std::pair{8000, 22050}, std::pair{2, 1},
+          std::pair{22050, 22050}}) {
+        const auto whole = resample(input, from, to);
+        for (const auto& cut : cuts) {
+            SCOPED_TRACE(testing::Message() << from << "->" << to << " cut " << cut[0]);
+            StreamResampler stream(from, to);
+            std::vector<float> out = {7.0f};  // what was there before is kept
+            std::size_t at = 0;
+            for (std::size_t i = 0; at < input.size(); ++i) {
+                const std::size_t n = std::min(cut[i % cut.size()], input.size() - at);
+                stream.push(std::span<const float>(input).subspan(at, n), out);
+                at += n;
+            }
+            stream.finish(out, 1);
+            EXPECT_EQ(stream.pushed(), static_cast<std::int64_t>(input.size()));
+            ASSERT_EQ(out.size(), whole.size() + 1);
+            EXPECT_EQ(out[0], 7.0f);
+            EXPECT_TRUE(std::equal(whole.begin(), whole.end(), out.begin() + 1));
+        }
+    }
 }
 
 TEST(Resample, BadRatesAreErrors) {

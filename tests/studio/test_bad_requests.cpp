@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "audio/flac_writer.h"
 #include "core/file.h"
 #include "raw_client.h"
 #include "studio_process.h"
@@ -58,6 +59,21 @@ TEST_F(StudioBadRequests, UploadThatIsNotAudio) {
     auto client = studio_->client();
     expect_refused(upload(client, std::string(5000, 'x') + "not a song", "song.mp3"), 422,
                    "not audio");
+    EXPECT_EQ(songs_on_disk(*dir_), 0u);
+}
+
+// Issue 18, item 4: an hour of silence in 84 kB (a FLAC at 8 kHz) passes --max_upload but not the
+// studio's default 30-minute limit, read from its header before it is decoded.
+TEST_F(StudioBadRequests, UploadLongerThanTheDurationLimit) {
+    auto client = studio_->client();
+    const fs::path song = *dir_ / "hour.flac";
+    bgv::audio::test::write_silent_flac(song, 8000, 1, 7032);  // 3600.4 s
+    ASSERT_LT(fs::file_size(song), 100'000u);
+    const auto result = upload(client, bgv::read_file_text(song), "hour.flac");
+    expect_refused(result, 422, "an hour of audio");
+    EXPECT_NE(result->body.find("1:00:00 of audio is longer than the 30:00 limit (--max_duration)"),
+              std::string::npos)
+        << result->body;
     EXPECT_EQ(songs_on_disk(*dir_), 0u);
 }
 

@@ -1,0 +1,123 @@
+#include "live/live_features.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "choreo/beat.h"
+#include "live/audio_block.h"
+
+namespace bgv::live {
+
+namespace {
+constexpr int kHop = 512;
+constexpr double kFrameSeconds = static_cast<double>(kHop) / kLiveSampleRate;
+// The tracker's beat times are librosa's, which land about one analysis frame after the attack:
+// the picture kicks one frame earlier, on the attack.
+constexpr double kBeatAttackShift = kFrameSeconds;
+constexpr double kDriveSeconds = 20;  // the harmonic drive's scale: the loudest of the last 20 s
+constexpr double kOnsetScaleSeconds = 10;
+// An onset: a local peak of the percussive onset strength at least this share of the largest of
+// the last kOnsetScaleSeconds, at least kOnsetGap after the one before.
+constexpr float kOnsetThreshold = 0.3f;
+constexpr double kOnsetGap = 0.1;
+// Silence longer than this between blocks is not filled in (an input that paused for a while).
+constexpr std::int64_t kLongestGap = 10 * kLiveSampleRate;
+
+int frames_in(double seconds) {
+    return static_cast<int>(std::lround(seconds / kFrameSeconds));
+}
+}  // namespace
+
+LiveFeatures::LiveFeatures(double frames_per_second)
+    : frames_per_second_(frames_per_second),
+      predictor_(kLiveSampleRate, kHop),
+      events_(frames_per_second),
+      rms_range_(frames_in(kDriveSeconds)),
+      percussive_range_(frames_in(kOnsetScaleSeconds)) {}
+
+void LiveFeatures::push(std::int64_t first_sample, std::span<const float> samples) {
+    const auto sink = [this](const features::AnalysisFrame& frame) { on_frame(frame); };
+    if (first_sample > next_sample_ && first_sample - next_sample_ <= kLongestGap) {
+        const std::vector<float> silence(static_cast<std::size_t>(first_sample - next_sample_));
+        analyzer_.push(silence, sink);
+        next_sample_ = first_sample;
+    }
+    // Samples already analysed (an input that went back) are skipped.
+    const std::int64_t skip = std::clamp<std::int64_t>(next_sample_ - first_sample, 0,
+                                                       static_cast<std::int64_t>(samples.size()));
+    analyzer_.push(samples.subspan(static_cast<std::size_t>(skip)), sink);
+    next_sample_ = std::max(next_sample_, first_sample + static_cast<std::int64_t>(samples.size()));
+}
+
+void LiveFeatures::on_frame(const features::AnalysisFrame& frame) {
+    latest_ = frame;
+    predictor_.push(frame.onset_index, frame.onset);
+    events_.observe(frame, predictor_);
+    rms_range_.push(frame.rms);
+    percussive_range_.push(frame.onset_percussive);
+    pick_onset(frame);
+    ++analysed_;
+}
+
+void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
+    const double scale = percussive_range_.max();
+    const float value = scale > 0 ? static_cast<float>(frame.onset_percussive / scale) : 0.0f;
+    // peak_ (the frame before this one) is an onset when it rises above both neighbours.
+    if (peak_ > before_ && peak_ >= value && peak_ >= kOnsetThreshold &&
+        peak_seconds_ - last_onset_seconds_ >= kOnsetGap) {
+        onsets_.push_back({peak_seconds_, peak_, false});
+        last_onset_seconds_ = peak_seconds_;
+    }
+    before_ = peak_;
+    peak_ = value;
+    peak_seconds_ = frame.onset_seconds;
+}
+
+choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double origin_seconds,
+                                                 FrameFeaturesInfo& info) {
+    choreo::FrameFeatures features;
+    std::copy(latest_.chroma.begin(), latest_.chroma.end(), features.chroma.begin());
+    features.power = latest_.spec_mean;
+    features.power_rise = latest_.grad_mean;
+    const double rms_max = rms_range_.empty() ? 0.0 : rms_range_.max();
+    features.harmonic = rms_max > 0 ? latest_.rms / rms_max : 0.0;
+
+    kicks_.clear();
+    info = {latest_.time_seconds, latest_.ready_seconds, latest_.power, false};
+    // The beats the grid predicts since the previous frame, kicking on their attack.
+    const double from = previous_frame_seconds_ + kBeatAttackShift;
+    const double strength = std::max(
+        choreo::kBeatFloor,
+        static_cast<double>(events_.event(frame_seconds + kBeatAttackShift, predictor_).strength));
+    // A grid that moved a little since the last frame must not kick one beat twice.
+    const double half_period = predictor_.tempo_bpm() > 0 ? 30.0 / predictor_.tempo_bpm() : 0.25;
+    for (const double beat : predictor_.next_beats(std::max(from, frame_seconds - 1.0), 4)) {
+        const double attack = beat - kBeatAttackShift;
+        if (attack > frame_seconds)
+            break;
+        if (!recent_beats_.empty() && attack - recent_beats_.back() < half_period)
+            continue;
+        kicks_.push_back({attack - origin_seconds, strength, true});
+        recent_beats_.push_back(attack);
+        info.beat = true;
+    }
+    if (recent_beats_.size() > 8)
+        recent_beats_.erase(recent_beats_.begin(), recent_beats_.end() - 8);
+    // The onsets heard since: they cannot be predicted, so they kick now, at full strength,
+    // unless a beat kicked for them (before they were heard: the grid runs ahead of the sound).
+    for (const choreo::Kick& onset : onsets_) {
+        const bool on_a_beat =
+            std::any_of(recent_beats_.begin(), recent_beats_.end(), [&](double attack) {
+                return std::abs(attack - onset.seconds) <=
+                       choreo::kBeatOnsetTolerance + kBeatAttackShift;
+            });
+        if (!on_a_beat)
+            kicks_.push_back({frame_seconds - origin_seconds, onset.strength, false});
+    }
+    onsets_.clear();
+    previous_frame_seconds_ = frame_seconds;
+    features.kicks = kicks_;
+    return features;
+}
+
+}  // namespace bgv::live

@@ -1,0 +1,68 @@
+// live/live_features: what a live session's choreography steps on: the sound analysed as it is
+// heard (features/stream_analysis), the beat tracker's predicted grid (features/beat_predictor),
+// and onsets picked as they come, turned into the FrameFeatures of the frame shown at a given
+// time of the input. The counterpart of a file render's up-front analysis (docs/live.md).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "choreo/stepper.h"
+#include "features/beat_events.h"
+#include "features/beat_predictor.h"
+#include "features/running_extremes.h"
+#include "features/stream_analysis.h"
+
+namespace bgv::live {
+
+// What the frame log and the status line say of one frame's features.
+struct FrameFeaturesInfo {
+    double audio_seconds = 0;  // centre of the newest analysis frame used (input seconds)
+    double newest_sample = 0;  // input seconds of the newest sample that frame saw
+    double power = 0;          // that frame's mean mel power (the file render's m, unscaled)
+    bool beat = false;         // a predicted beat falls in the frame
+};
+
+class LiveFeatures {
+  public:
+    // Frames of the video lie `1 / frames_per_second` apart.
+    explicit LiveFeatures(double frames_per_second);
+
+    // The next samples of the input (22050 Hz mono, in order; `first_sample` counts from the
+    // input's start: a gap, from dropped blocks, is filled with silence).
+    void push(std::int64_t first_sample, std::span<const float> samples);
+    bool has_sound() const { return analysed_ > 0; }
+
+    // The features of the frame that will be shown when input second `frame_seconds` is heard,
+    // the stepper's frame `frame` (its time origin: `origin_seconds` of the input is the
+    // stepper's time 0). Kicks: the predicted beats after the previous call's time up to
+    // frame_seconds, and the onsets between beats picked since the previous call.
+    choreo::FrameFeatures features_for(double frame_seconds, double origin_seconds,
+                                       FrameFeaturesInfo& info);
+
+    const features::BeatPredictor& beats() const { return predictor_; }
+
+  private:
+    void on_frame(const features::AnalysisFrame& frame);
+    void pick_onset(const features::AnalysisFrame& frame);
+
+    double frames_per_second_;
+    features::StreamAnalyzer analyzer_;
+    features::BeatPredictor predictor_;
+    features::LiveBeatEvents events_;
+    features::RunningExtremes rms_range_;         // the harmonic drive's scale
+    features::RunningExtremes percussive_range_;  // the onsets' scale
+    features::AnalysisFrame latest_{};
+    std::int64_t analysed_ = 0;
+    std::int64_t next_sample_ = 0;
+    // The onset picker: a local peak of the scaled percussive onset strength above a threshold.
+    float before_ = 0, peak_ = 0;
+    double peak_seconds_ = 0, last_onset_seconds_ = -1e9;
+    std::vector<choreo::Kick> onsets_;  // picked, not yet given to a frame (input seconds)
+    double previous_frame_seconds_ = -1e9;
+    std::vector<double> recent_beats_;  // the attacks of the last beats kicked (input seconds)
+    std::vector<choreo::Kick> kicks_;   // the last call's, in stepper seconds
+};
+
+}  // namespace bgv::live

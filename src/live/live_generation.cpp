@@ -1,0 +1,105 @@
+#include "live/live_generation.h"
+
+#include <memory>
+
+namespace bgv::live {
+
+namespace {
+// The frame time is an exponential average over about this many frames.
+constexpr double kAverageWeight = 0.2;
+}  // namespace
+
+LiveGeneration::LiveGeneration(render::FrameGenerator& generator,
+                               std::function<void(LiveFrame)> deliver, Clock::duration frame_time)
+    : generator_(generator),
+      deliver_(std::move(deliver)),
+      frame_nanoseconds_(std::chrono::duration_cast<std::chrono::nanoseconds>(frame_time).count()),
+      thread_([this] { run(); }) {}
+
+LiveGeneration::~LiveGeneration() {
+    stop();
+}
+
+void LiveGeneration::request(FrameRequest request) {
+    {
+        std::lock_guard lock(mutex_);
+        if (waiting_)
+            dropped_.fetch_add(1);
+        waiting_ = std::move(request);
+    }
+    wake_.notify_all();
+}
+
+void LiveGeneration::set_truncation(double truncation) {
+    std::lock_guard lock(mutex_);
+    truncation_ = truncation;
+}
+
+Clock::duration LiveGeneration::frame_time() const {
+    return std::chrono::nanoseconds(frame_nanoseconds_.load());
+}
+
+LiveFrame make_frame(render::FrameGenerator& generator, const FrameRequest& request) {
+    const int width = generator.resolution(), height = generator.resolution();
+    auto rgb =
+        std::make_shared<std::vector<std::uint8_t>>(static_cast<std::size_t>(width) * height * 3);
+    generator.generate(request.z, request.y, 1, *rgb);
+    return {request.index, width, height, std::move(rgb), request.presentation_time};
+}
+
+Clock::duration warm_up(render::FrameGenerator& generator, const FrameRequest& request) {
+    make_frame(generator, request);
+    const auto start = Clock::now();
+    make_frame(generator, request);
+    return Clock::now() - start;
+}
+
+void LiveGeneration::check() const {
+    std::lock_guard lock(mutex_);
+    if (error_)
+        std::rethrow_exception(error_);
+}
+
+void LiveGeneration::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+void LiveGeneration::run() {
+    try {
+        for (;;) {
+            FrameRequest next;
+            std::optional<double> truncation;
+            {
+                std::unique_lock lock(mutex_);
+                wake_.wait(lock, [&] { return stopping_ || waiting_.has_value(); });
+                if (stopping_)
+                    return;
+                next = std::move(*waiting_);
+                waiting_.reset();
+                truncation.swap(truncation_);
+            }
+            if (truncation)
+                generator_.set_truncation(*truncation);
+            const auto start = Clock::now();
+            LiveFrame frame = make_frame(generator_, next);
+            const double took =
+                std::chrono::duration<double, std::nano>(Clock::now() - start).count();
+            const double average = static_cast<double>(frame_nanoseconds_.load());
+            frame_nanoseconds_.store(
+                static_cast<std::int64_t>(average + kAverageWeight * (took - average)));
+            made_.fetch_add(1);
+            deliver_(std::move(frame));
+        }
+    } catch (...) {
+        std::lock_guard lock(mutex_);
+        error_ = std::current_exception();
+    }
+}
+
+}  // namespace bgv::live
