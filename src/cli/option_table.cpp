@@ -67,13 +67,6 @@ const std::vector<render::OptionDef>& command_line_options() {
          .choices = {"mirror", "noise"},
          .help = "how a wider or taller frame's extra cells are filled: mirror images of the "
                  "square's, or a scene continued from neighbouring noise"},
-        {.name = "precision",
-         .type = T::choice,
-         .metavar = "P",
-         .default_text = "fp32",
-         .choices = {"fp32", "bf16"},
-         .help = "generator arithmetic: fp32, or bf16 convolutions where the CPU has bfloat16 "
-                 "(faster; its error against fp32 is printed; docs/precision.md)"},
         {.name = "input",
          .metavar = "SOURCE",
          .default_text = "pulse",

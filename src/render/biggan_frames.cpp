@@ -88,4 +88,10 @@ std::unique_ptr<FrameGenerator> load_biggan_frames_with_precision(
     return std::make_unique<BigganFrames>(std::move(generator));
 }
 
+GeneratorFactory biggan_frames_factory(biggan::Precision precision) {
+    return [precision](const std::filesystem::path& weights, double truncation, int threads) {
+        return load_biggan_frames_with_precision(weights, truncation, threads, precision);
+    };
+}
+
 }  // namespace bgv::render

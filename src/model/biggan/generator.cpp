@@ -36,12 +36,13 @@ std::atomic<std::int64_t> sample_by_sample_min_pixels{128 * 128};
 Precision effective_precision(Precision requested, const Config& c) {
     if (requested == Precision::fp32)
         return Precision::fp32;
-    const runtime::CpuIsa isa = runtime::cpu_isa();
-    if (!runtime::supports_bf16(isa)) {
-        log::warn(
-            "bf16 needs a CPU with avx512_bf16 or AMX; this one runs {} kernels: generating in "
-            "fp32",
-            runtime::cpu_isa_name(isa));
+    if (precision_on_this_cpu(requested) == Precision::fp32) {
+        static std::atomic<bool> said{false};  // once a process (a render loads one per piece)
+        if (!said.exchange(true))
+            log::warn(
+                "bf16 needs a CPU with avx512_bf16 or AMX; this one runs {} kernels: generating "
+                "in fp32",
+                runtime::cpu_isa_name(runtime::cpu_isa()));
         return Precision::fp32;
     }
     for (const auto& l : c.layers)
@@ -57,6 +58,12 @@ Precision effective_precision(Precision requested, const Config& c) {
 
 std::string_view precision_name(Precision precision) {
     return precision == Precision::fp32 ? "fp32" : "bf16";
+}
+
+Precision precision_on_this_cpu(Precision requested) {
+    return requested == Precision::bf16 && runtime::supports_bf16(runtime::cpu_isa())
+               ? Precision::bf16
+               : Precision::fp32;
 }
 
 struct Generator::Impl {

@@ -13,18 +13,13 @@
 #include "checkpoint/checkpoint.h"
 #include "model/biggan/config.h"
 #include "model/biggan/grid.h"
+#include "model/biggan/precision.h"
 
 namespace bgv::runtime {
 class Profile;
 }
 
 namespace bgv::biggan {
-
-// fp32: float32 throughout (the reference). bf16: bfloat16 weights and activations into the
-// convolutions and the attention's products, float32 accumulation; the batch norms, softmax,
-// residual stream and output stay float32 (docs/precision.md).
-enum class Precision { fp32, bf16 };
-std::string_view precision_name(Precision precision);
 
 class Generator {
   public:
