@@ -1,6 +1,6 @@
 """bf16 against fp32 on the seeded full-size BigGAN-deep models, computed independently of the
 C++ runtime: what bfloat16 itself costs in accuracy, to set beside bench_biggan's figures for
-`--precision bf16` (docs/precision.md).
+`--precision bf16` (docs/biggan-deep.md, "Precision").
 
 The reference forward pass (biggan_reference.py) in float32, and again with the inputs and
 weights of every convolution and of both attention products rounded to bfloat16 (round to

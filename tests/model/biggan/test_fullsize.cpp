@@ -74,13 +74,13 @@ void check(int resolution) {
 
 }  // namespace
 
-// bf16 (bfloat16 convolutions and attention products, float32 accumulation, docs/precision.md)
-// on the 128 px model against the float64 golden. Measured here: rel. L2 ~5e-2 (bfloat16 keeps
-// 8 significant bits, u = 2^-8, through ~40 layers of random weights, which amplify errors more
-// than trained ones), PSNR of the 8-bit pixels against fp32 ~40 dB. Bounds: rel. L2 < 0.15 and
-// PSNR > 30 dB (a wrong layout or scale lands at rel. L2 ~1), and rel. L2 > 1e-4 (the float32
-// path's error is 1.2e-5: bf16 arithmetic really ran). On a CPU without bfloat16 arithmetic the
-// request runs fp32, bit for bit (test_biggan_avx2 forces that case on every machine).
+// bf16 (bfloat16 convolutions and attention products, float32 accumulation: docs/biggan-deep.md,
+// "Precision") on the 128 px model against the float64 golden. Measured here: rel. L2 ~5e-2
+// (bfloat16 keeps 8 significant bits, u = 2^-8, through ~40 layers of random weights, which amplify
+// errors more than trained ones), PSNR of the 8-bit pixels against fp32 ~40 dB. Bounds: rel. L2 <
+// 0.15 and PSNR > 30 dB (a wrong layout or scale lands at rel. L2 ~1), and rel. L2 > 1e-4 (the
+// float32 path's error is 1.2e-5: bf16 arithmetic really ran). On a CPU without bfloat16 arithmetic
+// the request runs fp32, bit for bit (test_biggan_avx2 forces that case on every machine).
 TEST(BigganFullsize, Bfloat16Resolution128) {
     const fs::path dir = test::fullsize_data(128);
     const auto info = nlohmann::json::parse(read_file_text(dir / "golden.json"));
