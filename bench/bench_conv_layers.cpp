@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "bench_timing.h"
+#include "runtime/convolution.h"
+#include "runtime/cpu_isa.h"
 #include "runtime/dnnl_conv.h"
 #include "runtime/elementwise.h"
 #include "runtime/engine.h"
@@ -188,6 +190,9 @@ int main(int argc, char** argv) {
                         runtime::UpsampledConv3x3 conv(
                             w, bias, cout, cin, runtime::ConvKernelSource::own, DataType::f32);
                         own = best_cpu([&] { conv.run(engine, x, y, affine); }, repeats);
+                        runtime::UpsampledConv3x3 dconv(
+                            w, bias, cout, cin, runtime::ConvKernelSource::dnnl, DataType::f32);
+                        dn = best_cpu([&] { dconv.run(engine, x, y, affine); }, repeats);
                     } else {
                         FeatureMap x(DataType::f32, batch, h, h, cin, 1),
                             y(DataType::f32, batch, h, h, cout, j == 1 ? 1 : 0);
@@ -199,9 +204,19 @@ int main(int argc, char** argv) {
                         dn = best_cpu([&] { dconv.run(engine, x, y, affine); }, repeats);
                     }
                     const char* names[4] = {"conv_0", up ? "up_1" : "conv_1", "conv_2", "conv_3"};
-                    fmt::print("{:<8} {:>5} {:>6} {:>6} {:>5} {:>5} {:>8.1f} {:>8.1f} {:>7.2f}\n",
-                               names[j], batch, cin, cout, oh, oh, flops * 1e-9 / own,
-                               dn > 0 ? flops * 1e-9 / dn : 0.0, dn > 0 ? dn / own : 0.0);
+                    const runtime::ConvRole role{.kernel = kernel,
+                                                 .upsampled = up,
+                                                 .prologue = j == 0,
+                                                 .residual_pass = j == 3 && (block.up || in != out),
+                                                 .pixels = static_cast<std::int64_t>(h) * h};
+                    const bool rule_own = runtime::choose_conv_kernel(
+                                              role, cin, cout, DataType::f32, runtime::cpu_isa()) ==
+                                          runtime::ConvKernelSource::own;
+                    fmt::print(
+                        "{:<8} {:>5} {:>6} {:>6} {:>5} {:>5} {:>8.1f} {:>8.1f} {:>7.2f}  {}{}\n",
+                        names[j], batch, cin, cout, oh, oh, flops * 1e-9 / own, flops * 1e-9 / dn,
+                        dn / own, rule_own ? "own" : "oneDNN",
+                        (dn / own > 1.0) == rule_own ? "" : " (the other was faster)");
                     std::fflush(stdout);
                 }
     return 0;

@@ -12,10 +12,11 @@ ConvKernelSource choose_conv_kernel(const ConvRole& role, int in_channels, int o
     (void)out_channels;
     if (compute != DataType::f32 || isa < CpuIsa::avx2)
         return ConvKernelSource::own;
-    // The upsampled 3×3 (16 multiply-adds of 36 on the runtime's phase kernels) on oneDNN only
-    // over 8×8 inputs and less (512 channels there).
+    // The upsampled 3×3 (16 multiply-adds of 36 either way: four 2×2 phases) on oneDNN up to
+    // 64×64 inputs (3-12 % faster there); from 128×128 on, the runtime's kernel, which writes the
+    // interleaved output itself where oneDNN's needs a pass over a large map.
     if (role.upsampled)
-        return role.pixels <= 64 ? ConvKernelSource::dnnl : ConvKernelSource::own;
+        return role.pixels <= 64 * 64 ? ConvKernelSource::dnnl : ConvKernelSource::own;
     if (role.kernel == 3)
         return ConvKernelSource::dnnl;
     // 1×1: the fused batch norm of the input pays where the input is large against the weights

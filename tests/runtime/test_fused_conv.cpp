@@ -288,9 +288,10 @@ TEST(Convolution, ChoiceFollowsTheMeasuredRule) {
     // conv_0 at 64×64 over 256, conv_3 with its upsampled skip at 256×256: the fused kernel.
     EXPECT_EQ(choose({.kernel = 1, .prologue = true, .pixels = 4096}, 256, 64), S::own);
     EXPECT_EQ(choose({.kernel = 1, .residual_pass = true, .pixels = 65536}, 32, 128), S::own);
-    // The upsampled 3×3: oneDNN at 4×4 and 8×8 inputs, the phase kernels from 16×16.
+    // The upsampled 3×3: oneDNN up to 64×64 inputs, the phase kernels from 128×128.
     EXPECT_EQ(choose({.kernel = 3, .upsampled = true, .pixels = 64}, 512, 512), S::dnnl);
-    EXPECT_EQ(choose({.kernel = 3, .upsampled = true, .pixels = 256}, 256, 256), S::own);
+    EXPECT_EQ(choose({.kernel = 3, .upsampled = true, .pixels = 64 * 64}, 128, 128), S::dnnl);
+    EXPECT_EQ(choose({.kernel = 3, .upsampled = true, .pixels = 128 * 128}, 64, 64), S::own);
     // bfloat16, and CPUs below AVX2: always the runtime's own.
     EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512, DataType::bf16, CpuIsa::avx512_amx),
               S::own);
