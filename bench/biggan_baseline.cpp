@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <sstream>
 #include <tuple>
 
 #include "biggan_runs.h"
+#include "fma_peak.h"
 
 namespace bgv::bench {
 
@@ -23,6 +25,19 @@ struct Time {
         ok = true;
     }
 };
+
+// The frame's GFLOP as this build's run counts it: the sum of its "PROFILE kind|gflop|..." lines
+// (0 for main's, which prints none).
+double profiled_gflop(const std::string& output) {
+    double total = 0.0;
+    for (auto at = output.find("PROFILE "); at != std::string::npos;
+         at = output.find("PROFILE ", at + 1)) {
+        const auto bar = output.find('|', at);
+        if (bar != std::string::npos)
+            total += std::strtod(output.c_str() + bar + 1, nullptr);
+    }
+    return total;
+}
 
 // The line "RESULT ..." of a run: this build prints "wall cpu peak_mb precision isa", main's
 // (up to 7a6bab2) "wall peak_mb cpu source".
@@ -72,10 +87,14 @@ int baseline_table(const BaselineRun& run) {
         "this build against {} (seconds per frame: best of {} rounds of {} frames; "
         "programs alternating)\nload average before: {}\n",
         run.baseline, run.rounds, run.repeats, load());
+    const FmaPeak peak = measure_fma_peak(1);
+    fmt::print("FMA peak ({} loop, one thread): {:.1f} GFLOP per CPU-second\n", peak.isa,
+               peak.gflops_per_cpu_s);
     std::map<std::tuple<int, int, int, int>, Time> times;  // (px, batch, threads, program)
-    fmt::print("{:>4} {:>5} {:>3}  {:>15} {:>15} {:>15}  {:>7} {:>7}  {:>6}\n", "px", "batch",
-               "thr", "main ms (cpu)", "fp32 ms (cpu)", "bf16 ms (cpu)", "fp32 vs", "cpu vs",
-               "bf16 x");
+    std::map<int, double> gflop;                           // per frame, by resolution
+    fmt::print("{:>4} {:>5} {:>3}  {:>15} {:>15} {:>15}  {:>7} {:>7}  {:>6}  {:>11}\n", "px",
+               "batch", "thr", "main ms (cpu)", "fp32 ms (cpu)", "bf16 ms (cpu)", "fp32 vs",
+               "cpu vs", "bf16 x", "%pk m/f32/b");
     const auto cell = [&](const Time& t) {
         return t.ok ? fmt::format("{:.1f} ({:.1f})", 1e3 * t.wall, 1e3 * t.cpu) : std::string("-");
     };
@@ -85,23 +104,32 @@ int baseline_table(const BaselineRun& run) {
                 for (int round = 0; round < run.rounds; ++round)
                     for (int p = 0; p < kPrograms; ++p) {
                         double wall = 0, cpu = 0;
-                        if (parse_result(
-                                run_capture(command(run, static_cast<Program>(p), r, b, t)), wall,
-                                cpu))
+                        const std::string output =
+                            run_capture(command(run, static_cast<Program>(p), r, b, t));
+                        if (parse_result(output, wall, cpu))
                             times[{r, b, t, p}].keep(wall, cpu);
+                        if (p == kFp32)
+                            gflop[r] = profiled_gflop(output);
                     }
                 const Time& m = times[{r, b, t, kMain}];
                 const Time& f = times[{r, b, t, kFp32}];
                 const Time& h = times[{r, b, t, kBf16}];
+                // Of the one-core peak per CPU-second: CPU time per frame is load-proof.
+                const auto percent = [&](const Time& x) {
+                    return 100 * gflop[r] / x.cpu / peak.gflops_per_cpu_s;
+                };
                 fmt::print(
-                    "{:>4} {:>5} {:>3}  {:>15} {:>15} {:>15}  {:>6.2f}x {:>6.2f}x  {:>5.2f}x\n", r,
-                    b, t, cell(m), cell(f), cell(h), m.wall / f.wall, m.cpu / f.cpu,
-                    f.wall / h.wall);
+                    "{:>4} {:>5} {:>3}  {:>15} {:>15} {:>15}  {:>6.2f}x {:>6.2f}x  {:>5.2f}x  "
+                    "{:.0f}/{:.0f}/{:.0f}\n",
+                    r, b, t, cell(m), cell(f), cell(h), m.wall / f.wall, m.cpu / f.cpu,
+                    f.wall / h.wall, percent(m), percent(f), percent(h));
                 std::fflush(stdout);
             }
     fmt::print(
         "(fp32 vs: main's time per frame over this build's fp32, wall and CPU: above 1, "
-        "this build is faster; bf16 x: fp32 over bf16, wall)\n");
+        "this build is faster; bf16 x: fp32 over bf16, wall; %pk: the frame's GFLOP, as this "
+        "build's profile counts it, per CPU-second of main, fp32 and bf16, in % of the FMA "
+        "peak)\n");
     if (std::find(run.threads.begin(), run.threads.end(), 1) != run.threads.end() &&
         std::find(run.threads.begin(), run.threads.end(), 2) != run.threads.end()) {
         fmt::print("\nframes per second at 2 threads over 1 thread (wall):\n{:>4} {:>5}", "px",
