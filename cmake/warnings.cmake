@@ -27,6 +27,14 @@ if(BGV_SANITIZE)
     endif()
 endif()
 
+# bgv_sanitized_executable(TARGET): in the sanitizer build, the executable carries the leak
+# suppressions for system libraries (cmake/lsan_suppressions.cpp).
+function(bgv_sanitized_executable target)
+    if(BGV_SANITIZE)
+        target_sources(${target} PRIVATE ${PROJECT_SOURCE_DIR}/cmake/lsan_suppressions.cpp)
+    endif()
+endfunction()
+
 # bgv_module(NAME SOURCES ... USES ...): a static library for src/<module>, its public include root
 # is src/ so that headers are included as "module/header.h".
 function(bgv_module name)
@@ -43,6 +51,7 @@ endfunction()
 function(bgv_test name)
     cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;USES" ${ARGN})
     add_executable(test_${name} ${ARG_SOURCES})
+    bgv_sanitized_executable(test_${name})
     target_link_libraries(test_${name} PRIVATE ${ARG_USES} GTest::gtest_main bgv_build_flags)
     target_include_directories(test_${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)  # support/
     target_compile_definitions(test_${name} PRIVATE BGV_TEST_DATA="${PROJECT_SOURCE_DIR}/tests"
@@ -62,6 +71,7 @@ endfunction()
 function(bgv_bench name)
     cmake_parse_arguments(ARG "" "" "SOURCES;USES" ${ARGN})
     add_executable(bench_${name} ${ARG_SOURCES})
+    bgv_sanitized_executable(bench_${name})
     target_link_libraries(bench_${name} PRIVATE ${ARG_USES} bgv_build_flags)
     target_compile_definitions(bench_${name} PRIVATE BGV_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                                      BGV_BINARY_DIR="${PROJECT_BINARY_DIR}")

@@ -55,18 +55,6 @@ const std::vector<render::OptionDef>& command_line_options() {
          .metavar = "SIZE",
          .default_text = "200MB",
          .help = "largest song upload accepted (bytes, or with KB, MB, GB)"},
-        {.name = "aspect",
-         .metavar = "W:H",
-         .default_text = "1:1",
-         .help = "frame shape, 1:4 to 4:1 (16:9, 9:16, 21:9, ...): the generator paints the whole "
-                 "frame on a widened grid of cells (docs/shapes.md)"},
-        {.name = "widen",
-         .type = T::choice,
-         .metavar = "FILL",
-         .default_text = "mirror",
-         .choices = {"mirror", "noise"},
-         .help = "how a wider or taller frame's extra cells are filled: mirror images of the "
-                 "square's, or a scene continued from neighbouring noise"},
         {.name = "input",
          .metavar = "SOURCE",
          .default_text = "pulse",

@@ -40,7 +40,7 @@ Clock::duration LiveGeneration::frame_time() const {
 }
 
 LiveFrame make_frame(render::FrameGenerator& generator, const FrameRequest& request) {
-    const int width = generator.resolution(), height = generator.resolution();
+    const int width = generator.width(), height = generator.height();
     auto rgb =
         std::make_shared<std::vector<std::uint8_t>>(static_cast<std::size_t>(width) * height * 3);
     generator.generate(request.z, request.y, 1, *rgb);

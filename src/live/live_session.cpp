@@ -168,7 +168,7 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
 
     const auto weights = render::generator_weights(current);
     auto generator = make_generator(weights, current.choreo.truncation, current.threads);
-    const int size = generator->resolution();
+    const int width = generator->width(), height = generator->height();
     LiveChoreography choreography(current, fps);
 
     // The generator's time per frame, before any sound: how far ahead frames are stepped.
@@ -177,7 +177,7 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
         FrameRequest request{0, Clock::now(), {}, {}};
         LiveChoreography(current, fps).step(choreo::FrameFeatures{}, request.z, request.y);
         frame_time = warm_up(*generator, request);
-        log::info("live: {} px frames take {:.0f} ms here; target {:.3g} fps", size,
+        log::info("live: {}×{} px frames take {:.0f} ms here; target {:.3g} fps", width, height,
                   std::chrono::duration<double, std::milli>(frame_time).count(), fps);
     }
     std::unique_ptr<OscServer> osc;
@@ -229,7 +229,8 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     const double origin_seconds = audio_seconds_at(first_display);
     shown.emplace(first_display, options.frame_log);
 
-    const MediaSettings media{.width = size, .height = size, .fps = rate, .origin = first_display};
+    const MediaSettings media{
+        .width = width, .height = height, .fps = rate, .origin = first_display};
     std::vector<std::unique_ptr<MediaWriter>> writers;
     if (options.record)
         writers.push_back(MediaWriter::record(*options.record, media));
@@ -242,7 +243,7 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     early.clear();
     std::unique_ptr<V4l2Output> camera;
     if (options.v4l2)
-        camera = std::make_unique<V4l2Output>(*options.v4l2, size, size);
+        camera = std::make_unique<V4l2Output>(*options.v4l2, width, height);
     std::vector<FrameOutput*> outputs;
     if (window)
         outputs.push_back(window.get());

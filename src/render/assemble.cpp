@@ -25,10 +25,14 @@ void assemble_video(const RenderPlan& plan, const WorkFolder& work, const fs::pa
     for (std::int64_t piece = 0; piece < plan.pieces(); ++piece)
         pieces.push_back(work.piece_path(piece));
     const auto channels = static_cast<std::size_t>(native.channels);
-    video::assemble_mp4(
+    // Burned subtitles are in the picture; otherwise the lyrics are a soft track.
+    const std::span<const video::SubtitleCue> soft = plan.encoder.burned_subtitles.empty()
+                                                         ? std::span(plan.subtitles)
+                                                         : std::span<const video::SubtitleCue>();
+    video::assemble_video(
         pieces, plan.encoder, plan.frames,
         {std::span(native.interleaved).first(keep * channels), native.sample_rate, native.channels},
-        work.assembled_path());
+        soft, work.assembled_path());
     if (!output.parent_path().empty())
         fs::create_directories(output.parent_path());
     std::error_code error;

@@ -8,6 +8,7 @@
 
 #include "model/biggan/config.h"
 #include "model/biggan/generator.h"
+#include "model/biggan/grid.h"
 #include "render/frame_generator.h"
 #include "render/options.h"
 
@@ -21,11 +22,12 @@ inline constexpr std::int64_t kBatchMemoryBudget = std::int64_t{1} << 30;
 
 // Bytes one more sample of a batch costs the generator: its largest batched block's buffers (the
 // blocks with inputs of at least 128×128 pixels run one sample at a time, generator.h), the float
-// output and the RGB frame. An estimate, for choosing sub-batches.
-std::int64_t batch_bytes_per_sample(const biggan::Config& config);
+// output and the RGB frame, for frames of `grid`'s shape. An estimate, for choosing sub-batches.
+std::int64_t batch_bytes_per_sample(const biggan::Config& config, const biggan::Grid& grid = {});
 
 // The largest sub-batch (1 to kMaxUsefulBatch) whose buffers fit `budget`.
-int sub_batch_for(const biggan::Config& config, std::int64_t budget = kBatchMemoryBudget);
+int sub_batch_for(const biggan::Config& config, std::int64_t budget = kBatchMemoryBudget,
+                  const biggan::Grid& grid = {});
 
 // fp32, the reference precision (a GeneratorFactory as render() takes one).
 std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& weights,

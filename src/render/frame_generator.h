@@ -7,13 +7,21 @@
 #include <memory>
 #include <span>
 
+#include "model/biggan/grid.h"
+
 namespace bgv::render {
 
 class FrameGenerator {
   public:
     virtual ~FrameGenerator() = default;
-    virtual int resolution() const = 0;
-    // z: batch x 128, y: batch x 1000 (float32, row-major); rgb: batch x R x R x 3 bytes.
+    // The frames' size in pixels: the model's resolution squared for the 4×4 grid (the default),
+    // wider or taller for another (set_grid).
+    virtual int width() const = 0;
+    virtual int height() const = 0;
+    // The first grid's cells (docs/shapes.md), set before frames are made; width() and height()
+    // follow it.
+    virtual void set_grid(const biggan::Grid& grid) = 0;
+    // z: batch x 128, y: batch x 1000 (float32, row-major); rgb: batch x height x width x 3 bytes.
     virtual void generate(std::span<const float> z, std::span<const float> y, int batch,
                           std::span<std::uint8_t> rgb) = 0;
     // Another truncation for the frames to come (live control); a generator that cannot change

@@ -3,10 +3,8 @@
 // Defaults shown by --help and the studio are those of a default-constructed RenderOptions.
 #include <fmt/format.h>
 
-#include <algorithm>
-
-#include "core/assert.h"
 #include "core/error.h"
+#include "render/option_rows.h"
 #include "render/options.h"
 
 namespace bgv::render {
@@ -14,83 +12,7 @@ namespace bgv::render {
 namespace {
 
 using T = OptionType;
-using Getter = std::function<std::optional<OptionValue>(const RenderOptions&)>;
-using Setter = std::function<void(RenderOptions&, const OptionValue&)>;
-
-// The field a chain of member pointers names: field<&RenderOptions::choreo, &Params::jitter>(o).
-template <auto... Members, typename Options>
-auto& field(Options& options) {
-    return (options.*....*Members);
-}
-
-template <auto... Members>
-RenderOption integer_row(OptionDef def) {
-    return {std::move(def),
-            [](const RenderOptions& o) -> std::optional<OptionValue> {
-                return static_cast<std::int64_t>(field<Members...>(o));
-            },
-            [](RenderOptions& o, const OptionValue& v) {
-                using Field = std::remove_reference_t<decltype(field<Members...>(o))>;
-                field<Members...>(o) = static_cast<Field>(std::get<std::int64_t>(v));
-            }};
-}
-
-template <auto... Members>
-RenderOption number_row(OptionDef def) {
-    return {
-        std::move(def),
-        [](const RenderOptions& o) -> std::optional<OptionValue> {
-            return static_cast<double>(field<Members...>(o));
-        },
-        [](RenderOptions& o, const OptionValue& v) { field<Members...>(o) = std::get<double>(v); }};
-}
-
-template <auto... Members>
-RenderOption flag_row(OptionDef def) {
-    def.type = T::flag;
-    return {
-        std::move(def),
-        [](const RenderOptions& o) -> std::optional<OptionValue> { return field<Members...>(o); },
-        [](RenderOptions& o, const OptionValue& v) { field<Members...>(o) = std::get<bool>(v); }};
-}
-
-// An optional<path> field, or a path field that is empty when unset.
-template <auto Member>
-RenderOption path_row(OptionDef def) {
-    def.type = T::text;
-    return {std::move(def),
-            [](const RenderOptions& o) -> std::optional<OptionValue> {
-                const auto& value = o.*Member;
-                if constexpr (std::is_same_v<std::remove_cvref_t<decltype(value)>,
-                                             std::filesystem::path>) {
-                    if (value.empty())
-                        return std::nullopt;
-                    return value.string();
-                } else {
-                    if (!value)
-                        return std::nullopt;
-                    return value->string();
-                }
-            },
-            [](RenderOptions& o, const OptionValue& v) { o.*Member = std::get<std::string>(v); }};
-}
-
-// A choice between the names of an enum's values, listed in `def.choices` in enum order.
-template <auto Member>
-RenderOption enum_row(OptionDef def) {
-    def.type = T::choice;
-    std::vector<std::string> names = def.choices;
-    return {std::move(def),
-            [names](const RenderOptions& o) -> std::optional<OptionValue> {
-                return names.at(static_cast<std::size_t>(o.*Member));
-            },
-            [names](RenderOptions& o, const OptionValue& v) {
-                const auto it = std::find(names.begin(), names.end(), std::get<std::string>(v));
-                BGV_ASSERT(it != names.end(), "unchecked choice {}", std::get<std::string>(v));
-                o.*Member =
-                    static_cast<std::remove_reference_t<decltype(o.*Member)>>(it - names.begin());
-            }};
-}
+using namespace rows;
 
 OptionDef original(OptionDef def) {
     def.original_tool = true;
@@ -233,12 +155,13 @@ std::vector<RenderOption> make_table() {
                                                                      .help = "generator batch",
                                                                      .group = kWork,
                                                                      .identity = true})));
-    rows.push_back(path_row<&RenderOptions::output>(original({.name = "output_file",
-                                                              .metavar = "FILE",
-                                                              .default_text = "output/<song>.mp4",
-                                                              .help = "output video",
-                                                              .group = kVideo,
-                                                              .client = false})));
+    rows.push_back(path_row<&RenderOptions::output>(
+        original({.name = "output_file",
+                  .metavar = "FILE",
+                  .default_text = "output/<song>.mp4 (.mov: prores, .mkv: ffv1)",
+                  .help = "output video",
+                  .group = kVideo,
+                  .client = false})));
     rows.push_back(flag_row<&RenderOptions::use_last_vectors>(original(
         {.name = "use_last_vectors",
          .help = "reuse the vectors in saved_vectors/ (also those the original tool wrote)",
@@ -433,15 +356,7 @@ std::vector<RenderOption> make_table() {
                  "(faster, slightly different pixels: docs/biggan-deep.md)",
          .group = kWork,
          .identity = true}));
-    rows.push_back(integer_row<&RenderOptions::crf>(
-        {.name = "crf",
-         .type = T::integer,
-         .metavar = "N",
-         .min = 0,
-         .max = 51,
-         .help = "H.264 quality (x264 CRF): lower is better and bigger; 17 is visually lossless",
-         .group = kVideo,
-         .identity = true}));
+    add_video_rows(rows);
     rows.push_back(integer_row<&RenderOptions::segment_frames>(
         {.name = "segment_frames",
          .type = T::integer,

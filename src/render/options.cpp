@@ -7,6 +7,7 @@
 #include "choreo/classes.h"
 #include "core/assert.h"
 #include "core/error.h"
+#include "render/video_settings.h"
 
 namespace bgv::render {
 
@@ -34,8 +35,9 @@ std::string_view choreography_name(Choreography choreography) {
     return choreography == Choreography::beat ? "beat" : "seed";
 }
 
-std::filesystem::path default_output(const std::filesystem::path& song) {
-    return std::filesystem::path("output") / (song.stem().string() + ".mp4");
+std::filesystem::path default_output(const std::filesystem::path& song, video::Codec codec) {
+    return std::filesystem::path("output") /
+           (song.stem().string() + std::string(video::piece_extension(codec)));
 }
 
 RenderOptions render_options_from(const OptionValues& values) {
@@ -99,6 +101,7 @@ void check_options(const RenderOptions& o) {
         if (const auto value = row.get(o))
             check_option_value(row.def, *value, "--" + row.def.name);
     }
+    check_video_options(o);
 }
 
 json options_json(const RenderOptions& o, bool identity_only) {

@@ -17,10 +17,14 @@
 #include "choreo/vectors.h"
 #include "core/frame_rate.h"
 #include "farm/launch.h"
+#include "model/biggan/grid.h"
 #include "model/biggan/precision.h"
 #include "render/frame_generator.h"
 #include "render/option_schema.h"
 #include "text/class_selection.h"
+#include "video/delivery.h"
+#include "video/output_format.h"
+#include "video/subtitles.h"
 
 namespace bgv::render {
 
@@ -56,8 +60,21 @@ struct RenderOptions {
     // The generator's arithmetic; bf16 runs fp32 on a CPU without it (model/biggan/precision.h).
     biggan::Precision precision = biggan::Precision::fp32;
     int segment_frames = 256;  // frames per resumable piece
-    int crf = 17;
     std::filesystem::path vectors_dir = "saved_vectors";
+
+    // The frame's shape and the video's format (docs/shapes.md; render/video_settings.h resolves
+    // and checks them together).
+    biggan::Aspect aspect;                        // 1:1: the published network's square
+    biggan::Widen widen = biggan::Widen::mirror;  // how cells beyond the square are filled
+    std::optional<video::FrameSize> size;         // delivered size; none: as generated
+    video::Fit fit = video::Fit::crop;            // with `size` of another aspect
+    video::Codec codec = video::Codec::h264;
+    std::optional<std::string> pix_fmt;  // none: the codec's default (allowed_pix_fmts)
+    std::optional<int> crf;              // x264/x265 only; none: the codec's default_crf
+    bool burn_subtitles = false;         // timed lyrics drawn into the picture (else a soft track)
+    std::string subtitle_font = video::SubtitleStyle{}.font;
+    std::optional<int> subtitle_size;  // pixels of the delivered frame; none: 1/18 of its height
+    video::SubtitlePosition subtitle_position = video::SubtitlePosition::bottom;
 
     // The processes sharing this render (render/render_loop); one process by default.
     farm::Launch launch;
@@ -108,8 +125,10 @@ std::string shell_quoted(const std::string& word);
 using GeneratorFactory = std::function<std::unique_ptr<FrameGenerator>(
     const std::filesystem::path& weights, double truncation, int threads)>;
 
-// The output a render writes when none is given: output/<song stem>.mp4.
-std::filesystem::path default_output(const std::filesystem::path& song);
+// The output a render writes when none is given: output/<song stem>.mp4 (.mov for ProRes, .mkv
+// for FFV1: video::piece_extension).
+std::filesystem::path default_output(const std::filesystem::path& song,
+                                     video::Codec codec = video::Codec::h264);
 
 std::string_view choreography_name(Choreography choreography);
 

@@ -22,8 +22,7 @@ namespace {
 // a piece is generated from exactly the batches an uninterrupted run would use.
 void generate_pieces(FrameGenerator& generator, const RenderPlan& plan, PieceSchedule& schedule,
                      const RenderHooks& hooks, FrameQueue& queue) {
-    const auto frame_bytes =
-        static_cast<std::size_t>(generator.resolution()) * generator.resolution() * 3;
+    const auto frame_bytes = static_cast<std::size_t>(generator.width()) * generator.height() * 3;
     const PlanVectors vectors(plan.dir);
     std::vector<float> z, y;
     while (const auto piece = schedule.next_piece()) {
@@ -71,8 +70,8 @@ std::vector<std::int64_t> pieces_to_render(const RenderPlan& plan, const WorkFol
 void render_pieces(FrameGenerator& generator, const RenderPlan& plan, const WorkFolder& work,
                    PieceSchedule& schedule, const RenderHooks& hooks, std::int64_t frames_done) {
     video::EncoderSettings encoder = plan.encoder;
-    encoder.width = generator.resolution();
-    encoder.height = generator.resolution();
+    encoder.width = generator.width();
+    encoder.height = generator.height();
     const std::size_t frame_bytes = static_cast<std::size_t>(encoder.width) * encoder.height * 3;
     FrameQueue queue(2);
     std::thread producer([&] {
@@ -92,7 +91,8 @@ void render_pieces(FrameGenerator& generator, const RenderPlan& plan, const Work
         while (auto batch = queue.pop()) {
             if (!writer) {
                 writing = batch->piece;
-                writer.emplace(work.piece_path(writing), encoder, plan.segment_frames);
+                writer.emplace(work.piece_path(writing), encoder, plan.segment_frames,
+                               plan.piece_first_frame(writing));
             }
             BGV_ASSERT(batch->piece == writing, "batch of piece {} while piece {} is open",
                        batch->piece, writing);

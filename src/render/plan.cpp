@@ -18,14 +18,13 @@
 #include "core/random.h"
 #include "features/chroma.h"
 #include "features/frame_times.h"
+#include "render/class_choice.h"
 #include "render/identity.h"
 #include "render/saved_vectors.h"
-#include "render/text_model.h"
-#include "runtime/engine.h"
+#include "render/subtitle_cues.h"
+#include "render/video_settings.h"
 #include "store/model_table.h"
 #include "store/sha256.h"
-#include "store/store.h"
-#include "text/lyrics_classes.h"
 
 namespace bgv::render {
 
@@ -34,7 +33,7 @@ using nlohmann::json;
 
 namespace {
 using features::kSampleRate;
-constexpr int kPlanFormat = 3;
+constexpr int kPlanFormat = 4;  // 4: the grid, codec, delivery and subtitles
 constexpr const char* kPlanFile = "plan.json";
 constexpr const char* kPlanNoiseFile = "plan_noise.npy";
 constexpr const char* kPlanClassesFile = "plan_classes.npy";
@@ -154,54 +153,6 @@ void copy_saved_vectors(const SavedVectorFiles& saved, std::int64_t frames,
     }
 }
 
-struct LyricsChoice {
-    std::vector<int> classes;
-    std::vector<choreo::ClassCue> cues;  // timed lyrics only
-};
-
-LyricsChoice classes_from_lyrics(const RenderOptions& o, std::uint64_t seed, FrameRate rate) {
-    text::LyricsClassRequest request{.lyrics_file = *o.lyrics,
-                                     .count = static_cast<std::size_t>(o.num_classes),
-                                     .strategy = o.encoding_strategy,
-                                     .seed = seed};
-    const TextModel model = find_text_model(o.text_weights);
-    request.model_dir = model.model_dir;
-    request.class_cache_file = model.class_cache_file;
-    runtime::Engine engine(o.threads);
-    const auto chosen = text::classes_from_lyrics(engine, request);
-    LyricsChoice choice;
-    for (const auto& match : chosen.classes)
-        choice.classes.push_back(match.id);
-    for (const auto& cue : chosen.cues)
-        choice.cues.push_back({frame_at_seconds(cue.start_seconds, rate),
-                               frame_at_seconds(cue.end_seconds, rate), cue.class_id});
-    if (!choice.cues.empty())
-        log::info("timed lyrics: {} lines lead the class vectors while they are sung",
-                  choice.cues.size());
-    return choice;
-}
-
-std::vector<int> choose_classes(const RenderOptions& o, std::uint64_t seed, FrameRate rate,
-                                const std::array<int, 12>& chromasort,
-                                std::vector<choreo::ClassCue>& cues) {
-    std::vector<int> classes;
-    if (!o.classes.empty()) {
-        classes = o.classes;
-    } else if (o.lyrics) {
-        auto choice = classes_from_lyrics(o, seed, rate);
-        classes = std::move(choice.classes);
-        cues = std::move(choice.cues);
-    } else if (o.use_last_classes) {
-        classes = load_saved_classes(o.vectors_dir);
-    } else {
-        classes = choreo::random_classes(o.num_classes, seed);
-    }
-    choreo::check_classes(classes);
-    if (o.sort_by_power)
-        classes = choreo::sort_by_power(classes, chromasort);
-    return classes;
-}
-
 std::uint64_t choose_seed(const RenderOptions& o, const std::optional<json>& previous) {
     if (o.seed)
         return *o.seed;
@@ -219,6 +170,16 @@ std::uint64_t choose_seed(const RenderOptions& o, const std::optional<json>& pre
 
 std::string file_digest_or_null(const std::optional<fs::path>& path) {
     return path && fs::is_regular_file(*path) ? store::sha256_file(*path) : std::string();
+}
+
+// The grid and the encoder's settings the identity asks for (render/video_settings), at the plan's
+// frame rate.
+void settle_video(RenderPlan& plan) {
+    auto video = video_settings_from(plan.identity, plan.subtitles);
+    plan.grid = video.grid;
+    plan.encoder = std::move(video.encoder);
+    plan.encoder.frame_rate_num = plan.frame_rate.num;
+    plan.encoder.frame_rate_den = plan.frame_rate.den;
 }
 
 // The settings and the vectors' digest from plan.json and the identity into `plan`.
@@ -239,11 +200,8 @@ void read_settings(RenderPlan& plan, const json& file) {
     plan.start = id.at("start").get<double>();
     if (!id.at("duration").is_null())
         plan.duration = id.at("duration").get<double>();
-    plan.encoder.frame_rate_num = plan.frame_rate.num;
-    plan.encoder.frame_rate_den = plan.frame_rate.den;
-    plan.encoder.crf = id.at("crf").get<int>();
-    plan.encoder.preset = id.at("preset").get<std::string>();
-    plan.encoder.threads = id.at("encoder_threads").get<int>();
+    plan.subtitles = cues_from_json(file.at("subtitles"));
+    settle_video(plan);
 }
 }  // namespace
 
@@ -324,9 +282,7 @@ json render_request(const RenderOptions& o, const fs::path& weights) {
             saved[name] = file_digest_or_null(o.vectors_dir / name);
         request["saved_vectors"] = saved;
     }
-    const video::EncoderSettings encoder;
-    request["preset"] = encoder.preset;
-    request["encoder_threads"] = encoder.threads;
+    request.update(video_request(o));
     return request;
 }
 
@@ -340,7 +296,8 @@ std::optional<std::string> request_difference(const json& request, const json& i
 }
 
 RenderPlan make_plan(const RenderOptions& o, const json& request, const fs::path& weights,
-                     const std::optional<json>& previous, const fs::path& dir) {
+                     const std::optional<json>& previous, const fs::path& dir,
+                     const std::optional<text::Lyrics>& lyrics) {
     RenderPlan plan;
     plan.dir = dir;
     plan.frame_rate = frame_rate_for(o);
@@ -361,7 +318,7 @@ RenderPlan make_plan(const RenderOptions& o, const json& request, const fs::path
     } else {
         PlanWriter writer(plan.noise_file(), plan.classes_file(), plan.frames);
         std::vector<choreo::ClassCue> cues;
-        plan.classes = choose_classes(o, plan.seed, plan.frame_rate, song.chromasort, cues);
+        plan.classes = choose_classes(o, lyrics, plan.seed, plan.frame_rate, song.chromasort, cues);
         choreograph(o, song, plan.frame_rate, plan.classes, plan.seed, cues, writer);
         BGV_ASSERT(writer.written() == plan.frames, "the choreography made {} of {} frames",
                    writer.written(), plan.frames);
@@ -377,9 +334,9 @@ RenderPlan make_plan(const RenderOptions& o, const json& request, const fs::path
     plan.song = o.song;
     plan.start = o.start;
     plan.duration = o.duration;
-    plan.encoder.frame_rate_num = plan.frame_rate.num;
-    plan.encoder.frame_rate_den = plan.frame_rate.den;
-    plan.encoder.crf = o.crf;
+    if (lyrics)
+        plan.subtitles =
+            subtitle_cues(*lyrics, o.start, seconds_at_frame(plan.frames, plan.frame_rate));
 
     plan.identity = request;
     plan.identity.update(json{
@@ -389,6 +346,7 @@ RenderPlan make_plan(const RenderOptions& o, const json& request, const fs::path
         {"seed", plan.seed},
         {"chosen_classes", plan.classes},
         {"vectors_sha256", PlanVectors(dir).digest()},
+        {"subtitles_sha256", cues_digest(plan.subtitles)},
     });
     plan.identity_digest = identity_digest(plan.identity);
     plan.record = {
@@ -409,7 +367,9 @@ RenderPlan make_plan(const RenderOptions& o, const json& request, const fs::path
         {"song", fs::absolute(o.song).string()},
         {"weights", fs::absolute(plan.weights).string()},
         {"threads", plan.threads},
+        {"subtitles", cues_json(plan.subtitles)},
     };
+    settle_video(plan);
     write_file_atomic(dir / kPlanFile, file.dump(1) + "\n");
     return plan;
 }
@@ -438,7 +398,8 @@ std::optional<RenderPlan> load_plan(const fs::path& dir) {
         read_settings(plan, file);
         const PlanVectors vectors(dir);
         if (vectors.frames() != plan.frames ||
-            vectors.digest() != plan.identity.at("vectors_sha256").get<std::string>())
+            vectors.digest() != plan.identity.at("vectors_sha256").get<std::string>() ||
+            cues_digest(plan.subtitles) != plan.identity.at("subtitles_sha256"))
             return std::nullopt;
         return plan;
     } catch (const std::exception&) {

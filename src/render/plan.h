@@ -15,8 +15,11 @@
 
 #include "core/frame_rate.h"
 #include "core/npy_rows.h"
+#include "model/biggan/grid.h"
 #include "render/options.h"
+#include "text/lyrics.h"
 #include "video/segment_writer.h"
+#include "video/subtitles.h"
 
 namespace bgv::render {
 
@@ -59,7 +62,11 @@ struct RenderPlan {
     std::int64_t frames = 0;
     int batch_size = 20;
     int segment_frames = 256;
+    biggan::Grid grid;               // the generator's first grid (--aspect, --widen)
     video::EncoderSettings encoder;  // width and height are the generator's, set at execution
+    // The timed lyrics shown in the video, from its first frame (empty: none): burned into the
+    // picture when encoder.burned_subtitles holds them, else the soft subtitle track.
+    std::vector<video::SubtitleCue> subtitles;
 
     std::int64_t pieces() const { return (frames + segment_frames - 1) / segment_frames; }
     std::int64_t piece_first_frame(std::int64_t piece) const { return piece * segment_frames; }
@@ -69,23 +76,27 @@ struct RenderPlan {
 };
 
 // What a process asks for before any analysis: every option that decides the pixels
-// (options_json's identity entries: the seed and classes null when drawn), the weights, and the
-// digests of the song and of the other files the render reads (lyrics, saved vectors). A plan made
-// for the same request is the render's plan: a drawn seed matches any.
+// (options_json's identity entries: the seed and classes null when drawn; the grid, codec,
+// container, quality, delivered size and burned subtitles' style as render/video_settings resolves
+// them), the weights, and the digests of the song and of the other files the render reads
+// (lyrics, saved vectors). A plan made for the same request is the render's plan: a drawn seed
+// matches any.
 nlohmann::json render_request(const RenderOptions& options, const std::filesystem::path& weights);
 // The first entry of `request` that `identity` (a plan's) disagrees with, in words ("truncation
 // changed (was 1.0, now 0.5)"); nothing when the plan answers the request.
 std::optional<std::string> request_difference(const nlohmann::json& request,
                                               const nlohmann::json& identity);
 
-// Plans a render into `dir` (which must hold no other plan): reads the song (and lyrics, saved
-// vectors, the text model as the options ask), writes the vectors and plan.json last. `request`
-// is render_request(options, weights); `previous` (an unfinished render's identity) gives the seed
-// when none is asked for.
+// Plans a render into `dir` (which must hold no other plan): reads the song (and saved vectors,
+// the text model as the options ask), writes the vectors and plan.json last. `request` is
+// render_request(options, weights); `previous` (an unfinished render's identity) gives the seed
+// when none is asked for; `lyrics` are the options' lyrics as read_render_lyrics read them (they
+// choose the classes, and timed ones are the subtitles).
 RenderPlan make_plan(const RenderOptions& options, const nlohmann::json& request,
                      const std::filesystem::path& weights,
                      const std::optional<nlohmann::json>& previous,
-                     const std::filesystem::path& dir);
+                     const std::filesystem::path& dir,
+                     const std::optional<text::Lyrics>& lyrics = std::nullopt);
 
 // The plan saved in `dir`, checked against its own digests; nothing when there is none or it is
 // unreadable (an older tool's or a half-written folder).

@@ -19,6 +19,8 @@
 #include "render/pieces.h"
 #include "render/plan.h"
 #include "render/saved_vectors.h"
+#include "render/subtitle_cues.h"
+#include "render/video_settings.h"
 #include "render/work_folder.h"
 #include "store/model_table.h"
 #include "store/store.h"
@@ -85,7 +87,8 @@ bool already_rendered(const RenderOptions& o, const json& request, const fs::pat
 // its plan. Nothing when there is nothing left to do (the render finished meanwhile).
 std::optional<RenderPlan> plan_once(const RenderOptions& o, const json& request,
                                     const fs::path& weights, const WorkFolder& work,
-                                    const fs::path& output) {
+                                    const fs::path& output,
+                                    const std::optional<text::Lyrics>& lyrics) {
     const auto previous = read_plan_identity(work.dir());
     if (previous) {
         if (const auto why = request_difference(request, *previous)) {
@@ -116,7 +119,7 @@ std::optional<RenderPlan> plan_once(const RenderOptions& o, const json& request,
     }
     const auto start = std::chrono::steady_clock::now();
     work.clear();
-    RenderPlan plan = make_plan(o, request, weights, previous, work.dir());
+    RenderPlan plan = make_plan(o, request, weights, previous, work.dir(), lyrics);
     plan.record["plan_seconds"] = seconds_since(start);
     if (o.launch.shared())
         log::info("{}made the plan for every process in {}", who(o.launch), work.dir().string());
@@ -221,17 +224,19 @@ fs::path generator_weights(const RenderOptions& o) {
 fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
                 const RenderHooks& hooks) {
     check_options(o);
-    const fs::path output = o.output.value_or(default_output(o.song));
+    const fs::path output = output_for(o);
     // A missing song is the most common mistake: say so before anything touches the network.
     if (!fs::is_regular_file(o.song))
         fail("{}: {}", o.song.string(), fs::exists(o.song) ? "is not a file" : "no such file");
     check_output(output, o);
+    // The lyrics are read once, now: burning them needs them timed.
+    const auto lyrics = read_render_lyrics(o);
     // Then the model: without network this fails at once, in one line, before any work.
     const fs::path weights = generator_weights(o);
     stop_if_cancelled(hooks);
 
     const farm::Launch& launch = o.launch;
-    const WorkFolder work(output);
+    const WorkFolder work(output, video::piece_extension(o.codec));
     if (launch.shared())
         log::info("{} on {}: sharing the render of {} through {}", farm::describe(launch),
                   launch.host, output.string(), work.dir().string());
@@ -257,7 +262,7 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
         const auto lock = farm::JobLock::wait_for(work.plan_lock_path());
         if (!lock)
             return output;  // the folder went away: the render finished meanwhile
-        plan = plan_once(o, request, weights, work, output);
+        plan = plan_once(o, request, weights, work, output, lyrics);
         release_freed_memory();  // the song's analysis is over
         created.keep();
         if (!plan)
@@ -289,6 +294,7 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
         if (!claims.all_finished()) {
             if (!generator) {
                 generator = make_generator(weights, plan->truncation, plan->threads);
+                generator->set_grid(plan->grid);
                 release_freed_memory();
             }
             render_pieces(*generator, *plan, work, schedule, hooks, schedule.frames_done_before());

@@ -14,11 +14,11 @@ namespace bgv::render {
 
 // Renders (or resumes) this process's share and returns the output's path (which, in a shared
 // render, another process may still be assembling when this one returns). Before any work it
-// refuses, in one line, an output that is a folder or one of the inputs, a missing song, and an
-// output another live render owns. Pieces of an earlier identical render that prove they belong are
-// kept; others are made again. Throws bgv::Error / UsageError, or Cancelled when hooks.cancel was
-// set (finished pieces are kept, so the same call resumes). Thread-safe for different outputs and
-// vectors folders.
+// refuses, in one line, an output that is a folder or one of the inputs, a missing song, lyrics
+// without time stamps for --burn_subtitles, and an output another live render owns. Pieces of an
+// earlier identical render that prove they belong are kept; others are made again. Throws
+// bgv::Error / UsageError, or Cancelled when hooks.cancel was set (finished pieces are kept, so the
+// same call resumes). Thread-safe for different outputs and vectors folders.
 std::filesystem::path render(const RenderOptions& options, const GeneratorFactory& make_generator,
                              const RenderHooks& hooks = {});
 

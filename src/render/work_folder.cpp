@@ -9,7 +9,10 @@ namespace bgv::render {
 
 namespace fs = std::filesystem;
 
-WorkFolder::WorkFolder(const fs::path& output) : dir_(output.string() + ".partial") {}
+WorkFolder::WorkFolder(const fs::path& output, std::string_view piece_extension)
+    : dir_(output.string() + ".partial"),
+      piece_extension_(piece_extension),
+      output_extension_(output.extension().string()) {}
 
 bool WorkFolder::exists() const {
     return fs::is_directory(dir_);
@@ -43,7 +46,7 @@ void WorkFolder::remove_leftovers() const {
 }
 
 fs::path WorkFolder::piece_path(std::int64_t index) const {
-    return dir_ / fmt::format("segment_{:06d}.mp4", index);
+    return dir_ / fmt::format("segment_{:06d}{}", index, piece_extension_);
 }
 
 fs::path WorkFolder::piece_record_path(std::int64_t index) const {

@@ -216,12 +216,18 @@ void Studio::Impl::add_routes() {
               queue.cancel(request.matches[0]) ? send_json(response, *queue.get(request.matches[0]))
                                                : send_error(response, 404, "no such render");
           });
-    route("GET", "/api/renders/" + id_group + R"(/video\.mp4)",
+    // The video by the name its job gives (video.mp4, .mov for ProRes, .mkv for FFV1).
+    route("GET", "/api/renders/" + id_group + R"(/(video\.(mp4|mov|mkv)))",
           [this](Request& request, Response& response) {
               const auto job = queue.get(request.matches[0]);
-              if (!job || job->at("state") != "done")
+              if (!job || job->at("state") != "done" ||
+                  job->value("video", "video.mp4") != request.matches[1])
                   return send_error(response, 404, "no finished video for this render");
-              send_file(response, queue.folder(request.matches[0]) / "video.mp4", "video/mp4");
+              const std::string& extension = request.matches[2];
+              send_file(response, queue.folder(request.matches[0]) / request.matches[1],
+                        extension == "mp4"   ? "video/mp4"
+                        : extension == "mov" ? "video/quicktime"
+                                             : "video/x-matroska");
           });
     // Event streams are written by the server's event loop: an open one holds no worker.
     route("GET", "/api/renders/" + id_group + "/events",

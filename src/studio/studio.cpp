@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdlib>
 #include <optional>
 
@@ -25,6 +26,9 @@ using nlohmann::json;
 namespace {
 constexpr int kPreviewResolution = 128;
 constexpr double kPreviewSecondsMax = 15;
+// A preview is played in the page: H.264 in MP4 at the generated size, whatever the render's
+// delivery; the frame's shape (aspect, widen) is kept.
+constexpr std::array kDeliveryOptions = {"size", "fit", "codec", "pix_fmt", "crf"};
 
 // Test hook (tests/studio): with BIGGANVIZ_STUDIO_TEST_KILL_AT_FRAME=N the process kills itself
 // with SIGKILL (nothing cleaned up, as `kill -9` would) once a render reports N frames done, so a
@@ -36,6 +40,10 @@ std::optional<std::int64_t> test_kill_at_frame() {
     return std::stoll(value);
 }
 }  // namespace
+
+std::string video_file_name(video::Codec codec) {
+    return "video" + std::string(video::piece_extension(codec));
+}
 
 fs::path default_studio_dir() {
     if (const char* data = std::getenv("XDG_DATA_HOME"); data != nullptr && *data != '\0')
@@ -78,12 +86,14 @@ render::RenderOptions Studio::Impl::render_options(const json& job, const fs::pa
     // others.
     render::RenderOptions base;
     base.song = songs.audio_path(job.at("song").get<std::string>());
-    base.output = folder / "video.mp4";
     base.vectors_dir = folder / "saved_vectors";
     base.weights = config.weights;
     base.text_weights = config.text_weights;
     base.threads = config.threads;
-    return render::render_options_from_json(job.at("options"), base);
+    // Checked with the default output of the codec asked for; written in the folder by that name.
+    render::RenderOptions options = render::render_options_from_json(job.at("options"), base);
+    options.output = folder / video_file_name(options.codec);
+    return options;
 }
 
 std::string Studio::Impl::queue_render(const json& body, bool preview) {
@@ -110,6 +120,8 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
         options["resolution"] = kPreviewResolution;
         options["duration"] = seconds;
         options["start"] = start;
+        for (const char* name : kDeliveryOptions)
+            options.erase(name);
     }
     // The seed is drawn now, so that the job, its resume and its command line agree.
     if (!options.contains("seed"))
@@ -120,7 +132,8 @@ std::string Studio::Impl::queue_render(const json& body, bool preview) {
                 {"options", options}};
     // Typed and checked now, so a bad request is answered 400 and never queued.
     render::RenderOptions shown = render_options(job, queue.folder("checking"));
-    shown.output.reset();  // the command line's default, output/<song>.mp4
+    job["video"] = video_file_name(shown.codec);
+    shown.output.reset();  // the command line's default, output/<song>.mp4 (.mov, .mkv)
     shown.threads = 0;
     job["command"] = render::equivalent_command_line(shown, job.at("song_name").get<std::string>());
     return queue.submit(std::move(job));

@@ -14,8 +14,12 @@
 #include "studio/studio.h"
 #include "studio/thumbnails.h"
 #include "text/lyrics_classes.h"
+#include "video/output_format.h"
 
 namespace bgv::studio {
+
+// A render's video in its folder: "video.mp4", or .mov, .mkv as the codec's own container.
+std::string video_file_name(video::Codec codec);
 
 struct Studio::Impl {
     explicit Impl(StudioConfig config_);

@@ -130,7 +130,7 @@ void Thumbnails::make_all() {
             return;
     }
     auto generator = render::load_biggan_frames(weights, kTruncation, threads_);
-    const int size = generator->resolution();
+    const int size = generator->width();  // square: the 4×4 grid
     const int side = size / std::max(1, size / kThumbnailSize);
     const std::size_t frame_bytes = static_cast<std::size_t>(size) * size * 3;
     // One noise vector for every class, so that the grid compares classes, not noise.

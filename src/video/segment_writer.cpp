@@ -180,6 +180,12 @@ SegmentWriter::SegmentWriter(fs::path path, const EncoderSettings& settings, int
     frame_->format = pix_fmt;
     frame_->width = size.width;
     frame_->height = size.height;
+    // ProRes writes the colour tags of each frame into its header (not the encoder's, as x264
+    // does), and decoders and the container's reader take them from there.
+    frame_->color_range = codec_->color_range;
+    frame_->colorspace = codec_->colorspace;
+    frame_->color_primaries = codec_->color_primaries;
+    frame_->color_trc = codec_->color_trc;
     av::check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate a video frame");
     packet_.reset(av_packet_alloc());
 }

@@ -56,7 +56,9 @@ class RecordingGenerator : public render::FrameGenerator {
     RecordingGenerator(std::chrono::milliseconds pause, std::function<void(int)> at_call,
                        Calls* calls = nullptr)
         : pause_(pause), at_call_(std::move(at_call)), calls_(calls) {}
-    int resolution() const override { return 32; }
+    int width() const override { return 32; }
+    int height() const override { return 32; }
+    void set_grid(const biggan::Grid&) override {}  // live frames are square
     void generate(std::span<const float>, std::span<const float> y, int batch,
                   std::span<std::uint8_t> rgb) override {
         std::fill(rgb.begin(), rgb.end(), 100);

@@ -22,24 +22,31 @@ namespace bgv::test {
 
 // A picture that depends on every input the real generator reads, so that wrong vectors or a
 // frame out of place show in the decoded video.
+// 32×32 pixels for the square grid, 8 per cell of another.
 class StandInGenerator : public bgv::render::FrameGenerator {
   public:
-    int resolution() const override { return 32; }
+    int width() const override { return grid_.width(32); }
+    int height() const override { return grid_.height(32); }
+    void set_grid(const bgv::biggan::Grid& grid) override { grid_ = grid; }
     void generate(std::span<const float> z, std::span<const float> y, int batch,
                   std::span<std::uint8_t> rgb) override {
+        const int pixels = width() * height();
         for (int b = 0; b < batch; ++b) {
             int best = 0;
             for (int c = 1; c < 1000; ++c)
                 best = y[b * 1000 + c] > y[b * 1000 + best] ? c : best;
-            for (int p = 0; p < 32 * 32; ++p) {
+            for (int p = 0; p < pixels; ++p) {
                 const float noise = z[b * 128 + p % 128];
-                auto* px = &rgb[(static_cast<std::size_t>(b) * 32 * 32 + p) * 3];
+                auto* px = &rgb[(static_cast<std::size_t>(b) * pixels + p) * 3];
                 px[0] = static_cast<std::uint8_t>(128 + 60 * std::tanh(noise));
                 px[1] = static_cast<std::uint8_t>(best % 256);
                 px[2] = static_cast<std::uint8_t>(128 + 100 * y[b * 1000 + best]);
             }
         }
     }
+
+  private:
+    bgv::biggan::Grid grid_;
 };
 
 // The vectors in a saved_vectors/ folder, read whole (a few frames in these tests).

@@ -44,32 +44,44 @@ TEST(BigganFrames, SubBatchFitsTheBudget) {
     EXPECT_EQ(render::sub_batch_for(config, 3 * per_sample), 3);
     EXPECT_EQ(render::sub_batch_for(config, 2 * per_sample - 1), 1);
     EXPECT_EQ(render::sub_batch_for(config, 0), 1);
+    // A 16:9 frame (4×7 cells) is 1.75 times the square's area, and so are its buffers (its
+    // largest batched block, 64×112 → 128×224, is still below the one-sample threshold).
+    const double wide = static_cast<double>(render::batch_bytes_per_sample(config, {4, 7}));
+    EXPECT_NEAR(wide / static_cast<double>(per_sample), 1.75, 0.01);
+    EXPECT_EQ(render::sub_batch_for(config, 3 * per_sample, {4, 7}), 1);
 }
 
 // A batch of 11 (sub-batches 4, 4, 3) makes byte for byte the frames of the generator run on
-// those sub-batches: what a render with -bs 4 would ask for.
+// those sub-batches: what a render with -bs 4 would ask for; for the square and a widened grid.
 TEST(BigganFrames, ABatchIsTheFramesOfItsSubBatches) {
-    constexpr int kBatch = 11;
-    const auto z = random_values(kBatch * 128, 1, false);
-    const auto y = random_values(kBatch * 1000, 2, true);
-    auto frames = render::load_biggan_frames(kModel, 0.6, 1);
-    const auto r = static_cast<std::size_t>(frames->resolution());
-    const std::size_t image = 3 * r * r;
-    std::vector<std::uint8_t> whole(kBatch * image);
-    frames->generate(z, y, kBatch, whole);
+    for (const biggan::Grid grid : {biggan::Grid{}, biggan::Grid{4, 7, biggan::Widen::noise}}) {
+        SCOPED_TRACE(grid.cols);
+        constexpr int kBatch = 11;
+        const auto z = random_values(kBatch * 128, 1, false);
+        const auto y = random_values(kBatch * 1000, 2, true);
+        auto frames = render::load_biggan_frames(kModel, 0.6, 1);
+        frames->set_grid(grid);
+        const int width = frames->width(), height = frames->height();
+        EXPECT_EQ(width, grid.cols * 32);
+        EXPECT_EQ(height, 128);
+        const std::size_t image = static_cast<std::size_t>(3) * width * height;
+        std::vector<std::uint8_t> whole(kBatch * image);
+        frames->generate(z, y, kBatch, whole);
 
-    auto generator = biggan::Generator::load(kModel, 0.6, 1);
-    std::vector<std::uint8_t> expected(kBatch * image);
-    for (int first = 0; first < kBatch; first += render::kMaxUsefulBatch) {
-        const int count = std::min(render::kMaxUsefulBatch, kBatch - first);
-        const auto offset = static_cast<std::size_t>(first), n = static_cast<std::size_t>(count);
-        std::vector<float> out(n * image);
-        generator.generate(std::span(z).subspan(offset * 128, n * 128),
-                           std::span(y).subspan(offset * 1000, n * 1000), count, out);
-        for (std::size_t b = 0; b < n; ++b)
-            biggan::to_rgb8(std::span<const float>(out).subspan(b * image, image),
-                            static_cast<int>(r),
-                            std::span(expected).subspan((offset + b) * image, image));
+        auto generator = biggan::Generator::load(kModel, 0.6, 1);
+        generator.set_grid(grid);
+        std::vector<std::uint8_t> expected(kBatch * image);
+        for (int first = 0; first < kBatch; first += render::kMaxUsefulBatch) {
+            const int count = std::min(render::kMaxUsefulBatch, kBatch - first);
+            const auto offset = static_cast<std::size_t>(first),
+                       n = static_cast<std::size_t>(count);
+            std::vector<float> out(n * image);
+            generator.generate(std::span(z).subspan(offset * 128, n * 128),
+                               std::span(y).subspan(offset * 1000, n * 1000), count, out);
+            for (std::size_t b = 0; b < n; ++b)
+                biggan::to_rgb8(std::span<const float>(out).subspan(b * image, image), width,
+                                height, std::span(expected).subspan((offset + b) * image, image));
+        }
+        EXPECT_EQ(whole, expected);
     }
-    EXPECT_EQ(whole, expected);
 }

@@ -240,6 +240,52 @@ TEST_F(StudioApi, PreviewOfASectionOfTheSong) {
                                    {{"song", *song_}, {"options", options}, {"start", 3.5}}));
 }
 
+namespace {
+// The video stream's codec, width and height, and frames counted by decoding.
+json video_stream(const fs::path& file) {
+    return json::parse(run_output("ffprobe -v error -count_frames -select_streams v -show_entries "
+                                  "stream=codec_name,width,height,nb_read_frames -of json '" +
+                                  file.string() + "'"))
+        .at("streams")
+        .at(0);
+}
+}  // namespace
+
+// A preview keeps the frame's shape (--aspect) but is H.264 at the generated size for the page,
+// whatever delivery the options ask for; a ProRes render is a .mov served by that name.
+TEST_F(StudioApi, PreviewsKeepTheAspectAndRendersTheirContainer) {
+    auto client = studio_->client();
+    const json look = {{"frame_length", 8192}, {"batch_size", 2}, {"seed", 5}, {"aspect", "16:9"}};
+    json delivered = look;
+    delivered.update({{"codec", "ffv1"}, {"size", "640x360"}, {"fit", "blur"}});
+    const json preview = json_of(post_json(
+        client, "/api/previews", {{"song", *song_}, {"options", delivered}, {"seconds", 1.5}}));
+    ASSERT_EQ(wait_for_render(client, preview.at("id")).at("state"), "done");
+    EXPECT_EQ(preview.at("video"), "video.mp4");
+    ASSERT_FALSE(download(client, preview.at("id"), *dir_ / "wide.mp4").empty());
+    EXPECT_EQ(
+        video_stream(*dir_ / "wide.mp4"),
+        (json{{"codec_name", "h264"}, {"width", 224}, {"height", 128}, {"nb_read_frames", "5"}}));
+
+    json prores = look;
+    prores.update({{"codec", "prores"}, {"duration", 1}});
+    const json job =
+        json_of(post_json(client, "/api/renders", {{"song", *song_}, {"options", prores}}));
+    const std::string id = job.at("id");
+    EXPECT_EQ(job.at("video"), "video.mov");
+    EXPECT_NE(job.at("command").get<std::string>().find("--codec prores"), std::string::npos);
+    ASSERT_EQ(wait_for_render(client, id).at("state"), "done");
+    EXPECT_EQ(client.Get(("/api/renders/" + id + "/video.mp4").c_str())->status, 404);
+    const auto video = client.Get(("/api/renders/" + id + "/video.mov").c_str());
+    ASSERT_TRUE(video);
+    ASSERT_EQ(video->status, 200);
+    EXPECT_EQ(video->get_header_value("Content-Type"), "video/quicktime");
+    bgv::write_file_atomic(*dir_ / "render.mov", video->body);
+    EXPECT_EQ(
+        video_stream(*dir_ / "render.mov"),
+        (json{{"codec_name", "prores"}, {"width", 224}, {"height", 128}, {"nb_read_frames", "3"}}));
+}
+
 TEST_F(StudioApi, EventsStreamProgressUntilTheEnd) {
     auto client = studio_->client();
     const json job =

@@ -223,6 +223,14 @@ async function loadOptions() {
     let input;
     if (option.choices.length) {
       input = document.createElement('select');
+      // A default that depends on other options (pix_fmt: the codec's) is no choice of its own:
+      // an empty first entry leaves the option unset.
+      if (!option.choices.includes(option.default)) {
+        const unset = document.createElement('option');
+        unset.value = '';
+        unset.textContent = option.default ? 'default' : '—';  // the tooltip says which
+        input.appendChild(unset);
+      }
       for (const choice of option.choices) {
         const item = document.createElement('option');
         item.value = item.textContent = choice;
@@ -393,8 +401,9 @@ function renderRow(job) {
   };
   if (job.state === 'done') {
     const link = document.createElement('a');
-    link.href = withToken('/api/renders/' + job.id + '/video.mp4');
-    link.download = 'bigganviz-' + job.id + '.mp4';
+    const file = job.video || 'video.mp4';  // .mov for ProRes, .mkv for FFV1
+    link.href = withToken('/api/renders/' + job.id + '/' + file);
+    link.download = 'bigganviz-' + job.id + file.slice(file.lastIndexOf('.'));
     link.textContent = 'download ';
     row.cells[4].appendChild(link);
   }

@@ -52,7 +52,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#chosen .chip').length === 2);
   await shot('3-classes.png');
 
-  step('set the look: frame length 2048, seed 5');
+  step('set the look: frame length 2048, seed 5, aspect 16:9');
   const setOption = async (name, value) => {
     await page.$eval(`#options [name="${name}"]`, (e, v) => {
       e.value = v;
@@ -61,14 +61,17 @@ try {
   };
   await setOption('frame_length', '2048');
   await setOption('seed', '5');
+  await setOption('aspect', '16:9');
   const command = await page.$eval('#command', (e) => e.textContent);
-  if (!command.includes('--frame_length 2048') || !command.includes('--classes'))
+  // pix_fmt's default depends on the codec: left unset, it is no word of the command.
+  if (!command.includes('--frame_length 2048') || !command.includes('--classes') ||
+      !command.includes('--aspect 16:9') || command.includes('--pix_fmt'))
     throw new Error('command line: ' + command);
   const tooltip = await page.$eval('#options [name="pitch_sensitivity"]', (e) => e.parentElement.title);
   if (!tooltip.includes('200') || !tooltip.includes('295')) throw new Error('tooltip: ' + tooltip);
   await shot('4-look.png');
 
-  step('preview and play a second of it');
+  step('preview and play a second of it, 16:9 (224 x 128)');
   await page.$eval('#preview-seconds', (e) => { e.value = '3'; });
   await page.click('#preview-go');
   await page.waitForFunction(() => {
@@ -77,6 +80,8 @@ try {
     return v.currentTime >= 1;
   }, { timeout: 180000, polling: 200 });
   await page.$eval('#preview-video', (v) => v.pause());
+  const size = await page.$eval('#preview-video', (v) => v.videoWidth + 'x' + v.videoHeight);
+  if (size !== '224x128') throw new Error('preview size: ' + size);
   await shot('5-preview.png');
 
   step('queue the render and wait for 100%');
