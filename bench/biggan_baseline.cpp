@@ -122,12 +122,12 @@ int baseline_table(const BaselineRun& run) {
                     "{:>4} {:>5} {:>3}  {:>15} {:>15} {:>15}  {:>6.2f}x {:>6.2f}x  {:>5.2f}x  "
                     "{:.0f}/{:.0f}/{:.0f}\n",
                     r, b, t, cell(m), cell(f), cell(h), m.wall / f.wall, m.cpu / f.cpu,
-                    f.wall / h.wall, percent(m), percent(f), percent(h));
+                    f.cpu / h.cpu, percent(m), percent(f), percent(h));
                 std::fflush(stdout);
             }
     fmt::print(
         "(fp32 vs: main's time per frame over this build's fp32, wall and CPU: above 1, "
-        "this build is faster; bf16 x: fp32 over bf16, wall; %pk: the frame's GFLOP, as this "
+        "this build is faster; bf16 x: fp32 over bf16, CPU time; %pk: the frame's GFLOP, as this "
         "build's profile counts it, per CPU-second of main, fp32 and bf16, in % of the FMA "
         "peak)\n");
     if (std::find(run.threads.begin(), run.threads.end(), 1) != run.threads.end() &&
