@@ -56,16 +56,6 @@ Precision effective_precision(Precision requested, const Config& c) {
 
 }  // namespace
 
-std::string_view precision_name(Precision precision) {
-    return precision == Precision::fp32 ? "fp32" : "bf16";
-}
-
-Precision precision_on_this_cpu(Precision requested) {
-    return requested == Precision::bf16 && runtime::supports_bf16(runtime::cpu_isa())
-               ? Precision::bf16
-               : Precision::fp32;
-}
-
 struct Generator::Impl {
     Config config;
     double truncation = 1.0;
