@@ -19,8 +19,9 @@ fi
 echo "fuzz.sh: ${#targets[@]} targets: ${targets[*]}"
 # Warnings are not errors here: the gcc build is the warnings gate, and clang with the sanitizers
 # reports loops it chose not to vectorise (-Wpass-failed), which is no defect.
+source scripts/compiler_cache.sh
 CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBGV_FUZZ=ON \
-    -DBGV_TESTS=OFF -DBGV_BENCH=OFF -DBGV_WERROR=OFF >/dev/null
+    -DBGV_TESTS=OFF -DBGV_BENCH=OFF -DBGV_WERROR=OFF "${compiler_cache[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)" --target "${targets[@]}"
 
 # One fuzzer: a fresh working corpus seeded from fuzz/corpus/NAME; its log in build-fuzz/.

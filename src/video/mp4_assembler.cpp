@@ -9,9 +9,12 @@ extern "C" {
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/assert.h"
 #include "core/error.h"
 #include "video/output_format.h"
 #include "video/subtitle_track.h"
@@ -57,7 +60,8 @@ class AudioWriter {
         frame_size_ = codec_->frame_size > 0 ? codec_->frame_size : 1024;
         frame_.reset(av_frame_alloc());
         packet_.reset(av_packet_alloc());
-        total_ = static_cast<std::int64_t>(audio.samples.size()) / audio.channels;
+        block_.resize(static_cast<std::size_t>(frame_size_) *
+                      static_cast<std::size_t>(audio.channels));
     }
 
     // Seconds of audio handed to the encoder so far.
@@ -66,27 +70,27 @@ class AudioWriter {
 
     // Encodes the next frame of samples, or flushes the encoder after the last one.
     void step() {
-        if (position_ >= total_) {
+        const auto channels = static_cast<std::size_t>(audio_.channels);
+        const int count = ended_ ? 0 : static_cast<int>(audio_.read(block_));
+        ended_ = count < frame_size_;
+        if (count == 0) {
             av::check(avcodec_send_frame(codec_.get(), nullptr), "audio encoding failed");
             av::write_encoded_packets(codec_.get(), packet_.get(), output_, stream_, true,
                                       "the audio");
             flushed_ = true;
             return;
         }
-        const int frame_size = frame_size_;
-        const std::int64_t left = total_ - position_;
-        const int count = static_cast<int>(std::min<std::int64_t>(frame_size, left));
         av_frame_unref(frame_.get());
         frame_->format = codec_->sample_fmt;
         frame_->sample_rate = audio_.sample_rate;
-        frame_->nb_samples = small_last_frame_ ? count : frame_size;
+        frame_->nb_samples = small_last_frame_ ? count : frame_size_;
         av::check(av_channel_layout_copy(&frame_->ch_layout, &codec_->ch_layout), "audio layout");
         av::check(av_frame_get_buffer(frame_.get(), 0), "cannot allocate an audio frame");
-        const auto sample = [&](int i, int c) {
-            return i < count ? audio_.samples[(position_ + i) * audio_.channels + c] : 0.0f;
+        const auto sample = [&](int i, std::size_t c) {
+            return i < count ? block_[static_cast<std::size_t>(i) * channels + c] : 0.0f;
         };
         if (codec_->sample_fmt == AV_SAMPLE_FMT_FLTP) {
-            for (int c = 0; c < audio_.channels; ++c) {
+            for (std::size_t c = 0; c < channels; ++c) {
                 auto* plane = reinterpret_cast<float*>(frame_->data[c]);
                 for (int i = 0; i < frame_->nb_samples; ++i)
                     plane[i] = sample(i, c);
@@ -94,9 +98,10 @@ class AudioWriter {
         } else {
             auto* interleaved = reinterpret_cast<std::int16_t*>(frame_->data[0]);
             for (int i = 0; i < frame_->nb_samples; ++i)
-                for (int c = 0; c < audio_.channels; ++c)
-                    interleaved[i * audio_.channels + c] = static_cast<std::int16_t>(
-                        std::lround(std::clamp(sample(i, c), -1.0f, 1.0f) * 32767.0f));
+                for (std::size_t c = 0; c < channels; ++c)
+                    interleaved[static_cast<std::size_t>(i) * channels + c] =
+                        static_cast<std::int16_t>(
+                            std::lround(std::clamp(sample(i, c), -1.0f, 1.0f) * 32767.0f));
         }
         frame_->pts = position_;
         position_ += count;
@@ -112,8 +117,9 @@ class AudioWriter {
     AVStream* stream_ = nullptr;
     av::FramePtr frame_;
     av::PacketPtr packet_;
-    std::int64_t total_ = 0;
+    std::vector<float> block_;  // the frame's samples as read, interleaved
     std::int64_t position_ = 0;
+    bool ended_ = false;  // the track gave fewer samples than a frame holds
     int frame_size_ = 1024;
     bool small_last_frame_ = false;
     bool flushed_ = false;
@@ -166,13 +172,26 @@ std::uint32_t video_tag(Codec codec, const AVCodecParameters* piece, Container c
 
 }  // namespace
 
+AudioTrack AudioTrack::of_samples(std::span<const float> samples, int sample_rate, int channels) {
+    BGV_ASSERT(channels > 0 && samples.size() % static_cast<std::size_t>(channels) == 0,
+               "{} samples are not whole sample times of {} channels", samples.size(), channels);
+    auto next = std::make_shared<std::size_t>(0);  // the first float not yet read
+    return {sample_rate, channels, [samples, next, channels](std::span<float> into) {
+                const std::size_t count = std::min(into.size(), samples.size() - *next);
+                std::copy_n(samples.begin() + static_cast<std::ptrdiff_t>(*next), count,
+                            into.begin());
+                *next += count;
+                return count / static_cast<std::size_t>(channels);
+            }};
+}
+
 void assemble_video(std::span<const fs::path> segments, const EncoderSettings& settings,
                     std::int64_t expected_frames, const AudioTrack& audio,
                     std::span<const SubtitleCue> subtitles, const fs::path& path) {
     if (segments.empty())
         fail("no video pieces to join");
-    if (audio.channels < 1 || audio.sample_rate <= 0)
-        fail("audio track needs channels and a sample rate");
+    if (audio.channels < 1 || audio.sample_rate <= 0 || !audio.read)
+        fail("audio track needs channels, a sample rate and samples");
     const Codec codec = settings.format.codec;
     const Container container = settings.format.container;
     av::OutputPtr output = av::open_output(path.c_str(), container_name(container).data());

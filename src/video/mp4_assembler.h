@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 
 #include "video/segment_writer.h"
@@ -12,17 +13,24 @@
 
 namespace bgv::video {
 
+// The soundtrack, pulled in order a block at a time, so that an hour's song is never held whole.
 struct AudioTrack {
-    std::span<const float> samples;  // interleaved, `channels` per sample time, in [-1, 1]
     int sample_rate = 44100;
     int channels = 1;
+    // Copies the next sample times (every channel, interleaved, in [-1, 1]) into `into`, whose size
+    // is a multiple of `channels`, and returns how many it copied: fewer than asked only at the
+    // end.
+    std::function<std::size_t(std::span<float> into)> read;
+
+    // A track of samples held in memory (interleaved); they must outlive the track.
+    static AudioTrack of_samples(std::span<const float> samples, int sample_rate, int channels);
 };
 
 // Writes `path` (the caller renames it into place) in settings.format.container, whatever its
 // name. Fails when the pieces hold other than `expected_frames` frames in all, or were not
-// encoded alike. The audio is written as given: cut it to the video's length before. `subtitles`
-// (times from the first frame): a soft track, mov_text in mp4/mov and SubRip in Matroska, cues
-// cut at the video's end; empty: no track.
+// encoded alike. The audio is written as `audio.read` gives it: cut it to the video's length there.
+// `subtitles` (times from the first frame): a soft track, mov_text in mp4/mov and SubRip in
+// Matroska, cues cut at the video's end; empty: no track.
 void assemble_video(std::span<const std::filesystem::path> segments,
                     const EncoderSettings& settings, std::int64_t expected_frames,
                     const AudioTrack& audio, std::span<const SubtitleCue> subtitles,

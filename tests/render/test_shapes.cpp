@@ -1,9 +1,9 @@
 // bigganviz render in other shapes and formats (issue 17, docs/shapes.md), with the tiny128 test
 // model: widened grids (16:9, 9:16) with exact stream sizes, frame counts and lengths; frames
 // bit-identical to the generator's through lossless FFV1 (1:1 to the plain generator's); ProRes;
-// a 1:1 render delivered at 1920x1080 over its blurred copy; timed lyrics as a soft subtitle track
-// and burned in; bad combinations refused before any work; then, in-process, the resume of a
-// widened ProRes render and the run identity's resolved settings.
+// a 1:1 render delivered at 1920x1080 over its blurred copy; bad combinations refused before any
+// work; then, in-process, the resume of a widened ProRes render and the run identity's resolved
+// settings. Lyrics as subtitles: test_subtitles.cpp.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -16,66 +16,11 @@
 #include "model/biggan/generator.h"  // to_rgb8: pixels as the published tools make them
 #include "render/video_settings.h"
 #include "render_test_support.h"
+#include "shape_renders.h"
 #include "stand_in.h"
 
 using namespace bgv::test;
-
-namespace {
-const fs::path kBinary = fs::path(BGV_BINARY_DIR) / "src/cli/bigganviz";
-const fs::path kModel = fs::path(BGV_TEST_DATA) / "model/biggan/data/tiny128";
-const fs::path kTextModel = fs::path(BGV_TEST_DATA) / "model/bert/data/tiny_minilm";
-// -fl 4096 -d 2: 11 frames of 4096 / 22050 s; batches and pieces of 4 are the batches of 4 that
-// `generate` runs, so the frames are the same generator calls.
-constexpr int kHop = 4096;
-constexpr std::int64_t kFrames = (2 * 22050 + kHop - 1) / kHop;
-constexpr double kFrameSeconds = kHop / 22050.0;
-
-// `seconds` of the song, 2 unless said.
-std::string render_command(const fs::path& dir, const std::string& arguments, double seconds = 2) {
-    return fmt::format(
-        "cd '{}' && BIGGANVIZ_CACHE='{}' '{}' -s '{}' --weights '{}' -fl {} -d {} -t 0.6 --seed 3 "
-        "-bs 4 --segment_frames 4 --threads 1 -q {} 2>&1",
-        dir.string(), (dir / "cache").string(), kBinary.string(),
-        (render_data() / "chords_3s.wav").string(), kModel.string(), kHop, seconds, arguments);
-}
-
-void render(const fs::path& dir, const std::string& arguments, double seconds = 2) {
-    const auto result = run_command(render_command(dir, arguments, seconds));
-    ASSERT_EQ(result.exit_code, 0) << arguments << "\n" << result.output;
-}
-
-std::int64_t frames_read(const Probe& p) {
-    return std::stoll(p.video.at("nb_read_frames").get<std::string>());
-}
-
-// The frames `bigganviz generate` makes from the render's saved vectors, as RGB bytes.
-std::string generated_rgb(const fs::path& dir, const std::string& shape, int width, int height) {
-    const auto result = run_command(fmt::format(
-        "cd '{}' && '{}' generate --weights '{}' --noise saved_vectors/noise_vectors.npy "
-        "--class_vector saved_vectors/class_vectors.npy --truncation 0.6 --threads 1 {} "
-        "--out generated.npy 2>&1",
-        dir.string(), kBinary.string(), kModel.string(), shape));
-    EXPECT_EQ(result.exit_code, 0) << result.output;
-    const auto images = bgv::read_npy_f32(dir / "generated.npy");
-    EXPECT_EQ(images.shape, (std::vector<std::int64_t>{kFrames, 3, height, width}));
-    const std::size_t frame = static_cast<std::size_t>(3) * width * height;
-    std::string rgb(kFrames * frame, '\0');
-    for (std::int64_t f = 0; f < kFrames; ++f)
-        bgv::biggan::to_rgb8(
-            std::span(images.data).subspan(f * frame, frame), width, height,
-            std::span(reinterpret_cast<std::uint8_t*>(rgb.data()) + f * frame, frame));
-    return rgb;
-}
-
-// Mean absolute difference of two RGB byte strings, in levels of 255.
-double mean_abs(std::string_view a, std::string_view b) {
-    double sum = 0;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        sum += std::abs(static_cast<int>(static_cast<std::uint8_t>(a[i])) -
-                        static_cast<std::uint8_t>(b[i]));
-    return sum / static_cast<double>(a.size());
-}
-}  // namespace
+using namespace bgv::test::shapes;
 
 // 16:9 is 4×7 cells, 224×128 at 128 px; 9:16 is 7×4, 128×224. The frame count is the song's
 // (ceil(2 s / frame)), the video lasts exactly that many frames, the AAC soundtrack the 2 s.
@@ -231,121 +176,6 @@ TEST(RenderShapes, BlurFitDeliversTheScaledSquareInTheMiddle) {
             for (int x = 0; x < 420 * 3; ++x)
                 bar += static_cast<std::uint8_t>(decoded[((f * 1080 + y) * 1920) * 3 + x]);
     EXPECT_GT(bar / (kBlurFrames * 1080.0 * 420 * 3), 20.0);
-    fs::remove_all(dir);
-}
-
-namespace {
-struct Cue {
-    std::int64_t start_ms = 0, duration_ms = 0;
-};
-
-// The subtitle packets that carry text (mov_text fills gaps with empty ones of 2 bytes), as
-// ffprobe reports them in the stream's time base of 1/1000 s.
-std::vector<Cue> subtitle_cues(const fs::path& file) {
-    const auto json = nlohmann::json::parse(
-        run_output("ffprobe -v error -select_streams s:0 -show_entries packet=pts,duration,size "
-                   "-show_entries stream=codec_name,time_base -of json '" +
-                   file.string() + "'"));
-    EXPECT_EQ(json.at("streams").at(0).at("time_base"), "1/1000");
-    std::vector<Cue> cues;
-    for (const auto& packet : json.at("packets")) {
-        if (std::stoi(packet.at("size").get<std::string>()) > 2)
-            cues.push_back(
-                {packet.at("pts").get<std::int64_t>(), packet.at("duration").get<std::int64_t>()});
-    }
-    return cues;
-}
-
-std::string subtitle_codec(const fs::path& file) {
-    const auto json = nlohmann::json::parse(
-        run_output("ffprobe -v error -select_streams s -show_entries stream=codec_name -of json '" +
-                   file.string() + "'"));
-    return json.at("streams").empty() ? "" : json.at("streams").at(0).at("codec_name");
-}
-
-std::string lyrics_arguments(const fs::path& lyrics) {
-    return fmt::format("-n 2 -l '{}' --text_weights '{}'", lyrics.string(), kTextModel.string());
-}
-}  // namespace
-
-// Timed lyrics give a soft track whose cues are the file's times: LRC lines run to the next line's
-// stamp (the empty stamp ends the last), SRT cues have their own ends; with --start they are
-// shifted and cut to the section.
-TEST(RenderShapes, TimedLyricsAreASubtitleTrackWithTheirTimes) {
-    const fs::path dir = fresh_dir("soft_subtitles");
-    bgv::write_file_atomic(dir / "song.lrc",
-                           "[00:00.25]a dog on the beach\n[00:00.90]the moon over the sea\n"
-                           "[00:01.60]\n");
-    bgv::write_file_atomic(dir / "song.srt",
-                           "1\n00:00:00,300 --> 00:00:00,800\na dog on the beach\n\n"
-                           "2\n00:00:01,100 --> 00:00:01,750\nthe moon over the sea\n");
-    render(dir, lyrics_arguments(dir / "song.lrc") + " -o lrc.mp4");
-    EXPECT_EQ(subtitle_codec(dir / "lrc.mp4"), "mov_text");
-    const auto lrc = subtitle_cues(dir / "lrc.mp4");
-    ASSERT_EQ(lrc.size(), 2u);
-    EXPECT_EQ(lrc[0].start_ms, 250);
-    EXPECT_EQ(lrc[0].duration_ms, 650);
-    EXPECT_EQ(lrc[1].start_ms, 900);
-    EXPECT_EQ(lrc[1].duration_ms, 700);
-    const std::string text =
-        run_output("ffmpeg -v error -i '" + (dir / "lrc.mp4").string() + "' -map 0:s:0 -f srt -");
-    EXPECT_NE(text.find("a dog on the beach"), std::string::npos) << text;
-    EXPECT_NE(text.find("the moon over the sea"), std::string::npos) << text;
-
-    // The section [0.5, 2.5) of the song: the first cue is cut to [0, 0.3), the second shifted.
-    render(dir, lyrics_arguments(dir / "song.srt") + " --start 0.5 -o srt.mkv");
-    EXPECT_EQ(subtitle_codec(dir / "srt.mkv"), "subrip");
-    const auto srt = subtitle_cues(dir / "srt.mkv");
-    ASSERT_EQ(srt.size(), 2u);
-    EXPECT_EQ(srt[0].start_ms, 0);
-    EXPECT_EQ(srt[0].duration_ms, 300);
-    EXPECT_EQ(srt[1].start_ms, 600);
-    EXPECT_EQ(srt[1].duration_ms, 650);
-
-    // Plain lyrics choose classes but time nothing: no track.
-    bgv::write_file_atomic(dir / "song.txt", "a dog on the beach\nthe moon over the sea\n");
-    render(dir, lyrics_arguments(dir / "song.txt") + " -o plain.mp4");
-    EXPECT_EQ(subtitle_codec(dir / "plain.mp4"), "");
-    fs::remove_all(dir);
-}
-
-// --burn_subtitles against the same render with a soft track, through lossless FFV1: frames outside
-// the cues are identical, frames inside differ only in the band where the text stands (16 px
-// high, 16 px above the bottom edge, outline 1 px), and the burned video has no subtitle track.
-TEST(RenderShapes, BurnedSubtitlesChangeOnlyThePixelsOfTheText) {
-    const fs::path dir = fresh_dir("burned_subtitles");
-    bgv::write_file_atomic(dir / "song.lrc", "[00:00.50]Hello\n[00:01.20]\n");
-    const std::string lyrics = lyrics_arguments(dir / "song.lrc") + " --codec ffv1";
-    render(dir, lyrics + " -o soft.mkv");
-    render(dir, lyrics + " --burn_subtitles --subtitle_size 16 -o burned.mkv");
-    EXPECT_EQ(subtitle_codec(dir / "burned.mkv"), "");
-    const std::string soft = decode_rgb(dir / "soft.mkv"), burned = decode_rgb(dir / "burned.mkv");
-    constexpr int kSide = 128;
-    ASSERT_EQ(soft.size(), kFrames * kSide * kSide * 3);
-    ASSERT_EQ(burned.size(), soft.size());
-    int frames_with_text = 0;
-    for (std::int64_t f = 0; f < kFrames; ++f) {
-        const double t = f * kFrameSeconds;
-        int changed = 0, top = kSide, bottom = -1;
-        for (int y = 0; y < kSide; ++y)
-            for (int x = 0; x < kSide; ++x) {
-                const std::size_t i = ((f * kSide + y) * kSide + x) * 3;
-                if (soft.compare(i, 3, burned, i, 3) != 0) {
-                    ++changed;
-                    top = std::min(top, y);
-                    bottom = std::max(bottom, y);
-                }
-            }
-        if (t < 0.5 || t >= 1.2) {
-            EXPECT_EQ(changed, 0) << "frame " << f << " at " << t << " s";
-            continue;
-        }
-        ++frames_with_text;
-        EXPECT_GT(changed, 30) << "frame " << f << ": no text drawn";
-        EXPECT_GE(top, kSide - 16 - 16 - 2) << "frame " << f;
-        EXPECT_LE(bottom, kSide - 16 + 2) << "frame " << f;
-    }
-    EXPECT_EQ(frames_with_text, 4);  // frames 3-6 start within [0.5, 1.2)
     fs::remove_all(dir);
 }
 

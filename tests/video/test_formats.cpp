@@ -138,7 +138,8 @@ TEST(VideoFormats, PiecesOfAnotherCodecAreRefused) {
     const std::vector<fs::path> pieces{dir / "a.mp4"};
     const auto audio = test::tone(4410, 44100, 1);
     const std::string message = error_of([&] {
-        assemble_video(pieces, settings, 4, {audio, 44100, 1}, {}, dir / "o.mp4");
+        assemble_video(pieces, settings, 4, AudioTrack::of_samples(audio, 44100, 1), {},
+                       dir / "o.mp4");
     });
     EXPECT_NE(message.find("not a hevc video piece"), std::string::npos) << message;
 }

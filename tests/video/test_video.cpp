@@ -91,7 +91,7 @@ TEST(Video, PiecesJoinIntoAnMp4WithTheRightStreamsAndFrames) {
         audio[2 * i] = audio[2 * i + 1] =
             0.5f * static_cast<float>(std::sin(i * 2 * M_PI * 440 / 44100));
     const fs::path out = dir / "out.mp4";
-    assemble_mp4(pieces, settings_for(size), 19, {audio, 44100, 2}, out);
+    assemble_mp4(pieces, settings_for(size), 19, AudioTrack::of_samples(audio, 44100, 2), out);
 
     const auto probe = nlohmann::json::parse(
         run("ffprobe -v error -count_frames -show_streams -show_format -of json '" + out.string() +

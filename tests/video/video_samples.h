@@ -80,7 +80,8 @@ inline void render_video(const std::filesystem::path& dir, const video::EncoderS
     const auto samples =
         static_cast<std::size_t>(std::llround(frames * frame_seconds(settings) * 44100));
     const auto audio = tone(samples, 44100, 2);
-    video::assemble_video(pieces, settings, frames, {audio, 44100, 2}, subtitles, out);
+    video::assemble_video(pieces, settings, frames, video::AudioTrack::of_samples(audio, 44100, 2),
+                          subtitles, out);
 }
 
 inline nlohmann::json probe(const std::filesystem::path& file) {
