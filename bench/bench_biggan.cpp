@@ -1,190 +1,126 @@
-// bench_biggan: seconds per frame and peak memory of the BigGAN-deep generator at 128, 256 and
-// 512 px, batch 1 and 4, each configuration in a fresh process (this program re-executes itself)
-// so that peak memory is that configuration's own. Weights: /work/fullsize/<R>/ when present
-// (or BGV_FULLSIZE_DIR), else random weights of the published shapes (same cost).
-// When /usr/bin/python3 has torch, also times PyTorch's float32 forward of the same model
-// (bench/biggan_torch_time.py, 2 threads; --torch CMD to use another command that, given
-// "R BATCH", prints "TORCH <seconds per frame>"; --no-torch to skip) and prints the ratio.
+// bench_biggan: the BigGAN-deep generator against the machine's measured FMA peak, in one run:
+// seconds per frame at 128/256/512 px, batch 1 and 4, fp32 and bf16, each configuration in a
+// fresh process (this program re-executes itself) so that peak memory is its own; a per-kind
+// profile of each frame (3×3 conv, 1×1 conv, attention, to_rgb, ...) with each kind's share and
+// fraction of the peak; batch 1 against batch 4; bf16 against fp32 in speed and in error (PSNR,
+// rel. L2) per resolution and truncation. Weights: the seeded full-size models of the tests
+// (tests/model/biggan/seeded_model.h). See bench/README.md.
 // --aspects [--resolution R]: seconds per frame at batch 1 for 1:1, 16:9, 9:16, 21:9 and 4:1
 // frames (widened first grid), with each one's ratio to 1:1 and its area's.
+// --baseline PATH: this build against another build's bench_biggan (biggan_baseline.h).
 #include <fmt/format.h>
-#include <sys/resource.h>
 
-#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
-#include "core/log.h"
-#include "core/random.h"
-#include "model/biggan/generator.h"
-#include "random_model.h"
-#include "runtime/conv2d.h"
+#include "biggan_baseline.h"
+#include "biggan_runs.h"
+#include "fma_peak.h"
+#include "runtime/cpu_isa.h"
 
 namespace fs = std::filesystem;
 using namespace bgv;
+using bench::run_capture;
 
 namespace {
 
-biggan::Config published(int resolution) {
-    biggan::Config c;
-    using L = biggan::LayerSpec;
-    c.layers = {L{false, 16, 16}, L{true, 16, 16}, L{false, 16, 16}, L{true, 16, 8},
-                L{false, 8, 8}};
-    if (resolution == 128) {
-        c.layers.insert(c.layers.end(), {L{true, 8, 4}, L{false, 4, 4}, L{true, 4, 2},
-                                         L{false, 2, 2}, L{true, 2, 1}});
-    } else {
-        c.layers.insert(c.layers.end(),
-                        {L{true, 8, 8}, L{false, 8, 8}, L{true, 8, 4}, L{false, 4, 4},
-                         L{true, 4, 2}, L{false, 2, 2}, L{true, 2, 1}});
-        if (resolution == 512)
-            c.layers.insert(c.layers.end(), {L{false, 1, 1}, L{true, 1, 1}});
-    }
-    c.output_dim = resolution;
-    return c;
-}
-
-double cpu_seconds() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-           1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-}
-
-double peak_memory_mb() {
-    std::ifstream status("/proc/self/status");
+std::string cpu_model() {
+    std::ifstream info("/proc/cpuinfo");
     std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmHWM:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return 0.0;
+    while (std::getline(info, line))
+        if (line.rfind("model name", 0) == 0)
+            return line.substr(line.find(':') + 2);
+    return "?";
 }
 
-fs::path fullsize_dir(int resolution) {
-    const char* root = std::getenv("BGV_FULLSIZE_DIR");
-    return fs::path(root ? root : "/work/fullsize") / std::to_string(resolution);
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::stringstream in(text);
+    std::string part;
+    while (std::getline(in, part, separator))
+        parts.push_back(part);
+    return parts;
 }
 
-// One configuration: prints "RESULT <s/frame> <peak MB> <source>".
-int run_one(int resolution, int batch, int repeats, int threads) {
-    if (std::getenv("BGV_VERBOSE") != nullptr)
-        log::set_level(log::Level::debug);  // shows each primitive's oneDNN implementation
-    // Tuning knobs (see runtime/conv2d.h and model/biggan/generator.h).
-    if (const char* v = std::getenv("BGV_PER_SAMPLE_MIN_PIXELS"))
-        runtime::Conv2d::set_per_sample_min_pixels(std::stoll(v));
-    if (const char* v = std::getenv("BGV_SAMPLE_BY_SAMPLE_MIN_PIXELS"))
-        biggan::Generator::set_sample_by_sample_min_pixels(std::stoll(v));
-    std::string source = "random weights";
-    auto generator = [&] {
-        const fs::path dir = fullsize_dir(resolution);
-        if (fs::exists(dir / "config.json")) {
-            source = dir.string();
-            return biggan::Generator::load(dir, 1.0, threads);
+struct Kind {
+    std::string name;
+    double gflop = 0, wall = 0, cpu = 0;
+};
+
+struct Result {
+    bool ok = false;
+    double wall = 0, cpu = 0, peak_mb = 0;
+    std::string precision, isa;
+    std::vector<Kind> kinds;
+    std::map<std::string, std::string> implementations;
+    double gflop() const {
+        double total = 0;
+        for (const auto& k : kinds)
+            total += k.gflop;
+        return total;
+    }
+};
+
+Result parse_timing(const std::string& output) {
+    Result r;
+    std::stringstream in(output);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("RESULT ", 0) == 0) {
+            std::stringstream fields(line.substr(7));
+            fields >> r.wall >> r.cpu >> r.peak_mb >> r.precision >> r.isa;
+            r.ok = true;
+        } else if (line.rfind("PROFILE ", 0) == 0) {
+            const auto f = split(line.substr(8), '|');
+            if (f.size() == 5)
+                r.kinds.push_back({f[0], std::stod(f[1]), std::stod(f[2]), std::stod(f[3])});
+        } else if (line.rfind("IMPL ", 0) == 0) {
+            const auto f = split(line.substr(5), '|');
+            if (f.size() == 2)
+                r.implementations[f[0]] = f[1];
         }
-        const auto config = published(resolution);
-        const auto weights = test::RandomModel(resolution).make(config);
-        return biggan::Generator::from_state_dict(weights, config, 1.0, threads);
-    }();
-    const auto& c = generator.config();
-    Random random(1);
-    std::vector<float> z(static_cast<std::size_t>(batch) * c.z_dim),
-        y(static_cast<std::size_t>(batch) * c.num_classes, 0.0f);
-    fill_truncated_noise(random, 1.0, z);
-    for (int i = 0; i < batch; ++i)
-        y[static_cast<std::size_t>(i) * c.num_classes + (i * 97) % c.num_classes] = 1.0f;
-    std::vector<float> out(static_cast<std::size_t>(batch) * 3 * resolution * resolution);
-    generator.generate(z, y, batch, out);  // warm-up: primitives created, buffers sized
-    double best = 1e30, best_cpu = 1e30;
-    for (int r = 0; r < repeats; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        const double cpu_start = cpu_seconds();
-        generator.generate(z, y, batch, out);
-        const double s =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        best = std::min(best, s / batch);
-        best_cpu = std::min(best_cpu, (cpu_seconds() - cpu_start) / batch);
     }
-    // CPU seconds per frame are less disturbed by other processes than wall time on a shared
-    // machine; on a quiet one wall ~ CPU / threads.
-    fmt::print("RESULT {:.4f} {:.0f} {:.4f} {}\n", best, peak_memory_mb(), best_cpu, source);
-    return 0;
-}
-
-std::string run_capture(const std::string& command) {
-    std::string output;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-        char buffer[512];
-        while (std::fgets(buffer, sizeof buffer, pipe))
-            output += buffer;
-        pclose(pipe);
-    }
-    return output;
+    return r;
 }
 
 double field_after(const std::string& text, const std::string& tag, int index = 0) {
     const auto at = text.find(tag + " ");
     if (at == std::string::npos)
-        return -1.0;
-    std::string rest = text.substr(at + tag.size() + 1);
-    for (int i = 0; i < index; ++i)
-        rest = rest.substr(rest.find(' ') + 1);
-    return std::stod(rest);
+        return 0.0;
+    std::stringstream fields(text.substr(at + tag.size() + 1));
+    double value = 0.0;
+    for (int i = 0; i <= index; ++i)
+        fields >> value;
+    return value;
 }
 
 // --- Frame shapes (--aspects): the cost of a frame at each aspect (docs/shapes.md) ---
 
 const char* const kAspects[] = {"1:1", "16:9", "9:16", "21:9", "4:1"};
 
-// One aspect at batch 1 in this process: prints "ASPECT <s/frame> <cpu s/frame> <W> <H>". Random
-// weights of the published shapes (the cost does not depend on the values).
-int run_one_aspect(int resolution, const std::string& aspect, int repeats, int threads) {
-    const auto config = published(resolution);
-    auto generator = biggan::Generator::from_state_dict(test::RandomModel(resolution).make(config),
-                                                        config, 1.0, threads);
-    generator.set_grid(biggan::grid_for_aspect(biggan::parse_aspect(aspect), biggan::Widen::noise));
-    const auto& c = generator.config();
-    Random random(1);
-    std::vector<float> z(c.z_dim), y(c.num_classes, 0.0f);
-    fill_truncated_noise(random, 1.0, z);
-    y[207] = 1.0f;
-    std::vector<float> out(static_cast<std::size_t>(3) * generator.width() * generator.height());
-    generator.generate(z, y, 1, out);  // warm-up
-    double best = 1e30, best_cpu = 1e30;
-    for (int r = 0; r < repeats; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        const double cpu_start = cpu_seconds();
-        generator.generate(z, y, 1, out);
-        best = std::min(
-            best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        best_cpu = std::min(best_cpu, cpu_seconds() - cpu_start);
-    }
-    fmt::print("ASPECT {:.4f} {:.4f} {} {}\n", best, best_cpu, generator.width(),
-               generator.height());
-    return 0;
-}
-
 // Every aspect of kAspects in a fresh process each, with the ratio of its time to 1:1's measured
 // in the same run, beside the ratio of the areas.
 int aspect_table(const std::string& self, int resolution, int threads, int repeats) {
-    fmt::print("BigGAN-deep {} px, batch 1, float32, {} threads, random weights; load average: {}",
+    fmt::print("BigGAN-deep {} px, batch 1, float32, {} threads, seeded weights; load average: {}",
                resolution, threads, run_capture("cut -d' ' -f1-3 /proc/loadavg"));
     fmt::print("{:>6} {:>11} {:>10} {:>10} {:>9} {:>8}\n", "aspect", "frame", "s/frame", "cpu s/fr",
                "x 1:1", "area");
-    double square = 0, square_cpu = 0;
+    double square_cpu = 0;
     for (const char* aspect : kAspects) {
         const auto out = run_capture(fmt::format("'{}' --one-aspect {} {} {} {}", self, resolution,
                                                  aspect, threads, repeats));
         const double seconds = field_after(out, "ASPECT"), cpu = field_after(out, "ASPECT", 1);
         const int width = static_cast<int>(field_after(out, "ASPECT", 2));
         const int height = static_cast<int>(field_after(out, "ASPECT", 3));
-        if (square == 0) {
-            square = seconds;
+        if (square_cpu == 0)
             square_cpu = cpu;
-        }
         fmt::print("{:>6} {:>11} {:>10.3f} {:>10.3f} {:>8.2f}x {:>7.2f}x\n", aspect,
                    fmt::format("{}x{}", width, height), seconds, cpu, cpu / square_cpu,
                    static_cast<double>(width) * height / (resolution * resolution));
@@ -194,82 +130,189 @@ int aspect_table(const std::string& self, int resolution, int threads, int repea
     return 0;
 }
 
+void usage() {
+    fmt::print(stderr,
+               "usage: bench_biggan [--threads N] [--repeats N] [--resolution R]... [--batch B]... "
+               "[--precision fp32|bf16]... [--images N] [--no-error] [--aspects]\n"
+               "       bench_biggan --baseline PATH [--threads N]... [--repeats N] [--rounds N] "
+               "[--resolution R]... [--batch B]...\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    int threads = 2, repeats = 3;
-    std::string torch_command;
-    std::vector<int> resolutions = {128, 256, 512}, batches = {1, 4};
-    bool aspects = false;
+    if (args.size() == 6 && args[0] == "--one")
+        return bench::run_timing(
+            std::stoi(args[1]), std::stoi(args[2]), std::stoi(args[4]), std::stoi(args[3]),
+            args[5] == "bf16" ? biggan::Precision::bf16 : biggan::Precision::fp32);
+    if (args.size() == 4 && args[0] == "--error")
+        return bench::run_error(std::stoi(args[1]), {0.4, 1.0}, std::stoi(args[3]),
+                                std::stoi(args[2]));
+    if (args.size() == 5 && args[0] == "--one-aspect")
+        return bench::run_aspect(std::stoi(args[1]), args[2], std::stoi(args[4]),
+                                 std::stoi(args[3]));
+    int threads = 2, repeats = 3, images = 4, rounds = 2;
+    std::vector<int> thread_counts;
+    std::string baseline;
+    bool error = true, aspects = false;
+    std::vector<int> resolutions, batches;
+    std::vector<std::string> precisions;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--one" && i + 2 < args.size()) {
-            if (i + 3 < args.size())
-                threads = std::stoi(args[i + 3]);
-            if (i + 4 < args.size())
-                repeats = std::stoi(args[i + 4]);
-            return run_one(std::stoi(args[i + 1]), std::stoi(args[i + 2]), repeats, threads);
-        }
-        if (args[i] == "--one-aspect" && i + 4 < args.size())
-            return run_one_aspect(std::stoi(args[i + 1]), args[i + 2], std::stoi(args[i + 4]),
-                                  std::stoi(args[i + 3]));
-        if (args[i] == "--threads" && i + 1 < args.size())
-            threads = std::stoi(args[++i]);
-        else if (args[i] == "--repeats" && i + 1 < args.size())
+        const bool value = i + 1 < args.size();
+        if (args[i] == "--threads" && value)
+            thread_counts.push_back(threads = std::stoi(args[++i]));
+        else if (args[i] == "--baseline" && value)
+            baseline = args[++i];
+        else if (args[i] == "--rounds" && value)
+            rounds = std::stoi(args[++i]);
+        else if (args[i] == "--repeats" && value)
             repeats = std::stoi(args[++i]);
-        else if (args[i] == "--torch" && i + 1 < args.size())
-            torch_command = args[++i];
-        else if (args[i] == "--no-torch")
-            torch_command = "none";
-        else if (args[i] == "--resolution" && i + 1 < args.size())
-            resolutions = {std::stoi(args[++i])};
-        else if (args[i] == "--batch" && i + 1 < args.size())
-            batches = {std::stoi(args[++i])};
+        else if (args[i] == "--resolution" && value)
+            resolutions.push_back(std::stoi(args[++i]));
+        else if (args[i] == "--batch" && value)
+            batches.push_back(std::stoi(args[++i]));
+        else if (args[i] == "--precision" && value)
+            precisions.push_back(args[++i]);
+        else if (args[i] == "--images" && value)
+            images = std::stoi(args[++i]);
+        else if (args[i] == "--no-error")
+            error = false;
         else if (args[i] == "--aspects")
             aspects = true;
-        else {
-            fmt::print(stderr,
-                       "usage: bench_biggan [--threads N] [--repeats N] [--resolution R] "
-                       "[--batch B] [--torch CMD | --no-torch] [--aspects]\n");
-            return 2;
-        }
+        else
+            return usage(), 2;
     }
+    if (resolutions.empty())
+        resolutions = {128, 256, 512};
+    if (batches.empty())
+        batches = {1, 4};
+    const bool bf16_here = runtime::supports_bf16(runtime::cpu_isa());
+    if (precisions.empty())
+        precisions = {"fp32", "bf16"};
     const std::string self = fs::canonical("/proc/self/exe").string();
     if (aspects)
         return aspect_table(self, resolutions.size() == 1 ? resolutions[0] : 128, threads, repeats);
-    if (torch_command.empty() &&
-        std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0)
-        torch_command =
-            fmt::format("/usr/bin/python3 '{}/bench/biggan_torch_time.py'", BGV_SOURCE_DIR);
-    if (torch_command == "none")
-        torch_command.clear();
-    fmt::print("BigGAN-deep generator, float32, {} threads; load average: {}", threads,
-               run_capture("cut -d' ' -f1-3 /proc/loadavg"));
-    fmt::print("{:>5} {:>5} {:>10} {:>10} {:>9} {:>12} {:>7}  {}\n", "px", "batch", "s/frame",
-               "cpu s/fr", "peak MB", "torch s/fr", "ratio", "weights");
+    if (!baseline.empty()) {
+        fmt::print("bench_biggan: {}; kernels: {}\n", cpu_model(),
+                   runtime::cpu_isa_name(runtime::cpu_isa()));
+        return bench::baseline_table(
+            {.self = self,
+             .baseline = baseline,
+             .resolutions = resolutions,
+             .batches = batches,
+             .threads = thread_counts.empty() ? std::vector<int>{1, 2} : thread_counts,
+             .repeats = repeats,
+             .rounds = rounds});
+    }
+
+    fmt::print("bench_biggan: {}; {} threads; kernels: {}{}\n", cpu_model(), threads,
+               runtime::cpu_isa_name(runtime::cpu_isa()),
+               bf16_here ? "" : " (no bfloat16 arithmetic: bf16 runs fp32)");
+    fmt::print("load average before: {}", run_capture("cut -d' ' -f1-3 /proc/loadavg"));
+    const bench::FmaPeak peak = bench::measure_fma_peak(threads);
+    fmt::print(
+        "FMA peak ({} loop, {} threads): {:.1f} GFLOP/s wall, {:.1f} GFLOP per CPU-second\n"
+        "  (% of peak: wall figures against the wall peak; CPU figures, steadier on a shared "
+        "machine, against the per-CPU-second peak)\n\n",
+        peak.isa, peak.threads, peak.gflops_wall, peak.gflops_per_cpu_s);
+
+    std::map<std::tuple<int, int, std::string>, Result> results;
+    fmt::print("{:>5} {:>5} {:>5} {:>9} {:>10} {:>7} {:>8} {:>8} {:>8}  {}\n", "px", "batch",
+               "prec", "ms/frame", "cpu-ms/fr", "GFLOP", "%pk wall", "%pk cpu", "peak MB",
+               "runs as");
+    for (int r : resolutions)
+        for (const auto& p : precisions)
+            for (int b : batches) {
+                Result res = parse_timing(run_capture(
+                    fmt::format("'{}' --one {} {} {} {} {}", self, r, b, threads, repeats, p)));
+                if (!res.ok) {
+                    fmt::print("{:>5} {:>5} {:>5}  failed\n", r, b, p);
+                    continue;
+                }
+                const double g = res.gflop();
+                fmt::print(
+                    "{:>5} {:>5} {:>5} {:>9.1f} {:>10.1f} {:>7.1f} {:>7.1f}% {:>7.1f}% {:>8.0f}  "
+                    "{} {}\n",
+                    r, b, p, 1e3 * res.wall, 1e3 * res.cpu, g,
+                    100 * g / res.wall / peak.gflops_wall,
+                    100 * g / res.cpu / peak.gflops_per_cpu_s, res.peak_mb, res.precision, res.isa);
+                std::fflush(stdout);
+                results[{r, b, p}] = std::move(res);
+            }
+
+    fmt::print("\nbatch 1 against batch 4, time per frame (≤ 1.15 wanted):\n");
+    for (int r : resolutions)
+        for (const auto& p : precisions) {
+            const auto one = results.find({r, 1, p}), four = results.find({r, 4, p});
+            if (one != results.end() && four != results.end())
+                fmt::print("  {:>4} px {}: {:.3f} wall, {:.3f} CPU\n", r, p,
+                           one->second.wall / four->second.wall,
+                           one->second.cpu / four->second.cpu);
+        }
+    fmt::print("\nbf16 against fp32, speed-up per frame:\n");
     for (int r : resolutions)
         for (int b : batches) {
+            const auto f = results.find({r, b, "fp32"}), h = results.find({r, b, "bf16"});
+            if (f != results.end() && h != results.end())
+                fmt::print("  {:>4} px batch {}: {:.2f}× wall, {:.2f}× CPU{}\n", r, b,
+                           f->second.wall / h->second.wall, f->second.cpu / h->second.cpu,
+                           h->second.precision == "bf16" ? "" : " (bf16 ran as fp32)");
+        }
+
+    for (const auto& [key, res] : results) {
+        const auto& [r, b, p] = key;
+        if (b != batches.front())
+            continue;
+        fmt::print("\nprofile, {} px batch {} {} (per frame):\n", r, b, p);
+        fmt::print("  {:<34} {:>7} {:>8} {:>8} {:>6} {:>11} {:>8}\n", "kind", "GFLOP", "ms",
+                   "cpu-ms", "share", "GFLOP/cpu-s", "%pk cpu");
+        double total_cpu = 0;
+        for (const auto& k : res.kinds)
+            total_cpu += k.cpu;
+        for (const auto& k : res.kinds) {
+            const double rate = k.cpu > 0 ? k.gflop / k.cpu : 0.0;
+            fmt::print("  {:<34} {:>7.2f} {:>8.2f} {:>8.2f} {:>5.1f}% {:>11.1f} {:>7.1f}%\n",
+                       k.name, k.gflop, 1e3 * k.wall, 1e3 * k.cpu, 100 * k.cpu / total_cpu, rate,
+                       100 * rate / peak.gflops_per_cpu_s);
+        }
+        fmt::print("  {:<34} (fused into the convolutions: no pass of their own)\n",
+                   "batch norm, ReLU, upsample, residual");
+        if (r == resolutions.front() && p == precisions.front()) {
+            fmt::print("  implementations:\n");
+            for (const auto& [what, impl] : res.implementations)
+                fmt::print("    {:<44} {}\n", what, impl);
+        }
+    }
+
+    if (error) {
+        fmt::print(
+            "\nbf16 against fp32 on the seeded full-size models ({} images each; PSNR of "
+            "the 8-bit pixels, rel. L2 of the outputs):\n",
+            images);
+        fmt::print("  {:>4} {:>10} {:>10} {:>10} {:>11} {:>11}\n", "px", "truncation", "PSNR min",
+                   "PSNR mean", "rel L2 max", "rel L2 mean");
+        for (int r : resolutions) {
             const auto out =
-                run_capture(fmt::format("'{}' --one {} {} {} {}", self, r, b, threads, repeats));
-            const double seconds = field_after(out, "RESULT"), peak = field_after(out, "RESULT", 1);
-            const double cpu = field_after(out, "RESULT", 2);
-            std::string source = "?";
-            if (auto at = out.find("RESULT "); at != std::string::npos) {
-                std::string line = out.substr(at);
-                line = line.substr(0, line.find('\n'));
-                for (int i = 0; i < 4; ++i)
-                    line = line.substr(line.find(' ') + 1);
-                source = line;
+                run_capture(fmt::format("'{}' --error {} {} {}", self, r, threads, images));
+            if (out.find("NOBF16") != std::string::npos) {
+                fmt::print("  {:>4}  not measured: this CPU has no bfloat16 arithmetic\n", r);
+                continue;
             }
-            double torch = -1.0;
-            if (!torch_command.empty())
-                torch =
-                    field_after(run_capture(fmt::format("{} {} {}", torch_command, r, b)), "TORCH");
-            fmt::print("{:>5} {:>5} {:>10.3f} {:>10.3f} {:>9.0f} {:>12} {:>7}  {}\n", r, b, seconds,
-                       cpu, peak, torch > 0 ? fmt::format("{:.3f}", torch) : "-",
-                       torch > 0 ? fmt::format("{:.2f}x", torch / seconds) : "-", source);
+            std::stringstream in(out);
+            std::string line;
+            while (std::getline(in, line))
+                if (line.rfind("ERROR ", 0) == 0) {
+                    std::stringstream f(line.substr(6));
+                    int px = 0, n = 0;
+                    double t = 0, pmin = 0, pmean = 0, lmax = 0, lmean = 0;
+                    f >> px >> t >> n >> pmin >> pmean >> lmax >> lmean;
+                    fmt::print("  {:>4} {:>10.2f} {:>9.2f}  {:>9.2f}  {:>11.2e} {:>11.2e}\n", px, t,
+                               pmin, pmean, lmax, lmean);
+                }
             std::fflush(stdout);
         }
-    fmt::print("load average after: {}", run_capture("cut -d' ' -f1-3 /proc/loadavg"));
+    }
+    fmt::print("\nload average after: {}", run_capture("cut -d' ' -f1-3 /proc/loadavg"));
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "core/random.h"
 #include "image/png.h"
 #include "model/biggan/generator.h"
+#include "model/biggan/image_difference.h"
 #include "store/model_table.h"
 #include "store/store.h"
 
@@ -76,6 +77,22 @@ Inputs inputs_from_args(const Args& args, const biggan::Config& config, double t
     return in;
 }
 
+std::vector<float> generate_all(biggan::Generator& generator, const Inputs& in) {
+    const auto& config = generator.config();
+    const std::size_t image = static_cast<std::size_t>(3) * generator.width() * generator.height();
+    std::vector<float> images(image * in.count);
+    for (int first = 0; first < in.count; first += kBatch) {
+        const int batch = std::min(kBatch, in.count - first);
+        generator.generate(
+            std::span(in.z).subspan(static_cast<std::size_t>(first) * config.z_dim,
+                                    static_cast<std::size_t>(batch) * config.z_dim),
+            std::span(in.y).subspan(static_cast<std::size_t>(first) * config.num_classes,
+                                    static_cast<std::size_t>(batch) * config.num_classes),
+            batch, std::span(images).subspan(first * image, batch * image));
+    }
+    return images;
+}
+
 }  // namespace
 
 int run_generate(const Args& args) {
@@ -98,8 +115,10 @@ int run_generate(const Args& args) {
         biggan::grid_for_aspect(biggan::parse_aspect(args.optional_text("aspect").value_or("1:1")),
                                 biggan::parse_widen(args.text("widen")));
     const auto weights = store::weights_or_model(args.optional_text("weights"), model_name);
-    auto generator =
-        biggan::Generator::load(weights, truncation, static_cast<int>(args.integer("threads")));
+    const int threads = static_cast<int>(args.integer("threads"));
+    const auto precision =
+        args.text("precision") == "bf16" ? biggan::Precision::bf16 : biggan::Precision::fp32;
+    auto generator = biggan::Generator::load(weights, truncation, threads, precision);
     generator.set_grid(grid);
     const auto& config = generator.config();
     const Inputs in = inputs_from_args(args, config, truncation);
@@ -107,15 +126,24 @@ int run_generate(const Args& args) {
         fail_usage("nothing to generate");
     const int width = generator.width(), height = generator.height();
     const std::size_t image = static_cast<std::size_t>(3) * width * height;
-    std::vector<float> images(image * in.count);
-    for (int first = 0; first < in.count; first += kBatch) {
-        const int batch = std::min(kBatch, in.count - first);
-        generator.generate(
-            std::span(in.z).subspan(static_cast<std::size_t>(first) * config.z_dim,
-                                    static_cast<std::size_t>(batch) * config.z_dim),
-            std::span(in.y).subspan(static_cast<std::size_t>(first) * config.num_classes,
-                                    static_cast<std::size_t>(batch) * config.num_classes),
-            batch, std::span(images).subspan(first * image, batch * image));
+    std::vector<float> images = generate_all(generator, in);
+    if (generator.precision() == biggan::Precision::bf16) {
+        // bf16 is opt-in until its images are shown close to fp32's: say how close these are.
+        auto reference = biggan::Generator::load(weights, truncation, threads);
+        reference.set_grid(grid);
+        const std::vector<float> fp32 = generate_all(reference, in);
+        double lowest_psnr = 99.0, highest_l2 = 0.0;
+        for (int i = 0; i < in.count; ++i) {
+            const auto d =
+                biggan::image_difference(std::span(images).subspan(i * image, image),
+                                         std::span(fp32).subspan(i * image, image), height, width);
+            lowest_psnr = std::min(lowest_psnr, d.psnr_db);
+            highest_l2 = std::max(highest_l2, d.relative_l2);
+        }
+        log::info(
+            "bf16 against fp32 on these {} image{}: PSNR {:.1f} dB (lowest), rel. L2 {:.2e} "
+            "(highest)",
+            in.count, in.count > 1 ? "s" : "", lowest_psnr, highest_l2);
     }
     if (ext == ".npy") {
         write_npy(out, images, {in.count, 3, height, width});

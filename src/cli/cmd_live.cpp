@@ -67,7 +67,7 @@ int run_live(const Args& args) {
         o.status_file = args.text("status_file");
     std::signal(SIGINT, on_live_stop_signal);
     std::signal(SIGTERM, on_live_stop_signal);
-    live::run_live_session(o, render::load_biggan_frames, &stop_requested);
+    live::run_live_session(o, render::biggan_frames_factory(o.render.precision), &stop_requested);
     return 0;
 }
 

@@ -55,7 +55,7 @@ int run_render(const Args& args) {
     render::RenderHooks hooks;
     hooks.cancel = &interrupted;
     try {
-        render::render(o, render::load_biggan_frames, hooks);
+        render::render(o, render::biggan_frames_factory(o.precision), hooks);
     } catch (const render::Cancelled&) {
         std::fputs("bigganviz: interrupted; run the same command again to resume\n", stderr);
         return 128 + interrupting_signal.load();

@@ -78,8 +78,15 @@ int sub_batch_for(const biggan::Config& config, std::int64_t budget, const bigga
 
 std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& weights,
                                                    double truncation, int threads) {
-    auto generator = with_context(
-        weights.string(), [&] { return biggan::Generator::load(weights, truncation, threads); });
+    return load_biggan_frames_with_precision(weights, truncation, threads, biggan::Precision::fp32);
+}
+
+std::unique_ptr<FrameGenerator> load_biggan_frames_with_precision(
+    const std::filesystem::path& weights, double truncation, int threads,
+    biggan::Precision precision) {
+    auto generator = with_context(weights.string(), [&] {
+        return biggan::Generator::load(weights, truncation, threads, precision);
+    });
     const auto& config = generator.config();
     if (config.z_dim != 128 || config.num_classes != 1000)
         fail("{}: a generator for z of {} and {} classes; the choreography needs 128 and 1000",
@@ -87,6 +94,12 @@ std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& 
     log::debug("generator: batches run as sub-batches of at most {} ({} MB per sample)",
                sub_batch_for(config), batch_bytes_per_sample(config) >> 20);
     return std::make_unique<BigganFrames>(std::move(generator));
+}
+
+GeneratorFactory biggan_frames_factory(biggan::Precision precision) {
+    return [precision](const std::filesystem::path& weights, double truncation, int threads) {
+        return load_biggan_frames_with_precision(weights, truncation, threads, precision);
+    };
 }
 
 }  // namespace bgv::render

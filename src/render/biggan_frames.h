@@ -7,8 +7,10 @@
 #include <memory>
 
 #include "model/biggan/config.h"
+#include "model/biggan/generator.h"
 #include "model/biggan/grid.h"
 #include "render/frame_generator.h"
+#include "render/options.h"
 
 namespace bgv::render {
 
@@ -27,7 +29,16 @@ std::int64_t batch_bytes_per_sample(const biggan::Config& config, const biggan::
 int sub_batch_for(const biggan::Config& config, std::int64_t budget = kBatchMemoryBudget,
                   const biggan::Grid& grid = {});
 
+// fp32, the reference precision (a GeneratorFactory as render() takes one).
 std::unique_ptr<FrameGenerator> load_biggan_frames(const std::filesystem::path& weights,
                                                    double truncation, int threads);
+// The same in `precision` (model/biggan/precision.h: bf16 runs fp32 where the CPU has no
+// bfloat16 arithmetic).
+std::unique_ptr<FrameGenerator> load_biggan_frames_with_precision(
+    const std::filesystem::path& weights, double truncation, int threads,
+    biggan::Precision precision);
+// load_biggan_frames_with_precision as the factory a render or live session takes, for the
+// options' precision.
+GeneratorFactory biggan_frames_factory(biggan::Precision precision);
 
 }  // namespace bgv::render

@@ -348,6 +348,14 @@ std::vector<RenderOption> make_table() {
                                                          .help = "CPU threads (0 = all cores)",
                                                          .group = kWork,
                                                          .client = false}));
+    rows.push_back(enum_row<&RenderOptions::precision>(
+        {.name = "precision",
+         .metavar = "P",
+         .choices = {"fp32", "bf16"},  // biggan::Precision's order
+         .help = "generator arithmetic: fp32, or bf16 convolutions where the CPU has bfloat16 "
+                 "(faster, slightly different pixels: docs/biggan-deep.md)",
+         .group = kWork,
+         .identity = true}));
     add_video_rows(rows);
     rows.push_back(integer_row<&RenderOptions::segment_frames>(
         {.name = "segment_frames",

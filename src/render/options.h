@@ -18,6 +18,7 @@
 #include "core/frame_rate.h"
 #include "farm/launch.h"
 #include "model/biggan/grid.h"
+#include "model/biggan/precision.h"
 #include "render/frame_generator.h"
 #include "render/option_schema.h"
 #include "text/class_selection.h"
@@ -55,7 +56,9 @@ struct RenderOptions {
     std::optional<std::uint64_t> seed;                  // drawn, printed and recorded when absent
 
     int batch_size = 20;
-    int threads = 0;           // generator threads, 0 = all cores
+    int threads = 0;  // generator threads, 0 = all cores
+    // The generator's arithmetic; bf16 runs fp32 on a CPU without it (model/biggan/precision.h).
+    biggan::Precision precision = biggan::Precision::fp32;
     int segment_frames = 256;  // frames per resumable piece
     std::filesystem::path vectors_dir = "saved_vectors";
 

@@ -266,6 +266,10 @@ fs::path RenderPlan::classes_file() const {
 
 json render_request(const RenderOptions& o, const fs::path& weights) {
     json request = options_json(o, true);
+    // The precision the frames are made in: a bf16 request on a CPU without bfloat16 makes fp32
+    // frames, which a later bf16 run on another CPU must not continue.
+    request["precision"] =
+        std::string(biggan::precision_name(biggan::precision_on_this_cpu(o.precision)));
     request["format"] = kPlanFormat;
     request["song_sha256"] = store::sha256_file(o.song);
     request["weights"] = fs::absolute(weights).lexically_normal().string();

@@ -4,6 +4,7 @@
 
 #include <omp.h>
 
+#include <map>
 #include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
@@ -44,11 +45,15 @@ struct EngineImpl {
     }
     dnnl::memory scratch_buffer;
     std::size_t scratch_bytes = 0;
+    // Every operation this engine has run, with the implementation that runs it.
+    std::map<std::string, std::string> implementations;
 };
 
-// Logs the implementation oneDNN picked, and warns when it is a reference (ref:) one: those are
-// ~100x slower and mean a post-op or layout combination the optimised kernels do not cover.
-void report_implementation(const std::string& what, const std::string& impl_info);
+// Records (and logs) the implementation picked for an operation, and warns when it is one of
+// oneDNN's reference (ref:) ones: those are ~100x slower and mean a post-op or layout
+// combination the optimised kernels do not cover.
+void report_implementation(EngineImpl& engine, const std::string& what,
+                           const std::string& impl_info);
 
 // oneDNN's eltwise algorithm for an activation (undef for none).
 inline dnnl::algorithm eltwise_algorithm(Activation activation) {

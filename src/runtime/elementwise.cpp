@@ -1,6 +1,7 @@
 #include "runtime/elementwise.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <vector>
 
@@ -25,153 +26,45 @@ inline float activate(float v, Activation activation) {
     return v;
 }
 
-template <Activation A>
-void affine_rows(const float* in, float* out, std::int64_t n, std::int64_t pixels,
-                 std::int64_t channels, const float* scale, const float* shift) {
-#pragma omp parallel for collapse(2) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-        for (std::int64_t p = 0; p < pixels; ++p) {
-            const float* a = scale + i * channels;
-            const float* b = shift + i * channels;
-            const float* src = in + (i * pixels + p) * channels;
-            float* dst = out + (i * pixels + p) * channels;
-#pragma omp simd
-            for (std::int64_t c = 0; c < channels; ++c) {
-                float v = src[c] * a[c] + b[c];
-                if constexpr (A == Activation::relu)
-                    v = v > 0.0f ? v : 0.0f;
-                dst[c] = v;
-            }
-            if constexpr (A != Activation::relu && A != Activation::none)
-                for (std::int64_t c = 0; c < channels; ++c)
-                    dst[c] = activate(dst[c], A);
-        }
-    }
-}
-
-void affine_dispatch(const float* in, float* out, std::int64_t n, std::int64_t pixels,
-                     std::int64_t channels, const float* scale, const float* shift,
-                     Activation activation) {
-    switch (activation) {
-        case Activation::none:
-            return affine_rows<Activation::none>(in, out, n, pixels, channels, scale, shift);
-        case Activation::relu:
-            return affine_rows<Activation::relu>(in, out, n, pixels, channels, scale, shift);
-        case Activation::tanh:
-            return affine_rows<Activation::tanh>(in, out, n, pixels, channels, scale, shift);
-        case Activation::gelu_erf:
-            return affine_rows<Activation::gelu_erf>(in, out, n, pixels, channels, scale, shift);
-    }
-}
-
-void require_nhwc(const Tensor& t, const char* what) {
-    BGV_ASSERT(t.rank() == 4, "{}: expected an NHWC tensor, got shape {}", what, t.shape_string());
-}
-
-}  // namespace
-
-void channel_affine(Tensor& x, const float* scale, const float* shift, Activation activation) {
-    BGV_ASSERT(x.rank() >= 2, "channel_affine: tensor {} has no channel axis", x.shape_string());
-    const std::int64_t n = x.dim(0), c = x.shape().back();
-    affine_dispatch(x.data(), x.data(), n, x.size() / (n * c), c, scale, shift, activation);
-}
-
-void channel_affine(const Tensor& in, Tensor& out, const float* scale, const float* shift,
-                    Activation activation) {
-    BGV_ASSERT(in.rank() >= 2, "channel_affine: tensor {} has no channel axis", in.shape_string());
-    out.resize(in.shape());
-    const std::int64_t n = in.dim(0), c = in.shape().back();
-    affine_dispatch(in.data(), out.data(), n, in.size() / (n * c), c, scale, shift, activation);
-}
-
-void upsample_nearest2x(const Tensor& in, Tensor& out, std::int64_t channels) {
-    require_nhwc(in, "upsample_nearest2x");
-    const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
-    const std::int64_t k = channels > 0 ? channels : c;
-    BGV_ASSERT(k <= c, "upsample_nearest2x: {} channels asked of {}", k, in.shape_string());
-    out.resize({n, 2 * h, 2 * w, k});
-    const float* src = in.data();
-    float* dst = out.data();
-#pragma omp parallel for collapse(2) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i) {
-        for (std::int64_t y = 0; y < 2 * h; ++y) {
-            const float* row = src + ((i * h + y / 2) * w) * c;
-            float* out_row = dst + ((i * 2 * h + y) * 2 * w) * k;
-            for (std::int64_t x = 0; x < 2 * w; ++x)
-                std::copy_n(row + (x / 2) * c, k, out_row + x * k);
-        }
-    }
-}
-
-void copy_channels(const Tensor& in, Tensor& out, std::int64_t channels) {
-    require_nhwc(in, "copy_channels");
-    const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
-    BGV_ASSERT(channels > 0 && channels <= c, "copy_channels: {} channels asked of {}", channels,
-               in.shape_string());
-    out.resize({n, h, w, channels});
-    const std::int64_t pixels = n * h * w;
-    const float* src = in.data();
-    float* dst = out.data();
-#pragma omp parallel for schedule(static)
-    for (std::int64_t p = 0; p < pixels; ++p)
-        std::copy_n(src + p * c, channels, dst + p * channels);
-}
-
-void maxpool2x2(const Tensor& in, Tensor& out) {
-    require_nhwc(in, "maxpool2x2");
-    const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
-    BGV_ASSERT(h % 2 == 0 && w % 2 == 0, "maxpool2x2: odd spatial size in {}", in.shape_string());
-    out.resize({n, h / 2, w / 2, c});
-    const float* src = in.data();
-    float* dst = out.data();
+template <typename E, typename Less>
+void maxpool_rows(const E* src, E* dst, std::int64_t n, std::int64_t h, std::int64_t w,
+                  std::int64_t c, Less less) {
 #pragma omp parallel for collapse(2) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
         for (std::int64_t y = 0; y < h / 2; ++y) {
             for (std::int64_t x = 0; x < w / 2; ++x) {
-                const float* p00 = src + ((i * h + 2 * y) * w + 2 * x) * c;
-                const float* p01 = p00 + c;
-                const float* p10 = p00 + w * c;
-                const float* p11 = p10 + c;
-                float* o = dst + ((i * (h / 2) + y) * (w / 2) + x) * c;
-#pragma omp simd
-                for (std::int64_t k = 0; k < c; ++k)
-                    o[k] = std::max(std::max(p00[k], p01[k]), std::max(p10[k], p11[k]));
+                const E* p00 = src + ((i * h + 2 * y) * w + 2 * x) * c;
+                const E* p01 = p00 + c;
+                const E* p10 = p00 + w * c;
+                const E* p11 = p10 + c;
+                E* o = dst + ((i * (h / 2) + y) * (w / 2) + x) * c;
+                for (std::int64_t k = 0; k < c; ++k) {
+                    const E a = less(p00[k], p01[k]) ? p01[k] : p00[k];
+                    const E b = less(p10[k], p11[k]) ? p11[k] : p10[k];
+                    o[k] = less(a, b) ? b : a;
+                }
             }
         }
     }
 }
 
-void nhwc_to_nchw(const Tensor& in, std::span<float> out) {
-    require_nhwc(in, "nhwc_to_nchw");
-    const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3);
-    BGV_ASSERT(static_cast<std::int64_t>(out.size()) == in.size(), "nhwc_to_nchw: {} values for {}",
-               out.size(), in.shape_string());
-    const float* src = in.data();
-    float* dst = out.data();
-#pragma omp parallel for collapse(2) schedule(static)
-    for (std::int64_t i = 0; i < n; ++i)
-        for (std::int64_t k = 0; k < c; ++k)
-            for (std::int64_t p = 0; p < h * w; ++p)
-                dst[(i * c + k) * h * w + p] = src[(i * h * w + p) * c + k];
-}
+}  // namespace
 
-void softmax_rows(float* x, std::int64_t rows, std::int64_t cols, std::int64_t ld) {
-    const std::int64_t stride = ld ? ld : cols;
-#pragma omp parallel for schedule(static)
-    for (std::int64_t r = 0; r < rows; ++r) {
-        float* row = x + r * stride;
-        float peak = row[0];
-        for (std::int64_t c = 1; c < cols; ++c)
-            peak = std::max(peak, row[c]);
-        float sum = 0.0f;
-        for (std::int64_t c = 0; c < cols; ++c) {
-            row[c] = std::exp(row[c] - peak);
-            sum += row[c];
-        }
-        const float inv = 1.0f / sum;
-#pragma omp simd
-        for (std::int64_t c = 0; c < cols; ++c)
-            row[c] *= inv;
+void maxpool2x2(const FeatureMap& in, FeatureMap& out) {
+    const std::int64_t n = in.batch(), h = in.height(), w = in.width(), c = in.channels();
+    BGV_ASSERT(h % 2 == 0 && w % 2 == 0 && in.border() == 0,
+               "maxpool2x2: odd spatial size or a border in {}", in.shape_string());
+    out.resize(in.type(), n, h / 2, w / 2, c);
+    if (in.type() == DataType::f32) {
+        maxpool_rows(in.f32(), out.f32(), n, h, w, c, [](float a, float b) { return a < b; });
+    } else {
+        // bfloat16 is float32's upper half: compare the floats the bits stand for.
+        maxpool_rows(static_cast<const std::uint16_t*>(in.data()),
+                     static_cast<std::uint16_t*>(out.data()), n, h, w, c,
+                     [](std::uint16_t a, std::uint16_t b) {
+                         return std::bit_cast<float>(std::uint32_t{a} << 16) <
+                                std::bit_cast<float>(std::uint32_t{b} << 16);
+                     });
     }
 }
 
@@ -193,6 +86,55 @@ void layer_norm_rows(float* x, std::int64_t rows, std::int64_t cols, const float
         for (std::int64_t c = 0; c < cols; ++c)
             row[c] = (row[c] - m) * inv * gamma[c] + beta[c];
     }
+}
+
+void channel_affine(const FeatureMap& in, FeatureMap& out, const float* scale, const float* shift,
+                    bool relu) {
+    BGV_ASSERT(in.type() == DataType::f32 && out.type() == DataType::f32 && in.border() == 0 &&
+                   out.border() == 0 && in.batch() == out.batch() && in.height() == out.height() &&
+                   in.width() == out.width() && in.channels() == out.channels(),
+               "channel_affine: {} into {}", in.shape_string(), out.shape_string());
+    const std::int64_t n = in.batch(), pixels = in.height() * in.width(), c = in.channels();
+    const float* src = in.f32();
+    float* dst = out.f32();
+#pragma omp parallel for collapse(2) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t p = 0; p < pixels; ++p) {
+            const float* a = scale + i * c;
+            const float* b = shift + i * c;
+            const float* from = src + (i * pixels + p) * c;
+            float* to = dst + (i * pixels + p) * c;
+            if (relu) {
+#pragma omp simd
+                for (std::int64_t k = 0; k < c; ++k)
+                    to[k] = std::max(from[k] * a[k] + b[k], 0.0f);
+            } else {
+#pragma omp simd
+                for (std::int64_t k = 0; k < c; ++k)
+                    to[k] = from[k] * a[k] + b[k];
+            }
+        }
+}
+
+void skip_channels(const FeatureMap& in, FeatureMap& out, bool upsample) {
+    const int up = upsample ? 1 : 0;
+    BGV_ASSERT(in.type() == DataType::f32 && out.type() == DataType::f32 && in.border() == 0 &&
+                   out.border() == 0 && in.batch() == out.batch() &&
+                   in.height() << up == out.height() && in.width() << up == out.width() &&
+                   out.channels() <= in.channels(),
+               "skip_channels: {} into {}", in.shape_string(), out.shape_string());
+    const std::int64_t n = out.batch(), h = out.height(), w = out.width(), k = out.channels();
+    const std::int64_t c = in.channels(), in_w = in.width(), in_h = in.height();
+    const float* src = in.f32();
+    float* dst = out.f32();
+#pragma omp parallel for collapse(2) schedule(static)
+    for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t y = 0; y < h; ++y) {
+            const float* row = src + ((i * in_h + (y >> up)) * in_w) * c;
+            float* out_row = dst + ((i * h + y) * w) * k;
+            for (std::int64_t x = 0; x < w; ++x)
+                std::copy_n(row + (x >> up) * c, k, out_row + x * k);
+        }
 }
 
 void apply_activation(std::span<float> x, Activation activation) {

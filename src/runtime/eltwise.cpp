@@ -19,7 +19,7 @@ void apply_activation(Engine& engine, std::span<float> values, Activation activa
         dnnl::eltwise_forward::primitive_desc pd(
             {dnnl::prop_kind::forward_inference, eltwise_algorithm(activation), md, 0.0f, 0.0f},
             impl.engine);
-        report_implementation(key, pd.impl_info_str());
+        report_implementation(impl, key, pd.impl_info_str());
         it = impl.primitives.emplace(key, CachedPrimitive{dnnl::eltwise_forward(pd), {}, {}}).first;
     }
     dnnl::memory data(md, impl.engine, values.data());

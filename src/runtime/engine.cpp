@@ -32,7 +32,13 @@ void Engine::wait() {
     impl_->stream.wait();
 }
 
-void report_implementation(const std::string& what, const std::string& impl_info) {
+const std::map<std::string, std::string>& Engine::implementations() const {
+    return impl_->implementations;
+}
+
+void report_implementation(EngineImpl& engine, const std::string& what,
+                           const std::string& impl_info) {
+    engine.implementations[what] = impl_info;
     if (impl_info.starts_with("ref"))
         log::warn(
             "runtime: {} runs on oneDNN's reference implementation ({}): expect it to be slow",

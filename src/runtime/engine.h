@@ -2,11 +2,14 @@
 // its stream, the thread count, and the caches of primitives created per shape.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 
 namespace bgv::runtime {
 
 struct EngineImpl;  // runtime/dnnl_engine.h, seen only by the runtime's own sources
+class Profile;      // runtime/profile.h
 
 class Engine {
   public:
@@ -28,10 +31,19 @@ class Engine {
     // Waits for submitted work (oneDNN's CPU stream is in-order and synchronous; kept for cuda).
     void wait();
 
+    // Operations time themselves into `profile` while it is attached (nullptr detaches).
+    void attach_profile(Profile* profile) { profile_ = profile; }
+    Profile* profile() const { return profile_; }
+
+    // Every operation run so far (its shape and types) → the implementation that ran it
+    // ("brg:avx512_core", "bgv:avx512 f32 x64", ...), for tests that no slow fallback is used.
+    const std::map<std::string, std::string>& implementations() const;
+
     EngineImpl& impl() { return *impl_; }
 
   private:
     std::unique_ptr<EngineImpl> impl_;
+    Profile* profile_ = nullptr;
 };
 
 }  // namespace bgv::runtime

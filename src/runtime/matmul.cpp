@@ -13,6 +13,10 @@ namespace {
 using dnnl::memory;
 using dt = dnnl::memory::data_type;
 
+dt dnnl_type(DataType type) {
+    return type == DataType::f32 ? dt::f32 : dt::bf16;
+}
+
 struct Layouts {
     memory::desc a, b, c, bias;
 };
@@ -25,10 +29,11 @@ Layouts layouts(const MatmulShape& s, bool with_bias) {
     const std::int64_t sb = s.batch_stride_b ? s.batch_stride_b : (s.transpose_b ? s.n : s.k) * ldb;
     const std::int64_t sc = s.batch_stride_c ? s.batch_stride_c : s.m * ldc;
     Layouts l;
-    l.a = memory::desc({s.batch, s.m, s.k}, dt::f32, memory::dims{sa, lda, 1});
-    l.b = s.transpose_b ? memory::desc({s.batch, s.k, s.n}, dt::f32, memory::dims{sb, 1, ldb})
-                        : memory::desc({s.batch, s.k, s.n}, dt::f32, memory::dims{sb, ldb, 1});
-    l.c = memory::desc({s.batch, s.m, s.n}, dt::f32, memory::dims{sc, ldc, 1});
+    const dt ab = dnnl_type(s.ab_type);
+    l.a = memory::desc({s.batch, s.m, s.k}, ab, memory::dims{sa, lda, 1});
+    l.b = s.transpose_b ? memory::desc({s.batch, s.k, s.n}, ab, memory::dims{sb, 1, ldb})
+                        : memory::desc({s.batch, s.k, s.n}, ab, memory::dims{sb, ldb, 1});
+    l.c = memory::desc({s.batch, s.m, s.n}, dnnl_type(s.c_type), memory::dims{sc, ldc, 1});
     if (with_bias)
         l.bias = memory::desc({1, 1, s.n}, dt::f32, memory::dims{s.n, s.n, 1});
     return l;
@@ -38,6 +43,15 @@ Layouts layouts(const MatmulShape& s, bool with_bias) {
 
 void matmul(Engine& engine, const float* a, const float* b, float* c, const MatmulShape& shape,
             const MatmulEpilogue& epilogue) {
+    BGV_ASSERT(shape.ab_type == DataType::f32 && shape.c_type == DataType::f32,
+               "matmul: float pointers for a {} · {} product", data_type_name(shape.ab_type),
+               data_type_name(shape.c_type));
+    matmul(engine, static_cast<const void*>(a), static_cast<const void*>(b), static_cast<void*>(c),
+           shape, epilogue);
+}
+
+void matmul(Engine& engine, const void* a, const void* b, void* c, const MatmulShape& shape,
+            const MatmulEpilogue& epilogue) {
     BGV_ASSERT(shape.batch > 0 && shape.m > 0 && shape.k > 0 && shape.n > 0,
                "matmul: bad shape batch {} m {} k {} n {}", shape.batch, shape.m, shape.k, shape.n);
     auto& impl = engine.impl();
@@ -45,10 +59,11 @@ void matmul(Engine& engine, const float* a, const float* b, float* c, const Matm
     const bool with_bias = epilogue.bias != nullptr;
     const Layouts l = layouts(shape, with_bias);
     const std::string key =
-        fmt::format("matmul {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", shape.batch, shape.m,
-                    shape.k, shape.n, shape.transpose_b, shape.lda, shape.ldb, shape.ldc,
+        fmt::format("matmul {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {} {}", shape.batch,
+                    shape.m, shape.k, shape.n, shape.transpose_b, shape.lda, shape.ldb, shape.ldc,
                     shape.batch_stride_a, shape.batch_stride_b, shape.batch_stride_c, with_bias,
-                    epilogue.alpha, epilogue.accumulate, static_cast<int>(epilogue.activation));
+                    epilogue.alpha, epilogue.accumulate, static_cast<int>(epilogue.activation),
+                    data_type_name(shape.ab_type), data_type_name(shape.c_type));
     auto it = impl.primitives.find(key);
     if (it == impl.primitives.end()) {
         dnnl::post_ops ops;
@@ -64,17 +79,19 @@ void matmul(Engine& engine, const float* a, const float* b, float* c, const Matm
         auto desc = with_bias ? dnnl::matmul::desc(l.a, l.b, l.bias, l.c)
                               : dnnl::matmul::desc(l.a, l.b, l.c);
         dnnl::matmul::primitive_desc pd(desc, attr, impl.engine);
-        report_implementation(fmt::format("matmul {}x({}x{})·({}x{}){}", shape.batch, shape.m,
-                                          shape.k, shape.k, shape.n, shape.transpose_b ? "ᵀ" : ""),
-                              pd.impl_info_str());
+        report_implementation(
+            impl,
+            fmt::format("matmul {}x({}x{})·({}x{}){} {}", shape.batch, shape.m, shape.k, shape.k,
+                        shape.n, shape.transpose_b ? "ᵀ" : "", data_type_name(shape.ab_type)),
+            pd.impl_info_str());
         it = impl.primitives
                  .emplace(key, CachedPrimitive{dnnl::matmul(pd), {}, pd.scratchpad_desc()})
                  .first;
     }
     const CachedPrimitive& p = it->second;
     std::unordered_map<int, memory> args;
-    args[DNNL_ARG_SRC] = memory(l.a, impl.engine, const_cast<float*>(a));
-    args[DNNL_ARG_WEIGHTS] = memory(l.b, impl.engine, const_cast<float*>(b));
+    args[DNNL_ARG_SRC] = memory(l.a, impl.engine, const_cast<void*>(a));
+    args[DNNL_ARG_WEIGHTS] = memory(l.b, impl.engine, const_cast<void*>(b));
     args[DNNL_ARG_DST] = memory(l.c, impl.engine, c);
     if (with_bias)
         args[DNNL_ARG_BIAS] = memory(l.bias, impl.engine, const_cast<float*>(epilogue.bias));

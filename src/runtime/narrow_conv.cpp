@@ -1,22 +1,27 @@
 #include "runtime/narrow_conv.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 
 #include "core/assert.h"
 #include "core/error.h"
+#include "runtime/cpu_isa.h"
+#include "runtime/dnnl_engine.h"
 
 namespace bgv::runtime {
 
 namespace {
 
-constexpr int kLanes = 16;  // one AVX-512 register of floats; the compiler's clones pick ISA
+constexpr int kLanes = 16;  // one AVX-512 register of floats (two AVX2 ones, four SSE ones)
 using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
 
 // One output row (sample n, row y) of all four output channels; four vector accumulators
-// across all nine taps, reduced once per pixel.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void narrow_row(
-    const float* in, std::int64_t h, std::int64_t w, std::int64_t c, std::int64_t y,
-    const float* weights, const float* bias, float* out_row[4]) {
+// across all nine taps, reduced once per pixel. Compiled once per instruction set below.
+inline __attribute__((always_inline)) void narrow_row(const float* in, std::int64_t h,
+                                                      std::int64_t w, std::int64_t c,
+                                                      std::int64_t y, const float* weights,
+                                                      const float* bias, float* out_row[4]) {
     for (std::int64_t x = 0; x < w; ++x) {
         if (x >= 1 && x + 2 < w && c % kLanes == 0) {
             // Two interior pixels at once: eight independent accumulators hide the FMA latency
@@ -105,6 +110,36 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void narrow_row(
     }
 }
 
+using NarrowRow = void (*)(const float*, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
+                           const float*, const float*, float**);
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma"))) void narrow_row_avx512(
+    const float* in, std::int64_t h, std::int64_t w, std::int64_t c, std::int64_t y,
+    const float* weights, const float* bias, float** out_row) {
+    narrow_row(in, h, w, c, y, weights, bias, out_row);
+}
+
+__attribute__((target("avx2,fma"))) void narrow_row_avx2(const float* in, std::int64_t h,
+                                                         std::int64_t w, std::int64_t c,
+                                                         std::int64_t y, const float* weights,
+                                                         const float* bias, float** out_row) {
+    narrow_row(in, h, w, c, y, weights, bias, out_row);
+}
+
+void narrow_row_generic(const float* in, std::int64_t h, std::int64_t w, std::int64_t c,
+                        std::int64_t y, const float* weights, const float* bias, float** out_row) {
+    narrow_row(in, h, w, c, y, weights, bias, out_row);
+}
+
+// The instruction set every runtime kernel follows (cpu_isa.h).
+NarrowRow narrow_row_for(CpuIsa isa) {
+    if (isa >= CpuIsa::avx512)
+        return narrow_row_avx512;
+    if (isa == CpuIsa::avx2)
+        return narrow_row_avx2;
+    return narrow_row_generic;
+}
+
 }  // namespace
 
 NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const float> bias,
@@ -127,25 +162,41 @@ NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const flo
         bias_[o] = bias[o];
 }
 
-void NarrowConv3x3::run(const Tensor& in, std::span<float> out) const {
-    BGV_ASSERT(in.rank() == 4 && in.dim(3) == in_channels_,
-               "narrow conv: input {} is not (N, H, W, {})", in.shape_string(), in_channels_);
-    const std::int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2);
+std::string NarrowConv3x3::implementation() const {
+    const CpuIsa isa = cpu_isa();
+    return fmt::format("bgv:{} narrow", isa >= CpuIsa::avx512 ? "avx512"
+                                        : isa == CpuIsa::avx2 ? "avx2"
+                                                              : "generic");
+}
+
+void NarrowConv3x3::run(Engine& engine, const FeatureMap& in, std::span<float> out) {
+    engine.impl().use_on_this_thread();
+    if (!reported_) {
+        report_implementation(
+            engine.impl(), fmt::format("narrow conv 3x3 {}->{} f32", in_channels_, out_channels_),
+            implementation());
+        reported_ = true;
+    }
+    BGV_ASSERT(in.channels() == in_channels_ && in.type() == DataType::f32 && in.border() == 0,
+               "narrow conv: input {} is not (N, H, W, {}) float32 border-free", in.shape_string(),
+               in_channels_);
+    const std::int64_t n = in.batch(), h = in.height(), w = in.width();
     BGV_ASSERT(static_cast<std::int64_t>(out.size()) == n * out_channels_ * h * w,
                "narrow conv: {} output values for {} × {} × {} × {}", out.size(), n, out_channels_,
                h, w);
-    const float* src = in.data();
+    const float* src = in.f32();
     float* dst = out.data();
     const float* weights = weights_.data();
     const float* bias = bias_;
     const std::int64_t c = in_channels_, outs = out_channels_;
+    const NarrowRow row = narrow_row_for(cpu_isa());
 #pragma omp parallel for collapse(2) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
         for (std::int64_t y = 0; y < h; ++y) {
             float* rows[4] = {nullptr, nullptr, nullptr, nullptr};
             for (std::int64_t o = 0; o < outs; ++o)
                 rows[o] = dst + ((i * outs + o) * h + y) * w;
-            narrow_row(src + i * h * w * c, h, w, c, y, weights, bias, rows);
+            row(src + i * h * w * c, h, w, c, y, weights, bias, rows);
         }
     }
 }

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
-#include "runtime/tensor.h"
+#include "runtime/engine.h"
+#include "runtime/feature_map.h"
 
 namespace bgv::runtime {
 
@@ -17,15 +19,19 @@ class NarrowConv3x3 {
     NarrowConv3x3(std::span<const float> weights, std::span<const float> bias, int out_channels,
                   int in_channels);
 
-    // in (N, H, W, in) → out: N·out·H·W values, NCHW, conv + bias (no activation).
-    void run(const Tensor& in, std::span<float> out) const;
+    // in (N, H, W, in), float32, border-free → out: N·out·H·W values, NCHW, conv + bias (no
+    // activation).
+    void run(Engine& engine, const FeatureMap& in, std::span<float> out);
 
     int out_channels() const { return out_channels_; }
+    // "bgv:avx512 narrow" and the like: the instruction set cpu_isa() picks.
+    std::string implementation() const;
 
   private:
     int out_channels_, in_channels_;
     std::vector<float> weights_;  // (ky, kx, 4, in): four output rows per tap, zero beyond out
     float bias_[4] = {0, 0, 0, 0};
+    bool reported_ = false;  // to the engine's list of implementations
 };
 
 }  // namespace bgv::runtime

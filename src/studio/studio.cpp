@@ -69,7 +69,8 @@ Studio::Impl::Impl(StudioConfig config_)
                             ::kill(::getpid(), SIGKILL);
                     };
                 }
-                render::render(render_options(job, folder), render::load_biggan_frames, watched);
+                const render::RenderOptions options = render_options(job, folder);
+                render::render(options, render::biggan_frames_factory(options.precision), watched);
             }),
       events(queue),
       live(config.live_status) {}

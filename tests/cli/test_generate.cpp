@@ -57,6 +57,27 @@ TEST(Generate, NpyOutputMatchesGolden) {
     fs::remove_all(out.parent_path());
 }
 
+// --precision bf16: where the CPU has bfloat16 arithmetic the images come from bf16
+// convolutions (rel. L2 below 0.15 of the golden, the model tests' bf16 bound) and the command
+// prints their distance to fp32's; elsewhere it says so and runs fp32 (the 1e-5 bound above).
+TEST(Generate, PrecisionBf16) {
+    const fs::path out = temp_dir() / "out.npy";
+    const auto r = run("generate --weights " + kData.string() + " --noise " +
+                       (kData / "t0p37_b3_z.npy").string() + " --class-vector " +
+                       (kData / "t0p37_b3_y.npy").string() +
+                       " --truncation 0.37 --threads 1 --precision bf16 --out " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const double error = relative_l2(bgv::read_npy_f32(out).data,
+                                     bgv::read_npy_f64(kData / "t0p37_b3_out.npy").data);
+    if (r.output.find("bf16 against fp32 on these 3 images: PSNR") != std::string::npos) {
+        EXPECT_LT(error, 0.15);
+    } else {
+        EXPECT_NE(r.output.find("generating in fp32"), std::string::npos) << r.output;
+        EXPECT_LT(error, 1e-5);
+    }
+    fs::remove_all(out.parent_path());
+}
+
 // `--classes 3 7 --count 2 --seed 11` against the float64 golden of tools/make_generate_goldens.py,
 // which draws the same seeded noise with a re-implementation of core/random: the .npy to 1e-5
 // relative L2 (as above), and each numbered PNG, decoded by ffmpeg, within one 8-bit level of the

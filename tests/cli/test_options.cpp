@@ -2,8 +2,8 @@
 
 #include "cli/options.h"
 #include "core/error.h"
-#include "render/options.h"
 #include "farm/launch.h"
+#include "render/options.h"
 
 namespace {
 using bgv::cli::Args;
@@ -163,4 +163,30 @@ TEST(Options, FrameRateIsExactAndExcludesFrameLength) {
         EXPECT_EQ(std::string(e.what()),
                   "--frame_length and --fps both set the frame rate: give one of them");
     }
+}
+
+// --precision is a render option with the enum behind it: the command line, a studio request's
+// JSON and the identity read it; fp32 is the default; another word is refused naming the choices.
+TEST(Options, PrecisionIsATypedRenderOption) {
+    using bgv::biggan::Precision;
+    const std::vector<std::string> accepted = {"precision"};
+    const auto precision = [&](std::vector<std::string> argv) {
+        const auto args = bgv::cli::parse_args(argv, accepted, "render");
+        return bgv::render::render_options_from(bgv::cli::render_values(args)).precision;
+    };
+    EXPECT_EQ(precision({}), Precision::fp32);
+    EXPECT_EQ(precision({"--precision", "bf16"}), Precision::bf16);
+    EXPECT_EQ(precision({"--precision=fp32"}), Precision::fp32);
+    try {
+        precision({"--precision", "fp16"});
+        ADD_FAILURE() << "no error";
+    } catch (const bgv::UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("fp32, bf16"), std::string::npos) << e.what();
+    }
+    const auto from_json = bgv::render::render_options_from_json(
+        nlohmann::json{{"precision", "bf16"}}, bgv::render::RenderOptions{});
+    EXPECT_EQ(from_json.precision, Precision::bf16);
+    EXPECT_EQ(bgv::render::options_json(from_json, true).at("precision"), "bf16");
+    EXPECT_EQ(bgv::render::options_json(bgv::render::RenderOptions{}, true).at("precision"),
+              "fp32");
 }

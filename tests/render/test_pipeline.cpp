@@ -114,6 +114,28 @@ TEST(RenderPipeline, AChangedParameterStartsAfreshAndSaysWhy) {
     fs::remove_all(dir);
 }
 
+// The precision is part of the run's identity as it runs on this CPU: bf16 frames never continue
+// fp32 ones where the CPU makes bf16; where it cannot (bf16 runs fp32), the frames are fp32 and
+// the render resumes.
+TEST(RenderPipeline, AnotherPrecisionNeverMixesFrames) {
+    const fs::path dir = fresh_dir("precision");
+    auto o = options_in(dir, "chords_3s.wav");
+    render_killed_after(o, 6, 1);
+    o.precision = bgv::biggan::Precision::bf16;
+    const bgv::log::Capture captured;
+    render::render(o, stand_in());
+    if (bgv::biggan::precision_on_this_cpu(o.precision) == bgv::biggan::Precision::bf16) {
+        EXPECT_EQ(captured.count("starting afresh: precision changed", bgv::log::Level::info), 1U)
+            << captured.text();
+        EXPECT_EQ(captured.count("resuming"), 0U) << captured.text();
+    } else {
+        EXPECT_EQ(captured.count("resuming from frame ", bgv::log::Level::info), 1U)
+            << captured.text();
+    }
+    expect_valid_video(*o.output, expected_frames(o.song, 2048), 2048);
+    fs::remove_all(dir);
+}
+
 TEST(RenderPipeline, TheOriginalsFailureCasesGiveValidVideos) {
     struct Case {
         std::string name, song;

@@ -1,6 +1,7 @@
 // Naive double-precision loops the runtime's operations are checked against.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -44,6 +45,24 @@ inline std::vector<double> naive_conv(const std::vector<float>& in, const std::v
                     out[((static_cast<std::size_t>(i) * h + y) * w + x) * co + o] = acc;
                 }
     return out;
+}
+
+// Row-wise softmax in place on a (rows, cols) matrix, the plain loop (float32 as the runtime
+// computes, exp from libm): the oracle for the runtime's oneDNN softmax.
+inline void softmax_rows_reference(float* x, std::int64_t rows, std::int64_t cols) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+        float* row = x + r * cols;
+        float peak = row[0];
+        for (std::int64_t c = 1; c < cols; ++c)
+            peak = std::max(peak, row[c]);
+        float sum = 0.0f;
+        for (std::int64_t c = 0; c < cols; ++c) {
+            row[c] = std::exp(row[c] - peak);
+            sum += row[c];
+        }
+        for (std::int64_t c = 0; c < cols; ++c)
+            row[c] /= sum;
+    }
 }
 
 }  // namespace bgv::test

@@ -44,7 +44,8 @@ ModelFiles find_model_files(const std::filesystem::path& path) {
     return files;
 }
 
-Generator Generator::load(const std::filesystem::path& path, double truncation, int threads) {
+Generator Generator::load(const std::filesystem::path& path, double truncation, int threads,
+                          Precision precision) {
     check_truncation(truncation);
     const ModelFiles files = find_model_files(path);
     return with_context(files.checkpoint.string(), [&] {
@@ -59,7 +60,7 @@ Generator Generator::load(const std::filesystem::path& path, double truncation, 
                 "({} px, channel width {})",
                 files.checkpoint.string(), config.resolution(), config.channel_width);
         }
-        return from_state_dict(weights, config, truncation, threads);
+        return from_state_dict(weights, config, truncation, threads, precision);
     });
 }
 

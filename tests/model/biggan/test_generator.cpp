@@ -4,10 +4,12 @@
 
 #include "core/error.h"
 #include "model/biggan/generator.h"
+#include "model/biggan/image_difference.h"
 #include "model/biggan/weights.h"
 #include "random_model.h"
 #include "support/errors.h"
 #include "support/numeric.h"
+#include "unfolded_reference.h"
 
 using namespace bgv;
 using biggan::Config;
@@ -56,7 +58,7 @@ TEST(BigganGenerator, FoldedAndUnfoldedPathsAgree) {
             const std::size_t n = static_cast<std::size_t>(batch) * 3 * 32 * 32;
             std::vector<float> fast(n), plain(n);
             generator.generate(z, y, batch, fast);
-            biggan::generate_unfolded(weights, config, truncation, z, y, batch, plain);
+            test::generate_unfolded(weights, config, truncation, z, y, batch, plain);
             const double error = relative_error(fast, plain);
             EXPECT_LT(error, 1e-4) << "truncation " << truncation << " batch " << batch;
             double spread = 0.0;
@@ -227,4 +229,21 @@ TEST(BigganGenerator, PixelsAsPublished) {
     image = {-1.5f, 0.99f, -0.004f};
     biggan::to_rgb8(image, 1, rgb);
     EXPECT_EQ(rgb, (std::vector<std::uint8_t>{0, 254, 127}));
+}
+
+// PSNR of the 8-bit pixels and rel. L2 of the values, worked by hand on a 1 × 2 image: pixels
+// (R, G, B) = floor((x + 1) / 2 · 256), clipped.
+TEST(BigganGenerator, ImageDifference) {
+    const std::vector<float> want = {0.0f, 0.5f, -0.5f, 0.25f, 1.0f, -1.0f};  // CHW, 2 pixels
+    EXPECT_EQ(biggan::image_difference(want, want, 1, 2).psnr_db, 99.0);
+    EXPECT_EQ(biggan::image_difference(want, want, 1, 2).relative_l2, 0.0);
+    // 0.5 → 0.51: pixel 192 → 193 (one level on one of 6 values); the rest unchanged.
+    std::vector<float> got = want;
+    got[1] = 0.51f;
+    const auto d = biggan::image_difference(got, want, 1, 2);
+    EXPECT_NEAR(d.psnr_db, 10.0 * std::log10(255.0 * 255.0 * 6.0), 1e-9);
+    double norm = 0.0;
+    for (float v : want)
+        norm += static_cast<double>(v) * v;
+    EXPECT_NEAR(d.relative_l2, (0.51 - 0.5) / std::sqrt(norm), 1e-7);
 }

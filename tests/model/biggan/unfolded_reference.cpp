@@ -1,12 +1,13 @@
-// The generator written plainly, in double precision and NCHW, straight from
-// docs/biggan-deep.md: the oracle for the folded, fused path in generator.cpp.
+#include "unfolded_reference.h"
+
 #include <cmath>
 
 #include "core/error.h"
-#include "model/biggan/generator.h"
 #include "model/biggan/weights.h"
 
-namespace bgv::biggan {
+namespace bgv::test {
+
+using namespace bgv::biggan;
 
 namespace {
 
@@ -280,4 +281,4 @@ void generate_unfolded(const checkpoint::StateDict& w, const Config& config, dou
                     std::tanh(rgb.v[((static_cast<std::size_t>(b) * ch + c) * r * r) + q]));
 }
 
-}  // namespace bgv::biggan
+}  // namespace bgv::test
