@@ -198,8 +198,9 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
         log::info("live: OSC control on udp://{}:{} (/bigganviz/...)", osc->bind_address(),
                   osc->port());
     }
-    std::unique_ptr<Window> window;
+    // Declared before the window, so that it outlives the window's thread, which feeds it.
     std::optional<ShownFrames> shown;  // made once the session's time 0 is known
+    std::unique_ptr<Window> window;
     if (options.window) {
         window = std::make_unique<Window>(
             WindowSettings{.width = options.window_size,
@@ -241,8 +242,11 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     const double origin_seconds = audio_seconds_at(first_display);
     shown.emplace(first_display, options.frame_log);
 
-    const MediaSettings media{
-        .width = width, .height = height, .fps = rate, .origin = first_display};
+    const MediaSettings media{.width = width,
+                              .height = height,
+                              .fps = rate,
+                              .origin = first_display,
+                              .seconds = current.duration};
     std::vector<std::unique_ptr<MediaWriter>> writers;
     if (options.record)
         writers.push_back(MediaWriter::record(*options.record, media));
@@ -357,10 +361,12 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
             break;
     }
     generation.stop();
+    window.reset();  // its thread reports shown frames: it ends before they are summed up
     input->stop();
     status_line.finish(status);
+    const Clock::time_point end = Clock::now();
     for (const auto& writer : writers)
-        writer->finish();
+        writer->finish(end);
     shown->finish();
     if (options.status_file) {
         std::error_code ignored;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -185,10 +186,11 @@ std::optional<std::string> MediaWriter::failure() const {
     }
 }
 
-void MediaWriter::finish() {
+void MediaWriter::finish(std::optional<Clock::time_point> end) {
     {
         std::lock_guard lock(mutex_);
         finishing_ = true;
+        end_ = end;
     }
     wake_.notify_all();
     if (thread_.joinable())
@@ -203,13 +205,23 @@ void MediaWriter::finish() {
 void MediaWriter::run() {
     Encoder& e = *encoder_;
     const double fps = settings_.fps.per_second();
+    // Samples of the sound written at most, and the first slot of the picture left out: the
+    // session's length, or its end once known.
+    constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max();
+    std::int64_t sound_limit =
+        settings_.seconds
+            ? static_cast<std::int64_t>(std::llround(*settings_.seconds * kLiveSampleRate))
+            : kUnlimited;
+    const std::int64_t slot_limit =
+        settings_.seconds ? static_cast<std::int64_t>(std::ceil(*settings_.seconds * fps - 1e-9))
+                          : kUnlimited;
     const auto write_audio = [&](const AudioBlock& block) {
         if (!e.audio_started) {
             const double offset = seconds_since(settings_.origin, block.first_sample_time);
             e.audio_base = block.first_sample - std::llround(offset * kLiveSampleRate);
             e.audio_started = true;
         }
-        const std::int64_t start = block.first_sample - e.audio_base;
+        const std::int64_t start = std::min(block.first_sample - e.audio_base, sound_limit);
         const std::int64_t written = e.audio->samples();
         if (start > written) {  // silence before the first block, or where blocks were dropped
             const std::vector<float> silence(static_cast<std::size_t>(start - written), 0.0f);
@@ -217,7 +229,18 @@ void MediaWriter::run() {
         }
         const auto skip = static_cast<std::size_t>(
             std::clamp<std::int64_t>(written - start, 0, std::ssize(block.samples)));
-        e.audio->write(std::span(block.samples).subspan(skip));
+        const auto keep = static_cast<std::size_t>(std::clamp<std::int64_t>(
+            sound_limit - std::max(start, written), 0, std::ssize(block.samples) - skip));
+        e.audio->write(std::span(block.samples).subspan(skip, keep));
+    };
+    // Blocks not heard yet (a file read ahead of its playback) wait until they are, or until the
+    // session ends.
+    std::deque<AudioBlock> unheard;
+    const auto write_heard_audio = [&](Clock::time_point now) {
+        while (!unheard.empty() && unheard.front().first_sample_time <= now) {
+            write_audio(unheard.front());
+            unheard.pop_front();
+        }
     };
     const auto encode = [&](const LiveFrame& frame, std::int64_t slot) {
         if (frame.width != settings_.width || frame.height != settings_.height || !frame.rgb)
@@ -229,6 +252,8 @@ void MediaWriter::run() {
     const auto write_frame = [&](LiveFrame frame) {
         const std::int64_t slot =
             std::llround(seconds_since(settings_.origin, frame.presentation_time) * fps);
+        if (slot >= slot_limit)  // shown after the session's end
+            return;
         if (!e.pending) {
             e.pending_slot = std::max(slot, e.next_slot);
             e.pending = std::move(frame);
@@ -280,17 +305,25 @@ void MediaWriter::run() {
             std::deque<LiveFrame> frames;
             std::deque<AudioBlock> audio;
             bool finishing = false;
+            std::optional<Clock::time_point> end;
             {
                 std::unique_lock lock(mutex_);
                 wake_.wait(lock, [&] { return finishing_ || !frames_.empty() || !audio_.empty(); });
                 frames.swap(frames_);
                 audio.swap(audio_);
                 finishing = finishing_;
+                end = end_;
             }
             if (abort_)
                 return;
-            for (const AudioBlock& block : audio)
-                write_audio(block);
+            for (AudioBlock& block : audio)
+                unheard.push_back(std::move(block));
+            if (finishing && end) {
+                sound_limit = std::min(
+                    sound_limit, static_cast<std::int64_t>(std::llround(
+                                     seconds_since(settings_.origin, *end) * kLiveSampleRate)));
+            }
+            write_heard_audio(finishing ? Clock::time_point::max() : Clock::now());
             for (LiveFrame& frame : frames)
                 write_frame(std::move(frame));
             if (finishing) {

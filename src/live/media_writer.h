@@ -29,6 +29,8 @@ struct MediaSettings {
     FrameRate fps{24, 1};
     // Time 0 of the file or stream: the session's start (its first audio sample, say).
     Clock::time_point origin;
+    // The session's length (-d), if it has one: picture and sound end there exactly.
+    std::optional<double> seconds;
     int crf = 20;
     std::string preset = "veryfast";
     bool audio = true;  // an AAC track of the audio blocks offered
@@ -63,8 +65,10 @@ class MediaWriter : public FrameOutput {
     std::optional<std::string> failure() const;
 
     // Writes everything offered, pads the picture to the end of the sound, closes the file
-    // (renaming a recording into place) or the stream. Throws the writer's error.
-    void finish();
+    // (renaming a recording into place) or the stream. Throws the writer's error. With `end`, the
+    // sound heard after it is left out: a file's blocks are read ahead of its playback, and what
+    // nobody heard before the session ended is not part of it.
+    void finish(std::optional<Clock::time_point> end = std::nullopt);
 
   private:
     MediaWriter(std::string name, std::string url, std::string format,
@@ -85,6 +89,7 @@ class MediaWriter : public FrameOutput {
     std::int64_t dropped_frames_ = 0;
     std::int64_t dropped_audio_ = 0;
     bool finishing_ = false;
+    std::optional<Clock::time_point> end_;  // see finish()
     bool finished_ = false;
     std::exception_ptr error_;
     std::atomic<std::int64_t> written_{0};

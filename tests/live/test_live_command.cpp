@@ -86,8 +86,10 @@ TEST(LiveCommand, ASessionHeardFromAPulseMonitorRecordsTheFramesTheSongAndItsPow
     // The frame log's power follows the file render's (the mean mel power of each analysis frame
     // at hop 512) at the same times: correlation at least 0.95 at the best offset between the
     // input's seconds and the song's.
+    // At least 5 shown frames a second to compare (about 24 when the machine keeps up; fewer when
+    // other work holds the cores, which changes how many frames are shown, not their power).
     const auto rows = csv_numbers(dir / "log.csv");
-    ASSERT_GE(rows.size(), 400u);
+    ASSERT_GE(rows.size(), 100u);
     const auto file = bgv::features::compute_features(pcm.samples, 22050, 512);
     std::vector<double> file_power(static_cast<std::size_t>(file.frames), 0.0);
     for (std::int64_t t = 0; t < file.frames; ++t) {
