@@ -209,6 +209,10 @@ void latency_and_kicks(const Options& o, const fs::path& dir) {
     const double p95 = percentile(latency.seconds, 0.95) * 1000;
     fmt::print("latency, click heard -> first shown frame whose power reacts:\n");
     print_distribution("latency", latency.seconds);
+    print_distribution("of which click to the newest sample its analysis frame saw",
+                       latency.analysis_seconds);
+    print_distribution("and that sample heard to the frame shown (the log's latency)",
+                       latency.frame_seconds);
     fmt::print("  clicks with no reacting frame: {}\n", latency.missed);
     fmt::print(
         "  generator: {:.1f} ms per frame over the session ({} ms at its warm-up); shown "

@@ -126,6 +126,8 @@ ClickLatencies click_latencies(const std::vector<LoggedFrame>& rows, const Click
         const double heard = reacting->shown_time - reacting->latency_ms / 1000 -
                              (newest_input_second(*reacting) - clicks[k]);
         result.seconds.push_back(reacting->shown_time - heard);
+        result.analysis_seconds.push_back(newest_input_second(*reacting) - clicks[k]);
+        result.frame_seconds.push_back(reacting->latency_ms / 1000);
     }
     return result;
 }

@@ -47,6 +47,12 @@ ClickAlignment align_clicks(const std::vector<LoggedFrame>& rows, const ClickTim
 // clicks with no such frame are counted in `missed`.
 struct ClickLatencies {
     std::vector<double> seconds;
+    // Its two parts: from the click to the newest sample of the reacting frame's analysis frame
+    // (the click must lie inside the window by the threshold; frames stepped before the click
+    // was analysed do not react), and from when that sample was heard to the frame on screen
+    // (the frame log's latency: the samples not yet analysed at the step, capture, the step's
+    // lead of one frame's making + 15 ms, a late frame).
+    std::vector<double> analysis_seconds, frame_seconds;
     int missed = 0;
 };
 ClickLatencies click_latencies(const std::vector<LoggedFrame>& rows, const ClickTimes& clicks,
