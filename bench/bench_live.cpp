@@ -87,7 +87,8 @@ std::string cpu_model() {
     return "unknown CPU";
 }
 
-// The number after `prefix` in the session's output (the last occurrence), or -1.
+// The number captured by `pattern` (its first group) in the session's output, at its last match; -1
+// when it does not match.
 double number_after(const std::string& output, const std::string& pattern) {
     const std::regex re(pattern);
     double found = -1;
