@@ -183,8 +183,11 @@ void latency_and_kicks(const Options& o, const fs::path& dir) {
     write_click_track(track, all, kTrack);
 
     const fs::path log = dir / "clicks.csv";
-    const SessionRun run = run_session(live_command(o, log, kTrack - 3),
-                                       fmt::format("exec paplay -d bgv_sink '{}'", track.string()));
+    // --device=, not -d: test_live_command ends its own player with `pkill -f 'paplay -d
+    // bgv_sink'`, which would also end this one when the tests run beside the bench.
+    const SessionRun run =
+        run_session(live_command(o, log, kTrack - 3),
+                    fmt::format("exec paplay --device=bgv_sink '{}'", track.string()));
     if (run.exit_code != 0)
         throw std::runtime_error("the session failed:\n" + run.output);
     const auto rows = read_frame_log(log);
@@ -247,8 +250,9 @@ void soak(const Options& o, const fs::path& dir) {
     const fs::path log = dir / "soak.csv";
     const SessionRun run = run_session(
         live_command(o, log, o.soak),
-        fmt::format("exec timeout {} sh -c 'while :; do paplay -d bgv_sink \"{}\" || exit 1; done'",
-                    o.soak + 120, o.soak_song.string()));
+        fmt::format(
+            "exec timeout {} sh -c 'while :; do paplay --device=bgv_sink \"{}\" || exit 1; done'",
+            o.soak + 120, o.soak_song.string()));
     if (run.exit_code != 0)
         throw std::runtime_error("the soak session failed:\n" + run.output);
     const auto rows = read_frame_log(log);
