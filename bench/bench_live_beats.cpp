@@ -20,6 +20,7 @@
 #include "features/stream_analysis.h"
 #include "kick_ratio.h"
 #include "live_beats_songs.h"
+#include "percentile.h"
 #include "support/beat_scores.h"
 
 namespace bgv::bench {
@@ -37,15 +38,6 @@ double median(std::vector<double> values) {
     }
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
-}
-
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) {
-        return 0;
-    }
-    std::sort(values.begin(), values.end());
-    const auto at = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[at];
 }
 
 // Steady: librosa's own beats keep a steady tempo, 90% of their intervals after the first 5 s

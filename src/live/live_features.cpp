@@ -84,8 +84,11 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
 
     kicks_.clear();
     info = {latest_.time_seconds, latest_.ready_seconds, latest_.power, false};
-    // The beats the grid predicts since the previous frame, kicking on their attack.
-    const double from = previous_frame_seconds_ + kBeatAttackShift;
+    // The beats the grid predicts whose attack is nearer this frame than any other: from half a
+    // frame after the previous frame to half a frame after this one (the grid runs ahead of the
+    // sound), so a kick is shown within half a frame of its beat, early or late.
+    const double half_frame = 0.5 / frames_per_second_;
+    const double from = previous_frame_seconds_ + half_frame + kBeatAttackShift;
     const double strength = std::max(
         choreo::kBeatFloor,
         static_cast<double>(events_.event(frame_seconds + kBeatAttackShift, predictor_).strength));
@@ -93,11 +96,12 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
     const double half_period = predictor_.tempo_bpm() > 0 ? 30.0 / predictor_.tempo_bpm() : 0.25;
     for (const double beat : predictor_.next_beats(std::max(from, frame_seconds - 1.0), 4)) {
         const double attack = beat - kBeatAttackShift;
-        if (attack > frame_seconds)
+        if (attack > frame_seconds + half_frame)
             break;
         if (!recent_beats_.empty() && attack - recent_beats_.back() < half_period)
             continue;
-        kicks_.push_back({attack - origin_seconds, strength, true});
+        // No later than the frame: the stepper decays a kick from its time, never grows it.
+        kicks_.push_back({std::min(attack, frame_seconds) - origin_seconds, strength, true});
         recent_beats_.push_back(attack);
         info.beat = true;
     }

@@ -36,8 +36,9 @@ class LiveFeatures {
 
     // The features of the frame that will be shown when input second `frame_seconds` is heard,
     // the stepper's frame `frame` (its time origin: `origin_seconds` of the input is the
-    // stepper's time 0). Kicks: the predicted beats after the previous call's time up to
-    // frame_seconds, and the onsets between beats picked since the previous call.
+    // stepper's time 0). Kicks: the predicted beats nearer frame_seconds than the previous
+    // call's time (from half a frame after that time to half a frame after this one, frames being
+    // 1 / frames_per_second apart), and the onsets between beats picked since the previous call.
     choreo::FrameFeatures features_for(double frame_seconds, double origin_seconds,
                                        FrameFeaturesInfo& info);
 

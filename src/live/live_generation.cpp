@@ -93,6 +93,7 @@ void LiveGeneration::run() {
             const double average = static_cast<double>(frame_nanoseconds_.load());
             frame_nanoseconds_.store(
                 static_cast<std::int64_t>(average + kAverageWeight * (took - average)));
+            busy_nanoseconds_.fetch_add(static_cast<std::int64_t>(took));
             made_.fetch_add(1);
             deliver_(std::move(frame));
         }

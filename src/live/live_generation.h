@@ -44,6 +44,8 @@ class LiveGeneration {
     // The time one frame takes, averaged over the last frames.
     Clock::duration frame_time() const;
     std::int64_t made() const { return made_.load(); }
+    // The time spent making frames since the start (made() frames).
+    Clock::duration busy() const { return std::chrono::nanoseconds(busy_nanoseconds_.load()); }
     std::int64_t dropped() const { return dropped_.load(); }
     // Rethrows the generator's error, if it stopped on one.
     void check() const;
@@ -61,7 +63,7 @@ class LiveGeneration {
     bool stopping_ = false;
     std::exception_ptr error_;
     std::atomic<std::int64_t> frame_nanoseconds_;
-    std::atomic<std::int64_t> made_{0}, dropped_{0};
+    std::atomic<std::int64_t> made_{0}, dropped_{0}, busy_nanoseconds_{0};
     std::thread thread_;
 };
 

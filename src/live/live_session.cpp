@@ -74,7 +74,11 @@ class ShownFrames {
         const auto it = notes_.find(frame);
         if (it == notes_.end())
             return;
-        const FrameNote note = it->second;
+        FrameNote note = it->second;
+        // The frames before it that were never shown (dropped): a beat they kicked first shows
+        // in this one.
+        for (auto dropped = notes_.begin(); dropped != it; dropped = notes_.erase(dropped))
+            note.beat = note.beat || dropped->second.beat;
         notes_.erase(it);
         if (!any_shown_) {
             any_shown_ = true;
@@ -372,8 +376,13 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
         std::error_code ignored;
         std::filesystem::remove(*options.status_file, ignored);
     }
-    log::info("live: {} frames made, {} dropped, {} audio overruns", generation.made(),
-              generation.dropped(), input->overruns());
+    const double mean_frame_ms =
+        generation.made() > 0
+            ? std::chrono::duration<double, std::milli>(generation.busy()).count() /
+                  static_cast<double>(generation.made())
+            : 0.0;
+    log::info("live: {} frames made ({:.1f} ms each on average), {} dropped, {} audio overruns",
+              generation.made(), mean_frame_ms, generation.dropped(), input->overruns());
     if (osc)
         log::info("live: OSC: {} changes taken, {} messages refused", osc->accepted(),
                   osc->refused());
