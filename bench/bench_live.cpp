@@ -183,8 +183,6 @@ void latency_and_kicks(const Options& o, const fs::path& dir) {
     write_click_track(track, all, kTrack);
 
     const fs::path log = dir / "clicks.csv";
-    // --device=, not -d: test_live_command ends its own player with `pkill -f 'paplay -d
-    // bgv_sink'`, which would also end this one when the tests run beside the bench.
     const SessionRun run =
         run_session(live_command(o, log, kTrack - 3),
                     fmt::format("exec paplay --device=bgv_sink '{}'", track.string()));

@@ -59,13 +59,17 @@ TEST(LiveCommand, ASessionHeardFromAPulseMonitorRecordsTheFramesTheSongAndItsPow
     LiveHarness harness("audio");
     ASSERT_TRUE(harness.started()) << harness.output();
     const fs::path dir = fresh_temp_dir("live_pulse");
-    // The song plays into the sink from before the session starts until after it ends.
-    BackgroundCommand song(fmt::format("timeout 45 paplay -d bgv_sink '{}' 2>&1", kSong.string()));
+    // The song plays into the sink from before the session starts until after it ends; the
+    // player is stopped by its own process id (other players on the machine are left alone).
+    const fs::path player = dir / "paplay.pid";
+    BackgroundCommand song(
+        fmt::format("timeout 45 paplay -d bgv_sink '{}' 2>&1 & echo $! >'{}'; wait", kSong.string(),
+                    player.string()));
     const auto session = run_command(fmt::format(
         "'{}' live --input pulse:bgv_sink.monitor --no_window --record '{}' --frame_log '{}' "
         "-d 20 --weights '{}' -r 128 --seed 1 --fps 24 2>&1",
         kBinary.string(), (dir / "out.mp4").string(), (dir / "log.csv").string(), kModel.string()));
-    run_command("pkill -f 'paplay -d bgv_sink'");
+    run_command(fmt::format("kill $(cat '{}')", player.string()));  // timeout passes it on
     ASSERT_EQ(session.exit_code, 0) << session.output;
 
     // fps x 20 frames, within 2 %.
