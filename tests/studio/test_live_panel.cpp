@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 
 #include "core/file.h"
@@ -32,6 +33,15 @@ namespace {
 constexpr int kDeadlineMs = 30000;
 
 // A UDP socket on 127.0.0.1 (a free port) that hands back each datagram as an OSC message.
+// An argument where liblo's argv points: inside the message, 4-byte aligned only, so it is copied
+// out rather than read through the 8-byte lo_arg union.
+template <typename T>
+T read_arg(const lo_arg* arg) {
+    T value;
+    std::memcpy(&value, static_cast<const void*>(arg), sizeof value);
+    return value;
+}
+
 class OscReceiver {
   public:
     OscReceiver() {
@@ -69,9 +79,9 @@ class OscReceiver {
         lo_arg** args = lo_message_get_argv(message);
         for (std::size_t i = 0; i < decoded.types.size(); ++i) {
             if (decoded.types[i] == LO_INT32)
-                decoded.values.push_back(args[i]->i);
+                decoded.values.push_back(read_arg<std::int32_t>(args[i]));
             else if (decoded.types[i] == LO_FLOAT)
-                decoded.values.push_back(args[i]->f);
+                decoded.values.push_back(read_arg<float>(args[i]));
         }
         lo_message_free(message);
         return decoded;
