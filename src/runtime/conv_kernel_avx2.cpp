@@ -11,8 +11,13 @@
 #include "core/assert.h"
 #include "runtime/conv_kernel.h"
 
+// The instruction set of this file's kernels, for gcc and for clang (the fuzzers' build).
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
+#endif
 #include "runtime/conv_tile.h"
 
 namespace bgv::runtime::kernels {
@@ -67,4 +72,8 @@ void conv_avx2(const ConvKernelArgs& a) {
 }
 
 }  // namespace bgv::runtime::kernels
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif

@@ -11,8 +11,14 @@
 #include "core/assert.h"
 #include "runtime/conv_kernel.h"
 
+// The instruction set of this file's kernels, for gcc and for clang (the fuzzers' build).
+#if defined(__clang__)
+#pragma clang attribute push( \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,avx2"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,fma,avx2")
+#endif
 #include "runtime/conv_tile.h"
 
 namespace bgv::runtime::kernels {
@@ -64,4 +70,8 @@ void conv_avx512(const ConvKernelArgs& a) {
 }
 
 }  // namespace bgv::runtime::kernels
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
