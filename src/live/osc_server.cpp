@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "osc/osc_argument.h"
 
 namespace bgv::live {
 
@@ -24,26 +25,17 @@ namespace {
 constexpr int kMaxBundleDepth = 8;
 constexpr std::int64_t kLoggedRefusals = 50;  // then only counted: a flood must not flood stderr
 
-// An argument of type T where liblo's argv points: inside the message, 4-byte aligned only (an
-// 8-byte lo_arg read there would be misaligned).
-template <typename T>
-T read_arg(const lo_arg* arg) {
-    T value;
-    std::memcpy(&value, static_cast<const void*>(arg), sizeof value);
-    return value;
-}
-
 // One OSC argument as a number, when its type is numeric.
 std::optional<double> number(char type, const lo_arg* arg) {
     switch (type) {
         case LO_INT32:
-            return read_arg<std::int32_t>(arg);
+            return osc::read_arg<std::int32_t>(arg);
         case LO_INT64:
-            return static_cast<double>(read_arg<std::int64_t>(arg));
+            return static_cast<double>(osc::read_arg<std::int64_t>(arg));
         case LO_FLOAT:
-            return read_arg<float>(arg);
+            return osc::read_arg<float>(arg);
         case LO_DOUBLE:
-            return read_arg<double>(arg);
+            return osc::read_arg<double>(arg);
         default:
             return std::nullopt;
     }

@@ -21,6 +21,7 @@
 
 #include "core/file.h"
 #include "live/osc_server.h"
+#include "osc/osc_argument.h"
 #include "osc/osc_controls.h"
 #include "studio_process.h"
 #include "support/process.h"
@@ -33,15 +34,6 @@ namespace {
 constexpr int kDeadlineMs = 30000;
 
 // A UDP socket on 127.0.0.1 (a free port) that hands back each datagram as an OSC message.
-// An argument where liblo's argv points: inside the message, 4-byte aligned only, so it is copied
-// out rather than read through the 8-byte lo_arg union.
-template <typename T>
-T read_arg(const lo_arg* arg) {
-    T value;
-    std::memcpy(&value, static_cast<const void*>(arg), sizeof value);
-    return value;
-}
-
 class OscReceiver {
   public:
     OscReceiver() {
@@ -79,9 +71,9 @@ class OscReceiver {
         lo_arg** args = lo_message_get_argv(message);
         for (std::size_t i = 0; i < decoded.types.size(); ++i) {
             if (decoded.types[i] == LO_INT32)
-                decoded.values.push_back(read_arg<std::int32_t>(args[i]));
+                decoded.values.push_back(bgv::osc::read_arg<std::int32_t>(args[i]));
             else if (decoded.types[i] == LO_FLOAT)
-                decoded.values.push_back(read_arg<float>(args[i]));
+                decoded.values.push_back(bgv::osc::read_arg<float>(args[i]));
         }
         lo_message_free(message);
         return decoded;
