@@ -15,120 +15,165 @@ namespace {
 
 constexpr int kLanes = 16;  // one AVX-512 register of floats (two AVX2 ones, four SSE ones)
 using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
+using HalfLanes = float __attribute__((vector_size(kLanes / 2 * sizeof(float))));
+using QuarterLanes = float __attribute__((vector_size(kLanes / 4 * sizeof(float))));
 
-// One output row (sample n, row y) of all four output channels; four vector accumulators
-// across all nine taps, reduced once per pixel. Compiled once per instruction set below.
+// The sum of a vector's lanes, as a tree: two vector additions, then four scalars (a chain of
+// 16 scalar additions per output cost as much as the pixel's multiplications).
+inline __attribute__((always_inline)) float sum_lanes(Lanes v) {
+    HalfLanes lo, hi;
+    std::memcpy(&lo, &v, sizeof lo);
+    std::memcpy(&hi, reinterpret_cast<const char*>(&v) + sizeof lo, sizeof hi);
+    const HalfLanes h = lo + hi;
+    QuarterLanes qlo, qhi;
+    std::memcpy(&qlo, &h, sizeof qlo);
+    std::memcpy(&qhi, reinterpret_cast<const char*>(&h) + sizeof qlo, sizeof qhi);
+    const QuarterLanes q = qlo + qhi;
+    return (q[0] + q[2]) + (q[1] + q[3]);
+}
+
+// `P` interior pixels (x .. x+P-1, all nine taps inside the row) of `O` output channels: P·O
+// vector accumulators over every tap and 16 input channels at a time, each weight load serving
+// P pixels; reduced once per pixel. c is a multiple of kLanes.
+template <int O, int P>
+inline __attribute__((always_inline)) void narrow_pixels(const float* in, std::int64_t h,
+                                                         std::int64_t w, std::int64_t c,
+                                                         std::int64_t y, std::int64_t x,
+                                                         const float* weights, const float* bias,
+                                                         float* out_row[4]) {
+    Lanes a[P][O] = {};
+    if (y + 1 < h) {
+        // The input row below is read here for the first time: fetch the next step's pixels of
+        // it while this step computes.
+        const char* next = reinterpret_cast<const char*>(in + ((y + 1) * w + x + P + 1) * c);
+        const char* end = reinterpret_cast<const char*>(in + (y + 2) * w * c);
+        for (std::int64_t b = 0; b < P * c * 4 && next + b < end; b += 64)
+            __builtin_prefetch(next + b);
+    }
+    for (int ky = 0; ky < 3; ++ky) {
+        const std::int64_t sy = y + ky - 1;
+        if (sy < 0 || sy >= h)
+            continue;
+        for (int kx = 0; kx < 3; ++kx) {
+            const float* p = in + (sy * w + x + kx - 1) * c;
+            const float* wt = weights + (ky * 3 + kx) * 4 * c;
+            for (std::int64_t k = 0; k < c; k += kLanes) {
+                // memcpy: unaligned vector loads, kept inside this (cloned) function so that
+                // each ISA clone uses its own registers.
+                Lanes v[P], wo[O];
+                for (int q = 0; q < P; ++q)
+                    std::memcpy(&v[q], p + q * c + k, sizeof(Lanes));
+                for (int o = 0; o < O; ++o)
+                    std::memcpy(&wo[o], wt + o * c + k, sizeof(Lanes));
+                for (int q = 0; q < P; ++q)
+                    for (int o = 0; o < O; ++o)
+                        a[q][o] += v[q] * wo[o];
+            }
+        }
+    }
+    for (int q = 0; q < P; ++q)
+        for (int o = 0; o < O; ++o)
+            out_row[o][x + q] = sum_lanes(a[q][o]) + bias[o];
+}
+
+// One pixel anywhere in the row (the borders, and any channel count): taps outside the image
+// skipped, channels beyond the last multiple of 16 one by one.
+inline __attribute__((always_inline)) void narrow_pixel(const float* in, std::int64_t h,
+                                                        std::int64_t w, std::int64_t c,
+                                                        std::int64_t y, std::int64_t x,
+                                                        const float* weights, const float* bias,
+                                                        float* out_row[4]) {
+    Lanes a[4] = {};
+    float tail[4] = {0, 0, 0, 0};
+    for (int ky = 0; ky < 3; ++ky) {
+        const std::int64_t sy = y + ky - 1;
+        if (sy < 0 || sy >= h)
+            continue;
+        for (int kx = 0; kx < 3; ++kx) {
+            const std::int64_t sx = x + kx - 1;
+            if (sx < 0 || sx >= w)
+                continue;
+            const float* p = in + (sy * w + sx) * c;
+            const float* wt = weights + (ky * 3 + kx) * 4 * c;
+            std::int64_t k = 0;
+            for (; k + kLanes <= c; k += kLanes) {
+                Lanes v, wo[4];
+                std::memcpy(&v, p + k, sizeof v);
+                for (int o = 0; o < 4; ++o)
+                    std::memcpy(&wo[o], wt + o * c + k, sizeof v);
+                for (int o = 0; o < 4; ++o)
+                    a[o] += v * wo[o];
+            }
+            for (; k < c; ++k)
+                for (int o = 0; o < 4; ++o)
+                    tail[o] += p[k] * wt[o * c + k];
+        }
+    }
+    for (int o = 0; o < 4; ++o)
+        if (out_row[o] != nullptr)
+            out_row[o][x] = sum_lanes(a[o]) + tail[o] + bias[o];
+}
+
+// One output row (sample n, row y) of `O` output channels, `P` interior pixels at a time.
+template <int O, int P>
 inline __attribute__((always_inline)) void narrow_row(const float* in, std::int64_t h,
                                                       std::int64_t w, std::int64_t c,
                                                       std::int64_t y, const float* weights,
                                                       const float* bias, float* out_row[4]) {
-    for (std::int64_t x = 0; x < w; ++x) {
-        if (x >= 1 && x + 2 < w && c % kLanes == 0) {
-            // Two interior pixels at once: eight independent accumulators hide the FMA latency
-            // and every weight load serves two pixels.
-            Lanes a[2][4] = {};
-            for (int ky = 0; ky < 3; ++ky) {
-                const std::int64_t sy = y + ky - 1;
-                if (sy < 0 || sy >= h)
-                    continue;
-                for (int kx = 0; kx < 3; ++kx) {
-                    const float* p0 = in + (sy * w + x + kx - 1) * c;
-                    const float* p1 = p0 + c;
-                    const float* wt = weights + (ky * 3 + kx) * 4 * c;
-                    for (std::int64_t k = 0; k < c; k += kLanes) {
-                        Lanes v0, v1, w0, w1, w2, w3;
-                        std::memcpy(&v0, p0 + k, sizeof v0);
-                        std::memcpy(&v1, p1 + k, sizeof v1);
-                        std::memcpy(&w0, wt + k, sizeof w0);
-                        std::memcpy(&w1, wt + c + k, sizeof w1);
-                        std::memcpy(&w2, wt + 2 * c + k, sizeof w2);
-                        std::memcpy(&w3, wt + 3 * c + k, sizeof w3);
-                        a[0][0] += v0 * w0;
-                        a[0][1] += v0 * w1;
-                        a[0][2] += v0 * w2;
-                        a[0][3] += v0 * w3;
-                        a[1][0] += v1 * w0;
-                        a[1][1] += v1 * w1;
-                        a[1][2] += v1 * w2;
-                        a[1][3] += v1 * w3;
-                    }
-                }
-            }
-            for (int q = 0; q < 2; ++q)
-                for (int o = 0; o < 4; ++o) {
-                    float sum = bias[o];
-                    for (int j = 0; j < kLanes; ++j)
-                        sum += a[q][o][j];
-                    if (out_row[o] != nullptr)
-                        out_row[o][x + q] = sum;
-                }
-            ++x;
-            continue;
-        }
-        Lanes a0 = {}, a1 = {}, a2 = {}, a3 = {};
-        float tail[4] = {0, 0, 0, 0};
-        for (int ky = 0; ky < 3; ++ky) {
-            const std::int64_t sy = y + ky - 1;
-            if (sy < 0 || sy >= h)
-                continue;
-            for (int kx = 0; kx < 3; ++kx) {
-                const std::int64_t sx = x + kx - 1;
-                if (sx < 0 || sx >= w)
-                    continue;
-                const float* p = in + (sy * w + sx) * c;
-                const float* wt = weights + (ky * 3 + kx) * 4 * c;
-                std::int64_t k = 0;
-                for (; k + kLanes <= c; k += kLanes) {
-                    // memcpy: unaligned vector loads, kept inside this (cloned) function so that
-                    // each ISA clone uses its own registers.
-                    Lanes v, w0, w1, w2, w3;
-                    std::memcpy(&v, p + k, sizeof v);
-                    std::memcpy(&w0, wt + k, sizeof v);
-                    std::memcpy(&w1, wt + c + k, sizeof v);
-                    std::memcpy(&w2, wt + 2 * c + k, sizeof v);
-                    std::memcpy(&w3, wt + 3 * c + k, sizeof v);
-                    a0 += v * w0;
-                    a1 += v * w1;
-                    a2 += v * w2;
-                    a3 += v * w3;
-                }
-                for (; k < c; ++k)
-                    for (int o = 0; o < 4; ++o)
-                        tail[o] += p[k] * wt[o * c + k];
-            }
-        }
-        float sums[4] = {tail[0], tail[1], tail[2], tail[3]};
-        for (int j = 0; j < kLanes; ++j) {
-            sums[0] += a0[j];
-            sums[1] += a1[j];
-            sums[2] += a2[j];
-            sums[3] += a3[j];
-        }
-        for (int o = 0; o < 4; ++o)
-            if (out_row[o] != nullptr)
-                out_row[o][x] = sums[o] + bias[o];
+    std::int64_t x = 0;
+    for (; x < w; ++x) {
+        if (x >= 1 && c % kLanes == 0)
+            break;
+        narrow_pixel(in, h, w, c, y, x, weights, bias, out_row);
+    }
+    for (; x + P < w; x += P)
+        narrow_pixels<O, P>(in, h, w, c, y, x, weights, bias, out_row);
+    for (; x < w; ++x)
+        narrow_pixel(in, h, w, c, y, x, weights, bias, out_row);
+}
+
+// The row kernel for `outs` output channels (1 to 4) with `P` pixels a step.
+template <int P>
+inline __attribute__((always_inline)) void narrow_row_outs(const float* in, std::int64_t h,
+                                                           std::int64_t w, std::int64_t c,
+                                                           std::int64_t y, const float* weights,
+                                                           const float* bias, float** out_row,
+                                                           int outs) {
+    switch (outs) {
+        case 1:
+            return narrow_row<1, P>(in, h, w, c, y, weights, bias, out_row);
+        case 2:
+            return narrow_row<2, P>(in, h, w, c, y, weights, bias, out_row);
+        case 3:
+            return narrow_row<3, P>(in, h, w, c, y, weights, bias, out_row);
+        default:
+            return narrow_row<4, P>(in, h, w, c, y, weights, bias, out_row);
     }
 }
 
 using NarrowRow = void (*)(const float*, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
-                           const float*, const float*, float**);
+                           const float*, const float*, float**, int);
 
+// AVX-512: four pixels of up to four outputs fill 16 of the 32 vector registers. AVX2 holds a
+// 16-lane vector in two of its 16 registers: two pixels. Portable code: one.
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma"))) void narrow_row_avx512(
     const float* in, std::int64_t h, std::int64_t w, std::int64_t c, std::int64_t y,
-    const float* weights, const float* bias, float** out_row) {
-    narrow_row(in, h, w, c, y, weights, bias, out_row);
+    const float* weights, const float* bias, float** out_row, int outs) {
+    narrow_row_outs<4>(in, h, w, c, y, weights, bias, out_row, outs);
 }
 
 __attribute__((target("avx2,fma"))) void narrow_row_avx2(const float* in, std::int64_t h,
                                                          std::int64_t w, std::int64_t c,
                                                          std::int64_t y, const float* weights,
-                                                         const float* bias, float** out_row) {
-    narrow_row(in, h, w, c, y, weights, bias, out_row);
+                                                         const float* bias, float** out_row,
+                                                         int outs) {
+    narrow_row_outs<2>(in, h, w, c, y, weights, bias, out_row, outs);
 }
 
 void narrow_row_generic(const float* in, std::int64_t h, std::int64_t w, std::int64_t c,
-                        std::int64_t y, const float* weights, const float* bias, float** out_row) {
-    narrow_row(in, h, w, c, y, weights, bias, out_row);
+                        std::int64_t y, const float* weights, const float* bias, float** out_row,
+                        int outs) {
+    narrow_row_outs<1>(in, h, w, c, y, weights, bias, out_row, outs);
 }
 
 // The instruction set every runtime kernel follows (cpu_isa.h).
@@ -143,8 +188,10 @@ NarrowRow narrow_row_for(CpuIsa isa) {
 }  // namespace
 
 NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const float> bias,
-                             int out_channels, int in_channels)
-    : out_channels_(out_channels), in_channels_(in_channels) {
+                             int out_channels, int in_channels, CpuIsa isa)
+    : out_channels_(out_channels), in_channels_(in_channels), isa_(isa) {
+    BGV_ASSERT(isa <= cpu_isa(), "narrow conv: {} kernels on a {} CPU", cpu_isa_name(isa),
+               cpu_isa_name(cpu_isa()));
     BGV_ASSERT(out_channels >= 1 && out_channels <= 4,
                "narrow conv: {} output channels (1 to 4 supported)", out_channels);
     BGV_ASSERT(weights.size() == static_cast<std::size_t>(out_channels) * in_channels * 9,
@@ -163,10 +210,9 @@ NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const flo
 }
 
 std::string NarrowConv3x3::implementation() const {
-    const CpuIsa isa = cpu_isa();
-    return fmt::format("bgv:{} narrow", isa >= CpuIsa::avx512 ? "avx512"
-                                        : isa == CpuIsa::avx2 ? "avx2"
-                                                              : "generic");
+    return fmt::format("bgv:{} narrow", isa_ >= CpuIsa::avx512 ? "avx512"
+                                        : isa_ == CpuIsa::avx2 ? "avx2"
+                                                               : "generic");
 }
 
 void NarrowConv3x3::run(Engine& engine, const FeatureMap& in, std::span<float> out) {
@@ -189,14 +235,14 @@ void NarrowConv3x3::run(Engine& engine, const FeatureMap& in, std::span<float> o
     const float* weights = weights_.data();
     const float* bias = bias_;
     const std::int64_t c = in_channels_, outs = out_channels_;
-    const NarrowRow row = narrow_row_for(cpu_isa());
+    const NarrowRow row = narrow_row_for(isa_);
 #pragma omp parallel for collapse(2) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
         for (std::int64_t y = 0; y < h; ++y) {
             float* rows[4] = {nullptr, nullptr, nullptr, nullptr};
             for (std::int64_t o = 0; o < outs; ++o)
                 rows[o] = dst + ((i * outs + o) * h + y) * w;
-            row(src + i * h * w * c, h, w, c, y, weights, bias, rows);
+            row(src + i * h * w * c, h, w, c, y, weights, bias, rows, static_cast<int>(outs));
         }
     }
 }

@@ -367,28 +367,34 @@ TEST(UpsampledConv3x3, MatchesUpsampleThenConv) {
     }
 }
 
-// The narrow conv (3 outputs, NCHW out) against naive loops, with input channel counts that
-// exercise the two-pixel, 16-lane and remainder loops. Float32 sums of 9·40 products: 1e-5.
+// The narrow conv (1 to 4 outputs, NCHW out) against naive loops, with input channel counts that
+// exercise the several-pixel loop (multiples of 16) and the one-pixel loop with its remainder,
+// and a row width whose interior is not a whole number of pixel steps. Float32 sums of 9·128
+// products: 1e-5.
 TEST(NarrowConv3x3, MatchesNaiveLoops) {
-    for (int ci : {40, 32}) {
-        const int n = 2, h = 7, w = 9, co = 3;
-        const auto in = random_values(static_cast<std::size_t>(n) * h * w * ci, 21);
-        const auto wt = random_values(static_cast<std::size_t>(co) * ci * 9, 22);
-        const auto bias = random_values(co, 23);
-        const auto want_nhwc = naive_conv(in, wt, bias, n, h, w, ci, co, 3, 1);
-        std::vector<double> want(want_nhwc.size());
-        for (int i = 0; i < n; ++i)
-            for (int p = 0; p < h * w; ++p)
-                for (int o = 0; o < co; ++o)
-                    want[(static_cast<std::size_t>(i) * co + o) * h * w + p] =
-                        want_nhwc[(static_cast<std::size_t>(i) * h * w + p) * co + o];
-        NarrowConv3x3 conv(wt, bias, co, ci);
-        const FeatureMap x = feature_map(in, DataType::f32, n, h, w, ci);
-        std::vector<float> out(want.size());
-        Engine engine(2);
-        conv.run(engine, x, out);
-        EXPECT_LT(relative_error(out, want), kTolerance) << ci << " input channels";
-    }
+    for (int co : {1, 3, 4})
+        for (int ci : {40, 32, 128}) {
+            const int n = 2, h = 7, w = 14;
+            const auto in = random_values(static_cast<std::size_t>(n) * h * w * ci, 21);
+            const auto wt = random_values(static_cast<std::size_t>(co) * ci * 9, 22);
+            const auto bias = random_values(co, 23);
+            const auto want_nhwc = naive_conv(in, wt, bias, n, h, w, ci, co, 3, 1);
+            std::vector<double> want(want_nhwc.size());
+            for (int i = 0; i < n; ++i)
+                for (int p = 0; p < h * w; ++p)
+                    for (int o = 0; o < co; ++o)
+                        want[(static_cast<std::size_t>(i) * co + o) * h * w + p] =
+                            want_nhwc[(static_cast<std::size_t>(i) * h * w + p) * co + o];
+            for (CpuIsa isa : isas_here()) {
+                NarrowConv3x3 conv(wt, bias, co, ci, isa);
+                const FeatureMap x = feature_map(in, DataType::f32, n, h, w, ci);
+                std::vector<float> out(want.size());
+                Engine engine(2);
+                conv.run(engine, x, out);
+                EXPECT_LT(relative_error(out, want), kTolerance)
+                    << cpu_isa_name(isa) << ": " << ci << " input channels, " << co << " outputs";
+            }
+        }
 }
 
 // The model's loader checks every shape against the checkpoint, so a wrong input here is a
