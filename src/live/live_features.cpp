@@ -19,6 +19,14 @@ constexpr double kOnsetScaleSeconds = 10;
 // An onset: a local peak of the percussive onset strength at least this share of the largest of
 // the last kOnsetScaleSeconds, at least kOnsetGap after the one before.
 constexpr float kOnsetThreshold = 0.3f;
+// An attack: the scaled percussive onset strength rising through this share (lower than the
+// onsets' threshold: caught early in its rise), then, within kAttackFrames analysis frames, the
+// picture's power (spec_mean, 0-1 over the last seconds) at least kAttackRise above where it was
+// before: a rise the picture shows. The onset strength is logarithmic: after silence it rises
+// while the power is still a thousandth of the attack's.
+constexpr float kAttackThreshold = 0.1f;
+constexpr float kAttackRise = 0.02f;
+constexpr int kAttackFrames = 3;
 constexpr double kOnsetGap = 0.1;
 // Silence longer than this between blocks is not filled in (an input that paused for a while).
 constexpr std::int64_t kLongestGap = 10 * kLiveSampleRate;
@@ -62,6 +70,18 @@ void LiveFeatures::on_frame(const features::AnalysisFrame& frame) {
 void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
     const double scale = percussive_range_.max();
     const float value = scale > 0 ? static_cast<float>(frame.onset_percussive / scale) : 0.0f;
+    if (value >= kAttackThreshold && peak_ < kAttackThreshold) {
+        attack_frames_left_ = kAttackFrames;
+        attack_base_ = previous_spec_mean_;
+    }
+    if (attack_frames_left_ > 0) {
+        --attack_frames_left_;
+        if (frame.spec_mean >= attack_base_ + kAttackRise) {
+            attack_heard_ = true;
+            attack_frames_left_ = 0;
+        }
+    }
+    previous_spec_mean_ = frame.spec_mean;
     // peak_ (the frame before this one) is an onset when it rises above both neighbours.
     if (peak_ > before_ && peak_ >= value && peak_ >= kOnsetThreshold &&
         peak_seconds_ - last_onset_seconds_ >= kOnsetGap) {
@@ -83,6 +103,7 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
     features.harmonic = rms_max > 0 ? latest_.rms / rms_max : 0.0;
 
     kicks_.clear();
+    attack_heard_ = false;
     info = {latest_.time_seconds, latest_.ready_seconds, latest_.power, false};
     // The beats the grid predicts whose attack is nearer this frame than any other: from half a
     // frame after the previous frame to half a frame after this one (the grid runs ahead of the

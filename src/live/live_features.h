@@ -42,6 +42,13 @@ class LiveFeatures {
     choreo::FrameFeatures features_for(double frame_seconds, double origin_seconds,
                                        FrameFeaturesInfo& info);
 
+    // An attack heard since the last features_for: the percussive onset strength, scaled as the
+    // onsets' are, rose through a threshold and the picture's power rose with it
+    // (live_features.cpp, kAttack*). Known as soon as the frame with that power is analysed, before
+    // the onset picker can confirm a peak; the session shows it in a frame stepped at once, off its
+    // grid (docs/live.md, "Latency").
+    bool attack_heard() const { return attack_heard_; }
+
     const features::BeatPredictor& beats() const { return predictor_; }
 
   private:
@@ -61,6 +68,11 @@ class LiveFeatures {
     float before_ = 0, peak_ = 0;
     double peak_seconds_ = 0, last_onset_seconds_ = -1e9;
     std::vector<choreo::Kick> onsets_;  // picked, not yet given to a frame (input seconds)
+    // The attack detector: frames left for the power to rise after the onset strength did, and
+    // the power before it.
+    int attack_frames_left_ = 0;
+    float attack_base_ = 0, previous_spec_mean_ = 0;
+    bool attack_heard_ = false;
     double previous_frame_seconds_ = -1e9;
     std::vector<double> recent_beats_;  // the attacks of the last beats kicked (input seconds)
     std::vector<choreo::Kick> kicks_;   // the last call's, in stepper seconds

@@ -1,5 +1,6 @@
 #include "live/live_generation.h"
 
+#include <cmath>
 #include <memory>
 
 namespace bgv::live {
@@ -39,6 +40,10 @@ Clock::duration LiveGeneration::frame_time() const {
     return std::chrono::nanoseconds(frame_nanoseconds_.load());
 }
 
+Clock::duration LiveGeneration::frame_time_spread() const {
+    return std::chrono::nanoseconds(spread_nanoseconds_.load());
+}
+
 LiveFrame make_frame(render::FrameGenerator& generator, const FrameRequest& request) {
     const int width = generator.width(), height = generator.height();
     auto rgb =
@@ -52,6 +57,11 @@ Clock::duration warm_up(render::FrameGenerator& generator, const FrameRequest& r
     const auto start = Clock::now();
     make_frame(generator, request);
     return Clock::now() - start;
+}
+
+bool LiveGeneration::waiting() const {
+    std::lock_guard lock(mutex_);
+    return waiting_.has_value();
 }
 
 void LiveGeneration::check() const {
@@ -91,8 +101,11 @@ void LiveGeneration::run() {
             const double took =
                 std::chrono::duration<double, std::nano>(Clock::now() - start).count();
             const double average = static_cast<double>(frame_nanoseconds_.load());
+            const double spread = static_cast<double>(spread_nanoseconds_.load());
             frame_nanoseconds_.store(
                 static_cast<std::int64_t>(average + kAverageWeight * (took - average)));
+            spread_nanoseconds_.store(static_cast<std::int64_t>(
+                spread + kAverageWeight * (std::abs(took - average) - spread)));
             busy_nanoseconds_.fetch_add(static_cast<std::int64_t>(took));
             made_.fetch_add(1);
             deliver_(std::move(frame));

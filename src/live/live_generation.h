@@ -41,12 +41,16 @@ class LiveGeneration {
     void request(FrameRequest request);
     // The truncation for the frames after the one being made.
     void set_truncation(double truncation);
-    // The time one frame takes, averaged over the last frames.
+    // The time one frame takes, averaged over the last frames, and how much it varies (the
+    // average distance of a frame's time from that average).
     Clock::duration frame_time() const;
+    Clock::duration frame_time_spread() const;
     std::int64_t made() const { return made_.load(); }
     // The time spent making frames since the start (made() frames).
     Clock::duration busy() const { return std::chrono::nanoseconds(busy_nanoseconds_.load()); }
     std::int64_t dropped() const { return dropped_.load(); }
+    // A frame asked for waits for the generator (a request now would replace it).
+    bool waiting() const;
     // Rethrows the generator's error, if it stopped on one.
     void check() const;
     void stop();
@@ -62,7 +66,7 @@ class LiveGeneration {
     std::optional<double> truncation_;
     bool stopping_ = false;
     std::exception_ptr error_;
-    std::atomic<std::int64_t> frame_nanoseconds_;
+    std::atomic<std::int64_t> frame_nanoseconds_, spread_nanoseconds_{0};
     std::atomic<std::int64_t> made_{0}, dropped_{0}, busy_nanoseconds_{0};
     std::thread thread_;
 };

@@ -36,10 +36,15 @@ namespace {
 using namespace std::chrono_literals;
 using Seconds = std::chrono::duration<double>;
 
-// A frame is stepped this much more ahead of its time than the generator takes (its time varies).
-constexpr Clock::duration kLeadMargin = 15ms;
+// A frame is stepped ahead of its time by what the generator takes, plus a margin for its
+// variation: twice its average distance from the average, at least kLeastMargin.
+constexpr Clock::duration kLeastMargin = 3ms;
+constexpr Clock::duration kFirstMargin = 15ms;  // before any frame of the session is made
 constexpr Clock::duration kStatusInterval = 500ms;
 constexpr Clock::duration kLongestWait = 5ms;  // the loop's longest sleep between its duties
+// A frame is stepped early for an attack only when that brings it this much earlier than its
+// time on the grid.
+constexpr Clock::duration kLeastAdvance = 5ms;
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration_cast<Seconds>(to - from).count();
@@ -242,7 +247,7 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
             early.push_back(std::move(*block));
         }
     }
-    const Clock::time_point first_display = Clock::now() + frame_time + kLeadMargin;
+    const Clock::time_point first_display = Clock::now() + frame_time + kFirstMargin;
     const double origin_seconds = audio_seconds_at(first_display);
     shown.emplace(first_display, options.frame_log);
 
@@ -284,6 +289,13 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     StatusLine status_line;
     LiveStatus status{.target_fps = fps};
     std::int64_t next_frame = 0;
+    // Frame k is due at first_display + k frame periods - advance: attacks heard between frames
+    // bring the grid earlier (the stepper's time origin moves with it).
+    Clock::duration advance{};
+    const auto display_of = [&](std::int64_t frame) {
+        return first_display + frame * frame_period - advance;
+    };
+    Clock::time_point last_display = first_display - frame_period;
     Clock::time_point last_status{};
     std::uint64_t draws = 0;
     std::vector<float> z, y;
@@ -297,11 +309,11 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
     bool quit = false;
     while (!quit && !(stop && stop->load())) {
         const Clock::time_point now = Clock::now();
-        const Clock::duration lead = generation.frame_time() + kLeadMargin;
+        const Clock::duration lead =
+            generation.frame_time() + std::max(kLeastMargin, 2 * generation.frame_time_spread());
         // The sound, as it comes.
-        const Clock::duration wait =
-            std::clamp<Clock::duration>(first_display + next_frame * frame_period - lead - now,
-                                        Clock::duration::zero(), kLongestWait);
+        const Clock::duration wait = std::clamp<Clock::duration>(
+            display_of(next_frame) - lead - now, Clock::duration::zero(), kLongestWait);
         if (auto block = input->next_block(wait)) {
             features.push(block->first_sample, block->samples);
             for (const auto& writer : writers)
@@ -327,16 +339,33 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
             if (const auto failure = window->failure())
                 fail("the window stopped: {}", *failure);
         }
+        // An attack heard between two frames of the grid: the next frame is stepped now, due as
+        // soon as the generator can make it (a frame it is making first: a late frame is shown
+        // when made), and the grid goes on from it (docs/live.md, "Latency"): a fixed grid would
+        // make it wait up to a frame period more. Only for a generator with time to spare (half
+        // the period at most): a slower one would make the attack's frame instead of the next
+        // ones, the predicted beats' among them.
+        if (features.attack_heard() && !generation.waiting() &&
+            2 * generation.frame_time() <= frame_period) {
+            // After the frame before it: frames are due in order (one due at once is passed over
+            // by the outputs, as any late frame).
+            const Clock::time_point soonest =
+                std::max(Clock::now() + generation.frame_time(), last_display + 1ms);
+            const Clock::duration gain = display_of(next_frame) - soonest;
+            if (gain >= kLeastAdvance)
+                advance += gain;
+        }
         // Every frame due for stepping: its features, its vectors, asked of the generator.
-        while (first_display + next_frame * frame_period - lead <= Clock::now()) {
-            const Clock::time_point display = first_display + next_frame * frame_period;
+        while (display_of(next_frame) - lead <= Clock::now()) {
+            const Clock::time_point display = display_of(next_frame);
             FrameFeaturesInfo info;
-            const auto frame_features =
-                features.features_for(audio_seconds_at(display), origin_seconds, info);
+            const auto frame_features = features.features_for(
+                audio_seconds_at(display), origin_seconds - Seconds(advance).count(), info);
             choreography.step(frame_features, z, y);
             shown->expect(next_frame, {info.audio_seconds, heard_at(info.newest_sample), info.beat,
                                        features.beats().tempo_bpm(), info.power});
             generation.request({next_frame, display, z, y});
+            last_display = display;
             ++next_frame;
         }
         generation.check();

@@ -1,9 +1,12 @@
 // LiveFeatures' kicks on predicted beats: on steady click tracks the frame that kicks is the one
 // nearest the click (within half a frame, early or late, plus the tracker's error), once per
-// click, and a kick is never placed after the frame it is given to.
+// click, and a kick is never placed after the frame it is given to. Its attacks: one per click,
+// known soon after the click is heard.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <vector>
 
@@ -15,12 +18,15 @@ using namespace bgv;
 namespace {
 constexpr double kRate = live::kLiveSampleRate;
 
-// Clicks (a 5 ms decaying noise burst) every 60 / bpm seconds over silence, from 0.5 s on.
-std::vector<float> click_track(double bpm, double seconds, std::vector<double>& clicks) {
+// Clicks (a 5 ms decaying noise burst) every 60 / bpm seconds over silence, from 0.5 s on; with
+// `jitter`, each gap is drawn from 60 / bpm ± jitter seconds.
+std::vector<float> click_track(double bpm, double seconds, std::vector<double>& clicks,
+                               double jitter = 0) {
     std::vector<float> samples(static_cast<std::size_t>(seconds * kRate), 0.0f);
     std::mt19937 random(3);
     std::uniform_real_distribution<float> noise(-1, 1);
-    for (double t = 0.5; t < seconds - 0.1; t += 60 / bpm) {
+    std::uniform_real_distribution<double> gap(-jitter, jitter);
+    for (double t = 0.5; t < seconds - 0.1; t += 60 / bpm + gap(random)) {
         clicks.push_back(t);
         const auto first = static_cast<std::size_t>(std::lround(t * kRate));
         for (std::size_t i = 0; i < 110; ++i)
@@ -87,4 +93,57 @@ TEST(LiveFeatures, KicksLandOnTheFrameNearestEachClickAtSeveralTempos) {
             EXPECT_EQ(kicks, 1) << "the click at " << click << " s";
         }
     }
+}
+
+// Clicks at irregular gaps (0.5-0.7 s: no beat to predict), the sound pushed in 10 ms blocks as a
+// capture delivers it, a frame stepped every 1/24 s: every click raises one attack, within
+// kLatest of being heard (the end of the block that carried it), with the picture's power risen
+// (≥ 0.02 of its range, live_features.cpp), and nothing else raises one. kLatest: an analysis
+// frame every 512 samples (23.2 ms), plus the click's first ~12 ms inside the newest window
+// (Hann-weighted, its power rises through 2 % of the click's there; 15 ms allowed), plus the
+// 10 ms block.
+TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
+    constexpr double kFps = 24, kSeconds = 20, kBlock = 0.01;
+    constexpr double kLatest = 512 / kRate + 0.015 + kBlock;
+    std::vector<double> clicks;
+    const std::vector<float> samples = click_track(100, kSeconds, clicks, 0.1);
+    live::LiveFeatures features(kFps);
+    std::vector<double> attacks;  // input seconds at which each attack was known
+    double next_frame = 0;
+    for (std::size_t pushed = 0; pushed < samples.size();) {
+        const std::size_t until =
+            std::min(samples.size(), pushed + static_cast<std::size_t>(kBlock * kRate));
+        features.push(static_cast<std::int64_t>(pushed),
+                      std::span(samples).subspan(pushed, until - pushed));
+        pushed = until;
+        const double now = static_cast<double>(pushed) / kRate;
+        if (features.attack_heard())
+            attacks.push_back(now);
+        if (features.has_sound() && (features.attack_heard() || now >= next_frame)) {
+            const bool attack = features.attack_heard();
+            live::FrameFeaturesInfo info;
+            const auto frame = features.features_for(now, 0.0, info);
+            EXPECT_FALSE(features.attack_heard());
+            if (attack) {  // the picture's power has risen: the frame shows the click
+                EXPECT_GE(frame.power, 0.02) << "the attack at " << now << " s";
+            }
+            next_frame = now + 1 / kFps;
+        }
+    }
+    std::vector<double> delays;
+    for (const double click : clicks) {
+        int near = 0;
+        for (const double t : attacks) {
+            if (t >= click && t - click <= kLatest) {
+                ++near;
+                delays.push_back(t - click);
+            }
+        }
+        EXPECT_EQ(near, 1) << "the click at " << click << " s";
+    }
+    EXPECT_EQ(attacks.size(), clicks.size());
+    std::sort(delays.begin(), delays.end());
+    ASSERT_FALSE(delays.empty());
+    std::printf("attack known after the click: min %.1f, median %.1f, max %.1f ms\n",
+                delays.front() * 1000, delays[delays.size() / 2] * 1000, delays.back() * 1000);
 }
