@@ -277,11 +277,17 @@ void soak(const Options& o, const fs::path& dir) {
         at_end = mb;
         peak = std::max(peak, mb);
     }
-    fmt::print(
-        "  resident memory: {:.1f} MB at 1 min, {:.1f} MB at the end, peak {:.1f} MB; "
-        "growth {:.1f} MB (goal < 10: {})\n",
-        at_minute, at_end, peak, at_end - at_minute,
-        at_minute > 0 && at_end - at_minute < 10 ? "met" : "NOT met");
+    if (at_minute < 0)
+        fmt::print(
+            "  resident memory: {:.1f} MB at the end, peak {:.1f} MB; growth from 1 min: not "
+            "measured (a soak shorter than a minute)\n",
+            at_end, peak);
+    else
+        fmt::print(
+            "  resident memory: {:.1f} MB at 1 min, {:.1f} MB at the end, peak {:.1f} MB; "
+            "growth {:.1f} MB (goal < 10: {})\n",
+            at_minute, at_end, peak, at_end - at_minute,
+            at_end - at_minute < 10 ? "met" : "NOT met");
     for (std::size_t i = 0; i < run.rss_mb.size();
          i += std::max<std::size_t>(1, run.rss_mb.size() / 10))
         fmt::print("    {:.0f} s: {:.1f} MB\n", run.rss_mb[i].first, run.rss_mb[i].second);
