@@ -74,6 +74,11 @@ class AudioInput {
     std::thread thread_;
 };
 
+// A file source that is missing, not a file or without a decodable audio stream is refused here,
+// in one line naming it, before anything slow (the model's download and load); a device is only
+// checked when opened (opening one starts its capture).
+void check_input(const InputSource& source);
+
 // Opens `source` (errors for a missing device or file are thrown here) and starts reading it.
 std::unique_ptr<AudioInput> open_audio_input(const InputSource& source,
                                              const InputSettings& settings = {});

@@ -181,6 +181,8 @@ void check_live_options(const LiveOptions& o) {
 void run_live_session(const LiveOptions& options, const render::GeneratorFactory& make_generator,
                       const std::atomic<bool>* stop) {
     check_live_options(options);
+    const InputSource source = parse_input_source(options.input);
+    check_input(source);  // a missing file is said before the model is fetched
     render::RenderOptions current = starting_options(options);
     const FrameRate rate = current.fps.value_or(kDefaultLiveFps);
     const double fps = rate.per_second();
@@ -223,7 +225,7 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
 
     InputSettings input_settings;
     input_settings.playback = options.playback;
-    const auto input = open_audio_input(parse_input_source(options.input), input_settings);
+    const auto input = open_audio_input(source, input_settings);
     log::info("live: listening to {}", input->name());
     const auto audio_seconds_at = [&](Clock::time_point when) {
         const HeardPosition heard = input->heard_now();

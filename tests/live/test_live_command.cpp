@@ -4,6 +4,7 @@
 // picture and `f` makes it fullscreen. The small test model keeps it fast.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <fstream>
@@ -165,4 +166,29 @@ TEST(LiveCommand, TheWindowShowsAGeneratedPictureAndFMakesItFullscreen) {
     run_command(
         "xdotool search --sync --limit 1 --name '^bigganviz live$' windowactivate --sync key q");
     EXPECT_EQ(session.finish(), 0) << session.output();
+}
+
+// A file input that is missing, a folder, or no audio is one line naming it, before the model
+// store is asked for anything (offline with an empty cache here, which would otherwise be the
+// error: before, it was).
+TEST(LiveCommand, ABadFileInputIsOneLineBeforeTheModelIsFetched) {
+    const fs::path dir = fresh_temp_dir("live_bad_input");
+    { std::ofstream(dir / "notes.mp3") << "these are not sounds\n"; }
+    const std::string offline =
+        fmt::format("BIGGANVIZ_OFFLINE=1 BIGGANVIZ_CACHE='{}'", (dir / "empty-cache").string());
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {(dir / "missing.mp3").string(), ": no such file"},
+        {dir.string(), ": is not a file"},
+        {(dir / "notes.mp3").string(), ""},
+    };
+    for (const auto& [input, says] : cases) {
+        const auto result = run_command(fmt::format(
+            "{} '{}' live --input '{}' --no_window -d 1 2>&1", offline, kBinary.string(), input));
+        EXPECT_EQ(result.exit_code, 1) << result.output;
+        EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+        EXPECT_TRUE(result.output.starts_with("bigganviz: error: ")) << result.output;
+        EXPECT_NE(result.output.find(input + says), std::string::npos) << result.output;
+        EXPECT_EQ(result.output.find("download"), std::string::npos) << result.output;
+    }
+    fs::remove_all(dir);
 }
