@@ -21,16 +21,16 @@ AudioBlock BlockMaker::make_block(std::int64_t first, std::vector<float> samples
 }
 
 AudioBlock BlockMaker::add(std::span<const float> mono, Clock::time_point time) {
-    anchor_index_ = resampler_.input_samples();
+    anchor_index_ = resampler_.pushed();
     anchor_time_ = time;
-    const std::int64_t first = resampler_.output_samples();
+    const std::int64_t first = resampler_.produced();
     std::vector<float> samples;
-    resampler_.process(mono, samples);
+    resampler_.push(mono, samples);
     return make_block(first, std::move(samples));
 }
 
 AudioBlock BlockMaker::finish() {
-    const std::int64_t first = resampler_.output_samples();
+    const std::int64_t first = resampler_.produced();
     std::vector<float> samples;
     resampler_.flush(samples);
     return make_block(first, std::move(samples));

@@ -6,7 +6,7 @@
 #include <span>
 
 #include "live/audio_block.h"
-#include "live/stream_resampler.h"
+#include "resample/soxr_hq.h"
 
 namespace bgv::live {
 
@@ -25,7 +25,7 @@ class BlockMaker {
   private:
     AudioBlock make_block(std::int64_t first, std::vector<float> samples) const;
 
-    StreamResampler resampler_;
+    resample::StreamResampler resampler_;  // libsoxr HQ: the file render's resampling
     // The latest run: the input index of its first sample and when that sample is heard. Output
     // sample k lies at input index k * input_rate / 22050, so its time follows from this anchor;
     // anchoring on every run follows a sound card whose clock drifts from the system's.

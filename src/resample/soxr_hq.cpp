@@ -67,6 +67,7 @@ void StreamResampler::push(std::span<const float> samples, std::vector<float>& o
     pushed_ += static_cast<std::int64_t>(samples.size());
     if (!soxr_) {
         out.insert(out.end(), samples.begin(), samples.end());
+        produced_ += static_cast<std::int64_t>(samples.size());
         return;
     }
     if (!samples.empty())

@@ -38,8 +38,11 @@ class StreamResampler {
     // Ends the input and appends the rest, for callers that trim or pad to librosa's length
     // themselves (resampled_length of pushed()).
     void flush(std::vector<float>& out);
-    // Input samples pushed so far.
+    // Input samples pushed so far, and output samples appended so far.
     std::int64_t pushed() const { return pushed_; }
+    std::int64_t produced() const { return produced_; }
+    int from_rate() const { return from_rate_; }
+    int to_rate() const { return to_rate_; }
 
   private:
     void process(const float* input, std::size_t length, std::vector<float>& out);

@@ -1,6 +1,6 @@
 // The live audio path without a sound server: the --input grammar, the dropping queue, the
-// streaming resampler against resample/'s batch one, the capture clock, and a file delivered by
-// the clock-paced playback ("none") against audio::load_mono.
+// capture clock, and a file delivered by the clock-paced playback ("none") against
+// audio::load_mono (its resampling is resample/'s streaming one, tested in tests/resample).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,9 +12,7 @@
 #include "live/capture_clock.h"
 #include "live/dropping_queue.h"
 #include "live/input_source.h"
-#include "live/stream_resampler.h"
 #include "live_harness.h"
-#include "resample/soxr_hq.h"
 #include "support/errors.h"
 #include "support/numeric.h"
 
@@ -76,37 +74,6 @@ TEST(DroppingQueue, AWaitingConsumerWakesForAPush) {
     std::thread producer([&] { queue.push(7); });
     EXPECT_EQ(queue.pop(60s), 7);
     producer.join();
-}
-
-// Fed in blocks of any size, the streaming resampler gives the samples resample/'s batch
-// resampler (librosa's soxr_hq) gives for the whole input. libsoxr's output does not depend on
-// how the input is cut, so they agree to float rounding; the batch result is trimmed or padded to
-// librosa's length, so the streaming one may hold a few more or fewer samples at the very end.
-TEST(StreamResampler, BlocksOfAnySizeGiveTheBatchResult) {
-    std::mt19937 random(16);
-    std::normal_distribution<float> noise(0.0f, 0.3f);
-    for (const int rate : {48000, 44100, 16000, 22050, 96000}) {
-        SCOPED_TRACE(rate);
-        std::vector<float> input(static_cast<std::size_t>(rate) * 3 / 2);
-        for (auto& x : input)
-            x = noise(random);
-        const std::vector<float> batch = resample::resample(input, rate, kLiveSampleRate);
-        StreamResampler stream(rate, kLiveSampleRate);
-        std::vector<float> streamed;
-        std::uniform_int_distribution<std::size_t> size(1, 3000);
-        for (std::size_t at = 0; at < input.size();) {
-            const std::size_t n = std::min(size(random), input.size() - at);
-            stream.process(std::span(input).subspan(at, n), streamed);
-            at += n;
-        }
-        stream.flush(streamed);
-        EXPECT_EQ(stream.input_samples(), static_cast<std::int64_t>(input.size()));
-        EXPECT_NEAR(static_cast<double>(streamed.size()), static_cast<double>(batch.size()), 2);
-        const std::size_t common = std::min(streamed.size(), batch.size()) - 2;
-        EXPECT_LT(
-            test::max_abs_error(std::span(streamed).first(common), std::span(batch).first(common)),
-            1e-6);
-    }
 }
 
 // The capture clock puts sample k at origin + k / rate, the origin being the earliest any

@@ -96,6 +96,8 @@ TEST(StreamResampler, AnyCutOfTheInputGivesTheWholeResampleBitForBit) {
                 stream.push(std::span<const float>(input).subspan(at, n), out);
                 at += n;
             }
+            // produced(): what was appended so far (the live blocks' sample indices).
+            EXPECT_EQ(stream.produced(), static_cast<std::int64_t>(out.size()) - 1);
             stream.finish(out, 1);
             EXPECT_EQ(stream.pushed(), static_cast<std::int64_t>(input.size()));
             ASSERT_EQ(out.size(), whole.size() + 1);
