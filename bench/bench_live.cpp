@@ -33,6 +33,7 @@ struct Options {
     fs::path weights = kTests / "model/biggan/data/tiny128";
     int resolution = 128;
     int fps = 24;
+    std::string precision = "fp32";
     double soak = 600;
     fs::path soak_song = kTests / "audio/data/race1-jt.ogg";
     bool latency = true;
@@ -55,6 +56,8 @@ Options parse(int argc, char** argv) {
             o.resolution = std::stoi(value());
         else if (flag == "--fps")
             o.fps = std::stoi(value());
+        else if (flag == "--precision")
+            o.precision = value();
         else if (flag == "--soak")
             o.soak = std::stod(value());
         else if (flag == "--soak_song")
@@ -65,7 +68,8 @@ Options parse(int argc, char** argv) {
             o.keep = value();
         else
             throw std::runtime_error("unknown option " + flag +
-                                     " (--weights DIR, -r R, --fps F, --soak SECONDS (0: none), "
+                                     " (--weights DIR, -r R, --fps F, --precision fp32|bf16, "
+                                     "--soak SECONDS (0: none), "
                                      "--soak_song FILE, --no_latency, --keep DIR)");
     }
     return o;
@@ -101,8 +105,9 @@ double number_after(const std::string& output, const std::string& pattern) {
 std::string live_command(const Options& o, const fs::path& log, double seconds) {
     return fmt::format(
         "exec '{}' live --input pulse:bgv_sink.monitor --no_window --frame_log '{}' -d {} "
-        "--weights '{}' -r {} --fps {} --seed 1 --choreography beat 2>&1",
-        kBinary.string(), log.string(), seconds, o.weights.string(), o.resolution, o.fps);
+        "--weights '{}' -r {} --fps {} --precision {} --seed 1 --choreography beat 2>&1",
+        kBinary.string(), log.string(), seconds, o.weights.string(), o.resolution, o.fps,
+        o.precision);
 }
 
 struct SessionRun {
@@ -299,8 +304,8 @@ void soak(const Options& o, const fs::path& dir) {
 int main(int argc, char** argv) {
     try {
         const Options o = parse(argc, argv);
-        fmt::print("bench_live: {}, {} px, {} fps, weights {}\n", cpu_model(), o.resolution, o.fps,
-                   o.weights.string());
+        fmt::print("bench_live: {}, {} px, {} fps, {}, weights {}\n", cpu_model(), o.resolution,
+                   o.fps, o.precision, o.weights.string());
         fmt::print("load average at the start: {}\n", load_average());
         LiveHarness harness("audio");
         if (!harness.started())

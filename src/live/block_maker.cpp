@@ -1,5 +1,6 @@
 #include "live/block_maker.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -7,16 +8,22 @@ namespace bgv::live {
 
 BlockMaker::BlockMaker(int input_rate) : resampler_(input_rate, kLiveSampleRate) {}
 
-AudioBlock BlockMaker::make_block(std::int64_t first, std::vector<float> samples) const {
+AudioBlock BlockMaker::make_block(std::int64_t first, std::vector<float> samples) {
     const double input_position =
         static_cast<double>(first) * resampler_.from_rate() / kLiveSampleRate;
     const double seconds =
         (input_position - static_cast<double>(anchor_index_)) / resampler_.from_rate();
     AudioBlock block;
     block.first_sample = first;
-    block.first_sample_time = anchor_time_ + std::chrono::duration_cast<Clock::duration>(
-                                                 std::chrono::duration<double>(seconds));
+    // After the block before it: the capture clock may move a run's anchor a little earlier (it
+    // found a more prompt arrival), which could put a block of a few samples (PulseAudio hands over
+    // some) before the one it follows. Only that order is kept; times are not pushed any later.
+    block.first_sample_time = std::max(anchor_time_ + std::chrono::duration_cast<Clock::duration>(
+                                                          std::chrono::duration<double>(seconds)),
+                                       previous_time_ + std::chrono::microseconds(1));
     block.samples = std::move(samples);
+    if (!block.samples.empty())
+        previous_time_ = block.first_sample_time;
     return block;
 }
 

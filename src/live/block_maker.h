@@ -23,7 +23,7 @@ class BlockMaker {
     int input_rate() const { return resampler_.from_rate(); }
 
   private:
-    AudioBlock make_block(std::int64_t first, std::vector<float> samples) const;
+    AudioBlock make_block(std::int64_t first, std::vector<float> samples);
 
     resample::StreamResampler resampler_;  // libsoxr HQ: the file render's resampling
     // The latest run: the input index of its first sample and when that sample is heard. Output
@@ -31,6 +31,7 @@ class BlockMaker {
     // anchoring on every run follows a sound card whose clock drifts from the system's.
     std::int64_t anchor_index_ = 0;
     Clock::time_point anchor_time_{};
+    Clock::time_point previous_time_ = Clock::time_point::min();  // the last block's first sample's
 };
 
 }  // namespace bgv::live

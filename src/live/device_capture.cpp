@@ -17,14 +17,19 @@ namespace {
 
 std::vector<std::pair<std::string, std::string>> device_options(const InputSource& source,
                                                                 const InputSettings& settings) {
+    // PulseAudio converts to the analysis's rate itself, on the server, as it hands the samples
+    // over; resampled here, each sample would wait for the HQ filter's look-ahead (31 ms from
+    // 48 kHz) before the analysis could see it. Other devices give what they are asked for, or
+    // fail, so they are asked for the common rate and resampled here.
+    const int rate =
+        source.format == "pulse" ? static_cast<int>(kLiveSampleRate) : settings.device_sample_rate;
     std::vector<std::pair<std::string, std::string>> options = {
-        {"sample_rate", std::to_string(settings.device_sample_rate)},
+        {"sample_rate", std::to_string(rate)},
         {"channels", std::to_string(settings.device_channels)},
     };
     if (source.format == "pulse") {
         // Bytes of s16 samples (FFmpeg's pulse default format) in one fragment.
-        const long bytes = 2L * settings.device_channels * settings.device_sample_rate *
-                           settings.fragment_ms / 1000;
+        const long bytes = 2L * settings.device_channels * rate * settings.fragment_ms / 1000;
         options.emplace_back("fragment_size", std::to_string(bytes));
         options.emplace_back("name", "bigganviz");
         options.emplace_back("stream_name", "bigganviz live");

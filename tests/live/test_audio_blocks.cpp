@@ -9,6 +9,7 @@
 
 #include "audio/load.h"
 #include "live/audio_input.h"
+#include "live/block_maker.h"
 #include "live/capture_clock.h"
 #include "live/dropping_queue.h"
 #include "live/input_source.h"
@@ -123,6 +124,30 @@ TEST(CaptureClock, FollowsASoundCardThatDrifts) {
             std::max(worst, std::abs(std::chrono::duration<double>(first - start).count() - want));
     }
     EXPECT_LT(worst, 0.0045);
+}
+
+// At the analysis's rate a device's runs pass through unchanged, each block timed from its run's
+// time; when a run's time moves earlier than the samples before it allow (the capture clock found
+// a more prompt arrival), a short block still comes after the one before it, and the blocks after
+// it follow their own run's time again (no lateness carried on).
+TEST(BlockMaker, BlocksFollowTheirRunsTimesInOrder) {
+    using namespace std::chrono_literals;
+    BlockMaker maker(kLiveSampleRate);
+    const Clock::time_point t0 = Clock::now();
+    const std::vector<float> long_run(220, 0.5f), short_run(4, 0.5f);
+    const AudioBlock a = maker.add(long_run, t0);
+    EXPECT_EQ(a.first_sample, 0);
+    EXPECT_EQ(a.samples, long_run);
+    EXPECT_EQ(a.first_sample_time, t0);
+    // 4 samples said to start 1 ms earlier than the first block: placed just after it.
+    const AudioBlock b = maker.add(short_run, t0 - 1ms);
+    EXPECT_EQ(b.first_sample, 220);
+    EXPECT_GT(b.first_sample_time, a.first_sample_time);
+    EXPECT_LT(b.first_sample_time, a.first_sample_time + 10us);
+    // The next run, 0.5 ms after the first block's time: its own time, not later.
+    const AudioBlock c = maker.add(long_run, t0 + 500us);
+    EXPECT_EQ(c.first_sample, 224);
+    EXPECT_EQ(c.first_sample_time, t0 + 500us);
 }
 
 // A file given as --input with playback "none" (nothing heard, paced by the clock) delivers the
