@@ -46,7 +46,7 @@ class LiveFeatures {
     // onsets' are, rose through a threshold and the picture's power rose with it
     // (live_features.cpp, kAttack*). Known as soon as the frame with that power is analysed, before
     // the onset picker can confirm a peak; the session shows it in a frame stepped at once, off its
-    // grid (docs/live.md, "Latency").
+    // grid (docs/live.md, "How a frame is made").
     bool attack_heard() const { return attack_heard_; }
 
     const features::BeatPredictor& beats() const { return predictor_; }

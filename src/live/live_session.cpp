@@ -343,10 +343,10 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
         }
         // An attack heard between two frames of the grid: the next frame is stepped now, due as
         // soon as the generator can make it (a frame it is making first: a late frame is shown
-        // when made), and the grid goes on from it (docs/live.md, "Latency"): a fixed grid would
-        // make it wait up to a frame period more. Only for a generator with time to spare (half
-        // the period at most): a slower one would make the attack's frame instead of the next
-        // ones, the predicted beats' among them.
+        // when made), and the grid goes on from it (docs/live.md, "How a frame is made"): a fixed
+        // grid would make it wait up to a frame period more. Only for a generator with time to
+        // spare (half the period at most): a slower one would make the attack's frame instead of
+        // the next ones, the predicted beats' among them.
         if (features.attack_heard() && !generation.waiting() &&
             2 * generation.frame_time() <= frame_period) {
             // After the frame before it: frames are due in order (one due at once is passed over
