@@ -31,10 +31,11 @@ class LiveHarness {
   public:
     explicit LiveHarness(const std::string& parts) {
         dir_ = fresh_temp_dir("live_harness");
-        // The watchdog stops the servers if this program dies before its destructor runs.
+        // The watchdog stops the servers if this program dies before its destructor runs. The
+        // script's own waits add up to under two minutes; `timeout` bounds anything else.
         const auto started =
-            run_command(fmt::format("BGV_HARNESS_OWNER={} '{}' start '{}' {} 2>&1", ::getpid(),
-                                    script().string(), dir_.string(), parts));
+            run_command(fmt::format("BGV_HARNESS_OWNER={} timeout 180 '{}' start '{}' {} 2>&1",
+                                    ::getpid(), script().string(), dir_.string(), parts));
         started_ = started.exit_code == 0;
         output_ = started.output;
         std::istringstream lines(started.output);

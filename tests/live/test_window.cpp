@@ -97,7 +97,7 @@ struct Screen {
 // The whole X screen as the server holds it.
 Screen screenshot() {
     Screen screen{kScreenWidth, kScreenHeight,
-                  run_output("xwd -root -silent | convert xwd:- -depth 8 rgb:-")};
+                  run_output("timeout 20 xwd -root -silent | convert xwd:- -depth 8 rgb:-")};
     EXPECT_EQ(screen.rgb.size(), static_cast<std::size_t>(kScreenWidth) * kScreenHeight * 3);
     return screen;
 }
@@ -153,7 +153,7 @@ struct XGeometry {
     int height = 0;
 };
 XGeometry window_geometry() {
-    const std::string info = run_output(fmt::format("xwininfo -name '{}'", kTitle));
+    const std::string info = run_output(fmt::format("timeout 10 xwininfo -name '{}'", kTitle));
     const auto value = [&](const std::string& key) {
         const auto at = info.find(key);
         EXPECT_NE(at, std::string::npos) << info;
@@ -182,12 +182,19 @@ bool x_window_has_size(int width, int height) {
 }
 
 // A real key press on the window, through the X server (XTEST), after openbox gave it the focus.
+// xdotool's --sync waits without end for the window and for its activation: each try is bounded
+// by `timeout`, and an activation the window manager missed is asked for again.
 void press(const std::string& keys) {
-    const auto result =
-        run_command(fmt::format("xdotool search --sync --limit 1 --name '^{}$' windowactivate "
-                                "--sync key --delay 50 {} 2>&1",
-                                kTitle, keys));
-    ASSERT_EQ(result.exit_code, 0) << result.output;
+    CommandResult result;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        result = run_command(
+            fmt::format("timeout 15 xdotool search --sync --limit 1 --name '^{}$' windowactivate "
+                        "--sync key --delay 50 {} 2>&1",
+                        kTitle, keys));
+        if (result.exit_code == 0)
+            return;
+    }
+    FAIL() << "xdotool: exit " << result.exit_code << ": " << result.output;
 }
 
 WindowSettings settings(ShownFrames& shown) {
