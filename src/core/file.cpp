@@ -68,6 +68,15 @@ std::uint64_t check_readable_file(const fs::path& path, std::uint64_t max_bytes,
     return size;
 }
 
+void check_is_file(const fs::path& path) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (!fs::exists(status))
+        fail("{}: no such file", path.string());
+    if (!fs::is_regular_file(status))
+        fail("{}: is not a file", path.string());
+}
+
 std::vector<std::byte> read_file_bytes(const fs::path& path, std::uint64_t max_bytes) {
     return read_whole<std::vector<std::byte>>(path, max_bytes);
 }

@@ -27,6 +27,10 @@ std::string read_file_text(const std::filesystem::path& path,
 std::uint64_t check_readable_file(const std::filesystem::path& path, std::uint64_t max_bytes,
                                   std::string_view what = "file");
 
+// Throws "PATH: no such file" or "PATH: is not a file" unless `path` names a regular file: the
+// first check of a song or a sound file given on the command line, before anything slow.
+void check_is_file(const std::filesystem::path& path);
+
 // Writes to "<name>.tmp-<pid>" beside the target; commit() flushes, fsyncs and renames it into
 // place. Destroyed without commit() (an exception on the way), the temporary file is removed.
 class AtomicFile {

@@ -1,9 +1,8 @@
 #include "live/audio_input.h"
 
-#include <filesystem>
 #include <utility>
 
-#include "core/error.h"
+#include "core/file.h"
 #include "live/audio_reader.h"
 #include "live/device_capture.h"
 #include "live/file_playback.h"
@@ -54,13 +53,7 @@ std::optional<AudioBlock> AudioInput::next_block(Clock::duration timeout) {
 void check_input(const InputSource& source) {
     if (source.kind != InputSource::Kind::file)
         return;
-    const std::filesystem::path path(source.path);
-    std::error_code error;
-    const auto status = std::filesystem::status(path, error);
-    if (!std::filesystem::exists(status))
-        fail("{}: no such file", source.path);
-    if (!std::filesystem::is_regular_file(status))
-        fail("{}: is not a file", source.path);
+    check_is_file(source.path);
     AudioReader reader(source.path, "", {}, nullptr);  // its header and decoder: throws if none
 }
 

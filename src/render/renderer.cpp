@@ -226,8 +226,7 @@ fs::path render(const RenderOptions& o, const GeneratorFactory& make_generator,
     check_options(o);
     const fs::path output = output_for(o);
     // A missing song is the most common mistake: say so before anything touches the network.
-    if (!fs::is_regular_file(o.song))
-        fail("{}: {}", o.song.string(), fs::exists(o.song) ? "is not a file" : "no such file");
+    check_is_file(o.song);
     check_output(output, o);
     // The lyrics are read once, now: burning them needs them timed.
     const auto lyrics = read_render_lyrics(o);
