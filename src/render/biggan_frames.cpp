@@ -43,6 +43,16 @@ class BigganFrames : public FrameGenerator {
         }
     }
 
+    bool generate_unless(std::span<const float> z, std::span<const float> y,
+                         std::span<std::uint8_t> rgb, const std::atomic<bool>& abandon) override {
+        const std::size_t image = static_cast<std::size_t>(3) * width() * height();
+        output_.resize(image);
+        if (!generator_.generate_unless(z, y, 1, output_, abandon))
+            return false;
+        biggan::to_rgb8(output_, width(), height(), rgb);
+        return true;
+    }
+
   private:
     biggan::Generator generator_;
     int sub_batch_;

@@ -3,6 +3,7 @@
 // (biggan_frames.h); tests may bring a cheaper one.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -24,6 +25,14 @@ class FrameGenerator {
     // z: batch x 128, y: batch x 1000 (float32, row-major); rgb: batch x height x width x 3 bytes.
     virtual void generate(std::span<const float> z, std::span<const float> y, int batch,
                           std::span<std::uint8_t> rgb) = 0;
+    // One frame (batch 1), given up when `abandon` turns true while it is made: false then, and
+    // `rgb` holds nothing of use. A generator that cannot stop midway makes the whole frame.
+    virtual bool generate_unless(std::span<const float> z, std::span<const float> y,
+                                 std::span<std::uint8_t> rgb,
+                                 const std::atomic<bool>& /*abandon*/) {
+        generate(z, y, 1, rgb);
+        return true;
+    }
     // Another truncation for the frames to come (live control); a generator that cannot change
     // it keeps its own.
     virtual void set_truncation(double /*truncation*/) {}

@@ -130,8 +130,10 @@ struct Generator::Impl {
         runtime::apply_activation(engine, out, Activation::tanh);
     }
 
-    void forward(std::span<const float> z, std::span<const float> y, int batch,
-                 std::span<float> out) {
+    // False when given up (`abandon` true before a block, the attention layer or to_rgb).
+    bool forward(std::span<const float> z, std::span<const float> y, int batch,
+                 std::span<float> out, const std::atomic<bool>* abandon) {
+        const auto given_up = [&] { return abandon && abandon->load(std::memory_order_relaxed); };
         const Config& c = config;
         const int h = grid.height(c.resolution()), w = grid.width(c.resolution());
         if (batch <= 0)
@@ -181,22 +183,36 @@ struct Generator::Impl {
         // activations (up to 128 MB per sample at 512 px) then exist for one sample only.
         const std::size_t tail = tail_start(batch);
         for (std::size_t k = 0; k < tail; ++k) {
+            if (given_up())
+                return false;
             if (attention && static_cast<int>(k) == c.attention_layer_position)
                 attention->run(engine, x);
+            if (given_up())
+                return false;
             run_block(k, 0);
         }
-        if (tail == blocks.size())
-            return finish(out);
+        if (given_up())
+            return false;
+        if (tail == blocks.size()) {
+            finish(out);
+            return true;
+        }
         std::swap(x, head);  // (B, H, W, C) entering the tail
         const std::size_t image = static_cast<std::size_t>(3) * h * w;
         const std::int64_t sample = head.sample_stride();
         for (int i = 0; i < batch; ++i) {
             x.resize(DataType::f32, 1, head.height(), head.width(), head.channels());
             std::copy_n(head.f32() + i * sample, sample, x.f32());
-            for (std::size_t k = tail; k < blocks.size(); ++k)
+            for (std::size_t k = tail; k < blocks.size(); ++k) {
+                if (given_up())
+                    return false;
                 run_block(k, i);
+            }
+            if (given_up())
+                return false;
             finish(out.subspan(i * image, image));  // (1, 3, H, W)
         }
+        return true;
     }
 };
 
@@ -248,7 +264,12 @@ const std::map<std::string, std::string>& Generator::implementations() const {
 
 void Generator::generate(std::span<const float> z, std::span<const float> y, int batch,
                          std::span<float> out) {
-    impl_->forward(z, y, batch, out);
+    impl_->forward(z, y, batch, out, nullptr);
+}
+
+bool Generator::generate_unless(std::span<const float> z, std::span<const float> y, int batch,
+                                std::span<float> out, const std::atomic<bool>& abandon) {
+    return impl_->forward(z, y, batch, out, &abandon);
 }
 
 Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Config& c,

@@ -2,6 +2,7 @@
 // same family) on the runtime: weights folded at load, one forward pass per batch of (z, y).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -57,6 +58,11 @@ class Generator {
     // (NCHW), H × W = height() × width() (R × R unless widened).
     void generate(std::span<const float> z, std::span<const float> y, int batch,
                   std::span<float> out);
+    // As generate, given up as soon as `abandon` is true (looked at before each block, the
+    // attention layer and to_rgb): false then, and `out` holds nothing of use (live mode drops
+    // a frame this way when an attack needs the generator at once).
+    bool generate_unless(std::span<const float> z, std::span<const float> y, int batch,
+                         std::span<float> out, const std::atomic<bool>& abandon);
 
     // Blocks after the attention layer whose input has at least this many pixels run one
     // sample at a time for batches > 1 (memory: 512 px batch 4 stays under 2.5 GB). Default

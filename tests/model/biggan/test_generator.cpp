@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 
 #include "core/error.h"
@@ -105,6 +106,26 @@ TEST(BigganGenerator, SetTruncationEqualsFreshLoad) {
     b.generate(z, y, 1, ob);
     EXPECT_EQ(oa, ob);  // identical folding, identical kernels: bit-equal
     EXPECT_DOUBLE_EQ(a.truncation(), 0.37);
+}
+
+// Live mode gives up a frame between two blocks when an attack needs the generator: a frame not
+// given up is the same frame, bit for bit; one given up says so and leaves the output alone.
+TEST(BigganGenerator, AFrameGivenUpSaysSoAndOneNotGivenUpIsTheSame) {
+    const Config config = test::small_config();
+    const auto weights = test::RandomModel(10).make(config);
+    Generator generator = Generator::from_state_dict(weights, config, 0.5, kThreads);
+    for (int batch : {1, 3}) {
+        const auto z = random_vector(static_cast<std::size_t>(batch) * config.z_dim, 7);
+        const auto y = random_vector(static_cast<std::size_t>(batch) * config.num_classes, 8);
+        std::vector<float> whole(static_cast<std::size_t>(batch) * 3 * 32 * 32);
+        std::vector<float> kept(whole.size()), given_up(whole.size(), 7.0f);
+        generator.generate(z, y, batch, whole);
+        const std::atomic<bool> no{false}, yes{true};
+        EXPECT_TRUE(generator.generate_unless(z, y, batch, kept, no));
+        EXPECT_EQ(kept, whole) << "batch " << batch;
+        EXPECT_FALSE(generator.generate_unless(z, y, batch, given_up, yes));
+        EXPECT_EQ(given_up, std::vector<float>(whole.size(), 7.0f)) << "batch " << batch;
+    }
 }
 
 TEST(BigganGenerator, StrictLoadingNamesTheProblem) {
