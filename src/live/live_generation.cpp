@@ -44,24 +44,40 @@ Clock::duration LiveGeneration::frame_time_spread() const {
     return std::chrono::nanoseconds(spread_nanoseconds_.load());
 }
 
-LiveFrame make_frame(render::FrameGenerator& generator, const FrameRequest& request) {
+std::optional<LiveFrame> make_frame(render::FrameGenerator& generator, const FrameRequest& request,
+                                    const std::atomic<bool>& abandon) {
     const int width = generator.width(), height = generator.height();
     auto rgb =
         std::make_shared<std::vector<std::uint8_t>>(static_cast<std::size_t>(width) * height * 3);
-    generator.generate(request.z, request.y, 1, *rgb);
-    return {request.index, width, height, std::move(rgb), request.presentation_time};
+    if (!generator.generate_unless(request.z, request.y, *rgb, abandon))
+        return std::nullopt;
+    return LiveFrame{request.index, width, height, std::move(rgb), request.presentation_time};
 }
 
 Clock::duration warm_up(render::FrameGenerator& generator, const FrameRequest& request) {
-    make_frame(generator, request);
+    const std::atomic<bool> never{false};
+    make_frame(generator, request, never);
     const auto start = Clock::now();
-    make_frame(generator, request);
+    make_frame(generator, request, never);
     return Clock::now() - start;
 }
 
 bool LiveGeneration::waiting() const {
     std::lock_guard lock(mutex_);
     return waiting_.has_value();
+}
+
+std::optional<std::int64_t> LiveGeneration::making() const {
+    std::lock_guard lock(mutex_);
+    return making_;
+}
+
+bool LiveGeneration::abandon(std::int64_t index) {
+    std::lock_guard lock(mutex_);
+    if (making_ != index)
+        return false;
+    abandon_.store(true);
+    return true;
 }
 
 void LiveGeneration::check() const {
@@ -93,11 +109,21 @@ void LiveGeneration::run() {
                 next = std::move(*waiting_);
                 waiting_.reset();
                 truncation.swap(truncation_);
+                making_ = next.index;
+                abandon_.store(false);
             }
             if (truncation)
                 generator_.set_truncation(*truncation);
             const auto start = Clock::now();
-            LiveFrame frame = make_frame(generator_, next);
+            std::optional<LiveFrame> frame = make_frame(generator_, next, abandon_);
+            {
+                std::lock_guard lock(mutex_);
+                making_.reset();
+            }
+            if (!frame) {  // given up: its time says nothing of a frame's
+                dropped_.fetch_add(1);
+                continue;
+            }
             const double took =
                 std::chrono::duration<double, std::nano>(Clock::now() - start).count();
             const double average = static_cast<double>(frame_nanoseconds_.load());
@@ -108,7 +134,7 @@ void LiveGeneration::run() {
                 spread + kAverageWeight * (std::abs(took - average) - spread)));
             busy_nanoseconds_.fetch_add(static_cast<std::int64_t>(took));
             made_.fetch_add(1);
-            deliver_(std::move(frame));
+            deliver_(std::move(*frame));
         }
     } catch (...) {
         std::lock_guard lock(mutex_);

@@ -51,6 +51,12 @@ class LiveGeneration {
     std::int64_t dropped() const { return dropped_.load(); }
     // A frame asked for waits for the generator (a request now would replace it).
     bool waiting() const;
+    // The index of the frame being made, if one is.
+    std::optional<std::int64_t> making() const;
+    // Gives up frame `index` if it is still being made: it is never delivered (it counts in
+    // dropped()), and the generator takes the next request as soon as it stops (between two
+    // of the model's blocks). False when that frame is not being made.
+    bool abandon(std::int64_t index);
     // Rethrows the generator's error, if it stopped on one.
     void check() const;
     void stop();
@@ -63,6 +69,8 @@ class LiveGeneration {
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::optional<FrameRequest> waiting_;
+    std::optional<std::int64_t> making_;
+    std::atomic<bool> abandon_{false};
     std::optional<double> truncation_;
     bool stopping_ = false;
     std::exception_ptr error_;
@@ -71,8 +79,10 @@ class LiveGeneration {
     std::thread thread_;
 };
 
-// One frame of `request` made by `generator` (batch 1), due at its presentation time.
-LiveFrame make_frame(render::FrameGenerator& generator, const FrameRequest& request);
+// One frame of `request` made by `generator` (batch 1), due at its presentation time; nothing
+// when `abandon` turned true while it was made.
+std::optional<LiveFrame> make_frame(render::FrameGenerator& generator, const FrameRequest& request,
+                                    const std::atomic<bool>& abandon);
 // The time a frame takes: the second of two frames made (the first also sets up the kernels).
 Clock::duration warm_up(render::FrameGenerator& generator, const FrameRequest& request);
 

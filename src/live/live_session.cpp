@@ -15,6 +15,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "live/attack_step.h"
 #include "live/audio_input.h"
 #include "live/frame_log.h"
 #include "live/live_choreography.h"
@@ -42,9 +43,6 @@ constexpr Clock::duration kLeastMargin = 3ms;
 constexpr Clock::duration kFirstMargin = 15ms;  // before any frame of the session is made
 constexpr Clock::duration kStatusInterval = 500ms;
 constexpr Clock::duration kLongestWait = 5ms;  // the loop's longest sleep between its duties
-// A frame is stepped early for an attack only when that brings it this much earlier than its
-// time on the grid.
-constexpr Clock::duration kLeastAdvance = 5ms;
 
 double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration_cast<Seconds>(to - from).count();
@@ -298,6 +296,9 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
         return first_display + frame * frame_period - advance;
     };
     Clock::time_point last_display = first_display - frame_period;
+    // The frame stepped last: whether it kicks, and when the one before it is due.
+    bool last_beat = false;
+    Clock::time_point display_before_last = last_display - frame_period;
     Clock::time_point last_status{};
     std::uint64_t draws = 0;
     std::vector<float> z, y;
@@ -341,21 +342,25 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
             if (const auto failure = window->failure())
                 fail("the window stopped: {}", *failure);
         }
-        // An attack heard between two frames of the grid: the next frame is stepped now, due as
-        // soon as the generator can make it (a frame it is making first: a late frame is shown
-        // when made), and the grid goes on from it (docs/live.md, "How a frame is made"): a fixed
-        // grid would make it wait up to a frame period more. Only for a generator with time to
-        // spare (half the period at most): a slower one would make the attack's frame instead of
-        // the next ones, the predicted beats' among them.
-        if (features.attack_heard() && !generation.waiting() &&
-            2 * generation.frame_time() <= frame_period) {
-            // After the frame before it: frames are due in order (one due at once is passed over
-            // by the outputs, as any late frame).
-            const Clock::time_point soonest =
-                std::max(Clock::now() + generation.frame_time(), last_display + 1ms);
-            const Clock::duration gain = display_of(next_frame) - soonest;
-            if (gain >= kLeastAdvance)
-                advance += gain;
+        // An attack heard between two frames of the grid: the next frame stepped at once (and, for
+        // a slow generator, the frame it is making given up), the grid going on from it.
+        if (features.attack_heard()) {
+            const AttackStep step =
+                attack_step({.now = Clock::now(),
+                             .frame_period = frame_period,
+                             .frame_time = generation.frame_time(),
+                             .next_due = display_of(next_frame),
+                             .last_due = last_display,
+                             .before_last_due = display_before_last,
+                             .waiting = generation.waiting(),
+                             .making_last = next_frame > 0 && generation.making() == next_frame - 1,
+                             .last_kicks_locked = last_beat && features.beats().locked()});
+            if (!step.give_up_last) {
+                advance += step.advance;
+            } else if (generation.abandon(next_frame - 1)) {  // still being made
+                advance += step.advance;
+                last_display = display_before_last;
+            }
         }
         // Every frame due for stepping: its features, its vectors, asked of the generator.
         while (display_of(next_frame) - lead <= Clock::now()) {
@@ -367,7 +372,9 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
             shown->expect(next_frame, {info.audio_seconds, heard_at(info.newest_sample), info.beat,
                                        features.beats().tempo_bpm(), info.power});
             generation.request({next_frame, display, z, y});
+            display_before_last = last_display;
             last_display = display;
+            last_beat = info.beat;
             ++next_frame;
         }
         generation.check();

@@ -1,0 +1,39 @@
+#include "live/attack_step.h"
+
+#include <algorithm>
+
+namespace bgv::live {
+
+namespace {
+using namespace std::chrono_literals;
+// The attack's frame must come at least this much earlier than the grid's next frame.
+constexpr Clock::duration kLeastAdvance = 5ms;
+// A frame given up for an attack's: the attack's is then due at most this many frame periods
+// after the frame before the one given up, so the shown rate stays steady.
+constexpr double kLongestInterval = 1.75;
+}  // namespace
+
+AttackStep attack_step(const AttackMoment& m) {
+    if (m.waiting)  // the frame waiting was stepped before the attack; it goes first
+        return {};
+    if (2 * m.frame_time <= m.frame_period) {
+        // A generator with time to spare makes the frame it is making first (a late frame is
+        // shown when made); the attack's comes after the frame before it, frames being due in
+        // order.
+        const Clock::time_point soonest = std::max(m.now + m.frame_time, m.last_due + 1ms);
+        const Clock::duration gain = m.next_due - soonest;
+        return gain >= kLeastAdvance ? AttackStep{gain, false} : AttackStep{};
+    }
+    // A slower one is always busy: waiting for the frame it is making (stepped before the attack
+    // was heard) would show the attack up to two periods late, so that frame is given up, unless
+    // it kicks on a predicted beat of a locked tracker (the kick would come late).
+    if (!m.making_last || m.last_kicks_locked)
+        return {};
+    const Clock::time_point soonest = std::max(m.now + m.frame_time, m.before_last_due + 1ms);
+    const Clock::duration gain = m.next_due - soonest;
+    if (gain < kLeastAdvance || soonest - m.before_last_due > kLongestInterval * m.frame_period)
+        return {};
+    return {gain, true};
+}
+
+}  // namespace bgv::live
