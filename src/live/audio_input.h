@@ -23,10 +23,11 @@ namespace bgv::live {
 
 struct InputSettings {
     // Capture devices: the format asked of the device (it converts if the hardware differs) and
-    // how much it hands over at a time (PulseAudio's fragment; FFmpeg's default is 50 ms).
+    // how much it hands over at a time (PulseAudio's fragment; FFmpeg's default is 50 ms): a
+    // sample waits for the rest of its fragment, which the click-to-picture latency counts.
     int device_sample_rate = 48000;
     int device_channels = 2;
-    int fragment_ms = 10;
+    int fragment_ms = 5;
     // Files: the FFmpeg output device that plays them ("pulse", "alsa"; "none" plays nothing and
     // paces the file by the clock), its device ("" = the default output) and its buffer.
     std::string playback = "pulse";
