@@ -8,29 +8,11 @@
 #include "core/error.h"
 #include "runtime/cpu_isa.h"
 #include "runtime/dnnl_engine.h"
+#include "runtime/lanes.h"
 
 namespace bgv::runtime {
 
 namespace {
-
-constexpr int kLanes = 16;  // one AVX-512 register of floats (two AVX2 ones, four SSE ones)
-using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
-using HalfLanes = float __attribute__((vector_size(kLanes / 2 * sizeof(float))));
-using QuarterLanes = float __attribute__((vector_size(kLanes / 4 * sizeof(float))));
-
-// The sum of a vector's lanes, as a tree: two vector additions, then four scalars (a chain of
-// 16 scalar additions per output cost as much as the pixel's multiplications).
-inline __attribute__((always_inline)) float sum_lanes(Lanes v) {
-    HalfLanes lo, hi;
-    std::memcpy(&lo, &v, sizeof lo);
-    std::memcpy(&hi, reinterpret_cast<const char*>(&v) + sizeof lo, sizeof hi);
-    const HalfLanes h = lo + hi;
-    QuarterLanes qlo, qhi;
-    std::memcpy(&qlo, &h, sizeof qlo);
-    std::memcpy(&qhi, reinterpret_cast<const char*>(&h) + sizeof qlo, sizeof qhi);
-    const QuarterLanes q = qlo + qhi;
-    return (q[0] + q[2]) + (q[1] + q[3]);
-}
 
 // `P` interior pixels (x .. x+P-1, all nine taps inside the row) of `O` output channels: P·O
 // vector accumulators over every tap and 16 input channels at a time, each weight load serving
