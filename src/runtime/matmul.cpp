@@ -2,13 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "core/assert.h"
 #include "core/error.h"
+#include "runtime/conv_kernel.h"
 #include "runtime/dnnl_engine.h"
+#include "runtime/gemv_bf16.h"
 
 namespace bgv::runtime {
 
 namespace {
+// Up to this many rows, a linear layer with bfloat16 weights reads them once in gemv_bf16.
+constexpr std::int64_t kGemvRows = 8;
 
 using dnnl::memory;
 using dt = dnnl::memory::data_type;
@@ -105,6 +112,28 @@ void linear(Engine& engine, const float* x, const float* weight, const float* bi
             std::int64_t rows, std::int64_t in, std::int64_t out, Activation activation) {
     matmul(engine, x, weight, y, MatmulShape{.m = rows, .k = in, .n = out, .transpose_b = true},
            MatmulEpilogue{.bias = bias, .activation = activation});
+}
+
+void linear(Engine& engine, const float* x, const std::uint16_t* weight_bf16, const float* bias,
+            float* y, std::int64_t rows, std::int64_t in, std::int64_t out) {
+    if (in % 32 == 0 && rows <= kGemvRows) {
+        engine.impl().use_on_this_thread();
+        report_implementation(engine.impl(),
+                              fmt::format("linear {}x{} by ({}x{})ᵀ bf16", rows, in, out, in),
+                              "bgv:avx512_bf16 gemv");
+        gemv_bf16(x, weight_bf16, bias, y, rows, in, out);
+        return;
+    }
+    std::vector<std::uint16_t> x_bf16(static_cast<std::size_t>(rows * in));
+    std::transform(x, x + rows * in, x_bf16.begin(), to_bf16);
+    matmul(engine, x_bf16.data(), weight_bf16, y,
+           MatmulShape{.m = rows,
+                       .k = in,
+                       .n = out,
+                       .transpose_b = true,
+                       .ab_type = DataType::bf16,
+                       .c_type = DataType::f32},
+           MatmulEpilogue{.bias = bias});
 }
 
 }  // namespace bgv::runtime

@@ -41,5 +41,10 @@ void matmul(Engine& engine, const void* a, const void* b, void* c, const MatmulS
 void linear(Engine& engine, const float* x, const float* weight, const float* bias, float* y,
             std::int64_t rows, std::int64_t in, std::int64_t out,
             Activation activation = Activation::none);
+// The same with W in bfloat16 (rounded once by the caller, to_bf16): x is rounded to bfloat16
+// for the product, accumulated in float32. Half the weight bytes: at a batch of one, reading W
+// is the whole cost.
+void linear(Engine& engine, const float* x, const std::uint16_t* weight_bf16, const float* bias,
+            float* y, std::int64_t rows, std::int64_t in, std::int64_t out);
 
 }  // namespace bgv::runtime

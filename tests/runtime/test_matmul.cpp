@@ -1,11 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "feature_maps.h"
 #include "naive.h"
+#include "runtime/conv_kernel.h"
+#include "runtime/cpu_isa.h"
 #include "runtime/matmul.h"
 
 using namespace bgv::runtime;
 using bgv::test::random_values;
 using bgv::test::relative_error;
+using bgv::test::rounded_to_bf16;
 
 namespace {
 // Float32 dot products of at most 96 terms in [-1, 1]: relative L2 error well under 1e-5.
@@ -65,6 +71,38 @@ TEST(Matmul, LinearMatchesNaiveLoops) {
     std::vector<float> y(want.size());
     linear(engine, x.data(), w.data(), bias.data(), y.data(), rows, in, out, Activation::gelu_erf);
     EXPECT_LT(relative_error(y, want), kTolerance);
+}
+
+// A linear layer with bfloat16 weights (the batch-1 linears of bf16 generation): x rounded to
+// bfloat16, products exact in float32, float32 sums. Against double sums of the rounded values:
+// 256-term sums in float32 stay well under 1e-5. Up to 8 rows run the runtime's own gemv_bf16
+// (`out` not a multiple of its 64-row blocks here), 9 rows oneDNN's matmul.
+TEST(Matmul, LinearWithBfloat16WeightsMatchesRoundedValues) {
+    if (!supports_bf16(cpu_isa()))
+        return;  // bf16 generation falls back to fp32 on this CPU: nothing calls it
+    Engine engine(2);
+    for (const int rows : {1, 4, 9}) {
+        const int in = 256, out = 1000;
+        const auto x = random_values(static_cast<std::size_t>(rows) * in, 8);
+        const auto w = random_values(static_cast<std::size_t>(out) * in, 9);
+        const auto bias = random_values(out, 10);
+        const auto xr = rounded_to_bf16(x), wr = rounded_to_bf16(w);
+        std::vector<std::uint16_t> w_bf16(w.size());
+        std::transform(w.begin(), w.end(), w_bf16.begin(), to_bf16);
+        std::vector<double> want(static_cast<std::size_t>(rows) * out);
+        for (int r = 0; r < rows; ++r)
+            for (int o = 0; o < out; ++o) {
+                double acc = bias[o];
+                for (int i = 0; i < in; ++i)
+                    acc += static_cast<double>(xr[r * in + i]) * wr[o * in + i];
+                want[r * out + o] = acc;
+            }
+        std::vector<float> y(want.size());
+        linear(engine, x.data(), w_bf16.data(), bias.data(), y.data(), rows, in, out);
+        EXPECT_LT(relative_error(y, want), kTolerance) << rows << " rows";
+    }
+    const auto& ran = engine.implementations();
+    EXPECT_EQ(ran.at("linear 1x256 by (1000x256)ᵀ bf16"), "bgv:avx512_bf16 gemv");
 }
 
 TEST(Matmul, PlainProduct) {
