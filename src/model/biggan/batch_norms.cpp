@@ -5,6 +5,7 @@
 
 #include "core/assert.h"
 #include "model/biggan/weights.h"
+#include "runtime/conv_kernel.h"
 #include "runtime/matmul.h"
 
 namespace bgv::biggan {
@@ -23,7 +24,7 @@ int ConditionalBatchNorms::add(const checkpoint::StateDict& w, const std::string
     return static_cast<int>(norms_.size()) - 1;
 }
 
-void ConditionalBatchNorms::fold(double truncation, double eps) {
+void ConditionalBatchNorms::fold(double truncation, double eps, bool bf16) {
     const int cd = condition_dim_;
     rows_ = 0;
     for (auto& bn : norms_) {
@@ -51,14 +52,24 @@ void ConditionalBatchNorms::fold(double truncation, double eps) {
             bias_[bn.row + n + ch] = static_cast<float>(-mean_inv);
         }
     }
+    weight_bf16_.clear();
+    if (bf16) {
+        weight_bf16_.resize(weight_.size());
+        std::transform(weight_.begin(), weight_.end(), weight_bf16_.begin(), runtime::to_bf16);
+        weight_ = {};  // never read again
+    }
 }
 
 void ConditionalBatchNorms::compute(runtime::Engine& engine, const float* condition, int batch) {
     BGV_ASSERT(rows_ > 0, "conditional batch norms: compute before fold");
     batch_ = batch;
     by_sample_.resize(static_cast<std::size_t>(batch) * rows_);
-    runtime::linear(engine, condition, weight_.data(), bias_.data(), by_sample_.data(), batch,
-                    condition_dim_, rows_);
+    if (weight_bf16_.empty())
+        runtime::linear(engine, condition, weight_.data(), bias_.data(), by_sample_.data(), batch,
+                        condition_dim_, rows_);
+    else
+        runtime::linear(engine, condition, weight_bf16_.data(), bias_.data(), by_sample_.data(),
+                        batch, condition_dim_, rows_);
     // Regroup (sample, row) → per batch norm: scale (batch, channels) then shift (batch, ...).
     by_norm_.resize(by_sample_.size());
     for (const auto& bn : norms_) {

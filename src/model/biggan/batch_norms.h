@@ -21,8 +21,9 @@ class ConditionalBatchNorms {
     int add(const checkpoint::StateDict& weights, const std::string& prefix, int channels,
             const Config& config);
 
-    // Folds the statistics for `truncation` (0 < t ≤ 1) into the stacked linear map.
-    void fold(double truncation, double eps);
+    // Folds the statistics for `truncation` (0 < t ≤ 1) into the stacked linear map, kept in
+    // bfloat16 when `bf16` (a bfloat16 GEMM: half the bytes to read per frame).
+    void fold(double truncation, double eps, bool bf16 = false);
 
     // For a batch of condition vectors (batch × condition_dim): every batch norm's scales and
     // shifts.
@@ -43,7 +44,8 @@ class ConditionalBatchNorms {
     std::vector<Norm> norms_;
     int condition_dim_ = 0;
     std::int64_t rows_ = 0;
-    std::vector<float> weight_, bias_;  // (rows, condition_dim): scales then shifts per norm
+    std::vector<float> weight_, bias_;        // (rows, condition_dim): scales then shifts per norm
+    std::vector<std::uint16_t> weight_bf16_;  // the same rounded, when folded for bf16
     int batch_ = 0;
     std::vector<float> by_sample_;  // (batch, rows) as the GEMM gives them
     std::vector<float> by_norm_;    // per norm: scale (batch, channels) then shift (batch, ...)

@@ -12,6 +12,7 @@
 #include "model/biggan/first_grid.h"
 #include "model/biggan/generator_block.h"
 #include "model/biggan/weights.h"
+#include "runtime/conv_kernel.h"
 #include "runtime/cpu_isa.h"
 #include "runtime/eltwise.h"
 #include "runtime/engine.h"
@@ -64,6 +65,7 @@ struct Generator::Impl {
     runtime::Engine engine;
     std::vector<float> embedding;  // (class_embed_dim, num_classes)
     std::vector<float> gen_z_weight, gen_z_bias;
+    std::vector<std::uint16_t> gen_z_weight_bf16;  // bf16: gen_z's product reads these
     ConditionalBatchNorms norms;
     std::vector<GeneratorBlock> blocks;
     std::optional<AttentionLayer> attention;
@@ -83,7 +85,7 @@ struct Generator::Impl {
     void fold_truncation(double t) {
         check_truncation(t);
         truncation = t;
-        norms.fold(t, config.eps);
+        norms.fold(t, config.eps, precision == Precision::bf16);
         const auto stats = statistics_for_truncation(final_means, final_vars, t);
         const int ch = config.channel_width;
         final_scale.resize(ch);
@@ -120,6 +122,17 @@ struct Generator::Impl {
             }
         }
         return tail;
+    }
+
+    // gen_z: (B, condition) → (B, 16·16·ch), NHWC on the 4×4 grid.
+    void gen_z(int batch, float* out) {
+        const int cd = config.condition_dim(), n = 16 * 16 * config.channel_width;
+        if (gen_z_weight_bf16.empty())
+            runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(), out, batch,
+                            cd, n);
+        else
+            runtime::linear(engine, cond.data(), gen_z_weight_bf16.data(), gen_z_bias.data(), out,
+                            batch, cd, n);
     }
 
     // to_rgb (3 of its channels) and tanh: (B, 3, H, W) float32.
@@ -166,12 +179,10 @@ struct Generator::Impl {
             norms.compute(engine, cond.data(), batch);
             if (grid.square()) {
                 x.resize(DataType::f32, batch, 4, 4, width);  // gen_z's output is NHWC
-                runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(),
-                                x.f32(), batch, cd, 16 * width);
+                gen_z(batch, x.f32());
             } else {
                 first_grid.resize({batch, 4, 4, width});
-                runtime::linear(engine, cond.data(), gen_z_weight.data(), gen_z_bias.data(),
-                                first_grid.data(), batch, cd, 16 * width);
+                gen_z(batch, first_grid.data());
                 widen_first_grid(engine, grid,
                                  {gen_z_weight.data(), gen_z_bias.data(), c.z_dim, cd}, cond.data(),
                                  batch, first_grid);  // (B, rows, cols, 16ch)
@@ -285,6 +296,11 @@ Generator Generator::from_state_dict(const checkpoint::StateDict& w, const Confi
         expect_tensor(w, "embeddings.weight", {c.class_embed_dim, c.num_classes}).data;
     impl->gen_z_weight = fold_spectral_norm(w, "generator.gen_z", {16 * 16 * ch, cd});
     impl->gen_z_bias = expect_tensor(w, "generator.gen_z.bias", {16 * 16 * ch}).data;
+    if (impl->precision == Precision::bf16) {
+        impl->gen_z_weight_bf16.resize(impl->gen_z_weight.size());
+        std::transform(impl->gen_z_weight.begin(), impl->gen_z_weight.end(),
+                       impl->gen_z_weight_bf16.begin(), runtime::to_bf16);
+    }
     int size = 4;  // each block's input height and width on the 4×4 first grid
     for (std::size_t k = 0; k < c.layers.size(); ++k) {
         const auto& spec = c.layers[k];

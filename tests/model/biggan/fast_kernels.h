@@ -13,7 +13,8 @@ namespace bgv::test {
 
 // No oneDNN reference (ref:) implementation, ~100× slower; the runtime's own kernels ("bgv:")
 // built for the instruction set the process runs, never the portable loops where the CPU has
-// AVX2; bfloat16 convolutions on AMX tiles where the CPU has them.
+// AVX2; bfloat16 convolutions on AMX tiles where the CPU has them; bfloat16 linear layers on the
+// runtime's gemv (vdpbf16ps).
 inline void expect_fast_kernels(const std::map<std::string, std::string>& implementations,
                                 bool bf16) {
     using runtime::CpuIsa;
@@ -27,8 +28,11 @@ inline void expect_fast_kernels(const std::map<std::string, std::string>& implem
         EXPECT_NE(impl.rfind("ref", 0), 0u);
         if (impl.rfind("bgv:", 0) != 0)
             continue;
-        const bool bf16_conv = bf16 && what.ends_with(" bf16");
-        if (bf16_conv && isa == CpuIsa::avx512_amx)
+        const bool bf16_linear = bf16 && what.starts_with("linear ");
+        const bool bf16_conv = bf16 && !bf16_linear && what.ends_with(" bf16");
+        if (bf16_linear)
+            EXPECT_EQ(impl, "bgv:avx512_bf16 gemv");
+        else if (bf16_conv && isa == CpuIsa::avx512_amx)
             EXPECT_EQ(impl.rfind("bgv:amx", 0), 0u);
         else if (bf16_conv)
             EXPECT_EQ(impl.rfind("bgv:avx512_bf16", 0), 0u);
