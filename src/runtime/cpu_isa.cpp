@@ -48,6 +48,10 @@ std::string_view cpu_isa_name(CpuIsa isa) {
     return "?";
 }
 
+std::string_view float_kernels_name(CpuIsa isa) {
+    return isa >= CpuIsa::avx512 ? "avx512" : isa == CpuIsa::avx2 ? "avx2" : "generic";
+}
+
 bool supports_bf16(CpuIsa isa) {
     return isa == CpuIsa::avx512_bf16 || isa == CpuIsa::avx512_amx;
 }

@@ -18,6 +18,9 @@ enum class CpuIsa {
 // Decided once per process.
 CpuIsa cpu_isa();
 std::string_view cpu_isa_name(CpuIsa isa);
+// The vectors the runtime's float32 kernels use on `isa`: "avx512" (every AVX-512 level),
+// "avx2" or "generic", as their implementation names say ("bgv:avx512 narrow").
+std::string_view float_kernels_name(CpuIsa isa);
 // bfloat16 arithmetic runs in hardware (the runtime's kernels and oneDNN's).
 bool supports_bf16(CpuIsa isa);
 

@@ -1,5 +1,3 @@
-#include "runtime/gemv_bf16.h"
-
 #include <immintrin.h>
 
 #include <algorithm>
@@ -7,6 +5,7 @@
 
 #include "core/assert.h"
 #include "runtime/conv_kernel.h"
+#include "runtime/gemv.h"
 #include "runtime/lanes.h"
 
 #if defined(__clang__)

@@ -8,13 +8,15 @@
 #include "core/assert.h"
 #include "core/error.h"
 #include "runtime/conv_kernel.h"
+#include "runtime/cpu_isa.h"
 #include "runtime/dnnl_engine.h"
-#include "runtime/gemv_bf16.h"
+#include "runtime/gemv.h"
+#include "runtime/lanes.h"
 
 namespace bgv::runtime {
 
 namespace {
-// Up to this many rows, a linear layer with bfloat16 weights reads them once in gemv_bf16.
+// Up to this many rows, a linear layer reads its weights once in gemv_f32 or gemv_bf16.
 constexpr std::int64_t kGemvRows = 8;
 
 using dnnl::memory;
@@ -110,6 +112,14 @@ void matmul(Engine& engine, const void* a, const void* b, void* c, const MatmulS
 
 void linear(Engine& engine, const float* x, const float* weight, const float* bias, float* y,
             std::int64_t rows, std::int64_t in, std::int64_t out, Activation activation) {
+    if (activation == Activation::none && in % kLanes == 0 && rows <= kGemvRows) {
+        engine.impl().use_on_this_thread();
+        report_implementation(engine.impl(),
+                              fmt::format("linear {}x{} by ({}x{})ᵀ f32", rows, in, out, in),
+                              fmt::format("bgv:{} gemv", float_kernels_name(cpu_isa())));
+        gemv_f32(x, weight, bias, y, rows, in, out);
+        return;
+    }
     matmul(engine, x, weight, y, MatmulShape{.m = rows, .k = in, .n = out, .transpose_b = true},
            MatmulEpilogue{.bias = bias, .activation = activation});
 }

@@ -192,9 +192,7 @@ NarrowConv3x3::NarrowConv3x3(std::span<const float> weights, std::span<const flo
 }
 
 std::string NarrowConv3x3::implementation() const {
-    return fmt::format("bgv:{} narrow", isa_ >= CpuIsa::avx512 ? "avx512"
-                                        : isa_ == CpuIsa::avx2 ? "avx2"
-                                                               : "generic");
+    return fmt::format("bgv:{} narrow", float_kernels_name(isa_));
 }
 
 void NarrowConv3x3::run(Engine& engine, const FeatureMap& in, std::span<float> out) {

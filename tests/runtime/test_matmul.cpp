@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -103,6 +104,31 @@ TEST(Matmul, LinearWithBfloat16WeightsMatchesRoundedValues) {
     }
     const auto& ran = engine.implementations();
     EXPECT_EQ(ran.at("linear 1x256 by (1000x256)ᵀ bf16"), "bgv:avx512_bf16 gemv");
+}
+
+// The batch-1 linears of float32 generation: up to 8 rows on the runtime's gemv_f32 (each output
+// one float32 sum of 256 terms: well under 1e-5), 9 rows on oneDNN's matmul.
+TEST(Matmul, LinearOfFewRowsMatchesNaiveLoops) {
+    Engine engine(2);
+    for (const int rows : {1, 4, 9}) {
+        const int in = 256, out = 1000;
+        const auto x = random_values(static_cast<std::size_t>(rows) * in, 11);
+        const auto w = random_values(static_cast<std::size_t>(out) * in, 12);
+        const auto bias = random_values(out, 13);
+        std::vector<double> want(static_cast<std::size_t>(rows) * out);
+        for (int r = 0; r < rows; ++r)
+            for (int o = 0; o < out; ++o) {
+                double acc = bias[o];
+                for (int i = 0; i < in; ++i)
+                    acc += static_cast<double>(x[r * in + i]) * w[o * in + i];
+                want[r * out + o] = acc;
+            }
+        std::vector<float> y(want.size());
+        linear(engine, x.data(), w.data(), bias.data(), y.data(), rows, in, out);
+        EXPECT_LT(relative_error(y, want), kTolerance) << rows << " rows";
+    }
+    EXPECT_EQ(engine.implementations().at("linear 4x256 by (1000x256)ᵀ f32"),
+              fmt::format("bgv:{} gemv", float_kernels_name(cpu_isa())));
 }
 
 TEST(Matmul, PlainProduct) {

@@ -1,0 +1,87 @@
+#include "runtime/gemv.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/assert.h"
+#include "runtime/cpu_isa.h"
+#include "runtime/lanes.h"
+
+namespace bgv::runtime {
+
+namespace {
+
+constexpr std::int64_t kBlockRows = 64;  // rows of W per scheduling unit
+
+// Rows [first, end) of W, each read once for every row of x: two accumulator chains of kLanes,
+// then the tree sum.
+inline __attribute__((always_inline)) void gemv_rows(const float* x, const float* weight,
+                                                     const float* bias, float* y, std::int64_t rows,
+                                                     std::int64_t in, std::int64_t out,
+                                                     std::int64_t first, std::int64_t end) {
+    for (std::int64_t n = first; n < end; ++n) {
+        const float* w = weight + n * in;
+        for (std::int64_t r = 0; r < rows; ++r) {  // W's row stays in L1 for the next rows
+            const float* v = x + r * in;
+            Lanes a0 = {}, a1 = {};
+            std::int64_t k = 0;
+            for (; k + 2 * kLanes <= in; k += 2 * kLanes) {
+                Lanes w0, w1, v0, v1;  // memcpy: unaligned loads, each clone its own registers
+                std::memcpy(&w0, w + k, sizeof w0);
+                std::memcpy(&w1, w + k + kLanes, sizeof w1);
+                std::memcpy(&v0, v + k, sizeof v0);
+                std::memcpy(&v1, v + k + kLanes, sizeof v1);
+                a0 += w0 * v0;
+                a1 += w1 * v1;
+            }
+            for (; k < in; k += kLanes) {
+                Lanes w0, v0;
+                std::memcpy(&w0, w + k, sizeof w0);
+                std::memcpy(&v0, v + k, sizeof v0);
+                a0 += w0 * v0;
+            }
+            y[r * out + n] = sum_lanes(a0 + a1) + (bias ? bias[n] : 0.0f);
+        }
+    }
+}
+
+using GemvRows = void (*)(const float*, const float*, const float*, float*, std::int64_t,
+                          std::int64_t, std::int64_t, std::int64_t, std::int64_t);
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma"))) void gemv_rows_avx512(
+    const float* x, const float* weight, const float* bias, float* y, std::int64_t rows,
+    std::int64_t in, std::int64_t out, std::int64_t first, std::int64_t end) {
+    gemv_rows(x, weight, bias, y, rows, in, out, first, end);
+}
+
+__attribute__((target("avx2,fma"))) void gemv_rows_avx2(const float* x, const float* weight,
+                                                        const float* bias, float* y,
+                                                        std::int64_t rows, std::int64_t in,
+                                                        std::int64_t out, std::int64_t first,
+                                                        std::int64_t end) {
+    gemv_rows(x, weight, bias, y, rows, in, out, first, end);
+}
+
+void gemv_rows_generic(const float* x, const float* weight, const float* bias, float* y,
+                       std::int64_t rows, std::int64_t in, std::int64_t out, std::int64_t first,
+                       std::int64_t end) {
+    gemv_rows(x, weight, bias, y, rows, in, out, first, end);
+}
+
+}  // namespace
+
+void gemv_f32(const float* x, const float* weight, const float* bias, float* y, std::int64_t rows,
+              std::int64_t in, std::int64_t out) {
+    BGV_ASSERT(in % kLanes == 0, "gemv_f32: {} inputs, a multiple of {} expected", in, kLanes);
+    const CpuIsa isa = cpu_isa();
+    const GemvRows run = isa >= CpuIsa::avx512 ? gemv_rows_avx512
+                         : isa == CpuIsa::avx2 ? gemv_rows_avx2
+                                               : gemv_rows_generic;
+    const std::int64_t blocks = (out + kBlockRows - 1) / kBlockRows;
+#pragma omp parallel for schedule(static)
+    for (std::int64_t block = 0; block < blocks; ++block)
+        run(x, weight, bias, y, rows, in, out, block * kBlockRows,
+            std::min(out, (block + 1) * kBlockRows));
+}
+
+}  // namespace bgv::runtime
