@@ -16,18 +16,18 @@ constexpr double kLongestInterval = 1.75;
 AttackStep attack_step(const AttackMoment& m) {
     if (m.waiting)  // the frame waiting was stepped before the attack; it goes first
         return {};
-    if (2 * m.frame_time <= m.frame_period) {
+    if (2 * m.frame_time <= m.frame_period || !m.making_last) {
         // A generator with time to spare makes the frame it is making first (a late frame is
-        // shown when made); the attack's comes after the frame before it, frames being due in
-        // order.
+        // shown when made), and one between two frames starts at once; the attack's comes after
+        // the frame before it, frames being due in order.
         const Clock::time_point soonest = std::max(m.now + m.frame_time, m.last_due + 1ms);
         const Clock::duration gain = m.next_due - soonest;
         return gain >= kLeastAdvance ? AttackStep{gain, false} : AttackStep{};
     }
-    // A slower one is always busy: waiting for the frame it is making (stepped before the attack
-    // was heard) would show the attack up to two periods late, so that frame is given up, unless
-    // it kicks on a predicted beat of a locked tracker (the kick would come late).
-    if (!m.making_last || m.last_kicks_locked)
+    // A slower one is busy most of the time: waiting for the frame it is making (stepped before
+    // the attack was heard) would show the attack up to two periods late, so that frame is given
+    // up, unless it kicks on a predicted beat of a locked tracker (the kick would come late).
+    if (m.last_kicks_locked)
         return {};
     const Clock::time_point soonest = std::max(m.now + m.frame_time, m.before_last_due + 1ms);
     const Clock::duration gain = m.next_due - soonest;

@@ -48,10 +48,15 @@ TEST(AttackStep, ASlowGeneratorGivesUpTheFrameItIsMaking) {
     const AttackStep step = attack_step(m);
     EXPECT_TRUE(step.give_up_last);
     EXPECT_EQ(step.advance, 1041667us - 1005ms);
-    // Not making it (between two frames): nothing is given up.
+    // Between two frames it starts the attack's at once, after the frame stepped last: nothing
+    // is given up.
     m.making_last = false;
-    EXPECT_EQ(attack_step(m).advance, 0us);
     EXPECT_FALSE(attack_step(m).give_up_last);
+    EXPECT_EQ(attack_step(m).advance, 1041667us - 1005ms);
+    m.now = Clock::time_point{} + 1000ms;
+    EXPECT_EQ(attack_step(m).advance, 1041667us - 1035ms);
+    m.now += 3ms;  // less than 5 ms earlier than the grid's frame: nothing changes
+    EXPECT_EQ(attack_step(m).advance, 0us);
 }
 
 TEST(AttackStep, NeitherALockedBeatNorASteadyRateIsGivenUp) {
