@@ -17,6 +17,20 @@ using bgv::test::rounded_to_bf16;
 namespace {
 // Float32 dot products of at most 96 terms in [-1, 1]: relative L2 error well under 1e-5.
 constexpr double kTolerance = 1e-5;
+
+// x·Wᵀ + bias in double: x (rows, in), W (out, in).
+std::vector<double> linear_reference(const std::vector<float>& x, const std::vector<float>& w,
+                                     const std::vector<float>& bias, int rows, int in, int out) {
+    std::vector<double> y(static_cast<std::size_t>(rows) * out);
+    for (int r = 0; r < rows; ++r)
+        for (int o = 0; o < out; ++o) {
+            double acc = bias[o];
+            for (int i = 0; i < in; ++i)
+                acc += static_cast<double>(x[r * in + i]) * w[o * in + i];
+            y[r * out + o] = acc;
+        }
+    return y;
+}
 }  // namespace
 
 TEST(Matmul, BatchedStridedTransposedWithEpilogue) {
@@ -61,14 +75,9 @@ TEST(Matmul, LinearMatchesNaiveLoops) {
     const auto x = random_values(static_cast<std::size_t>(rows) * in, 5);
     const auto w = random_values(static_cast<std::size_t>(out) * in, 6);
     const auto bias = random_values(out, 7);
-    std::vector<double> want(static_cast<std::size_t>(rows) * out);
-    for (int r = 0; r < rows; ++r)
-        for (int o = 0; o < out; ++o) {
-            double acc = bias[o];
-            for (int i = 0; i < in; ++i)
-                acc += static_cast<double>(x[r * in + i]) * w[o * in + i];
-            want[r * out + o] = 0.5 * acc * (1.0 + std::erf(acc / std::sqrt(2.0)));
-        }
+    std::vector<double> want = linear_reference(x, w, bias, rows, in, out);
+    for (double& v : want)
+        v = 0.5 * v * (1.0 + std::erf(v / std::sqrt(2.0)));
     std::vector<float> y(want.size());
     linear(engine, x.data(), w.data(), bias.data(), y.data(), rows, in, out, Activation::gelu_erf);
     EXPECT_LT(relative_error(y, want), kTolerance);
@@ -87,17 +96,10 @@ TEST(Matmul, LinearWithBfloat16WeightsMatchesRoundedValues) {
         const auto x = random_values(static_cast<std::size_t>(rows) * in, 8);
         const auto w = random_values(static_cast<std::size_t>(out) * in, 9);
         const auto bias = random_values(out, 10);
-        const auto xr = rounded_to_bf16(x), wr = rounded_to_bf16(w);
         std::vector<std::uint16_t> w_bf16(w.size());
         std::transform(w.begin(), w.end(), w_bf16.begin(), to_bf16);
-        std::vector<double> want(static_cast<std::size_t>(rows) * out);
-        for (int r = 0; r < rows; ++r)
-            for (int o = 0; o < out; ++o) {
-                double acc = bias[o];
-                for (int i = 0; i < in; ++i)
-                    acc += static_cast<double>(xr[r * in + i]) * wr[o * in + i];
-                want[r * out + o] = acc;
-            }
+        const auto want =
+            linear_reference(rounded_to_bf16(x), rounded_to_bf16(w), bias, rows, in, out);
         std::vector<float> y(want.size());
         linear(engine, x.data(), w_bf16.data(), bias.data(), y.data(), rows, in, out);
         EXPECT_LT(relative_error(y, want), kTolerance) << rows << " rows";
@@ -115,14 +117,7 @@ TEST(Matmul, LinearOfFewRowsMatchesNaiveLoops) {
         const auto x = random_values(static_cast<std::size_t>(rows) * in, 11);
         const auto w = random_values(static_cast<std::size_t>(out) * in, 12);
         const auto bias = random_values(out, 13);
-        std::vector<double> want(static_cast<std::size_t>(rows) * out);
-        for (int r = 0; r < rows; ++r)
-            for (int o = 0; o < out; ++o) {
-                double acc = bias[o];
-                for (int i = 0; i < in; ++i)
-                    acc += static_cast<double>(x[r * in + i]) * w[o * in + i];
-                want[r * out + o] = acc;
-            }
+        const auto want = linear_reference(x, w, bias, rows, in, out);
         std::vector<float> y(want.size());
         linear(engine, x.data(), w.data(), bias.data(), y.data(), rows, in, out);
         EXPECT_LT(relative_error(y, want), kTolerance) << rows << " rows";
