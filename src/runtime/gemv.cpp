@@ -40,7 +40,8 @@ inline __attribute__((always_inline)) void gemv_rows(const float* x, const float
                 std::memcpy(&v0, v + k, sizeof v0);
                 a0 += w0 * v0;
             }
-            y[r * out + n] = sum_lanes(a0 + a1) + (bias ? bias[n] : 0.0f);
+            const Lanes sums = a0 + a1;
+            y[r * out + n] = sum_lanes(sums) + (bias ? bias[n] : 0.0f);
         }
     }
 }

@@ -28,7 +28,8 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma"))) voi
             for (std::int64_t s = 0; s < steps; ++s)
                 acc = _mm512_dpbf16_ps(acc, (__m512bh)_mm512_loadu_si512(w + s * kPairs),
                                        (__m512bh)_mm512_loadu_si512(v + s * kPairs));
-            y[r * out + n] = sum_lanes(static_cast<Lanes>(acc)) + (bias ? bias[n] : 0.0f);
+            const Lanes sums = static_cast<Lanes>(acc);
+            y[r * out + n] = sum_lanes(sums) + (bias ? bias[n] : 0.0f);
         }
     }
 }

@@ -13,7 +13,7 @@ using QuarterLanes = float __attribute__((vector_size(kLanes / 4 * sizeof(float)
 
 // Two vector additions, then four scalars (a chain of 16 scalar additions per output costs as
 // much as a narrow convolution's multiplications for its pixel).
-inline __attribute__((always_inline)) float sum_lanes(Lanes v) {
+inline __attribute__((always_inline)) float sum_lanes(const Lanes& v) {
     HalfLanes lo, hi;
     std::memcpy(&lo, &v, sizeof lo);
     std::memcpy(&hi, reinterpret_cast<const char*>(&v) + sizeof lo, sizeof hi);
