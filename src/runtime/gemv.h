@@ -14,10 +14,11 @@ namespace bgv::runtime {
 void gemv_f32(const float* x, const float* weight, const float* bias, float* y, std::int64_t rows,
               std::int64_t in, std::int64_t out);
 
-// x: (rows, in) float32, rounded to bfloat16 for the product (round to nearest even); W: (out,
-// in) bfloat16 as PyTorch stores a linear layer; bias: out floats or null; y: (rows, out)
-// float32, accumulated in float32. `in` a multiple of 32. Needs supports_bf16(cpu_isa()).
-void gemv_bf16(const float* x, const std::uint16_t* weight, const float* bias, float* y,
+// The same with x and W in bfloat16 (x: (rows, in), W: (out, in)), float32 products (exact) and
+// sums, on AVX-512 BF16 (vdpbf16ps): `in` a multiple of kGemvBf16Multiple. Needs
+// supports_bf16(cpu_isa()).
+constexpr std::int64_t kGemvBf16Multiple = 32;  // bfloat16 values per vdpbf16ps
+void gemv_bf16(const std::uint16_t* x, const std::uint16_t* weight, const float* bias, float* y,
                std::int64_t rows, std::int64_t in, std::int64_t out);
 
 }  // namespace bgv::runtime

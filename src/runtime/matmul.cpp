@@ -126,16 +126,16 @@ void linear(Engine& engine, const float* x, const float* weight, const float* bi
 
 void linear(Engine& engine, const float* x, const std::uint16_t* weight_bf16, const float* bias,
             float* y, std::int64_t rows, std::int64_t in, std::int64_t out) {
-    if (in % 32 == 0 && rows <= kGemvRows) {
+    std::vector<std::uint16_t> x_bf16(static_cast<std::size_t>(rows * in));
+    std::transform(x, x + rows * in, x_bf16.begin(), to_bf16);
+    if (in % kGemvBf16Multiple == 0 && rows <= kGemvRows) {
         engine.impl().use_on_this_thread();
         report_implementation(engine.impl(),
                               fmt::format("linear {}x{} by ({}x{})ᵀ bf16", rows, in, out, in),
                               "bgv:avx512_bf16 gemv");
-        gemv_bf16(x, weight_bf16, bias, y, rows, in, out);
+        gemv_bf16(x_bf16.data(), weight_bf16, bias, y, rows, in, out);
         return;
     }
-    std::vector<std::uint16_t> x_bf16(static_cast<std::size_t>(rows * in));
-    std::transform(x, x + rows * in, x_bf16.begin(), to_bf16);
     matmul(engine, x_bf16.data(), weight_bf16, y,
            MatmulShape{.m = rows,
                        .k = in,
