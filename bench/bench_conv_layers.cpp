@@ -2,8 +2,10 @@
 // the runtime's own fused kernel (FusedConv, UpsampledConv3x3: batch norms, ReLU, upsampling and
 // the skip add in the same pass) and as oneDNN's jit convolution (DnnlConv, with the passes its
 // post-ops cannot do: bn_0 + ReLU before conv_0, the skip's upsampling or channel drop before
-// conv_3), in the same run: GFLOP per CPU-second of each and which is faster. The evidence
-// behind runtime/convolution.h's rule. See bench/README.md.
+// conv_3) and, for the plain 3×3 ones on AVX-512, as oneDNN's Winograd convolution
+// (WinogradConv, its passes into and out of oneDNN's blocks included), in the same run: GFLOP per
+// CPU-second of each (nominal: the direct convolution's multiply-adds) and whether the rule
+// picked the fastest. The evidence behind runtime/convolution.h's rule. See bench/README.md.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -23,6 +25,7 @@
 #include "runtime/feature_map.h"
 #include "runtime/fused_conv.h"
 #include "runtime/upsampled_conv.h"
+#include "runtime/winograd_conv.h"
 
 using namespace bgv;
 using runtime::ConvEpilogueOps;
@@ -115,8 +118,8 @@ int main(int argc, char** argv) {
         "float32 convolutions of the generators, {} thread(s), best of {}: GFLOP per "
         "CPU-second, own fused kernel against oneDNN (with its extra passes)\n",
         threads, repeats);
-    fmt::print("{:<8} {:>5} {:>6} {:>6} {:>5} {:>5} {:>8} {:>8} {:>7}  {}\n", "conv", "batch", "in",
-               "out", "H", "W", "own", "oneDNN", "own/dn", "rule");
+    fmt::print("{:<8} {:>5} {:>6} {:>6} {:>5} {:>5} {:>8} {:>8} {:>8} {:>7}  {}\n", "conv", "batch",
+               "in", "out", "H", "W", "own", "oneDNN", "winograd", "own/dn", "rule");
     std::set<std::tuple<int, int, int, int, int, bool>> seen;
     for (int resolution : {128, 256, 512})
         for (const auto& [block, size] : blocks_of(resolution))
@@ -144,7 +147,7 @@ int main(int argc, char** argv) {
                     const double flops = 2.0 * batch * oh * oh * cout * cin * kernel * kernel;
                     ConvEpilogueOps affine{
                         .scale = scale.data(), .shift = shift.data(), .relu = true};
-                    double own = 0, dn = 0;
+                    double own = 0, dn = 0, wino = 0;
                     if (j == 0) {
                         FeatureMap x(DataType::f32, batch, h, h, cin), t0, y;
                         fill(x, 7);
@@ -202,6 +205,11 @@ int main(int argc, char** argv) {
                         own = best_cpu([&] { conv.run(engine, x, y, affine); }, repeats);
                         y.resize(DataType::f32, batch, h, h, cout);
                         dn = best_cpu([&] { dconv.run(engine, x, y, affine); }, repeats);
+                        if (runtime::cpu_isa() >= runtime::CpuIsa::avx512 && cin % 16 == 0 &&
+                            cout % 16 == 0) {
+                            runtime::WinogradConv wconv(w, bias, cout, cin);
+                            wino = best_cpu([&] { wconv.run(engine, x, y, affine); }, repeats);
+                        }
                     }
                     const char* names[4] = {"conv_0", up ? "up_1" : "conv_1", "conv_2", "conv_3"};
                     const runtime::ConvRole role{.kernel = kernel,
@@ -209,14 +217,20 @@ int main(int argc, char** argv) {
                                                  .prologue = j == 0,
                                                  .residual_pass = j == 3 && (block.up || in != out),
                                                  .pixels = static_cast<std::int64_t>(h) * h};
-                    const bool rule_own = runtime::choose_conv_kernel(
-                                              role, cin, cout, DataType::f32, runtime::cpu_isa()) ==
-                                          runtime::ConvKernelSource::own;
+                    const auto rule = runtime::choose_conv_kernel(role, cin, cout, DataType::f32,
+                                                                  runtime::cpu_isa());
+                    using S = runtime::ConvKernelSource;
+                    const double fastest = std::min({own, dn, wino > 0 ? wino : 1e30});
+                    const double ruled = rule == S::own ? own : rule == S::dnnl ? dn : wino;
                     fmt::print(
-                        "{:<8} {:>5} {:>6} {:>6} {:>5} {:>5} {:>8.1f} {:>8.1f} {:>7.2f}  {}{}\n",
+                        "{:<8} {:>5} {:>6} {:>6} {:>5} {:>5} {:>8.1f} {:>8.1f} {:>8} {:>7.2f}  "
+                        "{}{}\n",
                         names[j], batch, cin, cout, oh, oh, flops * 1e-9 / own, flops * 1e-9 / dn,
-                        dn / own, rule_own ? "own" : "oneDNN",
-                        (dn / own > 1.0) == rule_own ? "" : " (the other was faster)");
+                        wino > 0 ? fmt::format("{:.1f}", flops * 1e-9 / wino) : "—", dn / own,
+                        rule == S::own    ? "own"
+                        : rule == S::dnnl ? "oneDNN"
+                                          : "winograd",
+                        ruled == fastest ? "" : " (another was faster)");
                     std::fflush(stdout);
                 }
     return 0;

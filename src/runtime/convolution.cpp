@@ -9,7 +9,6 @@ namespace bgv::runtime {
 
 ConvKernelSource choose_conv_kernel(const ConvRole& role, int in_channels, int out_channels,
                                     DataType compute, CpuIsa isa) {
-    (void)out_channels;
     if (compute != DataType::f32 || isa < CpuIsa::avx2)
         return ConvKernelSource::own;
     // The upsampled 3×3 (16 multiply-adds of 36 either way: four 2×2 phases) on oneDNN up to
@@ -17,8 +16,12 @@ ConvKernelSource choose_conv_kernel(const ConvRole& role, int in_channels, int o
     // interleaved output itself where oneDNN's needs a pass over a large map.
     if (role.upsampled)
         return role.pixels <= 64 * 64 ? ConvKernelSource::dnnl : ConvKernelSource::own;
-    if (role.kernel == 3)
-        return ConvKernelSource::dnnl;
+    if (role.kernel == 3) {
+        const bool winograd = isa >= CpuIsa::avx512 && in_channels >= 64 && out_channels >= 64 &&
+                              in_channels % 16 == 0 && out_channels % 16 == 0 &&
+                              role.pixels >= 8 * 8;
+        return winograd ? ConvKernelSource::winograd : ConvKernelSource::dnnl;
+    }
     // 1×1: the fused batch norm of the input pays where the input is large against the weights
     // (conv_0 at 32×32 over 512 channels and beyond); the fused upsampled skip from 128×128 on.
     if (role.prologue && role.pixels >= 2 * static_cast<std::int64_t>(in_channels))
@@ -41,6 +44,10 @@ Convolution::Convolution(std::span<const float> weights, std::span<const float> 
     : kernel_(kernel) {
     if (source == ConvKernelSource::own) {
         own_.emplace(weights, bias, out_channels, in_channels, kernel, compute, isa);
+    } else if (source == ConvKernelSource::winograd) {
+        BGV_ASSERT(compute == DataType::f32 && kernel == 3 && isa >= CpuIsa::avx512,
+                   "convolution: Winograd here is a float32 3×3 on AVX-512");
+        winograd_.emplace(weights, bias, out_channels, in_channels);
     } else {
         BGV_ASSERT(compute == DataType::f32, "convolution: oneDNN's kernels here are float32");
         dnnl_.emplace(weights, bias, out_channels, in_channels, kernel);
@@ -59,6 +66,10 @@ void Convolution::run(Engine& engine, const FeatureMap& in, FeatureMap& out,
                       const ConvEpilogueOps& epilogue, const ConvPrologue* prologue) {
     if (own_)
         return own_->run(engine, in, out, epilogue, prologue);
+    if (winograd_) {
+        BGV_ASSERT(prologue == nullptr, "convolution: a prologue on a 3×3");
+        return winograd_->run(engine, in, out, epilogue);
+    }
     const FeatureMap* source = &in;
     if (prologue != nullptr) {
         BGV_ASSERT(prologue->scale != nullptr && prologue->relu,

@@ -1,8 +1,9 @@
 // runtime/convolution: one convolution layer of a network (1×1 or 3×3, stride 1, padding 1 for a
 // 3×3) with the batch norms, ReLU and skip add around it, on whichever kernel runs its shape
-// faster: the runtime's own fused kernel (FusedConv: everything in one pass) or oneDNN's jit
-// convolution (DnnlConv: post-ops, plus a pass of its own for what they cannot do). The choice
-// is made once, from the layer's shape, so a layer always computes the same way.
+// faster: the runtime's own fused kernel (FusedConv: everything in one pass), oneDNN's jit
+// convolution (DnnlConv: post-ops, plus a pass of its own for what they cannot do) or oneDNN's
+// Winograd convolution (WinogradConv: a pass into its blocks, one back with the epilogue). The
+// choice is made once, from the layer's shape, so a layer always computes the same way.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "runtime/engine.h"
 #include "runtime/feature_map.h"
 #include "runtime/fused_conv.h"
+#include "runtime/winograd_conv.h"
 
 namespace bgv::runtime {
 
@@ -31,14 +33,16 @@ struct ConvRole {
     std::int64_t pixels = 0;
 };
 
-enum class ConvKernelSource { own, dnnl };
+enum class ConvKernelSource { own, dnnl, winograd };
 
 // The rule, measured with bench_conv_layers on AVX-512 (bench/README.md): float32 3×3
-// convolutions and 1×1 ones over many channels on oneDNN's brgconv (its blocking keeps the
-// sums in registers across all taps and channels: 15-45 % more GFLOP per second there); 1×1
-// ones whose fused prologue or skip saves a pass over a large map (few channels, many pixels)
-// and all bfloat16 ones on the runtime's kernels (AMX, vdpbf16ps). On CPUs below AVX2, the
-// runtime's portable kernels.
+// convolutions of 64 channels and more from 8×8 on, on AVX-512, by Winograd (1.2-2.5× faster
+// than brgconv, its two passes included; over 32 channels it is slower, and oneDNN 2.6 has it
+// for AVX-512 only); the other float32 3×3 convolutions and 1×1 ones over many channels on
+// oneDNN's brgconv (its blocking keeps the sums in registers across all taps and channels:
+// 15-45 % more GFLOP per second there); 1×1 ones whose fused prologue or skip saves a pass over
+// a large map (few channels, many pixels) and all bfloat16 ones on the runtime's kernels (AMX,
+// vdpbf16ps). On CPUs below AVX2, the runtime's portable kernels.
 ConvKernelSource choose_conv_kernel(const ConvRole& role, int in_channels, int out_channels,
                                     DataType compute, CpuIsa isa);
 
@@ -64,7 +68,8 @@ class Convolution {
              const ConvEpilogueOps& epilogue = {}, const ConvPrologue* prologue = nullptr);
 
     ConvKernelSource source() const {
-        return own_ ? ConvKernelSource::own : ConvKernelSource::dnnl;
+        return own_ ? ConvKernelSource::own
+                    : (winograd_ ? ConvKernelSource::winograd : ConvKernelSource::dnnl);
     }
     DataType compute_type() const;
 
@@ -72,6 +77,7 @@ class Convolution {
     int kernel_ = 1;
     std::optional<FusedConv> own_;
     std::optional<DnnlConv> dnnl_;
+    std::optional<WinogradConv> winograd_;
     FeatureMap input_, output_;  // oneDNN's prologue pass and border-free output, when needed
 };
 

@@ -29,6 +29,7 @@ using PrimitiveKey = std::tuple<std::int64_t, std::int64_t, std::int64_t, int, b
 
 struct DnnlConv::State {
     int out_channels = 0, in_channels = 0, kernel = 0, padding = 0;
+    DnnlConvAlgorithm algorithm = DnnlConvAlgorithm::direct;
     std::vector<float> weights;  // OIHW until packed
     std::vector<float> bias;
     std::map<PrimitiveKey, CachedPrimitive> primitives;
@@ -39,16 +40,18 @@ struct DnnlConv::State {
             return it->second;
         const auto [n, h, w, pad, sum, affine, relu] = key;
         const std::int64_t out_h = h + 2 * pad - kernel + 1, out_w = w + 2 * pad - kernel + 1;
-        const memory::desc src_md({n, in_channels, h, w}, dt::f32, tag::nhwc);
-        const memory::desc dst_md({n, out_channels, out_h, out_w}, dt::f32, tag::nhwc);
+        const memory::desc src_md({n, in_channels, h, w}, dt::f32, layout());
+        const memory::desc dst_md({n, out_channels, out_h, out_w}, dt::f32, layout());
         const memory::desc weights_md({out_channels, in_channels, kernel, kernel}, dt::f32,
                                       tag::any);
         const memory::desc bias_md =
             bias.empty() ? memory::desc() : memory::desc({out_channels}, dt::f32, tag::a);
         const memory::dims strides{1, 1}, pads{pad, pad};
-        auto desc = dnnl::convolution_forward::desc(
-            dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md,
-            weights_md, bias_md, dst_md, strides, pads, pads);
+        const auto desc = [&](dnnl::algorithm how) {
+            return dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, how, src_md,
+                                                   weights_md, bias_md, dst_md, strides, pads,
+                                                   pads);
+        };
         dnnl::post_ops ops;
         if (sum)
             ops.append_sum(1.0f);
@@ -62,15 +65,28 @@ struct DnnlConv::State {
         dnnl::primitive_attr attr;
         attr.set_post_ops(ops);
         attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-        dnnl::convolution_forward::primitive_desc pd(desc, attr, engine.engine);
-        report_implementation(engine,
-                              fmt::format("conv {}x{} {}->{} f32 on {}x{}x{}{}{}", kernel, kernel,
-                                          in_channels, out_channels, n, out_h, out_w,
-                                          affine ? " +affine" : "", sum ? " +sum" : ""),
-                              pd.impl_info_str());
+        dnnl::convolution_forward::primitive_desc pd;
+        if (algorithm == DnnlConvAlgorithm::winograd) {
+            // allow_empty: no Winograd kernel for this shape leaves pd empty, not an exception.
+            pd = dnnl::convolution_forward::primitive_desc(
+                desc(dnnl::algorithm::convolution_winograd), attr, engine.engine, true);
+        }
+        if (!pd)
+            pd = dnnl::convolution_forward::primitive_desc(
+                desc(dnnl::algorithm::convolution_direct), attr, engine.engine);
+        report_implementation(
+            engine,
+            fmt::format("conv {}x{} {}->{} f32 on {}x{}x{}{}{}{}", kernel, kernel, in_channels,
+                        out_channels, n, out_h, out_w, affine ? " +affine" : "", sum ? " +sum" : "",
+                        algorithm == DnnlConvAlgorithm::winograd ? " winograd nChw16c" : ""),
+            pd.impl_info_str());
         CachedPrimitive cached{dnnl::convolution_forward(pd), pd.weights_desc(),
                                pd.scratchpad_desc()};
         return primitives.emplace(key, std::move(cached)).first->second;
+    }
+
+    tag layout() const {
+        return algorithm == DnnlConvAlgorithm::winograd ? tag::nChw16c : tag::nhwc;
     }
 
     const memory& packed(EngineImpl& engine, const memory::desc& desc) {
@@ -78,9 +94,12 @@ struct DnnlConv::State {
             if (d == desc)
                 return m;
         // After the first packing only packed copies are kept: another layout is reordered from
-        // the first one, so the plain OIHW copy does not double the weights' memory.
+        // the first one, so the plain OIHW copy does not double the weights' memory. Winograd's
+        // transformed weights (another transform per kernel: F(2×2, 3×3) at one batch size,
+        // F(4×4, 3×3) at another) reorder from OIHW only, which it therefore keeps.
+        const bool winograd = algorithm == DnnlConvAlgorithm::winograd;
         memory source;
-        if (packed_weights.empty()) {
+        if (packed_weights.empty() || winograd) {
             const memory::desc user_md({out_channels, in_channels, kernel, kernel}, dt::f32,
                                        tag::oihw);
             source = memory(user_md, engine.engine, weights.data());
@@ -91,7 +110,8 @@ struct DnnlConv::State {
         dnnl::reorder(source, target).execute(engine.stream, source, target);
         engine.stream.wait();
         packed_weights.emplace_back(desc, target);
-        std::vector<float>().swap(weights);
+        if (!winograd)
+            std::vector<float>().swap(weights);
         return packed_weights.back().second;
     }
 
@@ -101,10 +121,10 @@ struct DnnlConv::State {
         const auto [n, h, w, pad, sum, affine, relu] = key;
         const std::int64_t out_h = h + 2 * pad - kernel + 1, out_w = w + 2 * pad - kernel + 1;
         std::unordered_map<int, memory> args;
-        args[DNNL_ARG_SRC] = memory(memory::desc({n, in_channels, h, w}, dt::f32, tag::nhwc),
+        args[DNNL_ARG_SRC] = memory(memory::desc({n, in_channels, h, w}, dt::f32, layout()),
                                     engine.engine, const_cast<void*>(src));
         args[DNNL_ARG_DST] = memory(
-            memory::desc({n, out_channels, out_h, out_w}, dt::f32, tag::nhwc), engine.engine, dst);
+            memory::desc({n, out_channels, out_h, out_w}, dt::f32, layout()), engine.engine, dst);
         args[DNNL_ARG_WEIGHTS] = packed(engine, p.weights_desc);
         if (!bias.empty())
             args[DNNL_ARG_BIAS] =
@@ -126,10 +146,14 @@ struct DnnlConv::State {
 };
 
 DnnlConv::DnnlConv(std::span<const float> weights, std::span<const float> bias, int out_channels,
-                   int in_channels, int kernel, int padding)
+                   int in_channels, int kernel, int padding, DnnlConvAlgorithm algorithm)
     : state_(std::make_unique<State>()) {
     if (padding < 0)
         padding = kernel / 2;
+    BGV_ASSERT(algorithm == DnnlConvAlgorithm::direct ||
+                   (kernel == 3 && padding == 1 && in_channels % 16 == 0 && out_channels % 16 == 0),
+               "dnnl conv: Winograd for a {}×{} conv of {}->{} channels, padding {}", kernel,
+               kernel, in_channels, out_channels, padding);
     BGV_ASSERT(kernel >= 1 && padding < kernel, "dnnl conv: kernel {} with padding {}", kernel,
                padding);
     BGV_ASSERT(
@@ -143,6 +167,7 @@ DnnlConv::DnnlConv(std::span<const float> weights, std::span<const float> bias, 
     s.in_channels = in_channels;
     s.kernel = kernel;
     s.padding = padding;
+    s.algorithm = algorithm;
     s.weights.assign(weights.begin(), weights.end());
     s.bias.assign(bias.begin(), bias.end());
 }
@@ -161,6 +186,7 @@ int DnnlConv::in_channels() const {
 void DnnlConv::run(Engine& engine, const FeatureMap& in, FeatureMap& out,
                    const ConvEpilogueOps& e) {
     auto& s = *state_;
+    BGV_ASSERT(s.algorithm == DnnlConvAlgorithm::direct, "dnnl conv: Winograd runs on blocks");
     EngineImpl& impl = engine.impl();
     impl.use_on_this_thread();
     const int pad = s.padding, grow = 2 * pad - s.kernel + 1;
@@ -195,6 +221,15 @@ void DnnlConv::run(Engine& engine, const FeatureMap& in, FeatureMap& out,
                   nullptr);
         channel_affine(out, out, e.scale, e.shift, e.relu);
     }
+}
+
+void DnnlConv::run_blocked(Engine& engine, const float* src, float* dst, std::int64_t n,
+                           std::int64_t h, std::int64_t w) {
+    auto& s = *state_;
+    BGV_ASSERT(s.algorithm == DnnlConvAlgorithm::winograd, "dnnl conv: blocks are Winograd's");
+    EngineImpl& impl = engine.impl();
+    impl.use_on_this_thread();
+    s.execute(impl, {n, h, w, s.padding, false, false, false}, src, dst, nullptr, nullptr);
 }
 
 }  // namespace bgv::runtime

@@ -11,6 +11,7 @@
 
 #include "runtime/activation.h"
 #include "runtime/engine.h"
+#include "runtime/tensor.h"
 
 namespace bgv::runtime {
 
@@ -45,6 +46,9 @@ struct EngineImpl {
     }
     dnnl::memory scratch_buffer;
     std::size_t scratch_bytes = 0;
+    // The Winograd convolutions' input and output in oneDNN's blocks (runtime/winograd_conv.h),
+    // shared by every layer as the scratchpad is.
+    Tensor winograd_in, winograd_out;
     // Every operation this engine has run, with the implementation that runs it.
     std::map<std::string, std::string> implementations;
 };

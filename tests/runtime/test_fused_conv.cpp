@@ -58,9 +58,10 @@ struct Case {
 // pads; 1 for a 3×3: the border is the padding).
 void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, double tolerance,
            ConvKernelSource source = ConvKernelSource::own, int dnnl_border = 0) {
-    const bool dnnl = source == ConvKernelSource::dnnl;
+    const bool dnnl = source != ConvKernelSource::own;
+    const bool winograd = source == ConvKernelSource::winograd;
     SCOPED_TRACE(::testing::Message()
-                 << (dnnl ? "oneDNN " : "") << cpu_isa_name(isa) << " " << data_type_name(compute)
+                 << (winograd ? "Winograd " : dnnl ? "oneDNN " : "") << cpu_isa_name(isa) << " " << data_type_name(compute)
                  << " → " << data_type_name(out_type) << ", " << c.k << "x" << c.k << " " << c.ci
                  << "→" << c.co << " on " << c.n << "x" << c.h << "x" << c.w);
     Engine engine(2);
@@ -126,7 +127,9 @@ void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, doubl
     // The kernel that ran: AMX tiles for bfloat16 in 32s of channels where the CPU has them.
     ASSERT_EQ(engine.implementations().size(), 1u);
     const std::string& kernel = engine.implementations().begin()->second;
-    if (dnnl)
+    if (winograd)
+        EXPECT_NE(kernel.find("_wino_"), std::string::npos) << kernel;
+    else if (dnnl)
         EXPECT_TRUE(kernel.starts_with("brg") || kernel.starts_with("jit")) << kernel;
     else if (bf16 && isa == CpuIsa::avx512_amx && c.ci % 32 == 0 && c.co % 32 == 0)
         EXPECT_EQ(kernel.rfind("bgv:amx", 0), 0u) << kernel;
@@ -274,6 +277,60 @@ TEST(Convolution, OneDnnSourceMatchesNaiveLoops) {
                   border);
 }
 
+// Winograd's 3×3 (oneDNN's F(2×2, 3×3) kernel at batch 1, F(4×4, 3×3) at larger batches or
+// wider layers) through its two passes: every epilogue (residual beside, upsampled or in place;
+// per-sample and per-channel batch norm; ReLU), bordered inputs and outputs, sizes that are not
+// multiples of the tiles. Its sums run in another order than the naive loops': ~1e-6 relative
+// L2 here, under the float32 bound of the other kernels.
+TEST(Convolution, WinogradSourceMatchesNaiveLoops) {
+    if (cpu_isa() < CpuIsa::avx512)
+        GTEST_SKIP() << "oneDNN 2.6 has Winograd kernels for AVX-512 only";
+    const Case cases[] = {
+        {.n = 1, .h = 8, .w = 8, .ci = 64, .co = 64, .k = 3, .affine = true, .relu = true},
+        {.n = 2, .h = 7, .w = 10, .ci = 16, .co = 32, .k = 3, .affine = true, .out_border = 1},
+        {.n = 3,
+         .h = 16,
+         .w = 16,
+         .ci = 256,
+         .co = 256,
+         .k = 3,
+         .affine = true,
+         .per_sample = false,
+         .relu = true},
+        {.n = 1,
+         .h = 5,
+         .w = 9,
+         .ci = 32,
+         .co = 16,
+         .k = 3,
+         .residual = Residual::same,
+         .residual_channels = 48,
+         .relu = true},
+        {.n = 2,
+         .h = 6,
+         .w = 8,
+         .ci = 32,
+         .co = 32,
+         .k = 3,
+         .residual = Residual::upsampled,
+         .residual_channels = 32,
+         .affine = true},
+        {.n = 2,
+         .h = 9,
+         .w = 6,
+         .ci = 48,
+         .co = 16,
+         .k = 3,
+         .residual = Residual::in_place,
+         .affine = true,
+         .relu = true},
+    };
+    for (const Case& c : cases)
+        for (int border = 0; border <= 1; ++border)
+            check(c, cpu_isa(), DataType::f32, DataType::f32, kTolerance,
+                  ConvKernelSource::winograd, border);
+}
+
 // The rule (runtime/convolution.h) on the layers it was measured on, and where it never sends
 // work to oneDNN.
 TEST(Convolution, ChoiceFollowsTheMeasuredRule) {
@@ -282,8 +339,15 @@ TEST(Convolution, ChoiceFollowsTheMeasuredRule) {
                            CpuIsa isa = CpuIsa::avx512) {
         return choose_conv_kernel(role, in, out, type, isa);
     };
-    // 3×3 over 512 channels at 16×16, conv_0 at 8×8 over 2048: oneDNN.
-    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512), S::dnnl);
+    // 3×3 over 512 channels at 16×16 and over 64 at 128×128: Winograd on AVX-512, brgconv on
+    // AVX2; over 32 channels, or at 4×4: brgconv.
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512), S::winograd);
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 128 * 128}, 64, 64), S::winograd);
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512, DataType::f32, CpuIsa::avx2),
+              S::dnnl);
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 256 * 256}, 32, 32), S::dnnl);
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 16}, 512, 512), S::dnnl);
+    // conv_0 at 8×8 over 2048: oneDNN.
     EXPECT_EQ(choose({.kernel = 1, .prologue = true, .pixels = 64}, 2048, 512), S::dnnl);
     // conv_0 at 64×64 over 256, conv_3 with its upsampled skip at 256×256: the fused kernel.
     EXPECT_EQ(choose({.kernel = 1, .prologue = true, .pixels = 4096}, 256, 64), S::own);
