@@ -60,16 +60,14 @@ bool parse_result(const std::string& output, double& wall, double& cpu) {
 enum Program { kMain, kFp32, kBf16, kPrograms };
 const char* const kNames[kPrograms] = {"main", "this, fp32", "this, bf16"};
 
-std::string command(const BaselineRun& run, Program p, int r, int b, int t) {
-    switch (p) {
-        case kMain:
-            return fmt::format("'{}' --one {} {} {} {}", run.baseline, r, b, t, run.repeats);
-        case kFp32:
-        case kBf16:
-        case kPrograms:
-            break;
-    }
-    return fmt::format("'{}' --one {} {} {} {} {}", run.self, r, b, t, run.repeats,
+// Main's program is this one at another commit (`--one R B T REPEATS fp32`) or, up to 7a6bab2,
+// one that takes no precision: the second form when the first prints no result.
+std::string command(const BaselineRun& run, Program p, int r, int b, int t,
+                    bool without_precision = false) {
+    const std::string& program = p == kMain ? run.baseline : run.self;
+    if (without_precision)
+        return fmt::format("'{}' --one {} {} {} {}", program, r, b, t, run.repeats);
+    return fmt::format("'{}' --one {} {} {} {} {}", program, r, b, t, run.repeats,
                        p == kBf16 ? "bf16" : "fp32");
 }
 
@@ -104,8 +102,11 @@ int baseline_table(const BaselineRun& run) {
                 for (int round = 0; round < run.rounds; ++round)
                     for (int p = 0; p < kPrograms; ++p) {
                         double wall = 0, cpu = 0;
-                        const std::string output =
+                        std::string output =
                             run_capture(command(run, static_cast<Program>(p), r, b, t));
+                        if (p == kMain && output.find("RESULT ") == std::string::npos)
+                            output =
+                                run_capture(command(run, static_cast<Program>(p), r, b, t, true));
                         if (parse_result(output, wall, cpu))
                             times[{r, b, t, p}].keep(wall, cpu);
                         if (p == kFp32)
@@ -118,11 +119,17 @@ int baseline_table(const BaselineRun& run) {
                 const auto percent = [&](const Time& x) {
                     return 100 * gflop[r] / x.cpu / peak.gflops_per_cpu_s;
                 };
+                // A program that printed no result (a failed run) leaves "-", not a ratio.
+                const auto ratio = [](const Time& x, double xv, const Time& y, double yv) {
+                    return x.ok && y.ok ? fmt::format("{:.2f}x", xv / yv) : std::string("-");
+                };
+                const auto pct = [&](const Time& x) {
+                    return x.ok ? fmt::format("{:.0f}", percent(x)) : std::string("-");
+                };
                 fmt::print(
-                    "{:>4} {:>5} {:>3}  {:>15} {:>15} {:>15}  {:>6.2f}x {:>6.2f}x  {:>5.2f}x  "
-                    "{:.0f}/{:.0f}/{:.0f}\n",
-                    r, b, t, cell(m), cell(f), cell(h), m.wall / f.wall, m.cpu / f.cpu,
-                    f.cpu / h.cpu, percent(m), percent(f), percent(h));
+                    "{:>4} {:>5} {:>3}  {:>15} {:>15} {:>15}  {:>7} {:>7}  {:>6}  {}/{}/{}\n", r, b,
+                    t, cell(m), cell(f), cell(h), ratio(m, m.wall, f, f.wall),
+                    ratio(m, m.cpu, f, f.cpu), ratio(f, f.cpu, h, h.cpu), pct(m), pct(f), pct(h));
                 std::fflush(stdout);
             }
     fmt::print(

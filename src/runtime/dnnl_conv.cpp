@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/assert.h"
@@ -20,6 +22,9 @@ using dt = dnnl::memory::data_type;
 // applied in a pass of its own (the weights, large at these sizes, read once); from it on, one
 // sample at a time with the affine as a post-op (no extra pass over a large output).
 constexpr std::int64_t kPerSampleMinPixels = 256;
+
+// From this output size on, Winograd takes F(4×4, 3×3) over F(2×2, 3×3).
+constexpr std::int64_t kWinograd4x4MinPixels = 16 * 16;
 
 // What a primitive was built for: batch, source height and width (with the border when the
 // source brings its own padding), padding, and its post-ops.
@@ -65,11 +70,30 @@ struct DnnlConv::State {
         dnnl::primitive_attr attr;
         attr.set_post_ops(ops);
         attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+        // The iterator behind next_impl() reads the operation's desc: it must outlive pd.
+        std::optional<dnnl::convolution_forward::desc> winograd_desc;
         dnnl::convolution_forward::primitive_desc pd;
         if (algorithm == DnnlConvAlgorithm::winograd) {
+            winograd_desc = desc(dnnl::algorithm::convolution_winograd);
             // allow_empty: no Winograd kernel for this shape leaves pd empty, not an exception.
-            pd = dnnl::convolution_forward::primitive_desc(
-                desc(dnnl::algorithm::convolution_winograd), attr, engine.engine, true);
+            const auto winograd_pd = [&] {
+                return dnnl::convolution_forward::primitive_desc(*winograd_desc, attr,
+                                                                 engine.engine, true);
+            };
+            pd = winograd_pd();
+            // oneDNN tries F(2×2, 3×3) first and takes it at batch 1 for most shapes; from 16×16
+            // on, F(4×4, 3×3) is 1.05-1.6× faster there (bench/README.md, "Winograd"): the next
+            // kernel of the list, when it is that one.
+            const auto is_4x4 = [&] {
+                return std::string(pd.impl_info_str()).find("wino_4x3") != std::string::npos;
+            };
+            if (pd && out_h * out_w >= kWinograd4x4MinPixels && !is_4x4()) {
+                bool found = false;
+                while (!found && pd.next_impl())
+                    found = is_4x4();
+                if (!found)
+                    pd = winograd_pd();
+            }
         }
         if (!pd)
             pd = dnnl::convolution_forward::primitive_desc(
