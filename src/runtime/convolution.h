@@ -36,13 +36,14 @@ struct ConvRole {
 enum class ConvKernelSource { own, dnnl, winograd };
 
 // The rule, measured with bench_conv_layers on AVX-512 (bench/README.md): float32 3×3
-// convolutions of 64 channels and more from 8×8 on, on AVX-512, by Winograd (1.2-2.5× faster
-// than brgconv, its two passes included; over 32 channels it is slower, and oneDNN 2.6 has it
-// for AVX-512 only); the other float32 3×3 convolutions and 1×1 ones over many channels on
-// oneDNN's brgconv (its blocking keeps the sums in registers across all taps and channels:
-// 15-45 % more GFLOP per second there); 1×1 ones whose fused prologue or skip saves a pass over
-// a large map (few channels, many pixels) and all bfloat16 ones on the runtime's kernels (AMX,
-// vdpbf16ps). On CPUs below AVX2, the runtime's portable kernels.
+// convolutions of 64 channels and more from 8×8 on, on AVX-512, by Winograd (1.4-2.4× faster
+// than brgconv, its two passes included; over 32 channels 1.1×, not measurable in a whole frame,
+// for two more large blocks in memory; oneDNN 2.6 has it for AVX-512 only); the other float32
+// 3×3 convolutions and 1×1 ones over many channels on oneDNN's brgconv (its blocking keeps the
+// sums in registers across all taps and channels: 15-45 % more GFLOP per second there); 1×1
+// ones whose fused prologue or skip saves a pass over a large map (few channels, many pixels)
+// and all bfloat16 ones on the runtime's kernels (AMX, vdpbf16ps). On CPUs below AVX2, the
+// runtime's portable kernels.
 ConvKernelSource choose_conv_kernel(const ConvRole& role, int in_channels, int out_channels,
                                     DataType compute, CpuIsa isa);
 

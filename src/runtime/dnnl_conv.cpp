@@ -82,8 +82,8 @@ struct DnnlConv::State {
             };
             pd = winograd_pd();
             // oneDNN tries F(2×2, 3×3) first and takes it at batch 1 for most shapes; from 16×16
-            // on, F(4×4, 3×3) is 1.05-1.6× faster there (bench/README.md, "Winograd"): the next
-            // kernel of the list, when it is that one.
+            // on, F(4×4, 3×3) is faster there (bench/README.md, "Winograd"): the next kernel of
+            // the list, when it is that one.
             const auto is_4x4 = [&] {
                 return std::string(pd.impl_info_str()).find("wino_4x3") != std::string::npos;
             };

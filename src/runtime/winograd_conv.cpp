@@ -62,8 +62,9 @@ UnblockRow unblock_row_for(bool relu) {
     return relu ? unblock_row<Residual, Affine, true> : unblock_row<Residual, Affine, false>;
 }
 
-}  // namespace
+#undef BGV_AVX512
 
+// NHWC (any border) → (N, C/16, H, W, 16).
 void block_channels(const FeatureMap& in, float* blocked) {
     BGV_ASSERT(
         in.type() == DataType::f32 && in.channels() % kBlock == 0 && cpu_isa() >= CpuIsa::avx512,
@@ -78,6 +79,7 @@ void block_channels(const FeatureMap& in, float* blocked) {
                       w, blocks, plane);
 }
 
+// (N, C/16, H, W, 16) → NHWC (any border), with the epilogue.
 void unblock_channels(const float* blocked, FeatureMap& out, const ConvEpilogueOps& e) {
     BGV_ASSERT(
         out.type() == DataType::f32 && out.channels() % kBlock == 0 && cpu_isa() >= CpuIsa::avx512,
@@ -109,6 +111,8 @@ void unblock_channels(const float* blocked, FeatureMap& out, const ConvEpilogueO
         }
     }
 }
+
+}  // namespace
 
 WinogradConv::WinogradConv(std::span<const float> weights, std::span<const float> bias,
                            int out_channels, int in_channels)

@@ -35,8 +35,4 @@ class WinogradConv {
     DnnlConv conv_;
 };
 
-// The passes, for tests: NHWC (any border) → (N, C/16, H, W, 16), and back with the epilogue.
-void block_channels(const FeatureMap& in, float* blocked);
-void unblock_channels(const float* blocked, FeatureMap& out, const ConvEpilogueOps& epilogue);
-
 }  // namespace bgv::runtime
