@@ -36,6 +36,8 @@ using i64 = std::int64_t;
 constexpr int kTilePixels = 32;  // two A tiles of 16 rows
 constexpr int kBlock = 32;       // output channels: two B tiles of 16 columns
 constexpr int kDepth = 32;       // input channels per tile multiply (16 pairs)
+// Weights up to this size (bfloat16, all blocks) go piece-major (conv_amx).
+constexpr std::int64_t kPieceMajorMaxWeightBytes = 64 << 10;
 
 // The palette-1 configuration: tiles 0-1 A (16 × 64 bytes), 2-3 B, 4-7 C.
 struct alignas(64) TileConfig {
@@ -142,7 +144,12 @@ void conv_amx(const ConvKernelArgs& a) {
                                 piece);
     const i64 pieces = (flat + piece - 1) / piece;
     const i64 base_items = a.batch * pieces;
-    const i64 items = base_items * blocks;  // block-major: a thread's items share weights
+    const i64 items = base_items * blocks;
+    // Block-major, a thread's items sharing a block's weights; or, when all the weights fit in
+    // L2 with room (few input channels: conv_3 from 32 or 64 channels at 256² and 512²),
+    // piece-major, so that a piece's input is read (and its prologue done) once for all blocks,
+    // not once per block.
+    const bool piece_major = blocks * block_weights * 2 <= kPieceMajorMaxWeightBytes;
     const TileConfig config = tile_config();
     const i64 a_stride = (a.prologue ? k : a.in_pixel) * 2;  // bytes between A rows
 #pragma omp parallel
@@ -153,15 +160,18 @@ void conv_amx(const ConvKernelArgs& a) {
         if (a.prologue && scratch.size() < static_cast<std::size_t>((piece + kTilePixels) * k))
             scratch.resize(static_cast<std::size_t>((piece + kTilePixels) * k));
         alignas(64) float sums[kTilePixels * kBlock];
+        i64 prologue_done = -1;  // the piece (rest) whose prologue scratch holds
 #pragma omp for schedule(static) nowait
         for (i64 item = 0; item < items; ++item) {
-            const int b = static_cast<int>(item / base_items);
-            const i64 rest = item % base_items;
+            const int b = static_cast<int>(piece_major ? item % blocks : item / base_items);
+            const i64 rest = piece_major ? item / blocks : item % base_items;
             const i64 n = rest / pieces, p0 = (rest % pieces) * piece;
             const i64 p1 = std::min(flat, p0 + piece);
             const std::uint16_t* origin;
             if (a.prologue) {
-                prologue(a, k, n, p0, p1, scratch.data());
+                if (rest != prologue_done)
+                    prologue(a, k, n, p0, p1, scratch.data());
+                prologue_done = rest;
                 origin = scratch.data();
             } else {
                 origin =

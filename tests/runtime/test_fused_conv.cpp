@@ -61,9 +61,12 @@ void check(const Case& c, CpuIsa isa, DataType compute, DataType out_type, doubl
     const bool dnnl = source != ConvKernelSource::own;
     const bool winograd = source == ConvKernelSource::winograd;
     SCOPED_TRACE(::testing::Message()
-                 << (winograd ? "Winograd " : dnnl ? "oneDNN " : "") << cpu_isa_name(isa) << " " << data_type_name(compute)
-                 << " → " << data_type_name(out_type) << ", " << c.k << "x" << c.k << " " << c.ci
-                 << "→" << c.co << " on " << c.n << "x" << c.h << "x" << c.w);
+                 << (winograd ? "Winograd "
+                     : dnnl   ? "oneDNN "
+                              : "")
+                 << cpu_isa_name(isa) << " " << data_type_name(compute) << " → "
+                 << data_type_name(out_type) << ", " << c.k << "x" << c.k << " " << c.ci << "→"
+                 << c.co << " on " << c.n << "x" << c.h << "x" << c.w);
     Engine engine(2);
     const bool bf16 = compute == DataType::bf16;
     const auto in = random_values(static_cast<std::size_t>(c.n) * c.h * c.w * c.ci, 1);
@@ -224,6 +227,17 @@ const Case kCases[] = {
      .affine = true,
      .relu = true,
      .out_border = 1},
+    // Several blocks of output channels over small weights (AMX: piece-major, the prologue of a
+    // piece done once for its three blocks) and two pieces of pixels per sample.
+    {.n = 2,
+     .h = 16,
+     .w = 20,
+     .ci = 32,
+     .co = 96,
+     .k = 1,
+     .prologue = true,
+     .affine = true,
+     .relu = true},
     {.n = 3,
      .h = 4,
      .w = 10,
@@ -343,8 +357,7 @@ TEST(Convolution, ChoiceFollowsTheMeasuredRule) {
     // AVX2; over 32 channels, or at 4×4: brgconv.
     EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512), S::winograd);
     EXPECT_EQ(choose({.kernel = 3, .pixels = 128 * 128}, 64, 64), S::winograd);
-    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512, DataType::f32, CpuIsa::avx2),
-              S::dnnl);
+    EXPECT_EQ(choose({.kernel = 3, .pixels = 256}, 512, 512, DataType::f32, CpuIsa::avx2), S::dnnl);
     EXPECT_EQ(choose({.kernel = 3, .pixels = 256 * 256}, 32, 32), S::dnnl);
     EXPECT_EQ(choose({.kernel = 3, .pixels = 16}, 512, 512), S::dnnl);
     // conv_0 at 8×8 over 2048: oneDNN.
