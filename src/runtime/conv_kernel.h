@@ -88,6 +88,13 @@ struct ConvKernelArgs {
     bool stream_out = false;
 };
 
+// Every kernel walks its work block-major (a thread's consecutive items share a block of output
+// channels' weights, which stay in L2 while the input is re-read for each block) unless all the
+// weights fit in this many bytes (few inputs: the largest images' 1×1 convolutions): then pixel-
+// major, every block of a piece of pixels at once, its input read once and its output pixels
+// written whole.
+constexpr std::int64_t kPixelMajorMaxWeightBytes = 256 << 10;
+
 // Runs the whole convolution on the calling thread's OpenMP team (threads as set by the engine),
 // with the implementation the weights were packed for; returns its name ("amx", "avx512_bf16",
 // "avx512", "avx2" or "generic").

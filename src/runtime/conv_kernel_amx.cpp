@@ -36,8 +36,6 @@ using i64 = std::int64_t;
 constexpr int kTilePixels = 32;  // two A tiles of 16 rows
 constexpr int kBlock = 32;       // output channels: two B tiles of 16 columns
 constexpr int kDepth = 32;       // input channels per tile multiply (16 pairs)
-// Weights up to this size (bfloat16, all blocks) go piece-major (conv_amx).
-constexpr std::int64_t kPieceMajorMaxWeightBytes = 64 << 10;
 
 // The palette-1 configuration: tiles 0-1 A (16 × 64 bytes), 2-3 B, 4-7 C.
 struct alignas(64) TileConfig {
@@ -145,11 +143,10 @@ void conv_amx(const ConvKernelArgs& a) {
     const i64 pieces = (flat + piece - 1) / piece;
     const i64 base_items = a.batch * pieces;
     const i64 items = base_items * blocks;
-    // Block-major, a thread's items sharing a block's weights; or, when all the weights fit in
-    // L2 with room (few input channels: conv_3 from 32 or 64 channels at 256² and 512²),
-    // piece-major, so that a piece's input is read (and its prologue done) once for all blocks,
-    // not once per block.
-    const bool piece_major = blocks * block_weights * 2 <= kPieceMajorMaxWeightBytes;
+    // Block-major or piece-major (kPixelMajorMaxWeightBytes): piece-major reads a piece's input,
+    // and does its prologue, once for all blocks. (Block-major, conv_3 from 32 channels at 512²
+    // read its input four times: bfloat16 then took 1.5× float32's time.)
+    const bool piece_major = blocks * block_weights * 2 <= kPixelMajorMaxWeightBytes;
     const TileConfig config = tile_config();
     const i64 a_stride = (a.prologue ? k : a.in_pixel) * 2;  // bytes between A rows
 #pragma omp parallel

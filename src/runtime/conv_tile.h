@@ -267,12 +267,9 @@ void run(const ConvKernelArgs& a) {
     const i64 rows_per_piece = std::clamp<i64>(target / a.width, 1, a.height);
     const i64 pieces = (a.width + piece - 1) / piece;
     const i64 row_groups = (a.height + rows_per_piece - 1) / rows_per_piece;
-    // Block-major: a thread's consecutive items share a block of weights, which then stays in
-    // L2 from piece to piece (the input, smaller per item, is what gets re-read). Small weights
-    // (all blocks within 256 KB: few inputs, the largest images) go pixel-major instead, all
-    // blocks per item, so each output pixel is written whole, one dense stream through memory.
+    // Block-major or pixel-major, all blocks per item (kPixelMajorMaxWeightBytes).
     const bool blocks_inner =
-        block_weights * blocks * static_cast<i64>(sizeof(E)) <= (i64{256} << 10);
+        block_weights * blocks * static_cast<i64>(sizeof(E)) <= kPixelMajorMaxWeightBytes;
     const i64 base_items = a.batch * row_groups * pieces;
     const i64 items = base_items * (blocks_inner ? 1 : blocks);
     const std::size_t piece_pixels = static_cast<std::size_t>(rows_per_piece * piece);

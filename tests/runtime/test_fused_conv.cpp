@@ -227,6 +227,8 @@ const Case kCases[] = {
      .affine = true,
      .relu = true,
      .out_border = 1},
+    // Weights beyond kPixelMajorMaxWeightBytes in bfloat16 (320 KB): every kernel block-major.
+    {.n = 2, .h = 3, .w = 5, .ci = 512, .co = 320, .k = 1, .affine = true, .relu = true},
     // Several blocks of output channels over small weights (AMX: piece-major, the prologue of a
     // piece done once for its three blocks) and two pieces of pixels per sample.
     {.n = 2,
