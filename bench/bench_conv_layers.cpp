@@ -205,8 +205,7 @@ int main(int argc, char** argv) {
                         own = best_cpu([&] { conv.run(engine, x, y, affine); }, repeats);
                         y.resize(DataType::f32, batch, h, h, cout);
                         dn = best_cpu([&] { dconv.run(engine, x, y, affine); }, repeats);
-                        if (runtime::cpu_isa() >= runtime::CpuIsa::avx512 && cin % 16 == 0 &&
-                            cout % 16 == 0) {
+                        if (runtime::WinogradConv::runs(cout, cin, runtime::cpu_isa())) {
                             runtime::WinogradConv wconv(w, bias, cout, cin);
                             wino = best_cpu([&] { wconv.run(engine, x, y, affine); }, repeats);
                         }

@@ -17,9 +17,8 @@ ConvKernelSource choose_conv_kernel(const ConvRole& role, int in_channels, int o
     if (role.upsampled)
         return role.pixels <= 64 * 64 ? ConvKernelSource::dnnl : ConvKernelSource::own;
     if (role.kernel == 3) {
-        const bool winograd = isa >= CpuIsa::avx512 && in_channels >= 64 && out_channels >= 64 &&
-                              in_channels % 16 == 0 && out_channels % 16 == 0 &&
-                              role.pixels >= 8 * 8;
+        const bool winograd = WinogradConv::runs(out_channels, in_channels, isa) &&
+                              in_channels >= 64 && out_channels >= 64 && role.pixels >= 8 * 8;
         return winograd ? ConvKernelSource::winograd : ConvKernelSource::dnnl;
     }
     // 1×1: the fused batch norm of the input pays where the input is large against the weights
@@ -45,8 +44,9 @@ Convolution::Convolution(std::span<const float> weights, std::span<const float> 
     if (source == ConvKernelSource::own) {
         own_.emplace(weights, bias, out_channels, in_channels, kernel, compute, isa);
     } else if (source == ConvKernelSource::winograd) {
-        BGV_ASSERT(compute == DataType::f32 && kernel == 3 && isa >= CpuIsa::avx512,
-                   "convolution: Winograd here is a float32 3×3 on AVX-512");
+        BGV_ASSERT(compute == DataType::f32 && kernel == 3 &&
+                       WinogradConv::runs(out_channels, in_channels, isa),
+                   "convolution: Winograd here is a float32 3×3 on AVX-512, channels in 16s");
         winograd_.emplace(weights, bias, out_channels, in_channels);
     } else {
         BGV_ASSERT(compute == DataType::f32, "convolution: oneDNN's kernels here are float32");

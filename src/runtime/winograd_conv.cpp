@@ -114,6 +114,10 @@ void unblock_channels(const float* blocked, FeatureMap& out, const ConvEpilogueO
 
 }  // namespace
 
+bool WinogradConv::runs(int out_channels, int in_channels, CpuIsa isa) {
+    return isa >= CpuIsa::avx512 && out_channels % kBlock == 0 && in_channels % kBlock == 0;
+}
+
 WinogradConv::WinogradConv(std::span<const float> weights, std::span<const float> bias,
                            int out_channels, int in_channels)
     : conv_(weights, bias, out_channels, in_channels, 3, 1, DnnlConvAlgorithm::winograd) {}

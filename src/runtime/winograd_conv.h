@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 
+#include "runtime/cpu_isa.h"
 #include "runtime/dnnl_conv.h"
 #include "runtime/engine.h"
 #include "runtime/feature_map.h"
@@ -27,6 +28,10 @@ class WinogradConv {
     // upsampled), at least out channels; it may be `out` itself.
     void run(Engine& engine, const FeatureMap& in, FeatureMap& out,
              const ConvEpilogueOps& epilogue = {});
+
+    // Whether it runs on `isa` for these channel counts: oneDNN 2.6 has Winograd kernels for
+    // AVX-512 only, and its blocks hold 16 channels.
+    static bool runs(int out_channels, int in_channels, CpuIsa isa);
 
     int out_channels() const { return conv_.out_channels(); }
     int in_channels() const { return conv_.in_channels(); }
