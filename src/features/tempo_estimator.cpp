@@ -11,6 +11,8 @@ namespace bgv::features {
 namespace {
 
 constexpr double kFloor = 1e-9;  // autocorrelations below this count as none
+// Tempo moves within this many octaves (11 %) are drifts, beyond it jumps (TempoOptions' hold).
+constexpr double kDrift = 0.2;
 
 int power_of_two_at_least(int n) {
     int size = 2;
@@ -24,7 +26,8 @@ int window_frames(double frame_rate, const TempoOptions& options) {
     if (!(frame_rate > 0) || !(options.window_seconds > 0) || options.update_every < 1 ||
         !(options.memory_seconds > 0) || !(options.min_bpm > 0) ||
         !(options.max_bpm > options.min_bpm) || !(options.prior_octaves > 0) ||
-        !(options.transition_octaves > 0) || !(options.jump_cost >= 0)) {
+        !(options.transition_octaves > 0) || !(options.jump_cost >= 0) ||
+        !(options.hold_fraction >= 0) || !(options.hold_after_seconds >= 0)) {
         fail("tempo estimate: invalid options (frame rate {}, window {} s, BPM {} to {})",
              frame_rate, options.window_seconds, options.min_bpm, options.max_bpm);
     }
@@ -111,10 +114,11 @@ void TempoEstimator::estimate() {
     }
     any_ = true;
 
-    const int best = best_path_lag();
+    const int best = held_lag(best_path_lag());
     if (mean_[static_cast<std::size_t>(best)] <= kFloor) {
         period_ = 0;  // silence: no estimate
         clarity_ = 0;
+        held_ = 0;
         return;
     }
     // A parabola through the weighted autocorrelation at the best lag and its neighbours.
@@ -134,6 +138,34 @@ void TempoEstimator::estimate() {
     const auto middle = scratch_.begin() + static_cast<std::ptrdiff_t>(scratch_.size() / 2);
     std::nth_element(scratch_.begin(), middle, scratch_.end());
     clarity_ = std::clamp(mean_[static_cast<std::size_t>(best)] - *middle, 0.0, 1.0);
+}
+
+int TempoEstimator::held_lag(int proposed) {
+    int chosen = proposed;
+    if (held_ > 0 && options_.hold_fraction > 0) {
+        // The held tempo follows its own autocorrelation peak by a lag at a time (a drift).
+        int held = held_;
+        for (int lag = std::max(min_lag_, held_ - 1); lag <= std::min(max_lag_, held_ + 1); ++lag) {
+            if (mean_[static_cast<std::size_t>(lag)] > mean_[static_cast<std::size_t>(held)]) {
+                held = lag;
+            }
+        }
+        const double strongest =
+            *std::max_element(mean_.begin() + min_lag_, mean_.begin() + max_lag_ + 1);
+        const bool established =
+            static_cast<double>(pushed_ - held_since_) >= options_.hold_after_seconds * frame_rate_;
+        const double octaves = std::abs(std::log2(static_cast<double>(proposed) / held));
+        const bool by_an_octave = std::abs(octaves - 1) < 0.07;
+        if (octaves > kDrift && established && !by_an_octave &&
+            mean_[static_cast<std::size_t>(held)] >= options_.hold_fraction * strongest) {
+            chosen = held;
+        }
+    }
+    if (held_ == 0 || std::abs(std::log2(static_cast<double>(chosen) / held_)) > kDrift) {
+        held_since_ = pushed_;
+    }
+    held_ = chosen;
+    return chosen;
 }
 
 int TempoEstimator::best_path_lag() {

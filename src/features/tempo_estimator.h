@@ -27,12 +27,21 @@ struct TempoOptions {
     // drifts are followed at once and a jump needs a few seconds of evidence.
     double transition_octaves = 0.04;
     double jump_cost = 4.0;
+    // The tempo hold (a context state, after Davies & Plumbley 2007): a tempo the path has kept
+    // for hold_after_seconds stays, whatever the path prefers, while its own autocorrelation is
+    // at least hold_fraction of the strongest lag's, so that a figure whose period relates to the
+    // beat's (a 4:3 triplet) does not take the tempo while the beat is still there. A real tempo
+    // change releases it: the old lag's autocorrelation fades within the window. Moves by an
+    // octave are not held: a beat's double period always correlates as well as the beat, so
+    // there the prior decides, as without the hold. 0 turns it off.
+    double hold_fraction = 0.7;
+    double hold_after_seconds = 10.0;
 };
 
 // Feed the onset envelope one frame at a time (frame_rate frames per second). Each update scores
 // every lag by log(mean normalised autocorrelation) + log prior, runs one Viterbi step over lags,
-// and takes the path's best lag refined to a fraction of a frame by a parabola through the
-// weighted autocorrelation at it and its neighbours.
+// and takes the path's best lag (or the held one: TempoOptions::hold_fraction) refined to a
+// fraction of a frame by a parabola through the weighted autocorrelation at it and its neighbours.
 class TempoEstimator {
   public:
     explicit TempoEstimator(double frame_rate, const TempoOptions& options = {});
@@ -50,6 +59,7 @@ class TempoEstimator {
   private:
     void estimate();
     int best_path_lag();
+    int held_lag(int proposed);
 
     double frame_rate_ = 0;
     TempoOptions options_;
@@ -65,6 +75,8 @@ class TempoEstimator {
     bool any_ = false;
     double period_ = 0;
     double clarity_ = 0;
+    int held_ = 0;                 // the lag chosen at the last estimate, 0 for none
+    std::int64_t held_since_ = 0;  // pushed_ when the choice last jumped (beyond a drift)
 };
 
 }  // namespace bgv::features
