@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "choreo/beat.h"
+#include "core/assert.h"
 #include "live/audio_block.h"
 
 namespace bgv::live {
@@ -30,6 +31,9 @@ constexpr int kAttackFrames = 3;
 constexpr double kOnsetGap = 0.1;
 // Silence longer than this between blocks is not filled in (an input that paused for a while).
 constexpr std::int64_t kLongestGap = 10 * kLiveSampleRate;
+// Analysis frames kept for frames shown before their sound's newest frame is heard (a file's
+// playback buffer lies well within).
+constexpr std::size_t kRecentFrames = 64;
 
 int frames_in(double seconds) {
     return static_cast<int>(std::lround(seconds / kFrameSeconds));
@@ -58,7 +62,9 @@ void LiveFeatures::push(std::int64_t first_sample, std::span<const float> sample
 }
 
 void LiveFeatures::on_frame(const features::AnalysisFrame& frame) {
-    latest_ = frame;
+    recent_.push_back(frame);
+    if (recent_.size() > kRecentFrames)
+        recent_.pop_front();
     predictor_.push(frame.onset_index, frame.onset);
     events_.observe(frame, predictor_);
     rms_range_.push(frame.rms);
@@ -77,7 +83,9 @@ void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
     if (attack_frames_left_ > 0) {
         --attack_frames_left_;
         if (frame.spec_mean >= attack_base_ + kAttackRise) {
-            attack_heard_ = true;
+            if (!attack_)
+                attack_seconds_ = frame.ready_seconds;
+            attack_ = true;
             attack_frames_left_ = 0;
         }
     }
@@ -93,18 +101,29 @@ void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
     peak_seconds_ = frame.onset_seconds;
 }
 
+const features::AnalysisFrame& LiveFeatures::heard_by(double seconds) const {
+    BGV_ASSERT(!recent_.empty(), "live features asked for before any sound");
+    for (auto it = recent_.rbegin(); it != recent_.rend(); ++it) {
+        if (it->ready_seconds <= seconds)
+            return *it;
+    }
+    return recent_.front();
+}
+
 choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double origin_seconds,
                                                  FrameFeaturesInfo& info) {
+    const features::AnalysisFrame& heard = heard_by(frame_seconds);
     choreo::FrameFeatures features;
-    std::copy(latest_.chroma.begin(), latest_.chroma.end(), features.chroma.begin());
-    features.power = latest_.spec_mean;
-    features.power_rise = latest_.grad_mean;
+    std::copy(heard.chroma.begin(), heard.chroma.end(), features.chroma.begin());
+    features.power = heard.spec_mean;
+    features.power_rise = heard.grad_mean;
     const double rms_max = rms_range_.empty() ? 0.0 : rms_range_.max();
-    features.harmonic = rms_max > 0 ? latest_.rms / rms_max : 0.0;
+    features.harmonic = rms_max > 0 ? heard.rms / rms_max : 0.0;
 
     kicks_.clear();
-    attack_heard_ = false;
-    info = {latest_.time_seconds, latest_.ready_seconds, latest_.power, false};
+    if (attack_heard(frame_seconds))
+        attack_ = false;
+    info = {heard.time_seconds, heard.ready_seconds, heard.power, false};
     // The beats the grid predicts whose attack is nearer this frame than any other: from half a
     // frame after the previous frame to half a frame after this one (the grid runs ahead of the
     // sound), so a kick is shown within half a frame of its beat, early or late.
@@ -130,7 +149,12 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
         recent_beats_.erase(recent_beats_.begin(), recent_beats_.end() - 8);
     // The onsets heard since: they cannot be predicted, so they kick now, at full strength,
     // unless a beat kicked for them (before they were heard: the grid runs ahead of the sound).
+    std::vector<choreo::Kick> later;  // onsets not heard by this frame wait for a later one
     for (const choreo::Kick& onset : onsets_) {
+        if (onset.seconds > frame_seconds) {
+            later.push_back(onset);
+            continue;
+        }
         const bool on_a_beat =
             std::any_of(recent_beats_.begin(), recent_beats_.end(), [&](double attack) {
                 return std::abs(attack - onset.seconds) <=
@@ -139,7 +163,7 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
         if (!on_a_beat)
             kicks_.push_back({frame_seconds - origin_seconds, onset.strength, false});
     }
-    onsets_.clear();
+    onsets_ = std::move(later);
     previous_frame_seconds_ = frame_seconds;
     features.kicks = kicks_;
     return features;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <vector>
 
@@ -36,24 +37,31 @@ class LiveFeatures {
 
     // The features of the frame that will be shown when input second `frame_seconds` is heard,
     // the stepper's frame `frame` (its time origin: `origin_seconds` of the input is the
-    // stepper's time 0). Kicks: the predicted beats nearer frame_seconds than the previous
-    // call's time (from half a frame after that time to half a frame after this one, frames being
-    // 1 / frames_per_second apart), and the onsets between beats picked since the previous call.
+    // stepper's time 0): those of the newest analysis frame whose sound is heard by then (a file
+    // input is analysed ahead of its playback: the picture does not show a sound before it is
+    // heard). Kicks: the predicted beats nearer frame_seconds than the previous call's time (from
+    // half a frame after that time to half a frame after this one, frames being
+    // 1 / frames_per_second apart), and the onsets between beats picked since the previous call
+    // and heard by frame_seconds.
     choreo::FrameFeatures features_for(double frame_seconds, double origin_seconds,
                                        FrameFeaturesInfo& info);
 
-    // An attack heard since the last features_for: the percussive onset strength, scaled as the
-    // onsets' are, rose through a threshold and the picture's power rose with it
-    // (live_features.cpp, kAttack*). Known as soon as the frame with that power is analysed, before
-    // the onset picker can confirm a peak; the session shows it in a frame stepped at once, off its
-    // grid (docs/live.md, "How a frame is made").
-    bool attack_heard() const { return attack_heard_; }
+    // An attack not yet shown and heard by input second `heard_seconds`: the percussive onset
+    // strength, scaled as the onsets' are, rose through a threshold and the picture's power rose
+    // with it (live_features.cpp, kAttack*). Known as soon as the frame with that power is
+    // analysed (a capture's sound is heard as it comes; a file's is analysed ahead and waits for
+    // its playback), before the onset picker can confirm a peak; the session shows it in a frame
+    // stepped at once, off its grid (docs/live.md, "How a frame is made").
+    bool attack_heard(double heard_seconds) const {
+        return attack_ && attack_seconds_ <= heard_seconds;
+    }
 
     const features::BeatPredictor& beats() const { return predictor_; }
 
   private:
     void on_frame(const features::AnalysisFrame& frame);
     void pick_onset(const features::AnalysisFrame& frame);
+    const features::AnalysisFrame& heard_by(double seconds) const;
 
     double frames_per_second_;
     features::StreamAnalyzer analyzer_;
@@ -61,7 +69,7 @@ class LiveFeatures {
     features::LiveBeatEvents events_;
     features::RunningExtremes rms_range_;         // the harmonic drive's scale
     features::RunningExtremes percussive_range_;  // the onsets' scale
-    features::AnalysisFrame latest_{};
+    std::deque<features::AnalysisFrame> recent_;  // the last analysis frames, oldest first
     std::int64_t analysed_ = 0;
     std::int64_t next_sample_ = 0;
     // The onset picker: a local peak of the scaled percussive onset strength above a threshold.
@@ -72,7 +80,8 @@ class LiveFeatures {
     // the power before it.
     int attack_frames_left_ = 0;
     float attack_base_ = 0, previous_spec_mean_ = 0;
-    bool attack_heard_ = false;
+    bool attack_ = false;        // an attack not yet shown,
+    double attack_seconds_ = 0;  // known when input second this was heard
     double previous_frame_seconds_ = -1e9;
     std::vector<double> recent_beats_;  // the attacks of the last beats kicked (input seconds)
     std::vector<choreo::Kick> kicks_;   // the last call's, in stepper seconds

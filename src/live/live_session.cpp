@@ -344,7 +344,7 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
         }
         // An attack heard between two frames of the grid: the next frame stepped at once (and, for
         // a slow generator, the frame it is making given up), the grid going on from it.
-        if (features.attack_heard()) {
+        if (features.attack_heard(audio_seconds_at(Clock::now()))) {
             const AttackStep step =
                 attack_step({.now = Clock::now(),
                              .frame_period = frame_period,

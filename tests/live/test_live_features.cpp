@@ -1,7 +1,8 @@
 // LiveFeatures' kicks on predicted beats: on steady click tracks the frame that kicks is the one
 // nearest the click (within half a frame, early or late, plus the tracker's error), once per
 // click, and a kick is never placed after the frame it is given to. Its attacks: one per click,
-// known soon after the click is heard.
+// known soon after the click is heard; with the sound analysed ahead of its playback (a file),
+// nothing is shown or reported before it is heard.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -117,13 +118,13 @@ TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
                       std::span(samples).subspan(pushed, until - pushed));
         pushed = until;
         const double now = static_cast<double>(pushed) / kRate;
-        if (features.attack_heard())
+        if (features.attack_heard(now))
             attacks.push_back(now);
-        if (features.has_sound() && (features.attack_heard() || now >= next_frame)) {
-            const bool attack = features.attack_heard();
+        if (features.has_sound() && (features.attack_heard(now) || now >= next_frame)) {
+            const bool attack = features.attack_heard(now);
             live::FrameFeaturesInfo info;
             const auto frame = features.features_for(now, 0.0, info);
-            EXPECT_FALSE(features.attack_heard());
+            EXPECT_FALSE(features.attack_heard(now));
             if (attack) {  // the picture's power has risen: the frame shows the click
                 EXPECT_GE(frame.power, 0.02) << "the attack at " << now << " s";
             }
@@ -146,4 +147,53 @@ TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
     ASSERT_FALSE(delays.empty());
     std::printf("attack known after the click: min %.1f, median %.1f, max %.1f ms\n",
                 delays.front() * 1000, delays[delays.size() / 2] * 1000, delays.back() * 1000);
+}
+
+// A file input is analysed ahead of its playback (live/file_playback: the playback buffer): the
+// sound is pushed kReadAhead before it is heard, a frame stepped every 1/24 s for the sound heard
+// then. No frame shows a sound before it is heard (its newest sample at most the frame's time),
+// every attack is reported once its click is heard and not before, each within kLatest of it as
+// for a capture, and an onset between frames kicks no frame before its own time. Before frames
+// chose the sound heard by them, the newest analysis (up to kReadAhead early) was shown.
+TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
+    constexpr double kFps = 24, kSeconds = 20, kBlock = 0.01, kReadAhead = 0.1;
+    constexpr double kLatest = 512 / kRate + 0.015 + kBlock;
+    constexpr double kFirstHeard = 1024 / kRate;  // the first analysis frame's newest sample
+    std::vector<double> clicks;
+    const std::vector<float> samples = click_track(100, kSeconds, clicks, 0.1);
+    live::LiveFeatures features(kFps);
+    std::vector<double> attacks;  // heard seconds at which each attack was reported
+    double next_frame = 0;
+    double latest_shown = -1;  // the newest sample any frame showed
+    for (std::size_t pushed = 0; pushed < samples.size();) {
+        const std::size_t until =
+            std::min(samples.size(), pushed + static_cast<std::size_t>(kBlock * kRate));
+        features.push(static_cast<std::int64_t>(pushed),
+                      std::span(samples).subspan(pushed, until - pushed));
+        pushed = until;
+        const double heard = static_cast<double>(pushed) / kRate - kReadAhead;
+        if (heard < kFirstHeard)
+            continue;
+        const bool attack = features.attack_heard(heard);
+        if (attack)
+            attacks.push_back(heard);
+        if (attack || heard >= next_frame) {
+            live::FrameFeaturesInfo info;
+            const auto frame = features.features_for(heard, 0.0, info);
+            EXPECT_LE(info.newest_sample, heard + 1e-9) << "a frame at " << heard << " s";
+            latest_shown = std::max(latest_shown, info.newest_sample);
+            EXPECT_FALSE(features.attack_heard(heard));
+            for (const auto& kick : frame.kicks)
+                EXPECT_LE(kick.seconds, heard + 1e-9) << "a kick after its frame";
+            next_frame = heard + 1 / kFps;
+        }
+    }
+    EXPECT_GT(latest_shown, kSeconds - 2 * kReadAhead) << "frames kept showing the newest sound";
+    for (const double click : clicks) {
+        int near = 0;
+        for (const double t : attacks)
+            near += t >= click && t - click <= kLatest ? 1 : 0;
+        EXPECT_EQ(near, 1) << "the click at " << click << " s";
+    }
+    EXPECT_EQ(attacks.size(), clicks.size());
 }
