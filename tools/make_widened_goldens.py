@@ -2,7 +2,8 @@
 tools/biggan_reference.py for first grids other than 4x4 (docs/shapes.md), rounded to float32.
 
 - micro (tests/model/biggan/data/micro, its committed weights and inputs): wide, tall and 4:1
-  grids, both fills, batch 1 and 3;
+  grids, both fills, batch 1 and 3, and a 9x4 grid whose attention layer has 576 queries (more
+  than one of the runtime's 512-query blocks, model/biggan/attention_layer.cpp);
 - fullsize 128 and 512 (the seeded full-size models of tests/model/biggan/data/fullsize/<R>:
   weights drawn by tools/seeded_biggan.py's recipe plus the committed calibration, and that
   folder's z.npy / y.npy / truncation): 4x7 noise (16:9), and at 128 also 7x4 mirror (9:16).
@@ -46,6 +47,8 @@ MICRO_CASES = [
     ("micro_4x16_noise_b1", "t1_b1", 1.0, 4, 16, "noise"),
     ("micro_16x4_mirror_b3", "t0p14_b3", 0.14, 16, 4, "mirror"),
     ("micro_5x4_noise_b1", "t0p4_b1", 0.4, 5, 4, "noise"),
+    # 576 queries at the attention layer (36x16): a 512-query block and a partial one, 3 samples.
+    ("micro_9x4_noise_b3", "t0p555_b3", 0.555, 9, 4, "noise"),
 ]
 # (resolution, rows, cols, fill, row step of the stored golden)
 FULLSIZE_CASES = [(128, 4, 7, "noise", 1), (128, 7, 4, "mirror", 1), (512, 4, 7, "noise", 4)]

@@ -14,6 +14,9 @@ namespace {
 using runtime::DataType;
 using runtime::FeatureMap;
 
+// Query rows per block of the attention products (AttentionLayer::run).
+constexpr std::int64_t kQueryBlock = 512;
+
 // Element `offset` of a feature map's buffer, whatever its element type.
 const void* element(const FeatureMap& map, std::int64_t offset) {
     return static_cast<const unsigned char*>(map.data()) +
@@ -52,37 +55,47 @@ void AttentionLayer::run(runtime::Engine& engine, FeatureMap& x) {
     projected_.resize(compute_, batch, h, w, width);
     project_->run(engine, x, projected_);      // (B, n, 3C/4)
     runtime::maxpool2x2(projected_, pooled_);  // (B, n/4, 3C/4)
-    scores_.resize(static_cast<std::size_t>(batch * n * m));
-    runtime::matmul(engine, projected_.data(), element(pooled_, c / 8), scores_.data(),
-                    {.batch = batch,
-                     .m = n,
-                     .k = c / 8,
-                     .n = m,
-                     .transpose_b = true,
-                     .lda = width,
-                     .ldb = width,
-                     .batch_stride_a = n * width,
-                     .batch_stride_b = m * width,
-                     .ab_type = compute_});  // thetaᵀ·phi (B, n, n/4), float32
-    const void* probabilities = scores_.data();
-    if (compute_ == DataType::f32) {
-        runtime::softmax_rows(engine, scores_.data(), batch * n, m);
-    } else {
-        probabilities_.resize(scores_.size());
-        runtime::softmax_rows(engine, scores_.data(), probabilities_.data(), DataType::bf16,
-                              batch * n, m);
-        probabilities = probabilities_.data();
-    }
     attended_.resize(compute_, batch, h, w, c / 2);
-    runtime::matmul(engine, probabilities, element(pooled_, c / 4), attended_.data(),
-                    {.batch = batch,
-                     .m = n,
-                     .k = m,
-                     .n = c / 2,
-                     .ldb = width,
-                     .batch_stride_b = m * width,
-                     .ab_type = compute_,
-                     .c_type = compute_});                 // (B, n, C/2)
+    // Query rows a block at a time: the block's scores stay in the cache between the product that
+    // makes them, their softmax and the product that reads them (4096 × 1024 scores at 64×64 are
+    // 16 MB a sample, written and read three times when made whole).
+    const std::int64_t block = std::min(n, kQueryBlock);
+    scores_.resize(static_cast<std::size_t>(block * m));
+    if (compute_ != DataType::f32)
+        probabilities_.resize(scores_.size());
+    const std::size_t attended_bytes = runtime::element_bytes(compute_);
+    for (std::int64_t b = 0; b < batch; ++b) {
+        for (std::int64_t first = 0; first < n; first += block) {
+            const std::int64_t rows = std::min(block, n - first);
+            runtime::matmul(engine, element(projected_, (b * n + first) * width),
+                            element(pooled_, b * m * width + c / 8), scores_.data(),
+                            {.m = rows,
+                             .k = c / 8,
+                             .n = m,
+                             .transpose_b = true,
+                             .lda = width,
+                             .ldb = width,
+                             .ab_type = compute_});  // thetaᵀ·phi (rows, n/4), float32
+            const void* probabilities = scores_.data();
+            if (compute_ == DataType::f32) {
+                runtime::softmax_rows(engine, scores_.data(), rows, m);
+            } else {
+                runtime::softmax_rows(engine, scores_.data(), probabilities_.data(), DataType::bf16,
+                                      rows, m);
+                probabilities = probabilities_.data();
+            }
+            runtime::matmul(
+                engine, probabilities, element(pooled_, b * m * width + c / 4),
+                static_cast<unsigned char*>(attended_.data()) +
+                    static_cast<std::size_t>((b * n + first) * (c / 2)) * attended_bytes,
+                {.m = rows,
+                 .k = m,
+                 .n = c / 2,
+                 .ldb = width,
+                 .ab_type = compute_,
+                 .c_type = compute_});  // (rows, C/2)
+        }
+    }
     output_->run(engine, attended_, x, {.residual = &x});  // x += γ·o_conv
 }
 

@@ -1,6 +1,7 @@
 // model/biggan/attention_layer: the generator's self-attention layer (SAGAN's, as BigGAN-deep
 // uses it): theta, phi and g projections as one 1×1 convolution, phi and g max-pooled 2×2,
-// softmax(thetaᵀ·phi) applied to g, and γ·o_conv(...) added to the input in o_conv's epilogue.
+// softmax(thetaᵀ·phi) applied to g, 512 query rows at a time, and γ·o_conv(...) added to the
+// input in o_conv's epilogue.
 #pragma once
 
 #include <optional>

@@ -1,8 +1,9 @@
 // The generator on first grids other than 4x4 (docs/shapes.md) against the float64 goldens of
 // tools/biggan_reference.py's same widening (data/widened, tools/make_widened_goldens.py): the
-// micro model in wide, tall and 4:1 grids with both fills, and the seeded full-size 128 and 512 px
-// models at 4x7 (16:9) and 7x4 (9:16). Also the cell layout itself, the aspect's grid, and 1:1
-// left exactly as it was.
+// micro model in wide, tall and 4:1 grids with both fills (and a 9x4 grid, whose 576-query
+// attention layer runs as a full and a partial block of queries), and the seeded full-size 128 and
+// 512 px models at 4x7 (16:9) and 7x4 (9:16). Also the cell layout itself, the aspect's grid, and
+// 1:1 left exactly as it was.
 #include <gtest/gtest.h>
 
 #include <cstdio>
