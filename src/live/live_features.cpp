@@ -31,8 +31,8 @@ constexpr int kAttackFrames = 3;
 constexpr double kOnsetGap = 0.1;
 // Silence longer than this between blocks is not filled in (an input that paused for a while).
 constexpr std::int64_t kLongestGap = 10 * kLiveSampleRate;
-// Analysis frames kept for frames shown before their sound's newest frame is heard (a file's
-// playback buffer lies well within).
+// Analysis frames kept (1.5 s), so that a frame can show the newest one already heard when the
+// input is analysed ahead of being heard (a file's playback buffer, 100 ms, lies well within).
 constexpr std::size_t kRecentFrames = 64;
 
 int frames_in(double seconds) {
