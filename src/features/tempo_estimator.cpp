@@ -11,7 +11,7 @@ namespace bgv::features {
 namespace {
 
 constexpr double kFloor = 1e-9;  // autocorrelations below this count as none
-// Tempo moves within this many octaves (11 %) are drifts, beyond it jumps (TempoOptions' hold).
+// Tempo moves within this many octaves (15 %) are drifts, beyond it jumps (TempoOptions' hold).
 constexpr double kDrift = 0.2;
 
 int power_of_two_at_least(int n) {

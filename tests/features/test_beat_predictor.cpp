@@ -1,6 +1,7 @@
 // BeatPredictor on audio through StreamAnalyzer, as the live loop runs them: click tracks at
 // several tempi lock within a stated time and then declare and predict every beat within ±20 ms of
-// its click; a tempo change re-locks within a stated time; on real fixtures the declared beats
+// its click; a tempo change re-locks within a stated time, while a figure 4:3 of the beat played
+// over it does not take the tempo (the tempo hold); on real fixtures the declared beats
 // score an F-measure against librosa's beats (data/rhythm) above stated bounds; silence declares
 // nothing.
 #include <fmt/format.h>
