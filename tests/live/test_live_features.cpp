@@ -42,6 +42,36 @@ double nearest(const std::vector<double>& times, double t) {
         best = std::abs(x - t) < std::abs(best) ? x - t : best;
     return best;
 }
+
+// Pushes the block of `block_seconds` after the first `pushed` samples, as a capture delivers
+// sound; returns how many samples are pushed then.
+std::size_t push_block(live::LiveFeatures& features, const std::vector<float>& samples,
+                       std::size_t pushed, double block_seconds) {
+    const std::size_t until =
+        std::min(samples.size(), pushed + static_cast<std::size_t>(block_seconds * kRate));
+    features.push(static_cast<std::int64_t>(pushed),
+                  std::span(samples).subspan(pushed, until - pushed));
+    return until;
+}
+
+// Every click has exactly one attack within `latest` after it, and there is no other attack;
+// returns each click's delay.
+std::vector<double> expect_one_attack_per_click(const std::vector<double>& clicks,
+                                                const std::vector<double>& attacks, double latest) {
+    std::vector<double> delays;
+    for (const double click : clicks) {
+        int near = 0;
+        for (const double t : attacks) {
+            if (t >= click && t - click <= latest) {
+                ++near;
+                delays.push_back(t - click);
+            }
+        }
+        EXPECT_EQ(near, 1) << "the click at " << click << " s";
+    }
+    EXPECT_EQ(attacks.size(), clicks.size());
+    return delays;
+}
 }  // namespace
 
 TEST(LiveFeatures, KicksLandOnTheFrameNearestEachClickAtSeveralTempos) {
@@ -112,11 +142,7 @@ TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
     std::vector<double> attacks;  // input seconds at which each attack was known
     double next_frame = 0;
     for (std::size_t pushed = 0; pushed < samples.size();) {
-        const std::size_t until =
-            std::min(samples.size(), pushed + static_cast<std::size_t>(kBlock * kRate));
-        features.push(static_cast<std::int64_t>(pushed),
-                      std::span(samples).subspan(pushed, until - pushed));
-        pushed = until;
+        pushed = push_block(features, samples, pushed, kBlock);
         const double now = static_cast<double>(pushed) / kRate;
         if (features.attack_heard(now))
             attacks.push_back(now);
@@ -131,18 +157,7 @@ TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
             next_frame = now + 1 / kFps;
         }
     }
-    std::vector<double> delays;
-    for (const double click : clicks) {
-        int near = 0;
-        for (const double t : attacks) {
-            if (t >= click && t - click <= kLatest) {
-                ++near;
-                delays.push_back(t - click);
-            }
-        }
-        EXPECT_EQ(near, 1) << "the click at " << click << " s";
-    }
-    EXPECT_EQ(attacks.size(), clicks.size());
+    std::vector<double> delays = expect_one_attack_per_click(clicks, attacks, kLatest);
     std::sort(delays.begin(), delays.end());
     ASSERT_FALSE(delays.empty());
     std::printf("attack known after the click: min %.1f, median %.1f, max %.1f ms\n",
@@ -166,11 +181,7 @@ TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
     double next_frame = 0;
     double latest_shown = -1;  // the newest sample any frame showed
     for (std::size_t pushed = 0; pushed < samples.size();) {
-        const std::size_t until =
-            std::min(samples.size(), pushed + static_cast<std::size_t>(kBlock * kRate));
-        features.push(static_cast<std::int64_t>(pushed),
-                      std::span(samples).subspan(pushed, until - pushed));
-        pushed = until;
+        pushed = push_block(features, samples, pushed, kBlock);
         const double heard = static_cast<double>(pushed) / kRate - kReadAhead;
         if (heard < kFirstHeard)
             continue;
@@ -189,11 +200,5 @@ TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
         }
     }
     EXPECT_GT(latest_shown, kSeconds - 2 * kReadAhead) << "frames kept showing the newest sound";
-    for (const double click : clicks) {
-        int near = 0;
-        for (const double t : attacks)
-            near += t >= click && t - click <= kLatest ? 1 : 0;
-        EXPECT_EQ(near, 1) << "the click at " << click << " s";
-    }
-    EXPECT_EQ(attacks.size(), clicks.size());
+    expect_one_attack_per_click(clicks, attacks, kLatest);
 }
