@@ -1,5 +1,7 @@
 #include "model/biggan/attention_layer.h"
 
+#include <utility>
+
 #include "core/error.h"
 #include "model/biggan/weights.h"
 #include "runtime/elementwise.h"
@@ -21,6 +23,9 @@ constexpr std::int64_t kQueryBlock = 512;
 const void* element(const FeatureMap& map, std::int64_t offset) {
     return static_cast<const unsigned char*>(map.data()) +
            static_cast<std::size_t>(offset) * runtime::element_bytes(map.type());
+}
+void* element(FeatureMap& map, std::int64_t offset) {
+    return const_cast<void*>(element(std::as_const(map), offset));
 }
 
 }  // namespace
@@ -63,7 +68,6 @@ void AttentionLayer::run(runtime::Engine& engine, FeatureMap& x) {
     scores_.resize(static_cast<std::size_t>(block * m));
     if (compute_ != DataType::f32)
         probabilities_.resize(scores_.size());
-    const std::size_t attended_bytes = runtime::element_bytes(compute_);
     for (std::int64_t b = 0; b < batch; ++b) {
         for (std::int64_t first = 0; first < n; first += block) {
             const std::int64_t rows = std::min(block, n - first);
@@ -84,16 +88,14 @@ void AttentionLayer::run(runtime::Engine& engine, FeatureMap& x) {
                                       rows, m);
                 probabilities = probabilities_.data();
             }
-            runtime::matmul(
-                engine, probabilities, element(pooled_, b * m * width + c / 4),
-                static_cast<unsigned char*>(attended_.data()) +
-                    static_cast<std::size_t>((b * n + first) * (c / 2)) * attended_bytes,
-                {.m = rows,
-                 .k = m,
-                 .n = c / 2,
-                 .ldb = width,
-                 .ab_type = compute_,
-                 .c_type = compute_});  // (rows, C/2)
+            runtime::matmul(engine, probabilities, element(pooled_, b * m * width + c / 4),
+                            element(attended_, (b * n + first) * (c / 2)),
+                            {.m = rows,
+                             .k = m,
+                             .n = c / 2,
+                             .ldb = width,
+                             .ab_type = compute_,
+                             .c_type = compute_});  // (rows, C/2)
         }
     }
     output_->run(engine, attended_, x, {.residual = &x});  // x += γ·o_conv
