@@ -8,8 +8,9 @@ namespace {
 using namespace std::chrono_literals;
 // The attack's frame must come at least this much earlier than the grid's next frame.
 constexpr Clock::duration kLeastAdvance = 5ms;
-// A frame given up for an attack's: the attack's is then due at most this many frame periods
-// after the frame before the one given up, so the shown rate stays steady.
+// A frame given up for an attack's: the attack's is then due at most this many shown periods
+// (the grid's, or the generator's frame time when that is longer) after the frame before the
+// one given up, so the shown rate stays steady.
 constexpr double kLongestInterval = 1.75;
 }  // namespace
 
@@ -24,16 +25,23 @@ AttackStep attack_step(const AttackMoment& m) {
         const Clock::duration gain = m.next_due - soonest;
         return gain >= kLeastAdvance ? AttackStep{gain, false} : AttackStep{};
     }
-    // A slower one is busy most of the time: waiting for the frame it is making (stepped before
-    // the attack was heard) would show the attack up to two periods late, so that frame is given
-    // up, unless it kicks on a predicted beat of a locked tracker (the kick would come late).
-    if (m.last_kicks_locked)
-        return {};
-    const Clock::time_point soonest = std::max(m.now + m.frame_time, m.before_last_due + 1ms);
+    // A slower one is busy most of the time: waiting for the frame it is making (asked for before
+    // the attack was heard) would show the attack up to two frame makings late, so that frame is
+    // given up, unless it kicks on a predicted beat of a locked tracker (the kick would come late)
+    // or the shown rate would stumble.
+    if (!m.last_kicks_locked) {
+        const Clock::time_point soonest = std::max(m.now + m.frame_time, m.before_last_due + 1ms);
+        const Clock::duration gain = m.next_due - soonest;
+        // The shown rate: the grid's, or the generator's when it is slower.
+        const Clock::duration shown_period = std::max(m.frame_period, m.frame_time);
+        if (gain >= kLeastAdvance && soonest - m.before_last_due <= kLongestInterval * shown_period)
+            return {gain, true};
+    }
+    // Kept: the attack's frame is made after it.
+    const Clock::time_point soonest =
+        std::max(std::max(m.now, m.free_at) + m.frame_time, m.last_due + 1ms);
     const Clock::duration gain = m.next_due - soonest;
-    if (gain < kLeastAdvance || soonest - m.before_last_due > kLongestInterval * m.frame_period)
-        return {};
-    return {gain, true};
+    return gain >= kLeastAdvance ? AttackStep{gain, false} : AttackStep{};
 }
 
 }  // namespace bgv::live

@@ -14,17 +14,20 @@ struct AttackMoment {
     Clock::duration frame_period{};
     Clock::duration frame_time{};  // the generator's, averaged
     Clock::time_point next_due;    // the grid's next frame, not stepped yet
-    Clock::time_point last_due;    // the frame stepped last
+    Clock::time_point last_due;    // the frame asked for last (live/frame_ask)
     Clock::time_point before_last_due;
+    // When the generator could start the attack's frame if it finishes the one it is making
+    // (LiveGeneration::free_at); the time point's minimum when unknown (taken as now).
+    Clock::time_point free_at = Clock::time_point::min();
     bool waiting = false;            // a frame asked for waits for the generator
-    bool making_last = false;        // the generator is making the frame stepped last
+    bool making_last = false;        // the generator is making the frame asked for last
     bool last_kicks_locked = false;  // that frame kicks on a beat of a locked tracker
 };
 
 struct AttackStep {
     // How much earlier the grid's frames become (zero: nothing is done).
     Clock::duration advance{};
-    // The frame stepped last is given up (its making abandoned) for the attack's, which takes its
+    // The frame asked for last is given up (its making abandoned) for the attack's, which takes its
     // place after the frame before it.
     bool give_up_last = false;
 };

@@ -110,6 +110,12 @@ const features::AnalysisFrame& LiveFeatures::heard_by(double seconds) const {
     return recent_.front();
 }
 
+bool LiveFeatures::beat_expected(double frame_seconds) const {
+    const double half_frame = 0.5 / frames_per_second_;
+    const auto beats = predictor_.next_beats(frame_seconds - half_frame + kBeatAttackShift, 1);
+    return !beats.empty() && beats.front() - kBeatAttackShift <= frame_seconds + half_frame;
+}
+
 choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double origin_seconds,
                                                  FrameFeaturesInfo& info) {
     const features::AnalysisFrame& heard = heard_by(frame_seconds);

@@ -56,6 +56,10 @@ class LiveFeatures {
         return attack_ && attack_seconds_ <= heard_seconds;
     }
 
+    // Whether the frame shown when input second `frame_seconds` is heard will kick on a beat the
+    // tracker predicts now (as features_for would, frames being 1 / frames_per_second apart).
+    bool beat_expected(double frame_seconds) const;
+
     const features::BeatPredictor& beats() const { return predictor_; }
 
   private:

@@ -1,5 +1,6 @@
 #include "live/live_generation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -72,6 +73,16 @@ std::optional<std::int64_t> LiveGeneration::making() const {
     return making_;
 }
 
+Clock::time_point LiveGeneration::free_at(Clock::time_point now) const {
+    std::lock_guard lock(mutex_);
+    Clock::time_point free = now;
+    if (making_ && !abandon_.load())  // a frame given up stops between two of the model's blocks
+        free = std::max(free, making_since_ + frame_time());
+    if (waiting_)
+        free += frame_time();
+    return free;
+}
+
 bool LiveGeneration::abandon(std::int64_t index) {
     std::lock_guard lock(mutex_);
     if (making_ != index)
@@ -110,6 +121,7 @@ void LiveGeneration::run() {
                 waiting_.reset();
                 truncation.swap(truncation_);
                 making_ = next.index;
+                making_since_ = Clock::now();
                 abandon_.store(false);
             }
             if (truncation)

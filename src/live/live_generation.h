@@ -53,6 +53,10 @@ class LiveGeneration {
     bool waiting() const;
     // The index of the frame being made, if one is.
     std::optional<std::int64_t> making() const;
+    // When a frame asked for at `now` could be started: now when the generator is idle (or giving
+    // up its frame), else when the frame being made (and the one waiting) should be done, by
+    // frame_time().
+    Clock::time_point free_at(Clock::time_point now) const;
     // Gives up frame `index` if it is still being made: it is never delivered (it counts in
     // dropped()), and the generator takes the next request as soon as it stops (between two
     // of the model's blocks). False when that frame is not being made.
@@ -70,6 +74,7 @@ class LiveGeneration {
     std::condition_variable wake_;
     std::optional<FrameRequest> waiting_;
     std::optional<std::int64_t> making_;
+    Clock::time_point making_since_;
     std::atomic<bool> abandon_{false};
     std::optional<double> truncation_;
     bool stopping_ = false;

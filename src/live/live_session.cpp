@@ -17,6 +17,7 @@
 #include "core/random.h"
 #include "live/attack_step.h"
 #include "live/audio_input.h"
+#include "live/frame_ask.h"
 #include "live/frame_log.h"
 #include "live/live_choreography.h"
 #include "live/live_control.h"
@@ -296,9 +297,11 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
         return first_display + frame * frame_period - advance;
     };
     Clock::time_point last_display = first_display - frame_period;
-    // The frame stepped last: whether it kicks, and when the one before it is due.
+    // The frame asked for last: its index, whether it kicks, and when the one before it is due.
+    std::int64_t last_asked = -1;
     bool last_beat = false;
     Clock::time_point display_before_last = last_display - frame_period;
+    std::int64_t not_asked = 0;  // frames stepped that a slow generator could not make in time
     Clock::time_point last_status{};
     std::uint64_t draws = 0;
     std::vector<float> z, y;
@@ -352,17 +355,20 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
                              .next_due = display_of(next_frame),
                              .last_due = last_display,
                              .before_last_due = display_before_last,
+                             .free_at = generation.free_at(Clock::now()),
                              .waiting = generation.waiting(),
-                             .making_last = next_frame > 0 && generation.making() == next_frame - 1,
+                             .making_last = last_asked >= 0 && generation.making() == last_asked,
                              .last_kicks_locked = last_beat && features.beats().locked()});
             if (!step.give_up_last) {
                 advance += step.advance;
-            } else if (generation.abandon(next_frame - 1)) {  // still being made
+            } else if (generation.abandon(last_asked)) {  // still being made
                 advance += step.advance;
                 last_display = display_before_last;
             }
         }
-        // Every frame due for stepping: its features, its vectors, asked of the generator.
+        // Every frame due for stepping: its features, its vectors, asked of the generator if it
+        // can make it in time (live/frame_ask; a frame not asked for is stepped all the same, so
+        // that the motion keeps its pace, and a kick it had shows in the next frame shown).
         while (display_of(next_frame) - lead <= Clock::now()) {
             const Clock::time_point display = display_of(next_frame);
             FrameFeaturesInfo info;
@@ -371,10 +377,34 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
             choreography.step(frame_features, z, y);
             shown->expect(next_frame, {info.audio_seconds, heard_at(info.newest_sample), info.beat,
                                        features.beats().tempo_bpm(), info.power});
-            generation.request({next_frame, display, z, y});
-            display_before_last = last_display;
-            last_display = display;
-            last_beat = info.beat;
+            const Clock::time_point stepped = Clock::now();
+            const Clock::duration making = generation.frame_time();
+            // The next frame to kick on a beat, among those this one's making would delay.
+            std::optional<Clock::time_point> next_kick;
+            if (making > frame_period) {
+                for (std::int64_t later = next_frame + 1;
+                     display_of(later) < stepped + 2 * making + frame_period; ++later) {
+                    if (features.beat_expected(audio_seconds_at(display_of(later)))) {
+                        next_kick = display_of(later);
+                        break;
+                    }
+                }
+            }
+            if (ask_for_frame({.now = stepped,
+                               .frame_period = frame_period,
+                               .frame_time = making,
+                               .free_at = generation.free_at(stepped),
+                               .due = display,
+                               .kicks = info.beat,
+                               .next_kick_due = next_kick})) {
+                generation.request({next_frame, display, z, y});
+                display_before_last = last_display;
+                last_display = display;
+                last_beat = info.beat;
+                last_asked = next_frame;
+            } else {
+                ++not_asked;
+            }
             ++next_frame;
         }
         generation.check();
@@ -386,7 +416,7 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
                   .target_fps = fps,
                   .latency_p50_ms = summary.latency_p50_ms,
                   .latency_p95_ms = summary.latency_p95_ms,
-                  .dropped_frames = generation.dropped(),
+                  .dropped_frames = generation.dropped() + not_asked,
                   .audio_overruns = input->overruns(),
                   .tempo_bpm = features.beats().tempo_bpm(),
                   .beat_locked = features.beats().locked()};
@@ -419,8 +449,10 @@ void run_live_session(const LiveOptions& options, const render::GeneratorFactory
             ? std::chrono::duration<double, std::milli>(generation.busy()).count() /
                   static_cast<double>(generation.made())
             : 0.0;
-    log::info("live: {} frames made ({:.1f} ms each on average), {} dropped, {} audio overruns",
-              generation.made(), mean_frame_ms, generation.dropped(), input->overruns());
+    log::info(
+        "live: {} frames made ({:.1f} ms each on average), {} dropped, {} not asked for (the "
+        "generator slower than --fps), {} audio overruns",
+        generation.made(), mean_frame_ms, generation.dropped(), not_asked, input->overruns());
     if (osc)
         log::info("live: OSC: {} changes taken, {} messages refused", osc->accepted(),
                   osc->refused());

@@ -60,17 +60,51 @@ TEST(AttackStep, ASlowGeneratorGivesUpTheFrameItIsMaking) {
 }
 
 TEST(AttackStep, NeitherALockedBeatNorASteadyRateIsGivenUp) {
+    // The generator is making the frame due at 1000 ms and should be done with it at 997 ms.
     AttackMoment beat = moment(970ms, 35ms);
     beat.making_last = true;
+    beat.free_at = Clock::time_point{} + 997ms;
     beat.last_kicks_locked = true;
     EXPECT_FALSE(attack_step(beat).give_up_last);
-    EXPECT_EQ(attack_step(beat).advance, 0us);
+    // Kept, the attack's frame comes after it: due at 997 + 35 = 1032 ms.
+    EXPECT_EQ(attack_step(beat).advance, 1041667us - 1032ms);
     // Heard at 995 ms the attack's frame would be due at 1030 ms, 1.72 periods after the frame
-    // before the one given up (958.3 ms): allowed; at 1000 ms, 1.84 periods: not.
+    // before the one given up (958.3 ms): allowed; at 1000 ms, 1.84 periods: not, and the
+    // attack's frame comes after the kept one, at 1035 ms.
     AttackMoment late = moment(995ms, 35ms);
     late.making_last = true;
+    late.free_at = Clock::time_point{} + 997ms;
     EXPECT_TRUE(attack_step(late).give_up_last);
     late.now += 5ms;
     EXPECT_FALSE(attack_step(late).give_up_last);
+    EXPECT_EQ(attack_step(late).advance, 1041667us - 1035ms);
+    // Kept and due less than 5 ms before the grid's next frame: nothing changes.
+    late.free_at = Clock::time_point{} + 1003ms;
     EXPECT_EQ(attack_step(late).advance, 0us);
+}
+
+TEST(AttackStep, AGeneratorSlowerThanTheGridCountsItsOwnRate) {
+    // 80 ms a frame at 24 fps: it makes every other frame at best. Frame 10 (due at 1000 ms) is
+    // being made, the frame asked before it was due at 916.7 ms (two periods earlier), the grid's
+    // next is due at 1083.3 ms. An attack heard at 950 ms: its frame due at 1030 ms, 113 ms after
+    // the frame before, within 1.75 of the generator's 80 ms (though 2.7 grid periods).
+    const Clock::time_point t0{};
+    const Clock::duration period = 41667us;
+    AttackMoment m{.now = t0 + 950ms,
+                   .frame_period = period,
+                   .frame_time = 80ms,
+                   .next_due = t0 + 1000ms + 2 * period,
+                   .last_due = t0 + 1000ms,
+                   .before_last_due = t0 + 1000ms - 2 * period,
+                   .free_at = t0 + 995ms,
+                   .making_last = true};
+    AttackStep step = attack_step(m);
+    EXPECT_TRUE(step.give_up_last);
+    EXPECT_EQ(step.advance, 1083334us - 1030ms);
+    // Heard at 985 ms, it would come 148 ms after the frame before (more than 140): the frame
+    // being made is kept, and the attack's made after it, due at 995 + 80 = 1075 ms.
+    m.now = t0 + 985ms;
+    step = attack_step(m);
+    EXPECT_FALSE(step.give_up_last);
+    EXPECT_EQ(step.advance, 1083334us - 1075ms);
 }

@@ -1,6 +1,7 @@
 // LiveFeatures' kicks on predicted beats: on steady click tracks the frame that kicks is the one
 // nearest the click (within half a frame, early or late, plus the tracker's error), once per
-// click, and a kick is never placed after the frame it is given to. Its attacks: one per click,
+// click, a kick is never placed after the frame it is given to, and which frames will kick is
+// foreseen (beat_expected) two frames ahead. Its attacks: one per click,
 // known soon after the click is heard; with the sound analysed ahead of its playback (a file),
 // nothing is shown or reported before it is heard.
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <random>
 #include <vector>
 
@@ -90,6 +92,7 @@ TEST(LiveFeatures, KicksLandOnTheFrameNearestEachClickAtSeveralTempos) {
         live::LiveFeatures features(kFps);
         std::size_t pushed = 0;
         std::vector<double> kicking;  // input seconds of the frames that kicked on a beat
+        std::map<int, bool> expected_ahead;
         for (int k = 1; k / kFps < kSeconds; ++k) {
             const double frame_seconds = k / kFps;
             const auto until = static_cast<std::size_t>(
@@ -101,8 +104,16 @@ TEST(LiveFeatures, KicksLandOnTheFrameNearestEachClickAtSeveralTempos) {
             }
             if (!features.has_sound())
                 continue;
+            // What a session asks before it steps a frame: will it kick? Asked now and two
+            // frames ahead (a slow generator's look-ahead, live/frame_ask), before sound comes.
+            const bool expected_now = features.beat_expected(frame_seconds);
+            expected_ahead[k + 2] = features.beat_expected((k + 2) / kFps);
             live::FrameFeaturesInfo info;
             const auto frame = features.features_for(frame_seconds, 0.0, info);
+            if (frame_seconds >= kSettle) {
+                EXPECT_EQ(expected_now, info.beat) << "at " << frame_seconds << " s";
+                EXPECT_EQ(expected_ahead[k], info.beat) << "two frames before " << frame_seconds;
+            }
             for (const auto& kick : frame.kicks) {
                 if (kick.beat) {
                     EXPECT_LE(kick.seconds, frame_seconds + 1e-9) << "a kick after its frame";

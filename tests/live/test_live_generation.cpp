@@ -102,3 +102,31 @@ TEST(LiveGeneration, AFrameGivenUpIsNeverDeliveredAndTheNextIsMadeAtOnce) {
     EXPECT_EQ(generation.made(), 1);
     EXPECT_FALSE(generation.making());
 }
+
+TEST(LiveGeneration, SaysWhenItCouldStartAFrameAskedNow) {
+    GatedGenerator generator;
+    LiveGeneration generation(
+        generator, [](LiveFrame) {}, 10ms);
+    const Clock::time_point now = Clock::now();
+    EXPECT_EQ(generation.free_at(now), now);  // idle
+    // Making frame 0 (no frame made yet: 10 ms a frame, the first estimate): free 10 ms after it
+    // started, whatever the time asked about before that.
+    const Clock::time_point before = Clock::now();
+    generation.request(request(0));
+    generator.wait_started(1);
+    const Clock::time_point after = Clock::now();
+    const Clock::time_point free = generation.free_at(Clock::time_point{});
+    EXPECT_GE(free, before + 10ms);
+    EXPECT_LE(free, after + 10ms);
+    EXPECT_EQ(generation.free_at(after + 1s), after + 1s);  // later than that: at once
+    // A frame waiting goes first: 10 ms more.
+    generation.request(request(1));
+    EXPECT_EQ(generation.free_at(Clock::time_point{}), free + 10ms);
+    // Frame 0 done, frame 1 started and given up: it stops between two blocks, so at once.
+    generator.open_one();
+    generator.wait_started(2);
+    EXPECT_TRUE(generation.abandon(1));
+    EXPECT_EQ(generation.free_at(Clock::time_point{}), Clock::time_point{});
+    generator.poke();
+    generation.stop();
+}
