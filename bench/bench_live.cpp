@@ -161,7 +161,7 @@ SessionRun run_session(const std::string& command, const std::string& player) {
     run.output = session.output();
     run.warm_up_ms = number_after(run.output, R"(px frames take (\d+) ms here)");
     run.mean_frame_ms = number_after(run.output, R"(\(([0-9.]+) ms each on average\))");
-    run.overruns = number_after(run.output, R"(dropped, (\d+) audio overruns)");
+    run.overruns = number_after(run.output, R"(\), (\d+) audio overruns)");
     return run;
 }
 
