@@ -15,8 +15,8 @@ struct AskMoment {
     Clock::time_point now;
     Clock::duration frame_period{};
     Clock::duration frame_time{};  // the generator's, averaged
-    Clock::time_point free_at;     // when the generator could start a frame asked now
-    Clock::time_point due;         // the frame stepped
+    Clock::time_point free_at;     // when it could start a frame asked now (LiveGeneration)
+    Clock::time_point due;         // when the frame stepped is due on screen
     bool kicks = false;            // it kicks on a predicted beat
     // The next frame of the grid that will kick on a predicted beat, if one comes within the
     // time this frame would take to make.
