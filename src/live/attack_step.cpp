@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "live/frame_ask.h"
+
 namespace bgv::live {
 
 namespace {
@@ -12,6 +14,13 @@ constexpr Clock::duration kLeastAdvance = 5ms;
 // (the grid's, or the generator's frame time when that is longer) after the frame before the
 // one given up, so the shown rate stays steady.
 constexpr double kLongestInterval = 1.75;
+
+// When the frame that the grid would have the generator make next, were it free at `start`, is
+// due: a generator slower than the grid is asked only for the frames it can finish on time
+// (live/frame_ask), and an attack's frame must come earlier than that one, not than the grid's.
+Clock::time_point next_made_due(const AttackMoment& m, Clock::time_point start) {
+    return first_due_asked(m.next_due, m.frame_period, m.frame_time, start);
+}
 }  // namespace
 
 AttackStep attack_step(const AttackMoment& m) {
@@ -22,7 +31,7 @@ AttackStep attack_step(const AttackMoment& m) {
         // shown when made), and one between two frames starts at once; the attack's comes after
         // the frame before it, frames being due in order.
         const Clock::time_point soonest = std::max(m.now + m.frame_time, m.last_due + 1ms);
-        const Clock::duration gain = m.next_due - soonest;
+        const Clock::duration gain = next_made_due(m, std::max(m.now, m.free_at)) - soonest;
         return gain >= kLeastAdvance ? AttackStep{gain, false} : AttackStep{};
     }
     // A slower one is busy most of the time: waiting for the frame it is making (asked for before
@@ -31,16 +40,18 @@ AttackStep attack_step(const AttackMoment& m) {
     // or the shown rate would stumble.
     if (!m.last_kicks_locked) {
         const Clock::time_point soonest = std::max(m.now + m.frame_time, m.before_last_due + 1ms);
-        const Clock::duration gain = m.next_due - soonest;
+        const Clock::duration gain = next_made_due(m, m.now) - soonest;
         // The shown rate: the grid's, or the generator's when it is slower.
         const Clock::duration shown_period = std::max(m.frame_period, m.frame_time);
         if (gain >= kLeastAdvance && soonest - m.before_last_due <= kLongestInterval * shown_period)
             return {gain, true};
     }
-    // Kept: the attack's frame is made after it.
-    const Clock::time_point soonest =
-        std::max(std::max(m.now, m.free_at) + m.frame_time, m.last_due + 1ms);
-    const Clock::duration gain = m.next_due - soonest;
+    // Kept: the attack's frame is made after it, instead of the frame the generator would make
+    // next (for one slower than the grid, often not the grid's next, which it cannot finish on
+    // time).
+    const Clock::time_point free = std::max(m.now, m.free_at);
+    const Clock::time_point soonest = std::max(free + m.frame_time, m.last_due + 1ms);
+    const Clock::duration gain = next_made_due(m, free) - soonest;
     return gain >= kLeastAdvance ? AttackStep{gain, false} : AttackStep{};
 }
 

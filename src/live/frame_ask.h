@@ -25,4 +25,10 @@ struct AskMoment {
 
 bool ask_for_frame(const AskMoment& moment);
 
+// When the first frame of the grid that a generator free at `start` would be asked for is due,
+// counting from the grid's frame due at `next_due` (frames `frame_period` apart), beats aside:
+// that frame when the generator keeps up, else the first it can finish by its time.
+Clock::time_point first_due_asked(Clock::time_point next_due, Clock::duration frame_period,
+                                  Clock::duration frame_time, Clock::time_point start);
+
 }  // namespace bgv::live

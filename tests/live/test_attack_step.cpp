@@ -107,4 +107,11 @@ TEST(AttackStep, AGeneratorSlowerThanTheGridCountsItsOwnRate) {
     step = attack_step(m);
     EXPECT_FALSE(step.give_up_last);
     EXPECT_EQ(step.advance, 1083334us - 1075ms);
+    // Free only at 1020 ms, it cannot make the grid's next frame on time (1100 ms against 1083.3),
+    // so it would make the one after, due at 1125 ms: the attack's frame, due at 1100 ms, comes
+    // 25 ms earlier than that one instead of being given up for the grid's.
+    m.free_at = t0 + 1020ms;
+    step = attack_step(m);
+    EXPECT_FALSE(step.give_up_last);
+    EXPECT_EQ(step.advance, 1000ms + 3 * period - 1100ms);
 }

@@ -56,3 +56,25 @@ TEST(FrameAsk, TheFrameOfABeatComesFirst) {
     m.next_kick_due = m.due + 2 * 41667us;
     EXPECT_TRUE(ask_for_frame(m));
 }
+
+TEST(FrameAsk, TheFirstFrameAskedOfAGeneratorFreeLater) {
+    const Clock::time_point next_due = Clock::time_point{} + 1000ms;
+    const Clock::duration period = 41667us;
+    // One that keeps up is asked the grid's next frame, however busy it is.
+    EXPECT_EQ(first_due_asked(next_due, period, 35ms, next_due), next_due);
+    // 80 ms a frame: free 85 ms before the grid's next frame is due, it can make it (5 ms late
+    // at most); free later, the first frame it can finish on time, one or two periods on.
+    EXPECT_EQ(first_due_asked(next_due, period, 80ms, next_due - 85ms), next_due);
+    EXPECT_EQ(first_due_asked(next_due, period, 80ms, next_due - 75ms), next_due);
+    EXPECT_EQ(first_due_asked(next_due, period, 80ms, next_due - 74ms), next_due + period);
+    EXPECT_EQ(first_due_asked(next_due, period, 80ms, next_due), next_due + 2 * period);
+    // The same rule as ask_for_frame's: the frame it finds is asked for, the one before it not.
+    const Clock::time_point now = next_due - 90ms;
+    const Clock::time_point free = next_due + 10ms;
+    const Clock::time_point found = first_due_asked(next_due, period, 80ms, free);
+    AskMoment m{.now = now, .frame_period = period, .frame_time = 80ms, .free_at = free};
+    m.due = found;
+    EXPECT_TRUE(ask_for_frame(m));
+    m.due = found - period;
+    EXPECT_FALSE(ask_for_frame(m));
+}
