@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/assert.h"
 #include "core/error.h"
@@ -15,6 +16,15 @@ namespace {
 constexpr int kFftSize = kMelFftSize;  // the mel spectrogram's, shared by every feature here
 constexpr int kHalfWindow = kFftSize / 2;
 constexpr int kBins = kFftSize / 2 + 1;
+
+// power_and_gradient's mean of a mel column: double, in band order.
+double mean_of(std::span<const float, kMelBands> mel) {
+    double sum = 0;
+    for (const float band : mel) {
+        sum += band;
+    }
+    return sum / kMelBands;
+}
 
 int frames_in(double seconds, int hop) {
     return std::max(1, static_cast<int>(std::lround(seconds * kSampleRate / hop)));
@@ -80,8 +90,9 @@ void StreamAnalyzer::emit_ready_frames(const AnalysisFrameSink& sink) {
     while (next_frame_ * hop + kHalfWindow <= available) {
         analyse_frame(sink);
     }
-    // Keep what the next frame's window starts from.
-    const std::int64_t keep_from = next_frame_ * hop - kHalfWindow;
+    // Keep what the next frame's window starts from, and for newest_window the window one hop
+    // before the newest (the newest sample is at least the last frame's window end).
+    const std::int64_t keep_from = next_frame_ * hop - kHalfWindow - 2 * hop;
     const std::int64_t drop = std::clamp<std::int64_t>(keep_from - buffer_start_, 0,
                                                        static_cast<std::int64_t>(buffer_.size()));
     buffer_.erase(buffer_.begin(), buffer_.begin() + drop);
@@ -91,34 +102,14 @@ void StreamAnalyzer::emit_ready_frames(const AnalysisFrameSink& sink) {
 void StreamAnalyzer::analyse_frame(const AnalysisFrameSink& sink) {
     const std::int64_t t = next_frame_;
     const std::int64_t hop = options_.hop;
-    const std::int64_t offset = t * hop - kHalfWindow - buffer_start_;
-    BGV_ASSERT(offset >= 0 && offset + kFftSize <= static_cast<std::int64_t>(buffer_.size()));
-    const float* samples = buffer_.data() + offset;
-
-    // The STFT frame exactly as for_each_stft_frame computes it, and the RMS of the same samples.
-    auto in = fft_.input();
-    double squares = 0;
-    for (int i = 0; i < kFftSize; ++i) {
-        const auto v = static_cast<double>(samples[i]);
-        squares += v * v;
-        in[static_cast<std::size_t>(i)] = v * window_[static_cast<std::size_t>(i)];
-    }
-    fft_.execute();
-    const auto spectrum = fft_.output();
-    for (int k = 0; k < kBins; ++k) {
-        power_[static_cast<std::size_t>(k)] = std::norm(spectrum[static_cast<std::size_t>(k)]);
-    }
+    const double squares = transform(t * hop - kHalfWindow);
 
     frame_.index = t;
     frame_.time_seconds = static_cast<double>(t * hop) / kSampleRate;
     frame_.ready_seconds = static_cast<double>(t * hop + kHalfWindow) / kSampleRate;
     frame_.rms = static_cast<float>(std::sqrt(squares / kFftSize));
     apply_mel_bank(mel_bank_, power_, frame_.mel);
-    double sum = 0;  // power_and_gradient's mean: double, in band order
-    for (const float band : frame_.mel) {
-        sum += band;
-    }
-    const double mean_power = sum / kMelBands;
+    const double mean_power = mean_of(frame_.mel);
     frame_.power = static_cast<float>(mean_power);
     frame_.chroma = chroma_of_power(chroma_bank_, power_);
 
@@ -133,6 +124,72 @@ void StreamAnalyzer::analyse_frame(const AnalysisFrameSink& sink) {
     update_summaries(mean_power);
     sink(frame_);
     ++next_frame_;
+}
+
+double StreamAnalyzer::transform(std::int64_t first) {
+    // The STFT frame exactly as for_each_stft_frame computes it, and the RMS of the same samples.
+    // Samples before the buffer are zeros before the stream's start (its front padding).
+    const std::int64_t offset = first - buffer_start_;
+    BGV_ASSERT(offset + kFftSize <= static_cast<std::int64_t>(buffer_.size()) &&
+                   (offset >= 0 || buffer_start_ <= 0),
+               "samples {} to {} are not kept", first, first + kFftSize);
+    auto in = fft_.input();
+    double squares = 0;
+    for (int i = 0; i < kFftSize; ++i) {
+        const std::int64_t at = offset + i;
+        const auto v = at >= 0 ? static_cast<double>(buffer_[static_cast<std::size_t>(at)]) : 0.0;
+        squares += v * v;
+        in[static_cast<std::size_t>(i)] = v * window_[static_cast<std::size_t>(i)];
+    }
+    fft_.execute();
+    const auto spectrum = fft_.output();
+    for (int k = 0; k < kBins; ++k) {
+        power_[static_cast<std::size_t>(k)] = std::norm(spectrum[static_cast<std::size_t>(k)]);
+    }
+    return squares;
+}
+
+const AnalysisFrame& StreamAnalyzer::newest_window() {
+    const std::int64_t end = received_;
+    const std::int64_t hop = options_.hop;
+    // The window one hop earlier, for the rise (the first frame has none, as in update_summaries).
+    std::optional<double> before;
+    if (end - hop >= kHalfWindow) {
+        transform(end - hop - kFftSize);
+        apply_mel_bank(mel_bank_, power_, newest_.mel);
+        before = mean_of(newest_.mel);
+    }
+    const double squares = transform(end - kFftSize);
+    newest_.index = -1;
+    newest_.time_seconds = static_cast<double>(end - kHalfWindow) / kSampleRate;
+    newest_.ready_seconds = static_cast<double>(end) / kSampleRate;
+    newest_.rms = static_cast<float>(std::sqrt(squares / kFftSize));
+    apply_mel_bank(mel_bank_, power_, newest_.mel);
+    const double m = mean_of(newest_.mel);
+    newest_.power = static_cast<float>(m);
+    newest_.chroma = chroma_of_power(chroma_bank_, power_);
+    newest_.onset = newest_.onset_percussive = 0;
+    newest_.onset_index = 0;
+    newest_.onset_seconds = 0;
+    // Scaled as update_summaries scales a frame, with this window's values counted in.
+    newest_.spec_mean = 0;
+    newest_.grad_mean = 0;
+    const double rms_max =
+        std::max(rms_range_.empty() ? 0.0 : rms_range_.max(), static_cast<double>(newest_.rms));
+    if (rms_max < options_.silence_rms) {
+        return newest_;
+    }
+    const double low = power_range_.empty() ? m : std::min(power_range_.min(), m);
+    const double high = power_range_.empty() ? m : std::max(power_range_.max(), m);
+    if (high > low) {
+        newest_.spec_mean = static_cast<float>((m - low) / (high - low));
+    }
+    const double rise = before ? std::max(0.0, m - *before) : 0.0;
+    const double top = std::max(rise_range_.empty() ? 0.0 : rise_range_.max(), rise);
+    if (top > 0) {
+        newest_.grad_mean = static_cast<float>(rise / top);
+    }
+    return newest_;
 }
 
 void StreamAnalyzer::update_summaries(double m) {

@@ -63,6 +63,14 @@ class StreamAnalyzer {
     // so that a whole file streamed gives compute_features' 1 + samples / hop frames.
     void finish(const AnalysisFrameSink& sink);
 
+    // The picture's features of the window that ends at the newest sample received, as the file
+    // render computes them for a frame centred n_fft/2 before that sample: mel, power, chroma,
+    // rms, and spec_mean and grad_mean (its rise over the window one hop earlier) scaled by the
+    // ranges of the frames emitted so far with its own values counted in. Where a frame's window
+    // ends there, equal to that frame. A picture that needs the newest sound need not wait up to
+    // a hop for the next frame (docs/live-analysis.md). `index` is -1; the onset fields are 0.
+    const AnalysisFrame& newest_window();
+
     int hop() const { return options_.hop; }
     std::int64_t samples_received() const { return received_; }
     std::int64_t frames_emitted() const { return next_frame_; }
@@ -70,6 +78,9 @@ class StreamAnalyzer {
   private:
     void emit_ready_frames(const AnalysisFrameSink& sink);
     void analyse_frame(const AnalysisFrameSink& sink);
+    // The power spectrum (power_) and the RMS of the n_fft samples from stream sample `first`
+    // (those before the stream are librosa's zeros).
+    double transform(std::int64_t first);
     void update_summaries(double mean_power);
 
     StreamAnalysisOptions options_;
@@ -89,7 +100,7 @@ class StreamAnalyzer {
     bool finished_ = false;
     double previous_power_ = 0;
 
-    AnalysisFrame frame_;
+    AnalysisFrame frame_, newest_;
     std::vector<double> power_, percussive_power_;
     std::vector<float> onset_mel_;
 };

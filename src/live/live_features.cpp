@@ -59,6 +59,20 @@ void LiveFeatures::push(std::int64_t first_sample, std::span<const float> sample
                                                        static_cast<std::int64_t>(samples.size()));
     analyzer_.push(samples.subspan(static_cast<std::size_t>(skip)), sink);
     next_sample_ = std::max(next_sample_, first_sample + static_cast<std::int64_t>(samples.size()));
+    // An onset whose power has not risen yet in an analysis frame: the window ending at the
+    // newest sample shows the rise up to a hop before the next frame would.
+    if (attack_frames_left_ > 0) {
+        const features::AnalysisFrame& newest = analyzer_.newest_window();
+        if (newest.spec_mean >= attack_base_ + kAttackRise)
+            raise_attack(newest.ready_seconds);
+    }
+}
+
+void LiveFeatures::raise_attack(double heard_seconds) {
+    if (!attack_)
+        attack_seconds_ = heard_seconds;
+    attack_ = true;
+    attack_frames_left_ = 0;
 }
 
 void LiveFeatures::on_frame(const features::AnalysisFrame& frame) {
@@ -82,12 +96,8 @@ void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
     }
     if (attack_frames_left_ > 0) {
         --attack_frames_left_;
-        if (frame.spec_mean >= attack_base_ + kAttackRise) {
-            if (!attack_)
-                attack_seconds_ = frame.ready_seconds;
-            attack_ = true;
-            attack_frames_left_ = 0;
-        }
+        if (frame.spec_mean >= attack_base_ + kAttackRise)
+            raise_attack(frame.ready_seconds);
     }
     previous_spec_mean_ = frame.spec_mean;
     // peak_ (the frame before this one) is an onset when it rises above both neighbours.
@@ -118,7 +128,13 @@ bool LiveFeatures::beat_expected(double frame_seconds) const {
 
 choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double origin_seconds,
                                                  FrameFeaturesInfo& info) {
-    const features::AnalysisFrame& heard = heard_by(frame_seconds);
+    // All the sound analysed is heard by then (a capture): the window ending at its newest
+    // sample, up to a hop newer than the newest analysis frame. Else (a file analysed ahead of
+    // its playback) the newest analysis frame heard by then.
+    const double analysed_seconds =
+        static_cast<double>(analyzer_.samples_received()) / kLiveSampleRate;
+    const features::AnalysisFrame& heard =
+        analysed_seconds <= frame_seconds ? analyzer_.newest_window() : heard_by(frame_seconds);
     choreo::FrameFeatures features;
     std::copy(heard.chroma.begin(), heard.chroma.end(), features.chroma.begin());
     features.power = heard.spec_mean;

@@ -19,7 +19,7 @@ namespace bgv::live {
 
 // What the frame log and the status line say of one frame's features.
 struct FrameFeaturesInfo {
-    double audio_seconds = 0;  // centre of the newest analysis frame used (input seconds)
+    double audio_seconds = 0;  // centre of the analysis window used (input seconds)
     double newest_sample = 0;  // input seconds of the newest sample that frame saw
     double power = 0;          // that frame's mean mel power (the file render's m, unscaled)
     bool beat = false;         // a predicted beat falls in the frame
@@ -37,21 +37,23 @@ class LiveFeatures {
 
     // The features of the frame that will be shown when input second `frame_seconds` is heard,
     // the stepper's frame `frame` (its time origin: `origin_seconds` of the input is the
-    // stepper's time 0): those of the newest analysis frame whose sound is heard by then (a file
-    // input is analysed ahead of its playback: the picture does not show a sound before it is
-    // heard). Kicks: the predicted beats nearer frame_seconds than the previous call's time (from
-    // half a frame after that time to half a frame after this one, frames being
-    // 1 / frames_per_second apart), and the onsets between beats picked since the previous call
-    // and heard by frame_seconds.
+    // stepper's time 0): those of the newest sound heard by then, the window ending at the newest
+    // sample when all the sound analysed is heard by then (a capture), else the newest analysis
+    // frame heard by then (a file input is analysed ahead of its playback: the picture does not
+    // show a sound before it is heard). Kicks: the predicted beats nearer frame_seconds than the
+    // previous call's time (from half a frame after that time to half a frame after this one,
+    // frames being 1 / frames_per_second apart), and the onsets between beats picked since the
+    // previous call and heard by frame_seconds.
     choreo::FrameFeatures features_for(double frame_seconds, double origin_seconds,
                                        FrameFeaturesInfo& info);
 
     // An attack not yet shown and heard by input second `heard_seconds`: the percussive onset
     // strength, scaled as the onsets' are, rose through a threshold and the picture's power rose
-    // with it (live_features.cpp, kAttack*). Known as soon as the frame with that power is
-    // analysed (a capture's sound is heard as it comes; a file's is analysed ahead and waits for
-    // its playback), before the onset picker can confirm a peak; the session shows it in a frame
-    // stepped at once, off its grid (docs/live.md, "How a frame is made").
+    // with it (live_features.cpp, kAttack*). Known as soon as an analysis frame, or the window
+    // ending at the newest sample, shows that power (a capture's sound is heard as it comes; a
+    // file's is analysed ahead and waits for its playback), before the onset picker can confirm a
+    // peak; the session shows it in a frame stepped at once, off its grid (docs/live.md, "How a
+    // frame is made").
     bool attack_heard(double heard_seconds) const {
         return attack_ && attack_seconds_ <= heard_seconds;
     }
@@ -65,6 +67,7 @@ class LiveFeatures {
   private:
     void on_frame(const features::AnalysisFrame& frame);
     void pick_onset(const features::AnalysisFrame& frame);
+    void raise_attack(double heard_seconds);
     const features::AnalysisFrame& heard_by(double seconds) const;
 
     double frames_per_second_;

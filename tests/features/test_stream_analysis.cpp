@@ -215,6 +215,69 @@ TEST(StreamTiming, EachFrameComesWithItsLastSample) {
     }
 }
 
+// The window ending at the newest sample: where a frame's window ends, that frame exactly (the
+// same samples, transform and scaling; `==` on every field the picture uses); d samples later, the
+// frame of the same stream started d samples later (same samples, same arithmetic: equal mel,
+// power, chroma and RMS), its scaled values within [0, 1]. A window off by one sample or a rise
+// over the wrong window fails the first; the second fails if the window ends anywhere but at
+// the newest sample.
+TEST(StreamNewestWindow, IsTheFrameEndingAtTheNewestSample) {
+    const auto samples = load("race1-jt.ogg");
+    const std::span<const float> part(samples.data(), 10 * static_cast<std::size_t>(kRate));
+    constexpr std::int64_t kHop = 512;
+    std::mt19937 rng(11U);
+    StreamAnalyzer analyzer;
+    AnalysisFrame last;
+    const auto keep = [&](const AnalysisFrame& f) { last = f; };
+    std::int64_t at = 0, compared = 0;
+    for (std::int64_t t = 0; (t + 1) * kHop + 1024 <= static_cast<std::int64_t>(part.size()); ++t) {
+        // Up to frame t's window end in two pieces of random sizes.
+        const std::int64_t end = t * kHop + 1024;
+        const std::int64_t cut = at + std::uniform_int_distribution<std::int64_t>(0, end - at)(rng);
+        analyzer.push(
+            part.subspan(static_cast<std::size_t>(at), static_cast<std::size_t>(cut - at)), keep);
+        analyzer.push(
+            part.subspan(static_cast<std::size_t>(cut), static_cast<std::size_t>(end - cut)), keep);
+        at = end;
+        ASSERT_EQ(last.index, t);
+        const AnalysisFrame& newest = analyzer.newest_window();
+        EXPECT_EQ(newest.mel, last.mel) << t;
+        EXPECT_EQ(newest.power, last.power) << t;
+        EXPECT_EQ(newest.spec_mean, last.spec_mean) << t;
+        EXPECT_EQ(newest.grad_mean, last.grad_mean) << t;
+        EXPECT_EQ(newest.chroma, last.chroma) << t;
+        EXPECT_EQ(newest.rms, last.rms) << t;
+        EXPECT_DOUBLE_EQ(newest.time_seconds, last.time_seconds) << t;
+        EXPECT_DOUBLE_EQ(newest.ready_seconds, last.ready_seconds) << t;
+        ++compared;
+    }
+    EXPECT_GT(compared, 400);
+
+    for (const std::int64_t d : {1, 100, 257, 511}) {
+        const auto later = stream(part.subspan(static_cast<std::size_t>(d)), {}, 5U);
+        StreamAnalyzer whole;
+        std::int64_t pushed = 0;
+        for (std::int64_t t = 2; t < static_cast<std::int64_t>(later.size()) - 4; t += 7) {
+            const std::int64_t end = t * kHop + 1024 + d;
+            whole.push(part.subspan(static_cast<std::size_t>(pushed),
+                                    static_cast<std::size_t>(end - pushed)),
+                       [](const AnalysisFrame&) {});
+            pushed = end;
+            const AnalysisFrame& newest = whole.newest_window();
+            const AnalysisFrame& frame = later[static_cast<std::size_t>(t)];
+            EXPECT_EQ(newest.mel, frame.mel) << d << " " << t;
+            EXPECT_EQ(newest.power, frame.power) << d << " " << t;
+            EXPECT_EQ(newest.chroma, frame.chroma) << d << " " << t;
+            EXPECT_EQ(newest.rms, frame.rms) << d << " " << t;
+            EXPECT_DOUBLE_EQ(newest.ready_seconds, static_cast<double>(end) / kRate);
+            EXPECT_GE(newest.spec_mean, 0.0F);
+            EXPECT_LE(newest.spec_mean, 1.0F);
+            EXPECT_GE(newest.grad_mean, 0.0F);
+            EXPECT_LE(newest.grad_mean, 1.0F);
+        }
+    }
+}
+
 // spec_mean and grad_mean: the stated formulas over the last W frames, evaluated here by brute
 // force on the file render's mel (its band mean m, in double as power_and_gradient takes it) and
 // RMS, for a window shorter than the song and one longer. The only arithmetic difference is the
