@@ -19,10 +19,21 @@ CausalPercussiveMask::CausalPercussiveMask(int bins, int history) : bins_(bins),
     sorted_.assign(size, 0.0F);
     frame_.assign(static_cast<std::size_t>(bins), 0.0F);
     across_.assign(static_cast<std::size_t>(bins), 0.0F);
+    scratch_.assign(static_cast<std::size_t>(history), 0.0F);
 }
 
 void CausalPercussiveMask::split(std::span<const double> power,
                                  std::span<double> percussive_power) {
+    share(power, percussive_power, true);
+    ++frames_seen_;
+}
+
+void CausalPercussiveMask::peek(std::span<const double> power, std::span<double> percussive_power) {
+    share(power, percussive_power, false);
+}
+
+void CausalPercussiveMask::share(std::span<const double> power, std::span<double> percussive_power,
+                                 bool keep) {
     BGV_ASSERT(static_cast<int>(power.size()) == bins_ && percussive_power.size() == power.size(),
                "percussive mask of {} bins given {} and {}", bins_, power.size(),
                percussive_power.size());
@@ -43,6 +54,10 @@ void CausalPercussiveMask::split(std::span<const double> power,
         float* sorted = sorted_.data() + bin * static_cast<std::size_t>(history_);
         float& oldest = past_[slot * static_cast<std::size_t>(bins_) + bin];
         int size = count - (full ? 0 : 1);  // values in `sorted` before this frame
+        if (!keep) {
+            std::copy(sorted, sorted + size, scratch_.begin());
+            sorted = scratch_.data();
+        }
         if (full) {
             float* leaving = std::lower_bound(sorted, sorted + size, oldest);
             std::copy(leaving + 1, sorted + size, leaving);
@@ -52,7 +67,8 @@ void CausalPercussiveMask::split(std::span<const double> power,
         float* place = std::upper_bound(sorted, sorted + size, entering);
         std::copy_backward(place, sorted + size, sorted + size + 1);
         *place = entering;
-        oldest = entering;
+        if (keep)
+            oldest = entering;
         const double harmonic = sorted[count / 2];
         const double percussive = across_[bin];
         const double total = harmonic + percussive;
@@ -61,7 +77,6 @@ void CausalPercussiveMask::split(std::span<const double> power,
                                  : percussive / total;
         percussive_power[bin] = power[bin] * share;
     }
-    ++frames_seen_;
 }
 
 }  // namespace bgv::features

@@ -19,14 +19,20 @@ class CausalPercussiveMask {
 
     // The percussive part of one frame's power spectrum (bins values), in `percussive_power`.
     void split(std::span<const double> power, std::span<double> percussive_power);
+    // The same for a spectrum that is not the next frame's (a window between two frames): its
+    // share against the history as split would take it, the history left unchanged.
+    void peek(std::span<const double> power, std::span<double> percussive_power);
 
   private:
+    void share(std::span<const double> power, std::span<double> percussive_power, bool keep);
+
     int bins_ = 0;
     int history_ = 0;
     int frames_seen_ = 0;
     std::vector<float> past_;    // history_ × bins_ ring of power, frame-major
     std::vector<float> sorted_;  // per bin, its past values in increasing order (history_ each)
     std::vector<float> frame_, across_;
+    std::vector<float> scratch_;  // peek's copy of one bin's sorted history
 };
 
 }  // namespace bgv::features

@@ -149,7 +149,7 @@ double StreamAnalyzer::transform(std::int64_t first) {
     return squares;
 }
 
-const AnalysisFrame& StreamAnalyzer::newest_window() {
+const AnalysisFrame& StreamAnalyzer::newest_window(bool onsets) {
     const std::int64_t end = received_;
     const std::int64_t hop = options_.hop;
     // The window one hop earlier, for the rise (the first frame has none, as in update_summaries).
@@ -171,6 +171,13 @@ const AnalysisFrame& StreamAnalyzer::newest_window() {
     newest_.onset = newest_.onset_percussive = 0;
     newest_.onset_index = 0;
     newest_.onset_seconds = 0;
+    if (onsets) {
+        apply_mel_bank(onset_bank_, power_, onset_mel_);
+        newest_.onset = onset_.peek(onset_mel_);
+        percussive_mask_.peek(power_, percussive_power_);
+        apply_mel_bank(onset_bank_, percussive_power_, onset_mel_);
+        newest_.onset_percussive = onset_percussive_.peek(onset_mel_);
+    }
     // Scaled as update_summaries scales a frame, with this window's values counted in.
     newest_.spec_mean = 0;
     newest_.grad_mean = 0;

@@ -68,8 +68,10 @@ class StreamAnalyzer {
     // rms, and spec_mean and grad_mean (its rise over the window one hop earlier) scaled by the
     // ranges of the frames emitted so far with its own values counted in. Where a frame's window
     // ends there, equal to that frame. A picture that needs the newest sound need not wait up to
-    // a hop for the next frame (docs/live-analysis.md). `index` is -1; the onset fields are 0.
-    const AnalysisFrame& newest_window();
+    // a hop for the next frame (docs/live-analysis.md). `index` is -1. With `onsets`, the two
+    // onset strengths too, as the next frame's would be computed but over the last frame (a lag
+    // shorter than a hop; 0 where the window is that frame); else they are 0. No state changes.
+    const AnalysisFrame& newest_window(bool onsets = false);
 
     int hop() const { return options_.hop; }
     std::int64_t samples_received() const { return received_; }

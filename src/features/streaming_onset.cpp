@@ -24,6 +24,14 @@ StreamingOnsetStrength::StreamingOnsetStrength(int n_mels) : n_mels_(n_mels) {
 }
 
 float StreamingOnsetStrength::next(std::span<const float> mel_power) {
+    return rise_over_previous(mel_power, true);
+}
+
+float StreamingOnsetStrength::peek(std::span<const float> mel_power) {
+    return rise_over_previous(mel_power, false);
+}
+
+float StreamingOnsetStrength::rise_over_previous(std::span<const float> mel_power, bool keep) {
     BGV_ASSERT(static_cast<int>(mel_power.size()) == n_mels_, "{} bands, not {}", mel_power.size(),
                n_mels_);
     float loudest = first_ ? -std::numeric_limits<float>::infinity() : loudest_db_;
@@ -32,18 +40,20 @@ float StreamingOnsetStrength::next(std::span<const float> mel_power) {
         db_[b] = 10.0F * static_cast<float>(std::log10(static_cast<double>(power)));
         loudest = std::max(loudest, db_[b]);
     }
-    loudest_db_ = loudest;
     float strength = 0.0F;
     if (!first_) {
-        const float floor_db = loudest_db_ - kTopDb;
+        const float floor_db = loudest - kTopDb;
         float sum = 0.0F;
         for (std::size_t b = 0; b < db_.size(); ++b) {
             sum += std::max(0.0F, std::max(db_[b], floor_db) - std::max(previous_db_[b], floor_db));
         }
         strength = sum / static_cast<float>(n_mels_);
     }
-    first_ = false;
-    std::swap(previous_db_, db_);
+    if (keep) {
+        loudest_db_ = loudest;
+        first_ = false;
+        std::swap(previous_db_, db_);
+    }
     return strength;
 }
 

@@ -23,8 +23,13 @@ class StreamingOnsetStrength {
     // librosa's onset_strength(...)[t + n_fft / (2 hop)], i.e. librosa puts it n_fft / (2 hop)
     // frames after the mel frame it comes from (its lag and centring shift).
     float next(std::span<const float> mel_power);
+    // The value next() would give for `mel_power`, the state left unchanged: the rise over the
+    // last frame given to next() (for a window between two frames, a lag shorter than a hop).
+    float peek(std::span<const float> mel_power);
 
   private:
+    float rise_over_previous(std::span<const float> mel_power, bool keep);
+
     int n_mels_ = 0;
     bool first_ = true;
     float loudest_db_ = 0;

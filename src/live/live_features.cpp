@@ -59,13 +59,26 @@ void LiveFeatures::push(std::int64_t first_sample, std::span<const float> sample
                                                        static_cast<std::int64_t>(samples.size()));
     analyzer_.push(samples.subspan(static_cast<std::size_t>(skip)), sink);
     next_sample_ = std::max(next_sample_, first_sample + static_cast<std::int64_t>(samples.size()));
-    // An onset whose power has not risen yet in an analysis frame: the window ending at the
-    // newest sample shows the rise up to a hop before the next frame would.
-    if (attack_frames_left_ > 0) {
-        const features::AnalysisFrame& newest = analyzer_.newest_window();
-        if (newest.spec_mean >= attack_base_ + kAttackRise)
+    // Between two analysis frames, the window ending at the newest sample: the percussive onset
+    // strength rising there (over the last frame) opens the wait for the power as a frame's does,
+    // and the power rising there raises the attack, up to a hop before the next frame would.
+    if (analysed_ > 0 && analyzer_.samples_received() > last_frame_end_) {
+        const bool open = attack_frames_left_ > 0 || onset_opened_;
+        const features::AnalysisFrame& newest = analyzer_.newest_window(!open);
+        if (!open && scaled_percussive(newest.onset_percussive) >= kAttackThreshold &&
+            peak_ < kAttackThreshold) {
+            attack_frames_left_ = kAttackFrames;  // the next frame counts as the first
+            attack_base_ = previous_spec_mean_;
+            onset_opened_ = true;
+        }
+        if (attack_frames_left_ > 0 && newest.spec_mean >= attack_base_ + kAttackRise)
             raise_attack(newest.ready_seconds);
     }
+}
+
+float LiveFeatures::scaled_percussive(float onset) const {
+    const double scale = percussive_range_.max();
+    return scale > 0 ? static_cast<float>(onset / scale) : 0.0f;
 }
 
 void LiveFeatures::raise_attack(double heard_seconds) {
@@ -84,16 +97,19 @@ void LiveFeatures::on_frame(const features::AnalysisFrame& frame) {
     rms_range_.push(frame.rms);
     percussive_range_.push(frame.onset_percussive);
     pick_onset(frame);
+    last_frame_end_ = std::llround(frame.ready_seconds * kLiveSampleRate);
     ++analysed_;
 }
 
 void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
-    const double scale = percussive_range_.max();
-    const float value = scale > 0 ? static_cast<float>(frame.onset_percussive / scale) : 0.0f;
-    if (value >= kAttackThreshold && peak_ < kAttackThreshold) {
+    const float value = scaled_percussive(frame.onset_percussive);
+    // A rise through the threshold opens the wait for the power, unless the window before this
+    // frame's end already opened it for the same rise.
+    if (value >= kAttackThreshold && peak_ < kAttackThreshold && !onset_opened_) {
         attack_frames_left_ = kAttackFrames;
         attack_base_ = previous_spec_mean_;
     }
+    onset_opened_ = false;
     if (attack_frames_left_ > 0) {
         --attack_frames_left_;
         if (frame.spec_mean >= attack_base_ + kAttackRise)

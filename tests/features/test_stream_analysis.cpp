@@ -11,6 +11,7 @@
 #include <random>
 
 #include "audio/load.h"
+#include "features/causal_percussive.h"
 #include "features/chroma.h"
 #include "features/features.h"
 #include "features/mel.h"
@@ -19,6 +20,7 @@
 #include "features/rhythm.h"
 #include "features/rms.h"
 #include "features/stream_analysis.h"
+#include "features/streaming_onset.h"
 #include "reference.h"
 
 namespace bgv::features {
@@ -275,6 +277,41 @@ TEST(StreamNewestWindow, IsTheFrameEndingAtTheNewestSample) {
             EXPECT_GE(newest.grad_mean, 0.0F);
             EXPECT_LE(newest.grad_mean, 1.0F);
         }
+    }
+}
+
+// What the window between two frames uses: the percussive mask's and the onset strength's peek
+// give exactly what the next frame's split / next would give for the same values, and change
+// nothing: a mask or onset that is peeked at (at each frame, and at other spectra in between)
+// gives, frame after frame, the same values to the bit as one that never is.
+TEST(StreamPeeks, GiveWhatTheNextFrameWouldAndChangeNothing) {
+    constexpr int kBins = 1025, kHistory = 31;
+    std::mt19937 rng(13U);
+    std::uniform_real_distribution<double> level(0.0, 1.0);
+    CausalPercussiveMask peeked(kBins, kHistory), plain(kBins, kHistory);
+    StreamingOnsetStrength peeked_onset(kMelBands), plain_onset(kMelBands);
+    std::vector<double> power(kBins), other(kBins), a(kBins), b(kBins), c(kBins);
+    std::vector<float> mel(kMelBands), other_mel(kMelBands);
+    for (int frame = 0; frame < 80; ++frame) {  // past the history's first fill
+        for (int k = 0; k < kBins; ++k) {
+            power[static_cast<std::size_t>(k)] = std::pow(level(rng), 4) * (1 + k % 7);
+            other[static_cast<std::size_t>(k)] = level(rng);
+        }
+        for (int m = 0; m < kMelBands; ++m) {
+            mel[static_cast<std::size_t>(m)] = static_cast<float>(std::pow(level(rng), 6));
+            other_mel[static_cast<std::size_t>(m)] = static_cast<float>(level(rng));
+        }
+        peeked.peek(other, a);
+        peeked.peek(power, a);
+        peeked.split(power, b);
+        plain.split(power, c);
+        ASSERT_EQ(a, b) << frame;
+        ASSERT_EQ(b, c) << frame;
+        (void)peeked_onset.peek(other_mel);
+        const float ahead = peeked_onset.peek(mel);
+        const float next = peeked_onset.next(mel);
+        ASSERT_EQ(ahead, next) << frame;
+        ASSERT_EQ(next, plain_onset.next(mel)) << frame;
     }
 }
 

@@ -139,18 +139,16 @@ TEST(LiveFeatures, KicksLandOnTheFrameNearestEachClickAtSeveralTempos) {
 
 // An attack is known at the end of the block that brings the click kRisen inside the window
 // ending at the newest sample (Hann-weighted, its power rises through 2 % of the click's after
-// ~12 ms; 15 ms allowed), once the onset strength, computed every analysis frame (512 samples),
-// has risen: kLatest, an analysis frame that saw the click at most kOnset deep without the onset
-// strength rising, then the next frame (23.2 ms on), then the block (10 ms). Checking the power
-// only every analysis frame gave a median of 34 ms and a maximum of 45 (measured).
-constexpr double kBlock = 0.01, kRisen = 0.015, kOnset = 0.003;
-constexpr double kLatest = kOnset + 512 / kRate + kBlock;
+// ~12 ms; 15 ms allowed): the onset strength and the power are looked for in that window at each
+// block, not only every analysis frame (512 samples). Measured: looking only every analysis frame,
+// a median of 34 ms and a maximum of 45; the power alone between frames, 19 and 33.
+constexpr double kBlock = 0.01, kRisen = 0.015;
+constexpr double kLatest = kRisen + kBlock;
 
 // Clicks at irregular gaps (0.5-0.7 s: no beat to predict), the sound pushed in 10 ms blocks as a
 // capture delivers it, a frame stepped every 1/24 s: every click raises one attack, within
-// kLatest of being heard (the end of the block that carried it), half of them within kRisen and a
-// block, with the picture's power risen (≥ 0.02 of its range, live_features.cpp), and nothing else
-// raises one.
+// kLatest of being heard (the end of the block that carried it), with the picture's power risen
+// (≥ 0.02 of its range, live_features.cpp), and nothing else raises one.
 TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
     constexpr double kFps = 24, kSeconds = 20;
     std::vector<double> clicks;
@@ -179,15 +177,16 @@ TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
     ASSERT_FALSE(delays.empty());
     std::printf("attack known after the click: min %.1f, median %.1f, max %.1f ms\n",
                 delays.front() * 1000, delays[delays.size() / 2] * 1000, delays.back() * 1000);
-    EXPECT_LE(delays[delays.size() / 2], kRisen + kBlock);
 }
 
 // A file input is analysed ahead of its playback (live/file_playback: the playback buffer): the
 // sound is pushed kReadAhead before it is heard, a frame stepped every 1/24 s for the sound heard
 // then. No frame shows a sound before it is heard (its newest sample at most the frame's time),
 // every attack is reported once its click is heard and not before, each within kLatest of it as
-// for a capture, and an onset between frames kicks no frame before its own time. Before frames
-// chose the sound heard by them, the newest analysis (up to kReadAhead early) was shown.
+// for a capture and one block more (the heard position, kReadAhead behind the sound pushed, also
+// moves a block at a time: 2205 samples are 10.02 blocks), and an onset between frames kicks no
+// frame before its own time. Before frames chose the sound heard by them, the newest analysis (up
+// to kReadAhead early) was shown.
 TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
     constexpr double kFps = 24, kSeconds = 20, kReadAhead = 0.1;
     constexpr double kFirstHeard = 1024 / kRate;  // the first analysis frame's newest sample
@@ -217,5 +216,5 @@ TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
         }
     }
     EXPECT_GT(latest_shown, kSeconds - 2 * kReadAhead) << "frames kept showing the newest sound";
-    expect_one_attack_per_click(clicks, attacks, kLatest);
+    expect_one_attack_per_click(clicks, attacks, kLatest + kBlock);
 }
