@@ -24,11 +24,11 @@ std::vector<float> interpolate_to_frame_times(std::span<const float> curves, int
                                               std::int64_t frames_in, int hop_in, int sample_rate,
                                               const FrameRate& rate, std::int64_t frames_out);
 
-// compute_features at the video's frames (frame_count(..., FrameCounting::analysis) of them). For a fractional hop the mel power and the chroma are
-// interpolated (each chroma frame then scaled to a maximum of 1 again) and spec_mean, grad_mean
-// and chromasort are derived from them as at a whole hop. features.hop is the analysis hop.
-// Without options.keep_mel the result has no mel (a fractional hop still holds the analysis
-// hop's spectrogram while it interpolates).
+// compute_features at the video's frames (frame_count(..., FrameCounting::analysis) of them). For a
+// fractional hop the mel power and the chroma are interpolated (each chroma frame then scaled to a
+// maximum of 1 again) and spec_mean, grad_mean and chromasort are derived from them as at a whole
+// hop. features.hop is the analysis hop. Without options.keep_mel the result has no mel (a
+// fractional hop still holds the analysis hop's spectrogram while it interpolates).
 Features compute_features_at_rate(std::span<const float> samples, int sample_rate,
                                   const FrameRate& rate, const FeatureOptions& options = {});
 
