@@ -64,9 +64,9 @@ int main(int argc, char** argv) {
         const auto timed = features::compute_rhythm_at_rate(pcm.samples, rate);
         const auto& r = timed.rhythm;
         const auto order = features::chroma_order({r.frames, r.chroma_h, 0.0});
-        const choreo::RhythmView view{r.frames,     rate.per_second(), r.onset_env_percussive,
-                                      r.rms_h,      r.chroma_h,        timed.beat_seconds,
-                                      timed.onset_seconds, order};
+        const choreo::RhythmView view{
+            r.frames,   rate.per_second(),  r.onset_env_percussive, r.rms_h,
+            r.chroma_h, timed.beat_seconds, timed.onset_seconds,    order};
         fmt::print("{:<24} {:>6} {:>6.1f}", song.stem().string(), timed.beat_seconds.size(),
                    r.tempo);
         for (std::size_t k = 0; k < offbeats.size(); ++k) {

@@ -32,14 +32,13 @@ void check_view(const RhythmView& rhythm) {
 void assert_beat_params(const BeatParams& p) {
     // The option table (render/option_table.cpp) checks what a user gives; this holds the stepper
     // to the same ranges.
-    BGV_ASSERT(p.pulse >= 0 && p.pulse <= 1 && p.offbeat >= 0 && p.offbeat <= 1 &&
-                   p.motion >= 0 && p.motion <= 1 && p.pulse_decay >= 0.01 &&
-                   p.pulse_decay <= 10 && p.class_smooth >= 0 && p.class_smooth <= 60 &&
-                   p.shuffle_bars >= 1 && p.truncation > 0 && p.truncation <= 1,
-               "beat parameters out of range: pulse {} offbeat {} motion {} decay {} smooth {} "
-               "bars {} truncation {}",
-               p.pulse, p.offbeat, p.motion, p.pulse_decay, p.class_smooth, p.shuffle_bars,
-               p.truncation);
+    BGV_ASSERT(
+        p.pulse >= 0 && p.pulse <= 1 && p.offbeat >= 0 && p.offbeat <= 1 && p.motion >= 0 &&
+            p.motion <= 1 && p.pulse_decay >= 0.01 && p.pulse_decay <= 10 && p.class_smooth >= 0 &&
+            p.class_smooth <= 60 && p.shuffle_bars >= 1 && p.truncation > 0 && p.truncation <= 1,
+        "beat parameters out of range: pulse {} offbeat {} motion {} decay {} smooth {} "
+        "bars {} truncation {}",
+        p.pulse, p.offbeat, p.motion, p.pulse_decay, p.class_smooth, p.shuffle_bars, p.truncation);
 }
 
 std::vector<Kick> song_kicks(const RhythmView& rhythm) {

@@ -41,10 +41,9 @@ video::OutputFormat output_format_for(const RenderOptions& o) {
     const fs::path output = output_for(o);
     // Another name (or none: a folder, refused later in its own words) holds the codec's own
     // container, as every render did before containers were chosen, which it always carries.
-    const fs::path named =
-        names_a_container(output)
-            ? output
-            : fs::path("video" + std::string(video::piece_extension(o.codec)));
+    const fs::path named = names_a_container(output)
+                               ? output
+                               : fs::path("video" + std::string(video::piece_extension(o.codec)));
     return video::resolve_output_format(named, video::codec_name(o.codec), o.pix_fmt.value_or(""));
 }
 
