@@ -62,10 +62,11 @@ void LiveFeatures::push(std::int64_t first_sample, std::span<const float> sample
     // Between two analysis frames, the window ending at the newest sample: the percussive onset
     // strength rising there (over the last frame) opens the wait for the power as a frame's does,
     // and the power rising there raises the attack, up to a hop before the next frame would.
-    if (analysed_ > 0 && analyzer_.samples_received() > last_frame_end_) {
-        const bool open = attack_frames_left_ > 0 || onset_opened_;
-        const features::AnalysisFrame& newest = analyzer_.newest_window(!open);
-        if (!open && scaled_percussive(newest.onset_percussive) >= kAttackThreshold &&
+    const bool waiting = attack_frames_left_ > 0;
+    if (analysed_ > 0 && analyzer_.samples_received() > last_frame_end_ &&
+        (waiting || !onset_opened_)) {
+        const features::AnalysisFrame& newest = analyzer_.newest_window(!waiting);
+        if (!waiting && scaled_percussive(newest.onset_percussive) >= kAttackThreshold &&
             peak_ < kAttackThreshold) {
             attack_frames_left_ = kAttackFrames;  // the next frame counts as the first
             attack_base_ = previous_spec_mean_;
