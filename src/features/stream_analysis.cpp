@@ -178,25 +178,28 @@ const AnalysisFrame& StreamAnalyzer::newest_window(bool onsets) {
         apply_mel_bank(onset_bank_, percussive_power_, onset_mel_);
         newest_.onset_percussive = onset_percussive_.peek(onset_mel_);
     }
-    // Scaled as update_summaries scales a frame, with this window's values counted in.
-    newest_.spec_mean = 0;
-    newest_.grad_mean = 0;
+    scale(newest_, m, before ? std::max(0.0, m - *before) : 0.0);
+    return newest_;
+}
+
+void StreamAnalyzer::scale(AnalysisFrame& frame, double m, double rise) const {
+    frame.spec_mean = 0;
+    frame.grad_mean = 0;
+    // The ranges hold the frames emitted so far; a window between two frames counts in too.
     const double rms_max =
-        std::max(rms_range_.empty() ? 0.0 : rms_range_.max(), static_cast<double>(newest_.rms));
+        std::max(rms_range_.empty() ? 0.0 : rms_range_.max(), static_cast<double>(frame.rms));
     if (rms_max < options_.silence_rms) {
-        return newest_;
+        return;
     }
     const double low = power_range_.empty() ? m : std::min(power_range_.min(), m);
     const double high = power_range_.empty() ? m : std::max(power_range_.max(), m);
     if (high > low) {
-        newest_.spec_mean = static_cast<float>((m - low) / (high - low));
+        frame.spec_mean = static_cast<float>((m - low) / (high - low));
     }
-    const double rise = before ? std::max(0.0, m - *before) : 0.0;
     const double top = std::max(rise_range_.empty() ? 0.0 : rise_range_.max(), rise);
     if (top > 0) {
-        newest_.grad_mean = static_cast<float>(rise / top);
+        frame.grad_mean = static_cast<float>(rise / top);
     }
-    return newest_;
 }
 
 void StreamAnalyzer::update_summaries(double m) {
@@ -205,19 +208,7 @@ void StreamAnalyzer::update_summaries(double m) {
     power_range_.push(m);
     rise_range_.push(rise);
     rms_range_.push(frame_.rms);
-    frame_.spec_mean = 0;
-    frame_.grad_mean = 0;
-    if (rms_range_.max() < options_.silence_rms) {
-        return;
-    }
-    const double range = power_range_.max() - power_range_.min();
-    if (range > 0) {
-        frame_.spec_mean = static_cast<float>((m - power_range_.min()) / range);
-    }
-    const double top = rise_range_.max();
-    if (top > 0) {
-        frame_.grad_mean = static_cast<float>(rise / top);
-    }
+    scale(frame_, m, rise);
 }
 
 }  // namespace bgv::features

@@ -84,6 +84,9 @@ class StreamAnalyzer {
     // (those before the stream are librosa's zeros).
     double transform(std::int64_t first);
     void update_summaries(double mean_power);
+    // spec_mean and grad_mean of a frame or window of mean power m and rise `rise`, by the
+    // running ranges with its own values counted in.
+    void scale(AnalysisFrame& frame, double m, double rise) const;
 
     StreamAnalysisOptions options_;
     std::vector<double> window_;       // periodic Hann, n_fft
