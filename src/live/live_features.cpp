@@ -63,18 +63,29 @@ void LiveFeatures::push(std::int64_t first_sample, std::span<const float> sample
     // strength rising there (over the last frame) opens the wait for the power as a frame's does,
     // and the power rising there raises the attack, up to a hop before the next frame would.
     const bool waiting = attack_frames_left_ > 0;
-    if (analysed_ > 0 && analyzer_.samples_received() > last_frame_end_ &&
+    if (!recent_.empty() && received_seconds() > recent_.back().ready_seconds &&
         (waiting || !onset_opened_)) {
         const features::AnalysisFrame& newest = analyzer_.newest_window(!waiting);
-        if (!waiting && scaled_percussive(newest.onset_percussive) >= kAttackThreshold &&
-            peak_ < kAttackThreshold) {
-            attack_frames_left_ = kAttackFrames;  // the next frame counts as the first
-            attack_base_ = previous_spec_mean_;
+        if (!waiting && onset_rises(scaled_percussive(newest.onset_percussive))) {
+            wait_for_power();  // the next frame counts as the first
             onset_opened_ = true;
         }
         if (attack_frames_left_ > 0 && newest.spec_mean >= attack_base_ + kAttackRise)
             raise_attack(newest.ready_seconds);
     }
+}
+
+double LiveFeatures::received_seconds() const {
+    return static_cast<double>(analyzer_.samples_received()) / kLiveSampleRate;
+}
+
+bool LiveFeatures::onset_rises(float scaled) const {
+    return scaled >= kAttackThreshold && peak_ < kAttackThreshold;
+}
+
+void LiveFeatures::wait_for_power() {
+    attack_frames_left_ = kAttackFrames;
+    attack_base_ = previous_spec_mean_;
 }
 
 float LiveFeatures::scaled_percussive(float onset) const {
@@ -98,7 +109,6 @@ void LiveFeatures::on_frame(const features::AnalysisFrame& frame) {
     rms_range_.push(frame.rms);
     percussive_range_.push(frame.onset_percussive);
     pick_onset(frame);
-    last_frame_end_ = std::llround(frame.ready_seconds * kLiveSampleRate);
     ++analysed_;
 }
 
@@ -106,10 +116,8 @@ void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
     const float value = scaled_percussive(frame.onset_percussive);
     // A rise through the threshold opens the wait for the power, unless the window before this
     // frame's end already opened it for the same rise.
-    if (value >= kAttackThreshold && peak_ < kAttackThreshold && !onset_opened_) {
-        attack_frames_left_ = kAttackFrames;
-        attack_base_ = previous_spec_mean_;
-    }
+    if (onset_rises(value) && !onset_opened_)
+        wait_for_power();
     onset_opened_ = false;
     if (attack_frames_left_ > 0) {
         --attack_frames_left_;
@@ -148,10 +156,8 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
     // All the sound analysed is heard by then (a capture): the window ending at its newest
     // sample, up to a hop newer than the newest analysis frame. Else (a file analysed ahead of
     // its playback) the newest analysis frame heard by then.
-    const double analysed_seconds =
-        static_cast<double>(analyzer_.samples_received()) / kLiveSampleRate;
     const features::AnalysisFrame& heard =
-        analysed_seconds <= frame_seconds ? analyzer_.newest_window() : heard_by(frame_seconds);
+        received_seconds() <= frame_seconds ? analyzer_.newest_window() : heard_by(frame_seconds);
     choreo::FrameFeatures features;
     std::copy(heard.chroma.begin(), heard.chroma.end(), features.chroma.begin());
     features.power = heard.spec_mean;

@@ -69,6 +69,10 @@ class LiveFeatures {
     void pick_onset(const features::AnalysisFrame& frame);
     void raise_attack(double heard_seconds);
     float scaled_percussive(float onset) const;  // the onsets' scale: the largest of 10 s
+    double received_seconds() const;             // input seconds of the newest sample analysed
+    // The scaled percussive onset strength rising through kAttackThreshold from the last frame's.
+    bool onset_rises(float scaled) const;
+    void wait_for_power();  // for kAttackFrames frames, from the last frame's spec_mean
     const features::AnalysisFrame& heard_by(double seconds) const;
 
     double frames_per_second_;
@@ -88,10 +92,9 @@ class LiveFeatures {
     // the power before it.
     int attack_frames_left_ = 0;
     float attack_base_ = 0, previous_spec_mean_ = 0;
-    bool onset_opened_ = false;        // by the window ending at the newest sample, since a frame
-    std::int64_t last_frame_end_ = 0;  // the last analysis frame's last sample
-    bool attack_ = false;              // an attack not yet shown,
-    double attack_seconds_ = 0;        // known when input second this was heard
+    bool onset_opened_ = false;  // by the window ending at the newest sample, since a frame
+    bool attack_ = false;        // an attack not yet shown,
+    double attack_seconds_ = 0;  // known when input second this was heard
     double previous_frame_seconds_ = -1e9;
     std::vector<double> recent_beats_;  // the attacks of the last beats kicked (input seconds)
     std::vector<choreo::Kick> kicks_;   // the last call's, in stepper seconds
