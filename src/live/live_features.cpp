@@ -136,13 +136,12 @@ void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
     peak_seconds_ = frame.onset_seconds;
 }
 
-const features::AnalysisFrame& LiveFeatures::heard_by(double seconds) const {
-    BGV_ASSERT(!recent_.empty(), "live features asked for before any sound");
+const features::AnalysisFrame* LiveFeatures::heard_by(double seconds) const {
     for (auto it = recent_.rbegin(); it != recent_.rend(); ++it) {
         if (it->ready_seconds <= seconds)
-            return *it;
+            return &*it;
     }
-    return recent_.front();
+    return nullptr;
 }
 
 bool LiveFeatures::beat_expected(double frame_seconds) const {
@@ -155,9 +154,13 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
                                                  FrameFeaturesInfo& info) {
     // All the sound analysed is heard by then (a capture): the window ending at its newest
     // sample, up to a hop newer than the newest analysis frame. Else (a file analysed ahead of
-    // its playback) the newest analysis frame heard by then.
-    const features::AnalysisFrame& heard =
-        received_seconds() <= frame_seconds ? analyzer_.newest_window() : heard_by(frame_seconds);
+    // its playback) the newest analysis frame heard by then, or, before the first is heard,
+    // silence: the sound before the input's start (or before the frame's time, when earlier).
+    features::AnalysisFrame silence;
+    silence.time_seconds = silence.ready_seconds = std::min(frame_seconds, 0.0);
+    const features::AnalysisFrame* newest =
+        received_seconds() <= frame_seconds ? &analyzer_.newest_window() : heard_by(frame_seconds);
+    const features::AnalysisFrame& heard = newest ? *newest : silence;
     choreo::FrameFeatures features;
     std::copy(heard.chroma.begin(), heard.chroma.end(), features.chroma.begin());
     features.power = heard.spec_mean;

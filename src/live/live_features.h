@@ -40,7 +40,7 @@ class LiveFeatures {
     // stepper's time 0): those of the newest sound heard by then, the window ending at the newest
     // sample when all the sound analysed is heard by then (a capture), else the newest analysis
     // frame heard by then (a file input is analysed ahead of its playback: the picture does not
-    // show a sound before it is heard). Kicks: the predicted beats nearer frame_seconds than the
+    // show a sound before it is heard; before the first frame is heard, silence). Kicks: the predicted beats nearer frame_seconds than the
     // previous call's time (from half a frame after that time to half a frame after this one,
     // frames being 1 / frames_per_second apart), and the onsets between beats picked since the
     // previous call and heard by frame_seconds.
@@ -73,7 +73,8 @@ class LiveFeatures {
     // The scaled percussive onset strength rising through kAttackThreshold from the last frame's.
     bool onset_rises(float scaled) const;
     void wait_for_power();  // for kAttackFrames frames, from the last frame's spec_mean
-    const features::AnalysisFrame& heard_by(double seconds) const;
+    // The newest analysis frame heard by input second `seconds`; null when none is.
+    const features::AnalysisFrame* heard_by(double seconds) const;
 
     double frames_per_second_;
     features::StreamAnalyzer analyzer_;

@@ -186,7 +186,8 @@ TEST(LiveFeatures, AnAttackIsHeardSoonAfterEachClickAndOnlyThen) {
 // for a capture and one block more (the heard position, kReadAhead behind the sound pushed, also
 // moves a block at a time: 2205 samples are 10.02 blocks), and an onset between frames kicks no
 // frame before its own time. Before frames chose the sound heard by them, the newest analysis (up
-// to kReadAhead early) was shown.
+// to kReadAhead early) was shown; before the first analysis frame was heard, that frame (its
+// newest sample 46 ms later).
 TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
     constexpr double kFps = 24, kSeconds = 20, kReadAhead = 0.1;
     constexpr double kFirstHeard = 1024 / kRate;  // the first analysis frame's newest sample
@@ -196,10 +197,11 @@ TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
     std::vector<double> attacks;  // heard seconds at which each attack was reported
     double next_frame = 0;
     double latest_shown = -1;  // the newest sample any frame showed
+    int silent_frames = 0;     // asked for before the first analysis frame is heard
     for (std::size_t pushed = 0; pushed < samples.size();) {
         pushed = push_block(features, samples, pushed, kBlock);
         const double heard = static_cast<double>(pushed) / kRate - kReadAhead;
-        if (heard < kFirstHeard)
+        if (heard < 0)
             continue;
         const bool attack = features.attack_heard(heard);
         if (attack)
@@ -208,6 +210,11 @@ TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
             live::FrameFeaturesInfo info;
             const auto frame = features.features_for(heard, 0.0, info);
             EXPECT_LE(info.newest_sample, heard + 1e-9) << "a frame at " << heard << " s";
+            if (heard < kFirstHeard) {  // no analysis frame heard yet: silence
+                EXPECT_EQ(info.newest_sample, 0.0) << "a frame at " << heard << " s";
+                EXPECT_EQ(frame.power, 0.0);
+                ++silent_frames;
+            }
             latest_shown = std::max(latest_shown, info.newest_sample);
             EXPECT_FALSE(features.attack_heard(heard));
             for (const auto& kick : frame.kicks)
@@ -216,5 +223,6 @@ TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
         }
     }
     EXPECT_GT(latest_shown, kSeconds - 2 * kReadAhead) << "frames kept showing the newest sound";
+    EXPECT_GE(silent_frames, 1);
     expect_one_attack_per_click(clicks, attacks, kLatest + kBlock);
 }
