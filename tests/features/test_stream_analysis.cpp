@@ -32,9 +32,11 @@ std::vector<float> load(const std::string& file) {
     return audio::load_mono(testing::audio_dir() / file, kRate).samples;
 }
 
-// Streams `samples` in blocks of random sizes (1 to 4096 samples, seeded) and returns every frame.
+// Streams `samples` in blocks of random sizes (1 to 4096 samples, seeded) and returns every frame;
+// with `peek`, the window ending at the newest sample is read after each block, as a live session
+// reads it.
 std::vector<AnalysisFrame> stream(std::span<const float> samples, const StreamAnalysisOptions& o,
-                                  unsigned seed) {
+                                  unsigned seed, bool peek = false) {
     StreamAnalyzer analyzer(o);
     std::vector<AnalysisFrame> frames;
     const auto keep = [&](const AnalysisFrame& f) { frames.push_back(f); };
@@ -45,6 +47,8 @@ std::vector<AnalysisFrame> stream(std::span<const float> samples, const StreamAn
         const std::size_t n = std::min(block(rng), samples.size() - at);
         analyzer.push(samples.subspan(at, n), keep);
         at += n;
+        if (peek)
+            (void)analyzer.newest_window(at % 2 == 0);
     }
     analyzer.finish(keep);
     return frames;
@@ -276,6 +280,33 @@ TEST(StreamNewestWindow, IsTheFrameEndingAtTheNewestSample) {
             EXPECT_LE(newest.spec_mean, 1.0F);
             EXPECT_GE(newest.grad_mean, 0.0F);
             EXPECT_LE(newest.grad_mean, 1.0F);
+        }
+    }
+}
+
+// Reading the window ending at the newest sample between frames, with and without its onsets,
+// changes no frame: a stream read after every block gives every field of every frame to the bit
+// as one never read (race1-jt.ogg, 20 s, two block-size seeds).
+TEST(StreamNewestWindow, ReadingItChangesNoFrame) {
+    const auto samples = load("race1-jt.ogg");
+    const std::span<const float> part(samples.data(), 20 * static_cast<std::size_t>(kRate));
+    for (const unsigned seed : {3U, 8U}) {
+        const auto plain = stream(part, {}, seed);
+        const auto read = stream(part, {}, seed, true);
+        ASSERT_EQ(plain.size(), read.size());
+        ASSERT_GT(plain.size(), 800U);
+        for (std::size_t t = 0; t < plain.size(); ++t) {
+            const AnalysisFrame &a = plain[t], &b = read[t];
+            ASSERT_EQ(a.index, b.index);
+            ASSERT_EQ(a.mel, b.mel) << t;
+            ASSERT_EQ(a.power, b.power) << t;
+            ASSERT_EQ(a.spec_mean, b.spec_mean) << t;
+            ASSERT_EQ(a.grad_mean, b.grad_mean) << t;
+            ASSERT_EQ(a.chroma, b.chroma) << t;
+            ASSERT_EQ(a.onset, b.onset) << t;
+            ASSERT_EQ(a.onset_percussive, b.onset_percussive) << t;
+            ASSERT_EQ(a.onset_index, b.onset_index) << t;
+            ASSERT_EQ(a.rms, b.rms) << t;
         }
     }
 }
