@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "choreo/beat.h"
-#include "core/assert.h"
 #include "live/audio_block.h"
 
 namespace bgv::live {

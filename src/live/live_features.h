@@ -40,10 +40,10 @@ class LiveFeatures {
     // stepper's time 0): those of the newest sound heard by then, the window ending at the newest
     // sample when all the sound analysed is heard by then (a capture), else the newest analysis
     // frame heard by then (a file input is analysed ahead of its playback: the picture does not
-    // show a sound before it is heard; before the first frame is heard, silence). Kicks: the predicted beats nearer frame_seconds than the
-    // previous call's time (from half a frame after that time to half a frame after this one,
-    // frames being 1 / frames_per_second apart), and the onsets between beats picked since the
-    // previous call and heard by frame_seconds.
+    // show a sound before it is heard; before the first frame is heard, silence). Kicks: the
+    // predicted beats nearer frame_seconds than the previous call's time (from half a frame after
+    // that time to half a frame after this one, frames being 1 / frames_per_second apart), and the
+    // onsets between beats picked since the previous call and heard by frame_seconds.
     choreo::FrameFeatures features_for(double frame_seconds, double origin_seconds,
                                        FrameFeaturesInfo& info);
 
