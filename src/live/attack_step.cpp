@@ -54,15 +54,15 @@ AttackStep attack_step(const AttackMoment& m) {
     // making it after that frame would, unless it kicks on a predicted beat of a locked tracker
     // (the kick would come late) or the shown rate would stumble.
     const Clock::time_point free = std::max(m.now, m.free_at);
+    const Clock::time_point kept_next = next_made_due(m, free);  // the grid's, were it kept
     const Clock::time_point kept_soonest = std::max(free + m.frame_time, m.last_due + 1ms);
-    const Clock::duration kept_gain = next_made_due(m, free) - kept_soonest;
+    const Clock::duration kept_gain = kept_next - kept_soonest;
     if (!m.last_kicks_locked) {
         const Clock::time_point soonest = std::max(m.now + m.frame_time, m.before_last_due + 1ms);
         const Clock::duration gain = next_made_due(m, m.now) - soonest;
         // The attack's frame, were the frame being made kept (the grid's when it cannot come
         // earlier than that).
-        const Clock::time_point kept_due =
-            kept_gain >= kLeastAdvance ? kept_soonest : next_made_due(m, free);
+        const Clock::time_point kept_due = kept_gain >= kLeastAdvance ? kept_soonest : kept_next;
         if (gain >= kLeastAdvance && kept_due - soonest >= kLeastGiveUpGain * m.frame_time &&
             soonest - m.before_last_due <= kLongestInterval * shown_period(m))
             return {gain, true};
