@@ -15,9 +15,15 @@ namespace bgv::runtime {
 namespace {
 
 // `P` interior pixels (x .. x+P-1, all nine taps inside the row) of `O` output channels: P·O
-// vector accumulators over every tap and 16 input channels at a time, each weight load serving
-// P pixels; reduced once per pixel. c is a multiple of kLanes.
-template <int O, int P>
+// vector accumulators over every tap and 16 input channels at a time; reduced once per pixel.
+// c is a multiple of kLanes.
+//
+// With 32 vector registers (`Reuse`) the weights of a tap row (3 taps × O outputs) stay in
+// registers while the P + 2 input pixels of that row are loaded once each and serve every tap
+// they fall under: 3·P·O multiply-adds per P + 2 + 3·O loads, where a tap at a time needs
+// P + O loads for P·O of them and runs out of load slots before multiply-add slots. With 16
+// registers (AVX2 holds a 16-lane vector in two) the weights do not fit: a tap at a time.
+template <int O, int P, bool Reuse>
 inline __attribute__((always_inline)) void narrow_pixels(const float* in, std::int64_t h,
                                                          std::int64_t w, std::int64_t c,
                                                          std::int64_t y, std::int64_t x,
@@ -36,20 +42,43 @@ inline __attribute__((always_inline)) void narrow_pixels(const float* in, std::i
         const std::int64_t sy = y + ky - 1;
         if (sy < 0 || sy >= h)
             continue;
-        for (int kx = 0; kx < 3; ++kx) {
-            const float* p = in + (sy * w + x + kx - 1) * c;
-            const float* wt = weights + (ky * 3 + kx) * 4 * c;
+        if constexpr (Reuse) {
+            const float* p = in + (sy * w + x - 1) * c;  // input pixels x-1 .. x+P
+            const float* wt = weights + ky * 3 * 4 * c;  // taps (ky, 0..2)
             for (std::int64_t k = 0; k < c; k += kLanes) {
                 // memcpy: unaligned vector loads, kept inside this (cloned) function so that
                 // each ISA clone uses its own registers.
-                Lanes v[P], wo[O];
-                for (int q = 0; q < P; ++q)
-                    std::memcpy(&v[q], p + q * c + k, sizeof(Lanes));
-                for (int o = 0; o < O; ++o)
-                    std::memcpy(&wo[o], wt + o * c + k, sizeof(Lanes));
-                for (int q = 0; q < P; ++q)
+                Lanes wo[3][O];
+                for (int kx = 0; kx < 3; ++kx)
                     for (int o = 0; o < O; ++o)
-                        a[q][o] += v[q] * wo[o];
+                        std::memcpy(&wo[kx][o], wt + (kx * 4 + o) * c + k, sizeof(Lanes));
+                for (int s = 0; s < P + 2; ++s) {
+                    Lanes v;
+                    std::memcpy(&v, p + s * c + k, sizeof v);
+                    // Input pixel x-1+s is tap kx of output pixel x+q where q = s - kx.
+                    for (int kx = 0; kx < 3; ++kx) {
+                        const int q = s - kx;
+                        if (q < 0 || q >= P)
+                            continue;
+                        for (int o = 0; o < O; ++o)
+                            a[q][o] += v * wo[kx][o];
+                    }
+                }
+            }
+        } else {
+            for (int kx = 0; kx < 3; ++kx) {
+                const float* p = in + (sy * w + x + kx - 1) * c;
+                const float* wt = weights + (ky * 3 + kx) * 4 * c;
+                for (std::int64_t k = 0; k < c; k += kLanes) {
+                    Lanes v[P], wo[O];
+                    for (int q = 0; q < P; ++q)
+                        std::memcpy(&v[q], p + q * c + k, sizeof(Lanes));
+                    for (int o = 0; o < O; ++o)
+                        std::memcpy(&wo[o], wt + o * c + k, sizeof(Lanes));
+                    for (int q = 0; q < P; ++q)
+                        for (int o = 0; o < O; ++o)
+                            a[q][o] += v[q] * wo[o];
+                }
             }
         }
     }
@@ -97,7 +126,7 @@ inline __attribute__((always_inline)) void narrow_pixel(const float* in, std::in
 }
 
 // One output row (sample n, row y) of `O` output channels, `P` interior pixels at a time.
-template <int O, int P>
+template <int O, int P, bool Reuse>
 inline __attribute__((always_inline)) void narrow_row(const float* in, std::int64_t h,
                                                       std::int64_t w, std::int64_t c,
                                                       std::int64_t y, const float* weights,
@@ -109,13 +138,13 @@ inline __attribute__((always_inline)) void narrow_row(const float* in, std::int6
         narrow_pixel(in, h, w, c, y, x, weights, bias, out_row);
     }
     for (; x + P < w; x += P)
-        narrow_pixels<O, P>(in, h, w, c, y, x, weights, bias, out_row);
+        narrow_pixels<O, P, Reuse>(in, h, w, c, y, x, weights, bias, out_row);
     for (; x < w; ++x)
         narrow_pixel(in, h, w, c, y, x, weights, bias, out_row);
 }
 
 // The row kernel for `outs` output channels (1 to 4) with `P` pixels a step.
-template <int P>
+template <int P, bool Reuse>
 inline __attribute__((always_inline)) void narrow_row_outs(const float* in, std::int64_t h,
                                                            std::int64_t w, std::int64_t c,
                                                            std::int64_t y, const float* weights,
@@ -123,25 +152,27 @@ inline __attribute__((always_inline)) void narrow_row_outs(const float* in, std:
                                                            int outs) {
     switch (outs) {
         case 1:
-            return narrow_row<1, P>(in, h, w, c, y, weights, bias, out_row);
+            return narrow_row<1, P, Reuse>(in, h, w, c, y, weights, bias, out_row);
         case 2:
-            return narrow_row<2, P>(in, h, w, c, y, weights, bias, out_row);
+            return narrow_row<2, P, Reuse>(in, h, w, c, y, weights, bias, out_row);
         case 3:
-            return narrow_row<3, P>(in, h, w, c, y, weights, bias, out_row);
+            return narrow_row<3, P, Reuse>(in, h, w, c, y, weights, bias, out_row);
         default:
-            return narrow_row<4, P>(in, h, w, c, y, weights, bias, out_row);
+            return narrow_row<4, P, Reuse>(in, h, w, c, y, weights, bias, out_row);
     }
 }
 
 using NarrowRow = void (*)(const float*, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
                            const float*, const float*, float**, int);
 
-// AVX-512: four pixels of up to four outputs fill 16 of the 32 vector registers. AVX2 holds a
-// 16-lane vector in two of its 16 registers: two pixels. Portable code: one.
+// AVX-512: five pixels of three outputs, 15 accumulators beside 9 weights (to_rgb's case; four
+// outputs spill a few registers); six pixels spilled and ran 2-4× slower, four ran 1.1-1.3×
+// slower (bench/README.md, "to_rgb"). AVX2 holds a 16-lane vector in two of its 16 registers:
+// two pixels, a tap at a time. Portable code: one.
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma"))) void narrow_row_avx512(
     const float* in, std::int64_t h, std::int64_t w, std::int64_t c, std::int64_t y,
     const float* weights, const float* bias, float** out_row, int outs) {
-    narrow_row_outs<4>(in, h, w, c, y, weights, bias, out_row, outs);
+    narrow_row_outs<5, true>(in, h, w, c, y, weights, bias, out_row, outs);
 }
 
 __attribute__((target("avx2,fma"))) void narrow_row_avx2(const float* in, std::int64_t h,
@@ -149,13 +180,13 @@ __attribute__((target("avx2,fma"))) void narrow_row_avx2(const float* in, std::i
                                                          std::int64_t y, const float* weights,
                                                          const float* bias, float** out_row,
                                                          int outs) {
-    narrow_row_outs<2>(in, h, w, c, y, weights, bias, out_row, outs);
+    narrow_row_outs<2, false>(in, h, w, c, y, weights, bias, out_row, outs);
 }
 
 void narrow_row_generic(const float* in, std::int64_t h, std::int64_t w, std::int64_t c,
                         std::int64_t y, const float* weights, const float* bias, float** out_row,
                         int outs) {
-    narrow_row_outs<1>(in, h, w, c, y, weights, bias, out_row, outs);
+    narrow_row_outs<1, false>(in, h, w, c, y, weights, bias, out_row, outs);
 }
 
 // The instruction set every runtime kernel follows (cpu_isa.h).
