@@ -27,6 +27,13 @@ constexpr float kOnsetThreshold = 0.3f;
 constexpr float kAttackThreshold = 0.1f;
 constexpr float kAttackRise = 0.02f;
 constexpr int kAttackFrames = 3;
+// After a quiet spell the power's range is the new sound's own first samples, so an attack is
+// raised (and its frame stepped) when the window holds only its first millisecond or two: a frame
+// that shows a thousandth of the sound. Within kAttackFrames analysis frames of such a frame, the
+// unscaled power growing kRegrowth-fold over what it showed raises the attack again. A sound
+// heard over an established range raises its attack at kAttackRise of that range, and then grows
+// at most about 50-fold (the window's centre against that rise), well short of this.
+constexpr float kRegrowth = 1000.0f;
 constexpr double kOnsetGap = 0.1;
 // Silence longer than this between blocks is not filled in (an input that paused for a while).
 constexpr std::int64_t kLongestGap = 10 * kLiveSampleRate;
@@ -123,6 +130,13 @@ void LiveFeatures::pick_onset(const features::AnalysisFrame& frame) {
         if (frame.spec_mean >= attack_base_ + kAttackRise)
             raise_attack(frame.ready_seconds);
     }
+    if (regrow_frames_left_ > 0) {
+        --regrow_frames_left_;
+        if (frame.power > kRegrowth * shown_attack_power_ && frame.spec_mean >= kAttackRise) {
+            raise_attack(frame.ready_seconds);
+            regrow_frames_left_ = 0;
+        }
+    }
     previous_spec_mean_ = frame.spec_mean;
     // peak_ (the frame before this one) is an onset when it rises above both neighbours.
     if (peak_ > before_ && peak_ >= value && peak_ >= kOnsetThreshold &&
@@ -168,8 +182,11 @@ choreo::FrameFeatures LiveFeatures::features_for(double frame_seconds, double or
     features.harmonic = rms_max > 0 ? heard.rms / rms_max : 0.0;
 
     kicks_.clear();
-    if (attack_heard(frame_seconds))
+    if (attack_heard(frame_seconds)) {
         attack_ = false;
+        regrow_frames_left_ = kAttackFrames;
+        shown_attack_power_ = heard.power;
+    }
     info = {heard.time_seconds, heard.ready_seconds, heard.power, false};
     // The beats the grid predicts whose attack is nearer this frame than any other: from half a
     // frame after the previous frame to half a frame after this one (the grid runs ahead of the

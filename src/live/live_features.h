@@ -96,6 +96,10 @@ class LiveFeatures {
     bool onset_opened_ = false;  // by the window ending at the newest sample, since a frame
     bool attack_ = false;        // an attack not yet shown,
     double attack_seconds_ = 0;  // known when input second this was heard
+    // The frame that showed the last attack: its unscaled power, and the analysis frames left in
+    // which the sound growing far past it raises the attack again (live_features.cpp, kRegrowth).
+    float shown_attack_power_ = 0;
+    int regrow_frames_left_ = 0;
     double previous_frame_seconds_ = -1e9;
     std::vector<double> recent_beats_;  // the attacks of the last beats kicked (input seconds)
     std::vector<choreo::Kick> kicks_;   // the last call's, in stepper seconds

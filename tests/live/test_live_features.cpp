@@ -2,8 +2,9 @@
 // nearest the click (within half a frame, early or late, plus the tracker's error), once per
 // click, a kick is never placed after the frame it is given to, and which frames will kick is
 // foreseen (beat_expected) two frames ahead. Its attacks: one per click,
-// known soon after the click is heard; with the sound analysed ahead of its playback (a file),
-// nothing is shown or reported before it is heard.
+// known soon after the click is heard, and a second after silence when the first showed only a
+// sliver of the click; with the sound analysed ahead of its playback (a file), nothing is shown or
+// reported before it is heard.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 
 #include "live/audio_block.h"
 #include "live/live_features.h"
+#include "resample/soxr_hq.h"
 
 using namespace bgv;
 
@@ -225,4 +227,72 @@ TEST(LiveFeatures, AFileReadAheadShowsNoSoundBeforeItIsHeard) {
     EXPECT_GT(latest_shown, kSeconds - 2 * kReadAhead) << "frames kept showing the newest sound";
     EXPECT_GE(silent_frames, 1);
     expect_one_attack_per_click(clicks, attacks, kLatest + kBlock);
+}
+
+// After a quiet spell the ranges of the power and of the onset strength are those of whatever
+// faint sound came before (in bench_live, around the first click, what the capture's resampling
+// left: an onset scale of 2.4 where the clicks' is 73), so a click's first samples rise through
+// them: its attack was raised with the click a millisecond or two into the window, that frame
+// showed a few millionths of the next one's power, and the click was shown a shown period later
+// (143-182 ms after it in five runs, against 64-106 ms in four with the second attack). Here a
+// faint tick makes those ranges. The click's power growing a thousandfold raises its attack
+// again within three analysis frames, and that frame shows it. Later clicks, over the range the
+// first made, raise one attack each.
+TEST(LiveFeatures, ASliverOfASoundAfterSilenceIsFollowedByAnAttackThatShowsIt) {
+    constexpr double kFps = 24, kSeconds = 6, kTick = 0.005;  // 5 ms capture fragments
+    constexpr int kCaptureRate = 44100;
+    // bench_live's clicks: 10 ms of noise decaying over 1.5 ms from 0.7, here every 0.6 s from 0.5
+    // s, at 44.1 kHz, then resampled to the analysis rate.
+    std::vector<float> played(static_cast<std::size_t>(kSeconds * kCaptureRate), 0.0f);
+    std::vector<double> clicks;
+    std::mt19937 random(9);
+    std::uniform_real_distribution<float> noise(-1, 1);
+    for (double t = 0.5; t < kSeconds - 0.1; t += 0.6) {
+        clicks.push_back(t);
+        const auto first = static_cast<std::size_t>(std::lround(t * kCaptureRate));
+        for (std::size_t i = 0; i < 441; ++i)
+            played[first + i] =
+                0.7f * std::exp(-static_cast<float>(i) / (0.0015f * kCaptureRate)) * noise(random);
+    }
+    // Before them, a faint tick (10⁻⁴ of a click) at 0.2 s: the ranges of the power and of the
+    // onset strength are that tick's when the first click comes.
+    const auto tick = static_cast<std::size_t>(0.2 * kCaptureRate);
+    for (std::size_t i = 0; i < 441; ++i)
+        played[tick + i] =
+            0.7e-4f * std::exp(-static_cast<float>(i) / (0.0015f * kCaptureRate)) * noise(random);
+    const std::vector<float> samples =
+        resample::resample(played, kCaptureRate, static_cast<int>(kRate));
+    live::LiveFeatures features(kFps);
+    std::vector<double> attacks;
+    std::vector<float> shown;  // the unscaled power each attack's frame showed
+    double next_frame = 0;
+    for (std::size_t pushed = 0; pushed < samples.size();) {
+        pushed = push_block(features, samples, pushed, kTick);
+        const double now = static_cast<double>(pushed) / kRate;
+        const bool attack = features.attack_heard(now);
+        if (features.has_sound() && (attack || now >= next_frame)) {
+            live::FrameFeaturesInfo info;
+            features.features_for(now, 0.0, info);
+            if (attack && now > 0.4) {  // the tick's own attack is not counted
+                attacks.push_back(now);
+                shown.push_back(static_cast<float>(info.power));
+            }
+            next_frame = now + 1 / kFps;
+        }
+    }
+    ASSERT_EQ(attacks.size(), clicks.size() + 1);
+    // The first click: a sliver (raised in its first milliseconds), then, within the three
+    // analysis frames after it and a fragment (35 + 5 ms after the sliver's frame), the click.
+    EXPECT_GE(attacks[0], clicks[0]);
+    EXPECT_LT(attacks[0], clicks[0] + kTick);
+    EXPECT_GT(attacks[1], attacks[0]);
+    EXPECT_LE(attacks[1] - attacks[0], 0.040);
+    EXPECT_GT(shown[1], 1000 * shown[0]);
+    // Every later click: one attack, within kLatest of it and a fragment, whose frame shows it (at
+    // least 1 % of what the first click's second frame showed: 30-50× the sliver).
+    for (std::size_t k = 1; k < clicks.size(); ++k) {
+        EXPECT_GE(attacks[k + 1], clicks[k] - kTick) << "the click at " << clicks[k] << " s";
+        EXPECT_LE(attacks[k + 1] - clicks[k], kLatest + kTick) << "the click at " << clicks[k];
+        EXPECT_GT(shown[k + 1], 0.01 * shown[1]) << "the click at " << clicks[k] << " s";
+    }
 }
