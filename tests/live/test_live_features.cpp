@@ -247,19 +247,19 @@ TEST(LiveFeatures, ASliverOfASoundAfterSilenceIsFollowedByAnAttackThatShowsIt) {
     std::vector<double> clicks;
     std::mt19937 random(9);
     std::uniform_real_distribution<float> noise(-1, 1);
-    for (double t = 0.5; t < kSeconds - 0.1; t += 0.6) {
-        clicks.push_back(t);
+    const auto click_at = [&](double t, float peak) {
         const auto first = static_cast<std::size_t>(std::lround(t * kCaptureRate));
         for (std::size_t i = 0; i < 441; ++i)
             played[first + i] =
-                0.7f * std::exp(-static_cast<float>(i) / (0.0015f * kCaptureRate)) * noise(random);
+                peak * std::exp(-static_cast<float>(i) / (0.0015f * kCaptureRate)) * noise(random);
+    };
+    for (double t = 0.5; t < kSeconds - 0.1; t += 0.6) {
+        clicks.push_back(t);
+        click_at(t, 0.7f);
     }
     // Before them, a faint tick (10⁻⁴ of a click) at 0.2 s: the ranges of the power and of the
     // onset strength are that tick's when the first click comes.
-    const auto tick = static_cast<std::size_t>(0.2 * kCaptureRate);
-    for (std::size_t i = 0; i < 441; ++i)
-        played[tick + i] =
-            0.7e-4f * std::exp(-static_cast<float>(i) / (0.0015f * kCaptureRate)) * noise(random);
+    click_at(0.2, 0.7e-4f);
     const std::vector<float> samples =
         resample::resample(played, kCaptureRate, static_cast<int>(kRate));
     live::LiveFeatures features(kFps);
